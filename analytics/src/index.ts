@@ -1,0 +1,27 @@
+export {
+  CROP_PARAMETERS,
+  DEFAULT_CROP_PARAMETERS,
+  cropParameters,
+  type CropParameters,
+} from './crops/crop-parameters.js';
+export { APPLICATION_EFFICIENCY } from './irrigation/application-efficiency.js';
+export {
+  PROBE_LAYERS,
+  SOIL_MOISTURE_RULE,
+  soilMoisturePrescription,
+  type SoilMoistureRuleInput,
+} from './irrigation/soil-moisture-rule.js';
+export { TASKS, runTask, type TaskInput, type TaskName, type TaskOutput } from './worker/tasks.js';
+export {
+  createWorkerPool,
+  defaultPoolSize,
+  type WorkerPool,
+  type WorkerPoolOptions,
+  type WorkerPoolStatus,
+} from './worker/worker-pool.js';
+export {
+  DEFAULT_WINDOW_MS,
+  createPrescriptionService,
+  type PrescriptionService,
+  type PrescriptionServiceOptions,
+} from './prescriptions/prescription-service.js';

@@ -1,0 +1,187 @@
+import type { ComputationStep, Field, Prescription, StoredReading } from '@shamba/schemas';
+import { cropParameters } from '../crops/crop-parameters.js';
+import { APPLICATION_EFFICIENCY } from './application-efficiency.js';
+
+/**
+ * The first irrigation rule: refill the root zone to field capacity once the depletion measured
+ * by the soil probes reaches readily available water (FAO-56 chapter 8, the management rule of
+ * §8 "irrigation scheduling"). It reads only sensors; the FAO-56 water balance replaces it when a
+ * field has weather data and a crop calendar.
+ */
+export const SOIL_MOISTURE_RULE = { name: 'soil-moisture-refill', version: '1.0.0' } as const;
+
+/** Each probe measures the layer around its depth: 0-20 cm, 20-45 cm, 45 cm to the root tip. */
+export const PROBE_LAYERS = [
+  { quantity: 'vwc10', topM: 0, bottomM: 0.2 },
+  { quantity: 'vwc30', topM: 0.2, bottomM: 0.45 },
+  { quantity: 'vwc60', topM: 0.45, bottomM: Number.POSITIVE_INFINITY },
+] as const;
+
+export interface SoilMoistureRuleInput {
+  field: Field;
+  /** Soil readings of the field's probes; the newest of each probe is used. */
+  readings: readonly StoredReading[];
+  /** Window the readings were taken from (recorded as provenance). */
+  fromMs: number;
+  toMs: number;
+  createdAtMs: number;
+}
+
+export function soilMoisturePrescription(input: SoilMoistureRuleInput): Prescription {
+  const { field } = input;
+  const crop = cropParameters(field.crop);
+  const efficiency = APPLICATION_EFFICIENCY[field.irrigationMethod];
+  const latest = latestPerDevice(input.readings.filter((r) => r.stream === 'soil'));
+  const asOfMs = Math.max(input.fromMs, ...latest.map((r) => r.timeMs));
+  const base = {
+    id: `${field.id}:${asOfMs}:${SOIL_MOISTURE_RULE.name}@${SOIL_MOISTURE_RULE.version}`,
+    kind: 'irrigation' as const,
+    fieldId: field.id,
+    coopId: field.coopId,
+    createdAtMs: input.createdAtMs,
+    asOfMs,
+    method: field.irrigationMethod,
+    rule: { ...SOIL_MOISTURE_RULE },
+    parameters: {
+      fieldCapacity: field.soil.fieldCapacity,
+      wiltingPoint: field.soil.wiltingPoint,
+      rootDepthM: field.rootDepthM,
+      depletionFraction: crop.depletionFraction,
+      depletionFractionSource: crop.source,
+      applicationEfficiency: efficiency,
+      areaHa: field.areaHa,
+    },
+    inputs: {
+      fromMs: input.fromMs,
+      toMs: input.toMs,
+      readingCount: latest.length,
+      deviceIds: latest.map((r) => r.deviceId),
+    },
+  };
+
+  const steps: ComputationStep[] = [];
+  const step = (
+    name: string,
+    formula: string,
+    value: number | null,
+    unit: string,
+    source: string,
+  ) => {
+    steps.push({ name, formula, value, unit, source });
+    return value;
+  };
+
+  const layerMeans = PROBE_LAYERS.map((layer) => mean(latest.map((r) => r.values[layer.quantity])));
+  const weights = PROBE_LAYERS.map((l) =>
+    Math.max(0, Math.min(l.bottomM, field.rootDepthM) - l.topM),
+  );
+  const usable = layerMeans.flatMap((m, i) =>
+    m === undefined || weights[i] === 0 ? [] : [{ m, w: weights[i]! }],
+  );
+  if (usable.length === 0) {
+    return {
+      ...base,
+      action: 'insufficient-data',
+      netDepthMm: 0,
+      grossDepthMm: 0,
+      volumeM3: 0,
+      summary: 'No soil-moisture readings from this field in the window: no prescription.',
+      steps,
+    };
+  }
+  PROBE_LAYERS.forEach((layer, i) =>
+    step(
+      `theta_${layer.quantity}`,
+      `mean of ${layer.quantity} over ${latest.length} probes (newest each)`,
+      round(layerMeans[i] ?? null, 4),
+      'm3/m3',
+      'sensor readings',
+    ),
+  );
+  const wSum = usable.reduce((s, u) => s + u.w, 0);
+  const theta = step(
+    'theta_root',
+    'depth-weighted mean of the probe layers over Zr',
+    round(usable.reduce((s, u) => s + u.m * u.w, 0) / wSum, 4),
+    'm3/m3',
+    'sensor readings',
+  )!;
+  const { fieldCapacity: fc, wiltingPoint: wp } = field.soil;
+  const zr = field.rootDepthM;
+  const taw = step(
+    'TAW',
+    '1000 (theta_FC - theta_WP) Zr',
+    round(1000 * (fc - wp) * zr, 2),
+    'mm',
+    'FAO-56 eq. 82',
+  )!;
+  const raw = step('RAW', 'p TAW', round(crop.depletionFraction * taw, 2), 'mm', 'FAO-56 eq. 83')!;
+  const dr = step(
+    'Dr',
+    '1000 (theta_FC - theta_root) Zr, within [0, TAW]',
+    round(clamp(1000 * (fc - theta) * zr, 0, taw), 2),
+    'mm',
+    'FAO-56 eq. 87',
+  )!;
+  const irrigate = dr >= raw;
+  const net = step(
+    'net depth',
+    irrigate ? 'Dr (refill to field capacity)' : '0 (Dr < RAW: no stress yet)',
+    irrigate ? dr : 0,
+    'mm',
+    'FAO-56 §8 irrigation scheduling',
+  )!;
+  const gross = step(
+    'gross depth',
+    'net / Ea',
+    round(net / efficiency, 1),
+    'mm',
+    'FAO Irrigation Water Management Training Manual 4, §3.2',
+  )!;
+  const volume = step(
+    'volume',
+    'gross mm x area ha x 10 m3/(ha mm)',
+    round(gross * field.areaHa * 10, 1),
+    'm3',
+    'unit conversion',
+  )!;
+
+  const summary = irrigate
+    ? `Irrigate ${field.name}: apply ${gross} mm by ${field.irrigationMethod} (${volume} m3 for ${field.areaHa} ha). ` +
+      `The root zone is ${dr} mm below field capacity; the crop is stressed beyond ${raw} mm.`
+    : `No irrigation needed on ${field.name}: the root zone is ${dr} mm below field capacity, ` +
+      `under the ${raw} mm the crop can use without stress.`;
+  return {
+    ...base,
+    action: irrigate ? 'irrigate' : 'none',
+    netDepthMm: net,
+    grossDepthMm: gross,
+    volumeM3: volume,
+    summary,
+    steps,
+  };
+}
+
+function latestPerDevice(readings: readonly StoredReading[]): StoredReading[] {
+  const latest = new Map<string, StoredReading>();
+  for (const r of readings) {
+    const seen = latest.get(r.deviceId);
+    if (seen === undefined || r.timeMs > seen.timeMs) latest.set(r.deviceId, r);
+  }
+  return [...latest.values()].sort((a, b) => a.deviceId.localeCompare(b.deviceId));
+}
+
+function mean(values: readonly (number | undefined)[]): number | undefined {
+  const present = values.filter((v): v is number => v !== undefined);
+  return present.length === 0 ? undefined : present.reduce((s, v) => s + v, 0) / present.length;
+}
+
+function clamp(value: number, min: number, max: number): number {
+  return Math.min(max, Math.max(min, value));
+}
+
+function round<T extends number | null>(value: T, digits = 2): T {
+  if (value === null) return value;
+  const f = 10 ** digits;
+  return (Math.round(value * f) / f) as T;
+}

@@ -1,0 +1,22 @@
+import { parentPort } from 'node:worker_threads';
+import { runTask, type TaskName } from './tasks.js';
+
+/** The worker is a thin message shell around the pure tasks (STYLE.md). */
+interface Request {
+  id: number;
+  task: TaskName;
+  input: never;
+}
+
+parentPort?.on('message', (request: Request) => {
+  try {
+    parentPort!.postMessage({
+      id: request.id,
+      ok: true,
+      value: runTask(request.task, request.input),
+    });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    parentPort!.postMessage({ id: request.id, ok: false, message });
+  }
+});

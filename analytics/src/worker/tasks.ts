@@ -1,0 +1,18 @@
+import { soilMoisturePrescription } from '../irrigation/soil-moisture-rule.js';
+
+/**
+ * What the analytics worker can compute: pure functions only, so the same call gives the same
+ * answer in a worker thread or in the main thread (pool size 0).
+ */
+export const TASKS = {
+  'irrigation.soil-moisture': soilMoisturePrescription,
+} as const;
+
+export type TaskName = keyof typeof TASKS;
+export type TaskInput<T extends TaskName> = Parameters<(typeof TASKS)[T]>[0];
+export type TaskOutput<T extends TaskName> = ReturnType<(typeof TASKS)[T]>;
+
+export function runTask<T extends TaskName>(task: T, input: TaskInput<T>): TaskOutput<T> {
+  const fn = TASKS[task] as (input: TaskInput<T>) => TaskOutput<T>;
+  return fn(input);
+}

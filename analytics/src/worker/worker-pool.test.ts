@@ -1,0 +1,82 @@
+import type { Field } from '@shamba/schemas';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runTask } from './tasks.js';
+import { createWorkerPool, type WorkerPool } from './worker-pool.js';
+
+const field: Field = {
+  id: 'field-1',
+  coopId: 'coop-a',
+  farmerId: 'farmer-1',
+  name: 'Teff',
+  crop: 'teff',
+  plantingDate: '2026-07-01',
+  areaHa: 0.5,
+  boundary: {
+    type: 'Polygon',
+    coordinates: [
+      [
+        [38.72, 7.93],
+        [38.721, 7.93],
+        [38.721, 7.931],
+        [38.72, 7.93],
+      ],
+    ],
+  },
+  soil: { texture: 'sandy-loam', fieldCapacity: 0.23, wiltingPoint: 0.1 },
+  rootDepthM: 0.5,
+  irrigationMethod: 'hand',
+};
+const T = Date.UTC(2026, 8, 1);
+const input = {
+  field,
+  readings: [
+    {
+      deviceId: 'probe-1',
+      stream: 'soil' as const,
+      timeMs: T,
+      seq: 3,
+      values: { vwc10: 0.12, vwc30: 0.14, vwc60: 0.16 },
+      coopId: 'coop-a',
+      fieldId: 'field-1',
+      zoneId: null,
+      receivedMs: T,
+    },
+  ],
+  fromMs: T - 1,
+  toMs: T + 1,
+  createdAtMs: T,
+};
+
+describe('analytics worker pool', () => {
+  let pool: WorkerPool | undefined;
+  afterEach(async () => {
+    await pool?.close();
+  });
+
+  it('gives in a worker thread exactly what the pure function gives in this thread', async () => {
+    pool = await createWorkerPool({ size: 2 });
+    const expected = runTask('irrigation.soil-moisture', input);
+    expect(expected.action).toBe('irrigate');
+    const results = await Promise.all(
+      [1, 2, 3].map(() => pool!.run('irrigation.soil-moisture', input)),
+    );
+    expect(results).toEqual([expected, expected, expected]);
+    expect(pool.status()).toMatchObject({ size: 2, alive: 2, pending: 0, completed: 3, failed: 0 });
+  });
+
+  it('turns a task that throws into WORKER_FAILED and keeps serving', async () => {
+    pool = await createWorkerPool({ size: 1 });
+    const broken = { ...input, field: { ...field, soil: undefined } } as unknown as typeof input;
+    await expect(pool.run('irrigation.soil-moisture', broken)).rejects.toMatchObject({
+      code: 'WORKER_FAILED',
+    });
+    expect((await pool.run('irrigation.soil-moisture', input)).action).toBe('irrigate');
+  });
+
+  it('runs in the calling thread at size 0', async () => {
+    pool = await createWorkerPool({ size: 0 });
+    expect(await pool.run('irrigation.soil-moisture', input)).toEqual(
+      runTask('irrigation.soil-moisture', input),
+    );
+  });
+});

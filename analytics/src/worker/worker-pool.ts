@@ -1,0 +1,139 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { ShambaError } from '@shamba/schemas';
+import { runTask, type TaskInput, type TaskName, type TaskOutput } from './tasks.js';
+
+export interface WorkerPoolOptions {
+  /** Worker threads; 0 runs tasks in the calling thread (tests, tiny boxes). */
+  size?: number;
+  /** Each worker's heap cap: a runaway task fails alone instead of taking the process down. */
+  maxOldGenerationSizeMb?: number;
+}
+
+export interface WorkerPoolStatus {
+  size: number;
+  alive: number;
+  pending: number;
+  completed: number;
+  failed: number;
+}
+
+export interface WorkerPool extends AsyncDisposable {
+  run<T extends TaskName>(task: T, input: TaskInput<T>): Promise<TaskOutput<T>>;
+  status(): WorkerPoolStatus;
+  close(): Promise<void>;
+}
+
+interface Pending {
+  resolve: (value: never) => void;
+  reject: (error: Error) => void;
+}
+
+interface Slot {
+  worker: Worker;
+  pending: Map<number, Pending>;
+}
+
+const WORKER_URL = new URL('./analytics-worker.ts', import.meta.url);
+
+/**
+ * Shamba runs its TypeScript sources directly (no build step). A worker thread does not inherit
+ * the parent's TypeScript loader, and on Node 20 `--import tsx` in a worker's execArgv does not
+ * cover the worker's own entry module, so a tiny bootstrap registers tsx first, then imports it.
+ */
+function bootstrapSource(): string {
+  const tsxApi = import.meta.resolve('tsx/esm/api');
+  return `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL.href)}); });`;
+}
+
+export function defaultPoolSize(): number {
+  // Leave one core for the broker and the API.
+  return Math.max(1, Math.min(4, availableParallelism() - 1));
+}
+
+export function createWorkerPool(options: WorkerPoolOptions = {}): Promise<WorkerPool> {
+  const size = options.size ?? defaultPoolSize();
+  const stats = { completed: 0, failed: 0 };
+  let nextId = 0;
+  let turn = 0;
+  let closed = false;
+  const slots: Slot[] = [];
+
+  const spawn = (index: number) => {
+    const worker = new Worker(bootstrapSource(), {
+      eval: true,
+      execArgv: [],
+      resourceLimits: { maxOldGenerationSizeMb: options.maxOldGenerationSizeMb ?? 512 },
+    });
+    const slot: Slot = { worker, pending: new Map() };
+    worker.on(
+      'message',
+      (message: { id: number; ok: boolean; value?: never; message?: string }) => {
+        const pending = slot.pending.get(message.id);
+        if (pending === undefined) return;
+        slot.pending.delete(message.id);
+        if (message.ok) {
+          stats.completed++;
+          pending.resolve(message.value as never);
+        } else {
+          stats.failed++;
+          pending.reject(new ShambaError('WORKER_FAILED', message.message ?? 'task failed'));
+        }
+      },
+    );
+    const fail = (error: Error) => {
+      for (const pending of slot.pending.values()) {
+        stats.failed++;
+        pending.reject(
+          new ShambaError('WORKER_FAILED', `analytics worker died: ${error.message}`, {
+            cause: error,
+          }),
+        );
+      }
+      slot.pending.clear();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => {
+      fail(new Error(`exit code ${code}`));
+      // A crashed worker is replaced, so one bad task does not shrink the pool for good.
+      if (!closed) slots[index] = spawn(index);
+    });
+    return slot;
+  };
+  for (let i = 0; i < size; i++) slots.push(spawn(i));
+
+  const close = async () => {
+    closed = true;
+    await Promise.all(slots.map((s) => s.worker.terminate()));
+  };
+  const pool: WorkerPool = {
+    run(task, input) {
+      if (closed) return Promise.reject(new ShambaError('WORKER_FAILED', 'worker pool is closed'));
+      if (slots.length === 0) {
+        try {
+          const value = runTask(task, input);
+          stats.completed++;
+          return Promise.resolve(value);
+        } catch (error) {
+          stats.failed++;
+          return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+        }
+      }
+      const slot = slots[turn++ % slots.length]!;
+      const id = nextId++;
+      return new Promise((resolve, reject) => {
+        slot.pending.set(id, { resolve, reject });
+        slot.worker.postMessage({ id, task, input });
+      });
+    },
+    status: () => ({
+      size,
+      alive: slots.filter((s) => s.worker.threadId >= 0).length,
+      pending: slots.reduce((n, s) => n + s.pending.size, 0),
+      ...stats,
+    }),
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+  return Promise.resolve(pool);
+}

@@ -1,0 +1,147 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Field } from '@shamba/schemas';
+import {
+  createSqliteRegistry,
+  createSqliteTimeSeriesStore,
+  tokenDigest,
+  type Registry,
+  type TimeSeriesStore,
+} from '@shamba/storage';
+import { createApp } from './app.js';
+
+const field = (id: string, coopId: string, farmerId: string): Field => ({
+  id,
+  coopId,
+  farmerId,
+  name: id,
+  crop: 'teff',
+  plantingDate: '2026-07-01',
+  areaHa: 0.4,
+  boundary: {
+    type: 'Polygon',
+    coordinates: [
+      [
+        [38.72, 7.93],
+        [38.721, 7.93],
+        [38.721, 7.931],
+        [38.72, 7.93],
+      ],
+    ],
+  },
+  soil: { texture: 'loam', fieldCapacity: 0.25, wiltingPoint: 0.12 },
+  rootDepthM: 0.5,
+  irrigationMethod: 'hand',
+});
+
+describe('API (in process)', () => {
+  let registry: Registry;
+  let store: TimeSeriesStore;
+  let app: ReturnType<typeof createApp>;
+  let storeUp = true;
+  const auth = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
+
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'shamba-api-'));
+    registry = await createSqliteRegistry({ path: join(dir, 'registry.sqlite') });
+    store = await createSqliteTimeSeriesStore({ path: join(dir, 'timeseries.sqlite') });
+    await registry.fields.upsert(field('a-1', 'coop-a', 'farmer-1'));
+    await registry.fields.upsert(field('a-2', 'coop-a', 'farmer-2'));
+    await registry.fields.upsert(field('b-1', 'coop-b', 'farmer-9'));
+    await registry.tokens.add(tokenDigest('manager-a'), {
+      role: 'manager',
+      coopId: 'coop-a',
+      farmerId: null,
+      name: 'M',
+    });
+    await registry.tokens.add(tokenDigest('farmer-2'), {
+      role: 'farmer',
+      coopId: 'coop-a',
+      farmerId: 'farmer-2',
+      name: 'F',
+    });
+    await registry.tokens.add(tokenDigest('admin'), {
+      role: 'admin',
+      coopId: null,
+      farmerId: null,
+      name: 'A',
+    });
+    app = createApp({
+      registry,
+      store,
+      health: async () => ({ store: { status: storeUp ? 'up' : 'down' } }),
+    });
+  });
+  afterAll(async () => {
+    await registry.close();
+    await store.close();
+  });
+
+  it('asks for a bearer token (RFC 6750) and refuses unknown ones', async () => {
+    const none = await app.request('/v1/fields');
+    expect([none.status, none.headers.get('www-authenticate'), await none.json()]).toEqual([
+      401,
+      'Bearer',
+      { error: { code: 'NOT_AUTHENTICATED', message: 'send Authorization: Bearer <token>' } },
+    ]);
+    expect((await app.request('/v1/fields', auth('forged'))).status).toBe(401);
+  });
+
+  it('scopes fields to the cooperative, the farmer, or everything for an admin', async () => {
+    const ids = async (token: string) =>
+      (
+        (await (await app.request('/v1/fields', auth(token))).json()) as { fields: Field[] }
+      ).fields.map((f) => f.id);
+    expect(await ids('manager-a')).toEqual(['a-1', 'a-2']);
+    expect(await ids('farmer-2')).toEqual(['a-2']);
+    expect(await ids('admin')).toEqual(['a-1', 'a-2', 'b-1']);
+    // Another cooperative's field looks exactly like a missing one.
+    expect((await app.request('/v1/fields/b-1', auth('manager-a'))).status).toBe(404);
+    expect((await app.request('/v1/fields/nope', auth('manager-a'))).status).toBe(404);
+    expect((await app.request('/v1/dead-letters', auth('farmer-2'))).status).toBe(403);
+  });
+
+  it('validates the readings window', async () => {
+    const bad = await app.request('/v1/fields/a-1/readings?from=yesterday', auth('manager-a'));
+    expect(bad.status).toBe(400);
+    const reversed = await app.request(
+      '/v1/fields/a-1/readings?from=2026-09-02&to=2026-09-01',
+      auth('manager-a'),
+    );
+    expect(await reversed.json()).toEqual({
+      error: { code: 'INVALID_REQUEST', message: '`from` must be before `to`' },
+    });
+    const ok = await app.request(
+      '/v1/fields/a-1/readings?from=2026-09-01&to=2026-09-02T00:00:00Z',
+      auth('manager-a'),
+    );
+    expect(await ok.json()).toEqual({
+      fieldId: 'a-1',
+      from: '2026-09-01T00:00:00.000Z',
+      to: '2026-09-02T00:00:00.000Z',
+      truncated: false,
+      readings: [],
+    });
+  });
+
+  it('reports health without a token, 503 when a component is down', async () => {
+    expect((await app.request('/v1/health')).status).toBe(200);
+    storeUp = false;
+    const down = await app.request('/v1/health');
+    expect([down.status, await down.json()]).toEqual([
+      503,
+      { status: 'degraded', components: { store: { status: 'down' } } },
+    ]);
+    storeUp = true;
+  });
+
+  it('answers unknown routes with the error shape', async () => {
+    const response = await app.request('/v2/anything');
+    expect([response.status, await response.json()]).toEqual([
+      404,
+      { error: { code: 'NOT_FOUND', message: 'no route GET /v2/anything' } },
+    ]);
+  });
+});

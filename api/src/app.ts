@@ -1,0 +1,32 @@
+import { Hono } from 'hono';
+import { ShambaError } from '@shamba/schemas';
+import type { Registry, TimeSeriesStore } from '@shamba/storage';
+import { bearerAuth, type AppEnv } from './auth/bearer-auth.js';
+import { errorResponse } from './http/errors.js';
+import { deadLetterRoutes } from './routes/dead-letters.js';
+import { fieldRoutes } from './routes/fields.js';
+import { healthRoutes, type HealthCheck } from './routes/health.js';
+
+export interface AppOptions {
+  registry: Registry;
+  store: TimeSeriesStore;
+  health: HealthCheck;
+}
+
+/** The HTTP API. Pure wiring: every route is a small module with its dependencies passed in. */
+export function createApp(options: AppOptions) {
+  const { registry, store } = options;
+  const authed = new Hono<AppEnv>()
+    .use(bearerAuth(registry))
+    .route('/fields', fieldRoutes({ registry, store }))
+    .route('/dead-letters', deadLetterRoutes({ registry }));
+  return new Hono()
+    .route('/v1/health', healthRoutes(options.health))
+    .route('/v1', authed)
+    .notFound((c) =>
+      errorResponse(new ShambaError('NOT_FOUND', `no route ${c.req.method} ${c.req.path}`), c),
+    )
+    .onError((error, c) => errorResponse(error, c));
+}
+
+export type App = ReturnType<typeof createApp>;

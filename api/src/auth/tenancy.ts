@@ -1,0 +1,24 @@
+import type { Field, Principal, Role } from '@shamba/schemas';
+import type { FieldFilter } from '@shamba/storage';
+import { ShambaError } from '@shamba/schemas';
+
+/** Tenancy (ARCHITECTURE.md): a farmer sees only their own fields, everyone else only their cooperative. */
+export function fieldFilterFor(principal: Principal): FieldFilter {
+  if (principal.role === 'admin') return {};
+  if (principal.role === 'farmer') return { farmerId: principal.farmerId ?? '\0none' };
+  return { coopId: principal.coopId ?? '\0none' };
+}
+
+export function canSeeField(principal: Principal, field: Field): boolean {
+  const filter = fieldFilterFor(principal);
+  return (
+    (filter.coopId === undefined || filter.coopId === field.coopId) &&
+    (filter.farmerId === undefined || filter.farmerId === field.farmerId)
+  );
+}
+
+export function requireRole(principal: Principal, roles: readonly Role[]): void {
+  if (!roles.includes(principal.role)) {
+    throw new ShambaError('NOT_AUTHORIZED', `this needs one of the roles: ${roles.join(', ')}`);
+  }
+}

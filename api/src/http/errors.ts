@@ -1,0 +1,32 @@
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { isShambaError, type ErrorCode } from '@shamba/schemas';
+
+/** ShambaError codes to HTTP status, once, at the edge (STYLE.md). */
+const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
+  INVALID_PAYLOAD: 400,
+  INVALID_TOPIC: 400,
+  OUT_OF_RANGE: 400,
+  TIME_IN_FUTURE: 400,
+  INVALID_REQUEST: 400,
+  INVALID_CONFIG: 500,
+  NOT_AUTHENTICATED: 401,
+  NOT_AUTHORIZED: 403,
+  NOT_FOUND: 404,
+  UNKNOWN_DEVICE: 404,
+  STORE_UNAVAILABLE: 503,
+  WORKER_FAILED: 503,
+};
+
+export function errorResponse(error: unknown, c: Context): Response {
+  if (isShambaError(error)) {
+    const headers: Record<string, string> =
+      error.code === 'NOT_AUTHENTICATED' ? { 'WWW-Authenticate': 'Bearer' } : {};
+    return c.json(
+      { error: { code: error.code, message: error.message } },
+      STATUS[error.code],
+      headers,
+    );
+  }
+  return c.json({ error: { code: 'INTERNAL', message: 'internal error' } }, 500);
+}

@@ -1,0 +1,4 @@
+export { createApp, type App, type AppOptions } from './app.js';
+export { createApiServer, type ApiServer, type ApiServerOptions } from './server.js';
+export type { ComponentStatus, HealthCheck } from './routes/health.js';
+export { canSeeField, fieldFilterFor } from './auth/tenancy.js';

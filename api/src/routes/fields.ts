@@ -1,0 +1,79 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { ShambaError, UP_STREAMS, type Field } from '@shamba/schemas';
+import type { Registry, TimeSeriesStore } from '@shamba/storage';
+import type { AppEnv } from '../auth/bearer-auth.js';
+import { canSeeField, fieldFilterFor } from '../auth/tenancy.js';
+
+const DAY_MS = 86_400_000;
+/** One request returns at most this many readings: a season of 15-minute samples from 5 probes. */
+export const MAX_READINGS_PER_REQUEST = 50_000;
+
+/** `from`/`to` accept ISO 8601 or epoch milliseconds. */
+const Instant = z
+  .union([z.iso.datetime({ offset: true }), z.iso.date(), z.coerce.number().int()])
+  .transform((v) => (typeof v === 'number' ? v : Date.parse(v)));
+const ReadingsQuery = z.object({
+  from: Instant.optional(),
+  to: Instant.optional(),
+  stream: z.enum(UP_STREAMS).optional(),
+});
+
+export function fieldRoutes(deps: { registry: Registry; store: TimeSeriesStore }) {
+  const { registry, store } = deps;
+
+  async function visibleField(
+    principal: AppEnv['Variables']['principal'],
+    id: string,
+  ): Promise<Field> {
+    const field = await registry.fields.get(id);
+    // Not yours and not there look the same, so ids cannot be probed across cooperatives.
+    if (field === undefined || !canSeeField(principal, field))
+      throw new ShambaError('NOT_FOUND', `no field ${id}`);
+    return field;
+  }
+
+  return new Hono<AppEnv>()
+    .get('/', async (c) =>
+      c.json({ fields: await registry.fields.list(fieldFilterFor(c.get('principal'))) }),
+    )
+    .get('/:fieldId', async (c) =>
+      c.json(await visibleField(c.get('principal'), c.req.param('fieldId'))),
+    )
+    .get('/:fieldId/readings', async (c) => {
+      const field = await visibleField(c.get('principal'), c.req.param('fieldId'));
+      const parsed = ReadingsQuery.safeParse(c.req.query());
+      if (!parsed.success) throw new ShambaError('INVALID_REQUEST', z.prettifyError(parsed.error));
+      const toMs = parsed.data.to ?? Date.now();
+      const fromMs = parsed.data.from ?? toMs - DAY_MS;
+      if (!(fromMs < toMs)) throw new ShambaError('INVALID_REQUEST', '`from` must be before `to`');
+      const readings = await store.query({
+        fieldId: field.id,
+        fromMs,
+        toMs,
+        limit: MAX_READINGS_PER_REQUEST,
+        ...(parsed.data.stream === undefined ? {} : { stream: parsed.data.stream }),
+      });
+      return c.json({
+        fieldId: field.id,
+        from: new Date(fromMs).toISOString(),
+        to: new Date(toMs).toISOString(),
+        truncated: readings.length === MAX_READINGS_PER_REQUEST,
+        readings: readings.map((r) => ({
+          deviceId: r.deviceId,
+          stream: r.stream,
+          time: new Date(r.timeMs).toISOString(),
+          seq: r.seq,
+          zoneId: r.zoneId,
+          values: r.values,
+        })),
+      });
+    })
+    .get('/:fieldId/prescriptions/latest', async (c) => {
+      const field = await visibleField(c.get('principal'), c.req.param('fieldId'));
+      const prescription = await registry.prescriptions.latest(field.id);
+      if (prescription === undefined)
+        throw new ShambaError('NOT_FOUND', `no prescription for ${field.id} yet`);
+      return c.json(prescription);
+    });
+}

@@ -1,0 +1,28 @@
+/** A subcommand: its usage text and what it does with the arguments after its name. */
+export interface Command {
+  name: string;
+  summary: string;
+  usage: string;
+  run(args: string[], env: NodeJS.ProcessEnv): Promise<number>;
+}
+
+export const CONFIG_FLAGS = {
+  'data-dir': { type: 'string' },
+  'mqtt-host': { type: 'string' },
+  'mqtt-port': { type: 'string' },
+  'api-host': { type: 'string' },
+  'api-port': { type: 'string' },
+  workers: { type: 'string' },
+  'log-level': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export const CONFIG_USAGE = `Options (flag, environment variable, default):
+  --data-dir DIR        SHAMBA_DATA_DIR      ./data          SQLite files and demo credentials
+  --mqtt-host HOST      SHAMBA_MQTT_HOST     127.0.0.1       0.0.0.0 to accept field devices
+  --mqtt-port PORT      SHAMBA_MQTT_PORT     1883            MQTT over TCP (0: any free port)
+  --api-host HOST       SHAMBA_API_HOST      127.0.0.1
+  --api-port PORT       SHAMBA_API_PORT      8787            (0: any free port)
+  --workers N           SHAMBA_WORKERS       cores - 1       analytics worker threads (0: main thread)
+  --log-level LEVEL     SHAMBA_LOG_LEVEL     info            fatal|error|warn|info|debug|trace|silent
+  -h, --help                                                 this text`;

@@ -1,0 +1,108 @@
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { pino } from 'pino';
+import { OROMIA_DEMO, createSimulation, type Simulation } from '@shamba/firmware-sim';
+import { loadConfig } from '../config.js';
+import { seedScenario, writeCredentials } from '../demo/seed-scenario.js';
+import { createShamba } from '../shamba.js';
+import { CONFIG_FLAGS, CONFIG_USAGE, type Command } from './command.js';
+
+const DAY_MS = 86_400_000;
+const QUARTER_HOUR_MS = 900_000;
+
+export const startCommand: Command = {
+  name: 'start',
+  summary: 'run broker, ingest, analytics and API in one process (embedded defaults)',
+  usage: `Usage: shamba start [--demo [--speed X] [--days D]] [options]
+
+Runs everything in one process on the embedded defaults: the MQTT broker with the ingest
+pipeline, SQLite stores under the data directory, the analytics worker and the HTTP API.
+
+  --demo                seed the demo cooperative (Batu, Oromia: 3 farmers, 4 fields, 20
+                        devices), write <data dir>/demo/credentials.json and run the simulated
+                        devices against the broker
+  --speed X             demo: simulated seconds per real second while catching up (2880)
+  --days D              demo: start the simulated devices D days in the past (2)
+
+${CONFIG_USAGE}`,
+  async run(args, env) {
+    const { values } = parseArgs({
+      args,
+      options: {
+        ...CONFIG_FLAGS,
+        demo: { type: 'boolean' },
+        speed: { type: 'string' },
+        days: { type: 'string' },
+      },
+    });
+    if (values.help === true) {
+      console.log(this.usage);
+      return 0;
+    }
+    const config = loadConfig(
+      {
+        dataDir: values['data-dir'],
+        mqttHost: values['mqtt-host'],
+        mqttPort: values['mqtt-port'],
+        apiHost: values['api-host'],
+        apiPort: values['api-port'],
+        workers: values.workers,
+        logLevel: values['log-level'],
+      },
+      env,
+    );
+    const speed = Number(values.speed ?? 2880);
+    const days = Number(values.days ?? 2);
+    if (!(speed > 0) || !(days >= 0)) throw new Error('--speed must be > 0 and --days >= 0');
+
+    const logger = pino({ level: config.logLevel }, pino.destination(2));
+    const shamba = await createShamba({
+      dataDir: config.dataDir,
+      logger,
+      mqtt: { host: config.mqttHost, port: config.mqttPort },
+      api: { host: config.apiHost, port: config.apiPort },
+      analyticsIntervalMs: config.analyticsIntervalMs,
+      ...(config.workers === undefined ? {} : { workers: config.workers }),
+    });
+
+    let simulation: Simulation | undefined;
+    const stop = new AbortController();
+    let running: Promise<void> | undefined;
+    if (values.demo === true) {
+      const credentials = await seedScenario(shamba.registry, OROMIA_DEMO);
+      const credentialsPath = join(config.dataDir, 'demo', 'credentials.json');
+      await writeCredentials(credentialsPath, credentials);
+      simulation = await createSimulation({
+        scenario: OROMIA_DEMO,
+        brokerUrl: shamba.mqttUrl,
+        credentials: credentials.devices,
+        startMs: Math.floor((Date.now() - days * DAY_MS) / QUARTER_HOUR_MS) * QUARTER_HOUR_MS,
+        onError: (error) => logger.warn({ err: error }, 'simulated device could not publish'),
+      });
+      running = simulation.run({ speed, signal: stop.signal });
+      const field = OROMIA_DEMO.fields[0]!.id;
+      console.log(`Shamba demo is running: ${OROMIA_DEMO.coop.name}, ${OROMIA_DEMO.fields.length} fields, ${OROMIA_DEMO.devices.length} devices.
+  API      ${shamba.api.url}/v1   (health: ${shamba.api.url}/v1/health)
+  MQTT     ${shamba.mqttUrl}
+  Tokens   ${credentialsPath}
+Prescriptions appear within seconds; for example:
+  TOKEN=$(node -p "require('${credentialsPath}').tokens.manager")
+  curl -s -H "Authorization: Bearer $TOKEN" ${shamba.api.url}/v1/fields/${field}/prescriptions/latest
+Press Ctrl+C to stop.`);
+    } else {
+      console.log(
+        `Shamba is running. API ${shamba.api.url}/v1, MQTT ${shamba.mqttUrl}. Press Ctrl+C to stop.`,
+      );
+    }
+
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    stop.abort();
+    await running;
+    await simulation?.close();
+    await shamba.close();
+    return 0;
+  },
+};

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from './config.js';
+
+describe('configuration', () => {
+  it('has defaults that work on a bare machine', () => {
+    expect(loadConfig({}, {})).toEqual({
+      dataDir: './data',
+      mqttHost: '127.0.0.1',
+      mqttPort: 1883,
+      apiHost: '127.0.0.1',
+      apiPort: 8787,
+      analyticsIntervalMs: 5000,
+      logLevel: 'info',
+    });
+  });
+
+  it('takes SHAMBA_* variables, and flags over them', () => {
+    const config = loadConfig(
+      { apiPort: '9000' },
+      { SHAMBA_API_PORT: '9100', SHAMBA_MQTT_PORT: '1884', SHAMBA_WORKERS: '0' },
+    );
+    expect([config.apiPort, config.mqttPort, config.workers]).toEqual([9000, 1884, 0]);
+  });
+
+  it('says which setting is wrong', () => {
+    expect(() => loadConfig({}, { SHAMBA_MQTT_PORT: 'eighty' })).toThrow(/mqttPort/);
+  });
+});

@@ -1,0 +1,46 @@
+import { z } from 'zod';
+
+/**
+ * All configuration, from flags and SHAMBA_* environment variables, parsed once here and passed
+ * down as plain options (STYLE.md). Every default works on a bare machine.
+ */
+export const ConfigSchema = z.object({
+  dataDir: z.string().min(1).default('./data'),
+  /** Loopback by default; set SHAMBA_MQTT_HOST=0.0.0.0 for field devices on the network. */
+  mqttHost: z.string().default('127.0.0.1'),
+  mqttPort: z.coerce.number().int().min(0).max(65535).default(1883),
+  apiHost: z.string().default('127.0.0.1'),
+  apiPort: z.coerce.number().int().min(0).max(65535).default(8787),
+  /** Analytics worker threads; 0 computes in the main thread. */
+  workers: z.coerce.number().int().min(0).max(64).optional(),
+  analyticsIntervalMs: z.coerce.number().int().min(100).default(5000),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+export type Config = z.infer<typeof ConfigSchema>;
+
+/** Which environment variable feeds which option. */
+export const ENV_VARS: Record<keyof Config, string> = {
+  dataDir: 'SHAMBA_DATA_DIR',
+  mqttHost: 'SHAMBA_MQTT_HOST',
+  mqttPort: 'SHAMBA_MQTT_PORT',
+  apiHost: 'SHAMBA_API_HOST',
+  apiPort: 'SHAMBA_API_PORT',
+  workers: 'SHAMBA_WORKERS',
+  analyticsIntervalMs: 'SHAMBA_ANALYTICS_INTERVAL_MS',
+  logLevel: 'SHAMBA_LOG_LEVEL',
+};
+
+/** Flags win over environment variables, which win over defaults. */
+export function loadConfig(
+  flags: Partial<Record<keyof Config, string | undefined>>,
+  env: NodeJS.ProcessEnv,
+): Config {
+  const raw: Record<string, string> = {};
+  for (const [key, variable] of Object.entries(ENV_VARS)) {
+    const value = flags[key as keyof Config] ?? env[variable];
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  const parsed = ConfigSchema.safeParse(raw);
+  if (!parsed.success) throw new Error(`invalid configuration:\n${z.prettifyError(parsed.error)}`);
+  return parsed.data;
+}

@@ -1,0 +1,85 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import area from '@turf/area';
+import type { Scenario } from '@shamba/firmware-sim';
+import { generateSecret, hashSecret } from '@shamba/ingest';
+import type { Principal, Role } from '@shamba/schemas';
+import { tokenDigest, type Registry } from '@shamba/storage';
+
+/** The shape of `<data dir>/demo/credentials.json` (issue 2). */
+export interface DemoCredentials {
+  tokens: Record<'admin' | 'manager' | 'agronomist' | 'farmer', string>;
+  devices: Record<string, { username: string; password: string }>;
+}
+
+/**
+ * Puts a scenario's cooperative, farmers, fields and devices into the registry, with a fresh
+ * secret per device and an API token per role. Re-running it rotates every secret and token.
+ */
+export async function seedScenario(
+  registry: Registry,
+  scenario: Scenario,
+): Promise<DemoCredentials> {
+  const coopId = scenario.coop.id;
+  await registry.coops.upsert(scenario.coop);
+  for (const farmer of scenario.farmers) await registry.farmers.upsert(farmer);
+  for (const { initialDepletionFraction, etcMmPerDay, ...field } of scenario.fields) {
+    // Geodesic area of the boundary (turf uses a spherical Earth: well under 0.5% off for plots).
+    const areaHa = Math.round(area(field.boundary) / 10) / 1000;
+    await registry.fields.upsert({ ...field, coopId, areaHa });
+  }
+
+  const devices: DemoCredentials['devices'] = {};
+  await Promise.all(
+    scenario.devices.map(async (device) => {
+      const password = generateSecret();
+      const secretHash = await hashSecret(password);
+      await registry.devices.upsert({
+        id: device.id,
+        coopId,
+        fieldId: device.fieldId,
+        zoneId: null,
+        kind: device.kind,
+        secretHash,
+      });
+      devices[device.id] = { username: device.id, password };
+    }),
+  );
+
+  const firstFarmer = scenario.farmers[0];
+  const principals: Record<keyof DemoCredentials['tokens'], Principal> = {
+    admin: principal('admin', null, null, 'Shamba administrator'),
+    manager: principal('manager', coopId, null, `${scenario.coop.name} manager`),
+    agronomist: principal('agronomist', coopId, null, `${scenario.coop.name} agronomist`),
+    farmer: principal('farmer', coopId, firstFarmer?.id ?? null, firstFarmer?.name ?? 'farmer'),
+  };
+  const tokens = {} as DemoCredentials['tokens'];
+  for (const [role, who] of Object.entries(principals) as [
+    keyof DemoCredentials['tokens'],
+    Principal,
+  ][]) {
+    const token = randomBytes(32).toString('base64url');
+    await registry.tokens.add(tokenDigest(token), who);
+    tokens[role] = token;
+  }
+  return {
+    tokens,
+    devices: Object.fromEntries(Object.entries(devices).sort(([a], [b]) => a.localeCompare(b))),
+  };
+}
+
+function principal(
+  role: Role,
+  coopId: string | null,
+  farmerId: string | null,
+  name: string,
+): Principal {
+  return { role, coopId, farmerId, name };
+}
+
+export async function writeCredentials(path: string, credentials: DemoCredentials): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  // Secrets: readable by the owner only.
+  await writeFile(path, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
+}

@@ -1,0 +1,121 @@
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import {
+  createPrescriptionService,
+  createWorkerPool,
+  type PrescriptionService,
+  type WorkerPool,
+} from '@shamba/analytics';
+import { createApiServer, createApp, type ApiServer, type HealthCheck } from '@shamba/api';
+import { createIngestBroker, type IngestBroker } from '@shamba/ingest';
+import {
+  createSqliteRegistry,
+  createSqliteTimeSeriesStore,
+  type Registry,
+  type TimeSeriesStore,
+} from '@shamba/storage';
+
+export interface ShambaOptions {
+  dataDir: string;
+  logger: Logger;
+  mqtt?: { host?: string; port?: number };
+  api?: { host?: string; port?: number };
+  /** Worker threads for analytics; 0 computes in the main thread. */
+  workers?: number;
+  analyticsIntervalMs?: number;
+  clock?: () => number;
+}
+
+export interface Shamba extends AsyncDisposable {
+  readonly registry: Registry;
+  readonly store: TimeSeriesStore;
+  readonly broker: IngestBroker;
+  readonly pool: WorkerPool;
+  readonly prescriptions: PrescriptionService;
+  readonly api: ApiServer;
+  readonly mqttUrl: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Everything in one process on the embedded defaults: SQLite stores under the data directory,
+ * the Aedes broker with the ingest pipeline, the analytics worker pool and service, and the API.
+ */
+export async function createShamba(options: ShambaOptions): Promise<Shamba> {
+  const { logger } = options;
+  const opened: { close(): Promise<void> }[] = [];
+  const closeAll = async () => {
+    for (const part of opened.reverse()) await part.close();
+  };
+  try {
+    const registry = await createSqliteRegistry({ path: join(options.dataDir, 'registry.sqlite') });
+    opened.push(registry);
+    const store = await createSqliteTimeSeriesStore({
+      path: join(options.dataDir, 'timeseries.sqlite'),
+    });
+    opened.push(store);
+    const broker = await createIngestBroker({
+      registry,
+      store,
+      logger: logger.child({ component: 'ingest' }),
+      ...(options.mqtt?.host === undefined ? {} : { host: options.mqtt.host }),
+      ...(options.mqtt?.port === undefined ? {} : { port: options.mqtt.port }),
+      ...(options.clock === undefined ? {} : { clock: options.clock }),
+    });
+    opened.push(broker);
+    const pool = await createWorkerPool(
+      options.workers === undefined ? {} : { size: options.workers },
+    );
+    opened.push(pool);
+    const prescriptions = createPrescriptionService({
+      registry,
+      store,
+      pool,
+      logger: logger.child({ component: 'analytics' }),
+      ...(options.analyticsIntervalMs === undefined
+        ? {}
+        : { intervalMs: options.analyticsIntervalMs }),
+      ...(options.clock === undefined ? {} : { clock: options.clock }),
+    });
+    opened.push(prescriptions);
+    prescriptions.start();
+
+    const health: HealthCheck = async () => {
+      const storeUp = await store.ping().then(
+        () => true,
+        () => false,
+      );
+      const workers = pool.status();
+      const analytics = prescriptions.status();
+      return {
+        broker: { status: broker.aedes.closed ? 'down' : 'up', detail: { ...broker.stats() } },
+        store: { status: storeUp ? 'up' : 'down', detail: { kind: store.kind } },
+        worker: {
+          status: workers.alive === workers.size ? 'up' : 'down',
+          detail: { ...workers, ...analytics },
+        },
+      };
+    };
+    const api = await createApiServer({
+      app: createApp({ registry, store, health }),
+      ...(options.api?.host === undefined ? {} : { host: options.api.host }),
+      ...(options.api?.port === undefined ? {} : { port: options.api.port }),
+    });
+    opened.push(api);
+    const mqttHost = options.mqtt?.host ?? '127.0.0.1';
+    return {
+      registry,
+      store,
+      broker,
+      pool,
+      prescriptions,
+      api,
+      mqttUrl: `mqtt://${mqttHost === '0.0.0.0' ? '127.0.0.1' : mqttHost}:${broker.port}`,
+      close: closeAll,
+      [Symbol.asyncDispose]: closeAll,
+    };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}

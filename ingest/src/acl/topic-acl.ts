@@ -1,0 +1,29 @@
+import { TOPIC_ROOT, parseTopic } from '@shamba/schemas';
+
+/** The identity a connection proved at CONNECT. */
+export interface DeviceIdentity {
+  id: string;
+  coopId: string;
+}
+
+/**
+ * Deny by default (STYLE.md): a device may publish only under its own
+ * `shamba/v1/{coop}/{id}/up/{stream}` (ARCHITECTURE.md, "Contracts"). Everything else, $SYS
+ * included, is refused.
+ */
+export function mayPublish(device: DeviceIdentity, topic: string): boolean {
+  const parsed = parseTopic(topic);
+  return parsed?.kind === 'up' && parsed.coopId === device.coopId && parsed.deviceId === device.id;
+}
+
+/** A device may subscribe to its own `down/#`, `down/+` or one `down/{command}`, nothing wider. */
+export function maySubscribe(device: DeviceIdentity, topicFilter: string): boolean {
+  const own = `${TOPIC_ROOT}/${device.coopId}/${device.id}/down/`;
+  if (!topicFilter.startsWith(own)) return false;
+  const rest = topicFilter.slice(own.length);
+  if (rest === '#' || rest === '+') return true;
+  const parsed = parseTopic(topicFilter);
+  return (
+    parsed?.kind === 'down' && parsed.deviceId === device.id && parsed.coopId === device.coopId
+  );
+}

@@ -1,0 +1,57 @@
+import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+
+/**
+ * Device secrets: 32 random bytes, shown once at provisioning and stored only as an scrypt hash
+ * (RFC 7914). The cost is written into each hash so it can be raised later without breaking
+ * existing devices. N=2^14, r=8 (16 MiB, tens of ms here): the secrets are 256-bit random, so
+ * the hash only has to make a leaked registry useless, and a cooperative's box must survive a
+ * reconnect storm of a few hundred devices after a power cut.
+ */
+const SCRYPT = { N: 2 ** 14, r: 8, p: 1 } as const;
+const KEY_BYTES = 32;
+
+export function generateSecret(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+function derive(
+  secret: string,
+  salt: Buffer,
+  params: { N: number; r: number; p: number },
+): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    scrypt(
+      secret,
+      salt,
+      KEY_BYTES,
+      { ...params, maxmem: 256 * params.N * params.r },
+      (error, key) => (error ? reject(error) : resolve(key)),
+    );
+  });
+}
+
+/** `scrypt$N$r$p$salt$key`, base64url parts. */
+export async function hashSecret(secret: string): Promise<string> {
+  const salt = randomBytes(16);
+  const key = await derive(secret, salt, SCRYPT);
+  return [
+    'scrypt',
+    SCRYPT.N,
+    SCRYPT.r,
+    SCRYPT.p,
+    salt.toString('base64url'),
+    key.toString('base64url'),
+  ].join('$');
+}
+
+export async function verifySecret(secret: string, stored: string): Promise<boolean> {
+  const [scheme, n, r, p, salt, key] = stored.split('$');
+  if (scheme !== 'scrypt' || salt === undefined || key === undefined) return false;
+  const expected = Buffer.from(key, 'base64url');
+  const actual = await derive(secret, Buffer.from(salt, 'base64url'), {
+    N: Number(n),
+    r: Number(r),
+    p: Number(p),
+  });
+  return actual.length === expected.length && timingSafeEqual(actual, expected);
+}

@@ -1,0 +1,182 @@
+import { z } from 'zod';
+import { ShambaError } from '../errors/shamba-error.js';
+import { quantityOf } from '../readings/quantities.js';
+import { ReadingSchema, type Reading } from '../readings/reading.js';
+import type { UpStream } from '../topics/topic.js';
+
+/**
+ * SenML JSON (RFC 8428) as devices send it. A pack may hold several samples (a device replaying
+ * its flash queue); records that resolve to the same time form one reading, and each reading
+ * carries its sequence number as a record named `seq` (unit `count`).
+ *
+ *   [{"bn":"soil-1:","bt":1764316800,"n":"seq","u":"count","v":42},
+ *    {"n":"vwc10","u":"/","v":0.231},{"n":"vwc30","u":"/","v":0.262}]
+ */
+
+/** A pack is bounded so one message cannot make us build a huge object graph. */
+export const MAX_SENML_RECORDS = 512;
+
+// RFC 8428 §4.5.3: a time below 2^28 s is relative to "now". Devices must send absolute time.
+const RELATIVE_TIME_LIMIT_S = 2 ** 28;
+
+const SenmlRecordSchema = z
+  .object({
+    bn: z.string().max(128).optional(),
+    bt: z.number().optional(),
+    bu: z.string().max(16).optional(),
+    bver: z.number().int().optional(),
+    n: z.string().max(64).optional(),
+    u: z.string().max(16).optional(),
+    v: z.number().optional(),
+    t: z.number().optional(),
+  })
+  .strict();
+
+const SenmlPackSchema = z.array(SenmlRecordSchema).min(1).max(MAX_SENML_RECORDS);
+type SenmlRecord = z.infer<typeof SenmlRecordSchema>;
+
+export interface SenmlContext {
+  deviceId: string;
+  stream: UpStream;
+}
+
+export function baseNameFor(deviceId: string): string {
+  return `${deviceId}:`;
+}
+
+export function decodeSenml(payload: Uint8Array, context: SenmlContext): Reading[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(payload));
+  } catch (cause) {
+    throw new ShambaError('INVALID_PAYLOAD', 'payload is not UTF-8 JSON', { cause });
+  }
+  const parsed = SenmlPackSchema.safeParse(json);
+  if (!parsed.success) {
+    throw new ShambaError('INVALID_PAYLOAD', `not a SenML pack: ${z.prettifyError(parsed.error)}`);
+  }
+
+  const expectedBase = baseNameFor(context.deviceId);
+  const samples = new Map<number, { seq?: number; values: Record<string, number> }>();
+  // RFC 8428 §4.6: base fields apply to every later record until a record changes them.
+  let baseName = '';
+  let baseTime = 0;
+  let baseUnit: string | undefined;
+  for (const record of parsed.data) {
+    if (record.bn !== undefined) baseName = record.bn;
+    if (record.bt !== undefined) baseTime = record.bt;
+    if (record.bu !== undefined) baseUnit = record.bu;
+    const { name, unit, timeMs, value } = resolve(record, baseName, baseTime, baseUnit);
+    if (!name.startsWith(expectedBase) && baseName !== '') {
+      throw new ShambaError(
+        'INVALID_PAYLOAD',
+        `record name "${name}" is not under "${expectedBase}"`,
+      );
+    }
+    const local = baseName === '' ? name : name.slice(expectedBase.length);
+    const sample = samples.get(timeMs) ?? { values: {} };
+    samples.set(timeMs, sample);
+    if (local === 'seq') {
+      if (sample.seq !== undefined)
+        throw new ShambaError('INVALID_PAYLOAD', 'two seq records for one time');
+      sample.seq = value;
+      continue;
+    }
+    const quantity = quantityOf(context.stream, local);
+    if (quantity === undefined) {
+      throw new ShambaError(
+        'INVALID_PAYLOAD',
+        `unknown quantity "${local}" on stream ${context.stream}`,
+      );
+    }
+    if (unit !== undefined && unit !== quantity.senmlUnit) {
+      throw new ShambaError(
+        'INVALID_PAYLOAD',
+        `${local} must be in "${quantity.senmlUnit}", got "${unit}"`,
+      );
+    }
+    if (Object.hasOwn(sample.values, local)) {
+      throw new ShambaError('INVALID_PAYLOAD', `${local} appears twice for one time`);
+    }
+    // Rounded to 9 significant digits so that unit scaling does not invent precision.
+    sample.values[local] = Number((value * quantity.scale).toPrecision(9));
+  }
+
+  const readings: Reading[] = [];
+  for (const [timeMs, sample] of [...samples].sort(([a], [b]) => a - b)) {
+    if (sample.seq === undefined) {
+      throw new ShambaError(
+        'INVALID_PAYLOAD',
+        `sample at ${new Date(timeMs).toISOString()} has no seq record`,
+      );
+    }
+    const reading = ReadingSchema.safeParse({
+      ...context,
+      timeMs,
+      seq: sample.seq,
+      values: sample.values,
+    });
+    if (!reading.success) {
+      throw new ShambaError('INVALID_PAYLOAD', z.prettifyError(reading.error));
+    }
+    readings.push(reading.data);
+  }
+  return readings;
+}
+
+function resolve(
+  record: SenmlRecord,
+  baseName: string,
+  baseTime: number,
+  baseUnit: string | undefined,
+) {
+  const name = baseName + (record.n ?? '');
+  if (name === '') throw new ShambaError('INVALID_PAYLOAD', 'record without a name');
+  if (record.v === undefined)
+    throw new ShambaError('INVALID_PAYLOAD', `record "${name}" has no numeric value`);
+  const timeS = baseTime + (record.t ?? 0);
+  if (timeS < RELATIVE_TIME_LIMIT_S) {
+    throw new ShambaError(
+      'INVALID_PAYLOAD',
+      `record "${name}" has a relative time; device clocks must be set`,
+    );
+  }
+  return { name, unit: record.u ?? baseUnit, timeMs: Math.round(timeS * 1000), value: record.v };
+}
+
+/** Encodes readings of one device and stream as one SenML pack. */
+export function encodeSenml(readings: readonly Reading[]): Uint8Array {
+  const first = readings[0];
+  if (first === undefined) throw new ShambaError('INVALID_PAYLOAD', 'nothing to encode');
+  const baseTimeS = first.timeMs / 1000;
+  const records: SenmlRecord[] = [];
+  for (const reading of readings) {
+    if (reading.deviceId !== first.deviceId || reading.stream !== first.stream) {
+      throw new ShambaError('INVALID_PAYLOAD', 'a SenML pack holds one device and one stream');
+    }
+    const seqRecord: SenmlRecord = { n: 'seq', u: 'count', v: reading.seq };
+    if (records.length === 0) {
+      Object.assign(seqRecord, { bn: baseNameFor(reading.deviceId), bt: baseTimeS });
+    } else {
+      seqRecord.t = (reading.timeMs - first.timeMs) / 1000;
+    }
+    records.push(seqRecord);
+    for (const [name, value] of Object.entries(reading.values)) {
+      const quantity = quantityOf(reading.stream, name);
+      if (quantity === undefined) {
+        throw new ShambaError(
+          'INVALID_PAYLOAD',
+          `unknown quantity "${name}" on stream ${reading.stream}`,
+        );
+      }
+      const record: SenmlRecord = {
+        n: name,
+        u: quantity.senmlUnit,
+        v: Number((value / quantity.scale).toPrecision(9)),
+      };
+      if (seqRecord.t !== undefined) record.t = seqRecord.t;
+      records.push(record);
+    }
+  }
+  return new TextEncoder().encode(JSON.stringify(records));
+}

@@ -1,0 +1,39 @@
+/**
+ * The one error type that crosses package boundaries. Codes are a closed set; the edges (HTTP
+ * routes, MQTT hooks, the CLI) map them to status codes once.
+ */
+export const ERROR_CODES = [
+  'INVALID_PAYLOAD',
+  'INVALID_TOPIC',
+  'OUT_OF_RANGE',
+  'TIME_IN_FUTURE',
+  'UNKNOWN_DEVICE',
+  'NOT_AUTHORIZED',
+  'NOT_AUTHENTICATED',
+  'NOT_FOUND',
+  'INVALID_REQUEST',
+  'STORE_UNAVAILABLE',
+  'WORKER_FAILED',
+  'INVALID_CONFIG',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export class ShambaError extends Error {
+  override readonly name = 'ShambaError';
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown; details?: Record<string, unknown> },
+  ) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.details = options?.details;
+  }
+
+  readonly details: Record<string, unknown> | undefined;
+}
+
+export function isShambaError(error: unknown, code?: ErrorCode): error is ShambaError {
+  return error instanceof ShambaError && (code === undefined || error.code === code);
+}

@@ -1,0 +1,57 @@
+export { ERROR_CODES, ShambaError, isShambaError, type ErrorCode } from './errors/shamba-error.js';
+export { ID_PATTERN, IdSchema, isId } from './topics/ids.js';
+export {
+  TOPIC_ROOT,
+  UP_STREAMS,
+  downTopic,
+  eventTopic,
+  isUpStream,
+  parseTopic,
+  upTopic,
+  type ParsedTopic,
+  type UpStream,
+} from './topics/topic.js';
+export { QUANTITIES, quantityOf, type Quantity, type QuantityName } from './readings/quantities.js';
+export {
+  EARLIEST_READING_MS,
+  ReadingSchema,
+  checkReading,
+  type Reading,
+  type ReadingChecks,
+  type StoredReading,
+} from './readings/reading.js';
+export {
+  MAX_SENML_RECORDS,
+  baseNameFor,
+  decodeSenml,
+  encodeSenml,
+  type SenmlContext,
+} from './codecs/senml.js';
+export { SOIL_TEXTURES, SOIL_TEXTURE_NAMES, type SoilTexture } from './soil/soil-textures.js';
+export {
+  CoopSchema,
+  DEVICE_KINDS,
+  DeviceSchema,
+  FarmerSchema,
+  FieldSchema,
+  IRRIGATION_METHODS,
+  PolygonSchema,
+  ROLES,
+  RoleSchema,
+  type Coop,
+  type Device,
+  type DeviceKind,
+  type Farmer,
+  type Field,
+  type IrrigationMethod,
+  type Polygon,
+  type Principal,
+  type Role,
+} from './registry/entities.js';
+export {
+  ComputationStepSchema,
+  IrrigationActionSchema,
+  PrescriptionSchema,
+  type ComputationStep,
+  type Prescription,
+} from './registry/prescription.js';

@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { IdSchema } from '../topics/ids.js';
+import { SOIL_TEXTURE_NAMES } from '../soil/soil-textures.js';
+
+export const CoopSchema = z.object({
+  id: IdSchema,
+  name: z.string().min(1).max(200),
+  countryCode: z.string().regex(/^[A-Z]{2}$/, 'ISO 3166-1 alpha-2'),
+  timezone: z.string().min(1),
+});
+export type Coop = z.infer<typeof CoopSchema>;
+
+export const FarmerSchema = z.object({
+  id: IdSchema,
+  coopId: IdSchema,
+  name: z.string().min(1).max(200),
+  // E.164, the form SMS gateways expect.
+  phone: z.string().regex(/^\+[1-9]\d{6,14}$/, 'E.164 phone number'),
+  // BCP 47 language tag for the farmer's messages (am, om, sw, pt-BR, ...).
+  language: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/),
+});
+export type Farmer = z.infer<typeof FarmerSchema>;
+
+/** GeoJSON Polygon (RFC 7946 §3.1.6), WGS84 / CGCS2000 longitude-latitude. */
+export const PolygonSchema = z.object({
+  type: z.literal('Polygon'),
+  coordinates: z
+    .array(z.array(z.tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)])).min(4))
+    .min(1),
+});
+export type Polygon = z.infer<typeof PolygonSchema>;
+
+export const IRRIGATION_METHODS = ['drip', 'sprinkler', 'furrow', 'hand'] as const;
+export type IrrigationMethod = (typeof IRRIGATION_METHODS)[number];
+
+export const FieldSchema = z.object({
+  id: IdSchema,
+  coopId: IdSchema,
+  farmerId: IdSchema,
+  name: z.string().min(1).max(200),
+  crop: z.string().min(1),
+  plantingDate: z.iso.date(),
+  areaHa: z.number().positive(),
+  boundary: PolygonSchema,
+  soil: z.object({
+    texture: z.enum(SOIL_TEXTURE_NAMES),
+    fieldCapacity: z.number().gt(0).lt(1),
+    wiltingPoint: z.number().gt(0).lt(1),
+  }),
+  /** Effective rooting depth used by the water balance, m. */
+  rootDepthM: z.number().gt(0).max(3),
+  irrigationMethod: z.enum(IRRIGATION_METHODS),
+});
+export type Field = z.infer<typeof FieldSchema>;
+
+export const DEVICE_KINDS = ['soil-probe', 'weather-station', 'valve-controller'] as const;
+export type DeviceKind = (typeof DEVICE_KINDS)[number];
+
+export const DeviceSchema = z.object({
+  id: IdSchema,
+  coopId: IdSchema,
+  fieldId: IdSchema.nullable(),
+  zoneId: IdSchema.nullable(),
+  kind: z.enum(DEVICE_KINDS),
+});
+export type Device = z.infer<typeof DeviceSchema>;
+
+export const ROLES = ['admin', 'manager', 'agronomist', 'farmer', 'technician'] as const;
+export type Role = z.infer<typeof RoleSchema>;
+export const RoleSchema = z.enum(ROLES);
+
+/** Who an API request acts for. Tenancy: coopId null only for admin; farmerId only for farmers. */
+export interface Principal {
+  role: Role;
+  coopId: string | null;
+  farmerId: string | null;
+  name: string;
+}

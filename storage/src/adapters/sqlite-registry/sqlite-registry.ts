@@ -1,0 +1,201 @@
+import { createHash } from 'node:crypto';
+import type { Coop, Farmer, Field, Prescription, Principal } from '@shamba/schemas';
+import { openDatabase } from '../../sqlite/open-database.js';
+import type { DeadLetter, DeviceRecord, Registry } from '../../ports/registry.js';
+
+// Entities are stored as JSON documents beside the columns we filter on: the zod schemas in
+// @shamba/schemas are the contract, and adding a property needs no migration.
+const MIGRATIONS = [
+  `CREATE TABLE coops (id TEXT PRIMARY KEY, doc TEXT NOT NULL);
+   CREATE TABLE farmers (id TEXT PRIMARY KEY, coop_id TEXT NOT NULL, doc TEXT NOT NULL);
+   CREATE TABLE fields (id TEXT PRIMARY KEY, coop_id TEXT NOT NULL, farmer_id TEXT NOT NULL, doc TEXT NOT NULL);
+   CREATE TABLE devices (id TEXT PRIMARY KEY, coop_id TEXT NOT NULL, field_id TEXT, doc TEXT NOT NULL);
+   CREATE TABLE tokens (token_hash TEXT PRIMARY KEY, principal TEXT NOT NULL);
+   CREATE TABLE prescriptions (
+     id TEXT PRIMARY KEY, field_id TEXT NOT NULL, created_ms INTEGER NOT NULL, doc TEXT NOT NULL);
+   CREATE INDEX prescriptions_by_field ON prescriptions (field_id, created_ms);
+   CREATE TABLE dead_letters (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     received_ms INTEGER NOT NULL, last_ms INTEGER NOT NULL,
+     device_id TEXT, coop_id TEXT, topic TEXT NOT NULL, code TEXT NOT NULL, reason TEXT NOT NULL,
+     payload BLOB NOT NULL, digest TEXT NOT NULL UNIQUE, count INTEGER NOT NULL DEFAULT 1);`,
+];
+
+export interface SqliteRegistryOptions {
+  /** The database file, e.g. `<data dir>/registry.sqlite`. */
+  path: string;
+  /** Dead letters kept before the oldest are dropped: bounded so a flood cannot fill the disk. */
+  maxDeadLetters?: number;
+}
+
+export const DEFAULT_MAX_DEAD_LETTERS = 10_000;
+
+interface DeadLetterRow {
+  id: number;
+  received_ms: number;
+  device_id: string | null;
+  coop_id: string | null;
+  topic: string;
+  code: string;
+  reason: string;
+  payload: Buffer;
+  count: number;
+}
+
+export function createSqliteRegistry(options: SqliteRegistryOptions): Promise<Registry> {
+  const db = openDatabase(options.path, MIGRATIONS);
+  const maxDeadLetters = options.maxDeadLetters ?? DEFAULT_MAX_DEAD_LETTERS;
+  const docs = <T>(rows: unknown[]): T[] =>
+    (rows as { doc: string }[]).map((r) => JSON.parse(r.doc) as T);
+  const doc = <T>(row: unknown): T | undefined =>
+    row === undefined ? undefined : (JSON.parse((row as { doc: string }).doc) as T);
+
+  const addDeadLetter = db.transaction((letter: Omit<DeadLetter, 'id' | 'count'>) => {
+    // Identical repeats (a device stuck resending one bad message) fold into one row.
+    const digest = createHash('sha256')
+      .update(`${letter.deviceId ?? ''}\0${letter.topic}\0${letter.reason}\0`)
+      .update(letter.payload)
+      .digest('hex');
+    db.prepare(
+      `INSERT INTO dead_letters (received_ms, last_ms, device_id, coop_id, topic, code, reason, payload, digest)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (digest) DO UPDATE SET count = count + 1, last_ms = excluded.last_ms`,
+    ).run(
+      letter.receivedMs,
+      letter.receivedMs,
+      letter.deviceId,
+      letter.coopId,
+      letter.topic,
+      letter.code,
+      letter.reason,
+      Buffer.from(letter.payload),
+      digest,
+    );
+    db.prepare(
+      `DELETE FROM dead_letters WHERE id <= (SELECT id FROM dead_letters ORDER BY id DESC LIMIT 1 OFFSET ?)`,
+    ).run(maxDeadLetters);
+  });
+
+  const registry: Registry = {
+    coops: {
+      upsert: async (coop: Coop) => {
+        db.prepare('INSERT OR REPLACE INTO coops (id, doc) VALUES (?, ?)').run(
+          coop.id,
+          JSON.stringify(coop),
+        );
+      },
+      get: async (id) => doc<Coop>(db.prepare('SELECT doc FROM coops WHERE id = ?').get(id)),
+      list: async () => docs<Coop>(db.prepare('SELECT doc FROM coops ORDER BY id').all()),
+    },
+    farmers: {
+      upsert: async (farmer: Farmer) => {
+        db.prepare('INSERT OR REPLACE INTO farmers (id, coop_id, doc) VALUES (?, ?, ?)').run(
+          farmer.id,
+          farmer.coopId,
+          JSON.stringify(farmer),
+        );
+      },
+      get: async (id) => doc<Farmer>(db.prepare('SELECT doc FROM farmers WHERE id = ?').get(id)),
+      list: async (coopId) =>
+        docs<Farmer>(
+          db.prepare('SELECT doc FROM farmers WHERE coop_id = ? ORDER BY id').all(coopId),
+        ),
+    },
+    fields: {
+      upsert: async (field: Field) => {
+        db.prepare(
+          'INSERT OR REPLACE INTO fields (id, coop_id, farmer_id, doc) VALUES (?, ?, ?, ?)',
+        ).run(field.id, field.coopId, field.farmerId, JSON.stringify(field));
+      },
+      get: async (id) => doc<Field>(db.prepare('SELECT doc FROM fields WHERE id = ?').get(id)),
+      list: async (filter = {}) =>
+        docs<Field>(
+          db
+            .prepare(
+              `SELECT doc FROM fields WHERE (@coopId IS NULL OR coop_id = @coopId)
+               AND (@farmerId IS NULL OR farmer_id = @farmerId) ORDER BY id`,
+            )
+            .all({ coopId: filter.coopId ?? null, farmerId: filter.farmerId ?? null }),
+        ),
+    },
+    devices: {
+      upsert: async (device: DeviceRecord) => {
+        db.prepare(
+          'INSERT OR REPLACE INTO devices (id, coop_id, field_id, doc) VALUES (?, ?, ?, ?)',
+        ).run(device.id, device.coopId, device.fieldId, JSON.stringify(device));
+      },
+      get: async (id) =>
+        doc<DeviceRecord>(db.prepare('SELECT doc FROM devices WHERE id = ?').get(id)),
+      list: async (filter = {}) =>
+        docs<DeviceRecord>(
+          db
+            .prepare(
+              `SELECT doc FROM devices WHERE (@coopId IS NULL OR coop_id = @coopId)
+               AND (@fieldId IS NULL OR field_id = @fieldId) ORDER BY id`,
+            )
+            .all({ coopId: filter.coopId ?? null, fieldId: filter.fieldId ?? null }),
+        ),
+    },
+    tokens: {
+      add: async (tokenHash, principal: Principal) => {
+        db.prepare('INSERT OR REPLACE INTO tokens (token_hash, principal) VALUES (?, ?)').run(
+          tokenHash,
+          JSON.stringify(principal),
+        );
+      },
+      find: async (tokenHash) => {
+        const row = db
+          .prepare('SELECT principal FROM tokens WHERE token_hash = ?')
+          .get(tokenHash) as { principal: string } | undefined;
+        return row === undefined ? undefined : (JSON.parse(row.principal) as Principal);
+      },
+    },
+    prescriptions: {
+      add: async (prescription: Prescription) => {
+        db.prepare(
+          'INSERT OR REPLACE INTO prescriptions (id, field_id, created_ms, doc) VALUES (?, ?, ?, ?)',
+        ).run(
+          prescription.id,
+          prescription.fieldId,
+          prescription.createdAtMs,
+          JSON.stringify(prescription),
+        );
+      },
+      latest: async (fieldId) =>
+        doc<Prescription>(
+          db
+            .prepare(
+              'SELECT doc FROM prescriptions WHERE field_id = ? ORDER BY created_ms DESC, rowid DESC LIMIT 1',
+            )
+            .get(fieldId),
+        ),
+    },
+    deadLetters: {
+      add: async (letter) => {
+        addDeadLetter(letter);
+      },
+      list: async (filter = {}) => {
+        const rows = db
+          .prepare(
+            `SELECT * FROM dead_letters WHERE (@coopId IS NULL OR coop_id = @coopId) ORDER BY id DESC LIMIT @limit`,
+          )
+          .all({ coopId: filter.coopId ?? null, limit: filter.limit ?? 100 }) as DeadLetterRow[];
+        return rows.map((row) => ({
+          id: row.id,
+          receivedMs: row.received_ms,
+          deviceId: row.device_id,
+          coopId: row.coop_id,
+          topic: row.topic,
+          code: row.code,
+          reason: row.reason,
+          payload: new Uint8Array(row.payload),
+          count: row.count,
+        }));
+      },
+    },
+    close: async () => {
+      db.close();
+    },
+  };
+  return Promise.resolve(registry);
+}

@@ -1,0 +1,34 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+
+export type SqliteDatabase = Database.Database;
+
+/**
+ * Opens a SQLite file for one of our stores. WAL lets readers (the API) run while the ingest
+ * writes; synchronous=FULL fsyncs the WAL at every commit, so a committed reading survives power
+ * loss, not only a process crash: it is what "durable before PUBACK" rests on.
+ * https://www.sqlite.org/pragma.html#pragma_synchronous
+ */
+export function openDatabase(path: string, migrations: readonly string[]): SqliteDatabase {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  // Another process (a CLI command beside `shamba start`) may hold the write lock briefly.
+  db.pragma('busy_timeout = 5000');
+  migrate(db, migrations);
+  return db;
+}
+
+/** Applies the migrations past PRAGMA user_version, each in its own transaction. */
+function migrate(db: SqliteDatabase, migrations: readonly string[]): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  for (let version = current; version < migrations.length; version++) {
+    db.transaction(() => {
+      db.exec(migrations[version]!);
+      db.pragma(`user_version = ${version + 1}`);
+    })();
+  }
+}

@@ -1,0 +1,74 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { OROMIA_DEMO } from '@shamba/firmware-sim';
+import type { Prescription } from '@shamba/schemas';
+import { spawnShamba, waitForOutput } from './support/cli-process.js';
+import { tempDir } from './support/temp-dir.js';
+
+// The README's quick start: `shamba start --demo` must give every demo field a prescription
+// within 60 seconds of starting, and stop cleanly on SIGTERM.
+describe('shamba start --demo', () => {
+  it(
+    'serves a prescription for every demo field within a minute',
+    { timeout: 90_000 },
+    async () => {
+      using dir = tempDir();
+      const startedMs = Date.now();
+      await using child = spawnShamba([
+        'start',
+        '--demo',
+        '--data-dir',
+        dir.path,
+        '--mqtt-port',
+        '0',
+        '--api-port',
+        '0',
+      ]);
+      const [, apiUrl] = await waitForOutput(
+        child,
+        /API\s+(http:\/\/127\.0\.0\.1:\d+)\/v1/,
+        30_000,
+      );
+      const credentials = JSON.parse(
+        await readFile(join(dir.path, 'demo', 'credentials.json'), 'utf8'),
+      ) as {
+        tokens: Record<string, string>;
+        devices: Record<string, { username: string; password: string }>;
+      };
+      expect(Object.keys(credentials.tokens).sort()).toEqual([
+        'admin',
+        'agronomist',
+        'farmer',
+        'manager',
+      ]);
+      expect(Object.keys(credentials.devices)).toHaveLength(20);
+
+      const latest = async (fieldId: string) => {
+        const response = await fetch(`${apiUrl}/v1/fields/${fieldId}/prescriptions/latest`, {
+          headers: { authorization: `Bearer ${credentials.tokens.manager}` },
+        });
+        return response.status === 200 ? ((await response.json()) as Prescription) : undefined;
+      };
+      const fieldIds = OROMIA_DEMO.fields.map((f) => f.id);
+      let prescriptions: (Prescription | undefined)[] = [];
+      while (Date.now() - startedMs < 60_000) {
+        prescriptions = await Promise.all(fieldIds.map(latest));
+        if (prescriptions.every((p) => p !== undefined)) break;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      expect(prescriptions.map((p) => p?.fieldId)).toEqual(fieldIds);
+      // The scenario starts two plots dry and two wet; the sensors must tell them apart.
+      expect(Object.fromEntries(prescriptions.map((p) => [p!.fieldId, p!.action]))).toEqual({
+        'field-tolosa-maize': 'irrigate',
+        'field-tolosa-teff': 'none',
+        'field-almaz-maize': 'none',
+        'field-chaltu-teff': 'irrigate',
+      });
+
+      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    },
+  );
+});

@@ -1,0 +1,25 @@
+import { defineConfig } from 'vitest/config';
+
+// One Vitest project per package, so `pnpm test --project storage` runs one package's tests.
+const PACKAGES = [
+  'schemas',
+  'storage',
+  'firmware-sim',
+  'ingest',
+  'analytics',
+  'api',
+  'cli',
+  'tests',
+];
+
+export default defineConfig({
+  test: {
+    projects: PACKAGES.map((name) => ({
+      extends: true,
+      test: { name, root: `./${name}`, include: ['src/**/*.test.ts'] },
+    })),
+    // Tests bind real sockets and open real databases; a slow CI box needs headroom.
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
