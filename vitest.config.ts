@@ -18,6 +18,9 @@ export default defineConfig({
       extends: true,
       test: { name, root: `./${name}`, include: ['src/**/*.test.ts'] },
     })),
+    // Under CI, a JSON report beside the console one, for .ci/run's closing "N passed, N failed".
+    reporters: process.env.CI === undefined ? ['default'] : ['default', 'json'],
+    outputFile: { json: '.ci/out/vitest.json' },
     // Tests bind real sockets and open real databases; a slow CI box needs headroom.
     testTimeout: 30_000,
     hookTimeout: 60_000,

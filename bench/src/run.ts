@@ -1,0 +1,14 @@
+import { ingestBench } from './ingest-bench.js';
+
+/** `pnpm bench [name]`: runs the named benchmarks (all by default), one JSON line each. */
+const BENCHES: Record<string, () => Promise<Record<string, number>>> = { ingest: ingestBench };
+
+const names = process.argv.slice(2).filter((a) => a !== '--');
+for (const name of names.length > 0 ? names : Object.keys(BENCHES)) {
+  const bench = BENCHES[name];
+  if (bench === undefined) {
+    console.error(`unknown benchmark "${name}"; known: ${Object.keys(BENCHES).join(', ')}`);
+    process.exit(2);
+  }
+  console.log(JSON.stringify({ bench: name, ...(await bench()) }));
+}
