@@ -28,12 +28,30 @@ async function ours() {
     Array.from({ length: DEVICES }, async (_, i) => {
       const id = `bench-${i}`;
       const password = generateSecret();
-      await registry.devices.upsert({ id, coopId: COOP, fieldId: null, zoneId: null, kind: 'soil-probe', secretHash: await hashSecret(password) });
+      await registry.devices.upsert({
+        id,
+        coopId: COOP,
+        fieldId: null,
+        zoneId: null,
+        kind: 'soil-probe',
+        secretHash: await hashSecret(password),
+      });
       return { id, password };
     }),
   );
-  const broker = await createIngestBroker({ registry, store, logger: pino({ level: 'silent' }), port: 0 });
-  const options: LoadOptions = { brokerUrl: `mqtt://127.0.0.1:${broker.port}`, coopId: COOP, devices, messagesPerDevice: MESSAGES, inflight: INFLIGHT };
+  const broker = await createIngestBroker({
+    registry,
+    store,
+    logger: pino({ level: 'silent' }),
+    port: 0,
+  });
+  const options: LoadOptions = {
+    brokerUrl: `mqtt://127.0.0.1:${broker.port}`,
+    coopId: COOP,
+    devices,
+    messagesPerDevice: MESSAGES,
+    inflight: INFLIGHT,
+  };
   const clients = await connectDevices(options);
   const result = await publishLoad(clients, options);
   const rssMb = process.memoryUsage().rss / 2 ** 20;
@@ -43,7 +61,8 @@ async function ours() {
   await registry.close();
   await store.close();
   rmSync(dir, { recursive: true, force: true });
-  if (committed !== result.messages) throw new Error(`committed ${committed} of ${result.messages}`);
+  if (committed !== result.messages)
+    throw new Error(`committed ${committed} of ${result.messages}`);
   return { ...result, rssMb };
 }
 
@@ -53,7 +72,11 @@ async function bareAedes() {
   const server = createServer((socket) => aedes.handle(socket));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `mqtt://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const subscriber = await connectAsync(url, { protocolVersion: 4, clientId: 'bench-subscriber', reconnectPeriod: 0 });
+  const subscriber = await connectAsync(url, {
+    protocolVersion: 4,
+    clientId: 'bench-subscriber',
+    reconnectPeriod: 0,
+  });
   await subscriber.subscribeAsync(`shamba/v1/${COOP}/+/up/+`, { qos: 1 });
   const total = DEVICES * MESSAGES;
   let delivered = 0;
@@ -65,7 +88,13 @@ async function bareAedes() {
     }),
   );
   const devices = Array.from({ length: DEVICES }, (_, i) => ({ id: `bench-${i}` }));
-  const options: LoadOptions = { brokerUrl: url, coopId: COOP, devices, messagesPerDevice: MESSAGES, inflight: INFLIGHT };
+  const options: LoadOptions = {
+    brokerUrl: url,
+    coopId: COOP,
+    devices,
+    messagesPerDevice: MESSAGES,
+    inflight: INFLIGHT,
+  };
   const clients = await connectDevices(options);
   const started = performance.now();
   const result = await publishLoad(clients, options);
@@ -77,7 +106,9 @@ async function bareAedes() {
 }
 
 export async function ingestBench(): Promise<Record<string, number>> {
-  console.log(`ingest: ${DEVICES} devices x ${MESSAGES} QoS 1 readings, ${INFLIGHT} in flight per device`);
+  console.log(
+    `ingest: ${DEVICES} devices x ${MESSAGES} QoS 1 readings, ${INFLIGHT} in flight per device`,
+  );
   const peer = await bareAedes();
   const our = await ours();
   const readingsPerSec = our.messages / (our.elapsedMs / 1000);

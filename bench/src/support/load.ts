@@ -34,7 +34,10 @@ export async function connectDevices(options: LoadOptions): Promise<MqttClient[]
   );
 }
 
-export async function publishLoad(clients: MqttClient[], options: LoadOptions): Promise<LoadResult> {
+export async function publishLoad(
+  clients: MqttClient[],
+  options: LoadOptions,
+): Promise<LoadResult> {
   const latenciesMs: number[] = [];
   const t0 = Date.UTC(2026, 0, 1);
   const started = performance.now();
@@ -47,7 +50,15 @@ export async function publishLoad(clients: MqttClient[], options: LoadOptions): 
         while (next < options.messagesPerDevice) {
           const seq = next++;
           const payload = Buffer.from(
-            encodeSenml([{ deviceId, stream: 'soil', timeMs: t0 + seq * 60_000, seq, values: { vwc10: 0.21, vwc30: 0.24, vwc60: 0.26, soilTempC: 18.5 } }]),
+            encodeSenml([
+              {
+                deviceId,
+                stream: 'soil',
+                timeMs: t0 + seq * 60_000,
+                seq,
+                values: { vwc10: 0.21, vwc30: 0.24, vwc60: 0.26, soilTempC: 18.5 },
+              },
+            ]),
           );
           const sent = performance.now();
           await client.publishAsync(topic, payload, { qos: 1 });
@@ -57,7 +68,11 @@ export async function publishLoad(clients: MqttClient[], options: LoadOptions): 
       await Promise.all(Array.from({ length: options.inflight }, lane));
     }),
   );
-  return { messages: clients.length * options.messagesPerDevice, elapsedMs: performance.now() - started, latenciesMs };
+  return {
+    messages: clients.length * options.messagesPerDevice,
+    elapsedMs: performance.now() - started,
+    latenciesMs,
+  };
 }
 
 export function percentile(values: number[], p: number): number {
