@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { OROMIA_DEMO, createSimulation, type Simulation } from '@shamba/firmware-sim';
@@ -70,7 +70,7 @@ ${CONFIG_USAGE}`,
     let running: Promise<void> | undefined;
     if (values.demo === true) {
       const credentials = await seedScenario(shamba.registry, OROMIA_DEMO);
-      const credentialsPath = join(config.dataDir, 'demo', 'credentials.json');
+      const credentialsPath = resolve(config.dataDir, 'demo', 'credentials.json');
       await writeCredentials(credentialsPath, credentials);
       simulation = await createSimulation({
         scenario: OROMIA_DEMO,
