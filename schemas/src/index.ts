@@ -55,3 +55,53 @@ export {
   type ComputationStep,
   type Prescription,
 } from './registry/prescription.js';
+export {
+  COMPACT_EPOCH_MS,
+  COMPACT_FIELDS,
+  COMPACT_VERSION,
+  decodeCompact,
+  encodeCompact,
+  isCompactPayload,
+} from './codecs/compact.js';
+export { decodeNmeaPayload } from './codecs/nmea-payload.js';
+export { decodeUplink } from './codecs/uplink.js';
+export {
+  MAX_SENTENCE_LENGTH,
+  SYSTEM_IDS,
+  TALKERS,
+  checksum as nmeaChecksum,
+  frame as nmeaFrame,
+  isTalker,
+  type Constellation,
+  type Talker,
+} from './nmea/sentence.js';
+export {
+  formatCoordinate,
+  formatDate,
+  formatTimeOfDay,
+  parseCoordinate,
+  parseDate,
+  parseTimeOfDay,
+} from './nmea/coordinates.js';
+export {
+  parseNmea,
+  type GgaSentence,
+  type GsaSentence,
+  type GsvSatellite,
+  type GsvSentence,
+  type NmeaSentence,
+  type OtherSentence,
+  type ParseResult,
+  type RmcSentence,
+  type ShambaSeqSentence,
+} from './nmea/parse.js';
+export {
+  formatGga,
+  formatGsa,
+  formatGsv,
+  formatRmc,
+  formatShambaSeq,
+  type FixInput,
+  type GsaInput,
+  type GsvInput,
+} from './nmea/format.js';

@@ -1,7 +1,7 @@
 import {
   ShambaError,
   checkReading,
-  decodeSenml,
+  decodeUplink,
   parseTopic,
   type Device,
   type StoredReading,
@@ -26,7 +26,7 @@ export function decodeMessage(
   const parsed = parseTopic(topic);
   if (parsed?.kind !== 'up')
     throw new ShambaError('INVALID_TOPIC', `not an uplink topic: ${topic}`);
-  const readings = decodeSenml(payload, { deviceId: device.id, stream: parsed.stream });
+  const readings = decodeUplink(payload, { deviceId: device.id, stream: parsed.stream });
   return readings.map((reading) => ({
     ...checkReading(reading, options),
     coopId: device.coopId,

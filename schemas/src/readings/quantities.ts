@@ -48,6 +48,8 @@ export const QUANTITIES = {
     batteryPct: { senmlUnit: '%EL', scale: 1, min: 0, max: 100 },
     rssiDbm: { senmlUnit: 'dBW', scale: 1, min: -150, max: 0 },
     queueDepth: { senmlUnit: 'count', scale: 1, min: 0, max: 1_000_000 },
+    // 1 while connected; 0 in the last-will message the broker publishes when the link drops.
+    online: { senmlUnit: '/', scale: 1, min: 0, max: 1 },
   },
 } as const satisfies Record<UpStream, Record<string, Quantity>>;
 
