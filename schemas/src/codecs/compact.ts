@@ -1,5 +1,5 @@
 import { ShambaError } from '../errors/shamba-error.js';
-import { QUANTITIES } from '../readings/quantities.js';
+import type { QUANTITIES } from '../readings/quantities.js';
 import type { Reading } from '../readings/reading.js';
 import { UP_STREAMS, type UpStream } from '../topics/topic.js';
 
