@@ -1,5 +1,13 @@
-export type { RainEvent, Scenario, ScenarioDevice, ScenarioField } from './scenarios/scenario.js';
-export { OROMIA_DEMO } from './scenarios/oromia-demo.js';
+export {
+  ScenarioDeviceSchema,
+  ScenarioFieldSchema,
+  ScenarioSchema,
+  parseScenario,
+  type Scenario,
+  type ScenarioDevice,
+  type ScenarioField,
+} from './scenarios/scenario.js';
+export { BUILT_IN_SCENARIOS, BUILT_IN_SCENARIO_FILES, OROMIA_DEMO } from './scenarios/built-in.js';
 export { gaussian, rng, type Rng } from './random/rng.js';
 export {
   DEPTH_DRYING_FACTORS,
@@ -10,18 +18,51 @@ export {
   type SoilProfile,
   type WaterFluxes,
 } from './world/soil-water.js';
-export { daylightShare, pressureKPa, rainBetween, solarHour, weatherAt } from './world/weather.js';
-export { createWorld, soilOf, type World } from './world/world.js';
+export * as solar from './world/solar.js';
+export {
+  dailyWeather,
+  temperatureAt,
+  type Climate,
+  type DailyWeather,
+  type MonthlyNormal,
+} from './world/climate.js';
+export {
+  CROP_TRUTH,
+  cropCoefficient,
+  cropTruth,
+  potentialCanopy,
+  waterLimitedYield,
+  type CropTruth,
+} from './world/crops.js';
+export { ndmi, ndvi, surfaceReflectance, type Reflectance } from './world/canopy-optics.js';
+export { daylightShare, pressureKPa, solarHour } from './world/weather.js';
+export {
+  createWorld,
+  seasonPlantingMs,
+  soilOf,
+  type CropState,
+  type World,
+} from './world/world.js';
 export {
   createSimDevice,
   type DeviceCredentials,
   type SimDevice,
   type SimDeviceOptions,
 } from './devices/sim-device.js';
+export { openFlashQueue, type FlashQueue, type FlashQueueOptions } from './firmware/flash-queue.js';
+export { backoffDelayMs, type BackoffOptions } from './firmware/backoff.js';
+export { gnssEpoch, type GnssProfile, type Position } from './firmware/gnss-receiver.js';
+export {
+  startDeviceFirmware,
+  type DeviceFirmware,
+  type DeviceFirmwareOptions,
+  type FirmwareStats,
+} from './firmware/device-firmware.js';
 export {
   DEFAULT_SAMPLE_INTERVAL_MS,
   createSimulation,
   type RunOptions,
+  type SimulatedDevice,
   type Simulation,
   type SimulationOptions,
 } from './simulation/simulation.js';

@@ -1,37 +1,43 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { OROMIA_DEMO, createSimulation, type Scenario } from '@shamba/firmware-sim';
+import { createSimulation } from '@shamba/firmware-sim';
 import type { DemoCredentials } from '../demo/seed-scenario.js';
+import { loadScenario, SCENARIO_NAMES } from '../scenarios.js';
 import type { Command } from './command.js';
 
-const SCENARIOS: Record<string, Scenario> = { [OROMIA_DEMO.id]: OROMIA_DEMO };
 const DAY_MS = 86_400_000;
 
 export const simCommand: Command = {
   name: 'sim',
   summary: "run a scenario's simulated devices against any MQTT 3.1.1 broker",
-  usage: `Usage: shamba sim --credentials FILE [--scenario NAME] [--broker URL] [--speed X] [--days D] [--ticks N]
+  usage: `Usage: shamba sim [--scenario NAME|FILE] [--broker URL] [--credentials FILE] [options]
 
-Connects the scenario's devices (QoS 1, persistent sessions, SenML payloads) and publishes
-their readings: accelerated until simulated time catches up with the clock, then in real time.
+Runs the scenario's devices (QoS 1, persistent sessions, a flash queue each) against the
+broker: accelerated until simulated time catches up with the clock, then in real time.
+Readings taken while the broker is unreachable, or while this process was down, are sent
+later, in order, with their original times.
 
-  --scenario NAME       one of: ${Object.keys(SCENARIOS).join(', ')} (default ${OROMIA_DEMO.id})
+  --scenario NAME|FILE  ${SCENARIO_NAMES.join(', ')}, or a scenario JSON file (default oromia-demo)
   --broker URL          default mqtt://127.0.0.1:1883
-  --credentials FILE    device credentials, as written by \`shamba start --demo\`
-                        (<data dir>/demo/credentials.json)
+  --credentials FILE    device credentials as written by \`shamba start --demo\`; without it
+                        devices connect with their id as user name and no password
+  --state-dir DIR       flash queues and simulated clock (default ./data/sim)
   --speed X             simulated seconds per real second while catching up (2880)
-  --days D              start D days in the past (2)
-  --ticks N             publish N samples per device, then exit
+  --days D              on a fresh state dir, start D days in the past (2)
+  --devices N           scale the scenario to N devices (load tests)
+  --ticks N             take N samples per device, send them, then exit
   -h, --help            this text`,
   async run(args) {
     const { values } = parseArgs({
       args,
       options: {
-        scenario: { type: 'string', default: OROMIA_DEMO.id },
+        scenario: { type: 'string', default: 'oromia-demo' },
         broker: { type: 'string', default: 'mqtt://127.0.0.1:1883' },
         credentials: { type: 'string' },
+        'state-dir': { type: 'string', default: './data/sim' },
         speed: { type: 'string', default: '2880' },
         days: { type: 'string', default: '2' },
+        devices: { type: 'string' },
         ticks: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -40,23 +46,27 @@ their readings: accelerated until simulated time catches up with the clock, then
       console.log(this.usage);
       return 0;
     }
-    const scenario = SCENARIOS[values.scenario];
-    if (scenario === undefined) throw new Error(`unknown scenario ${values.scenario}`);
-    if (values.credentials === undefined) throw new Error('--credentials is required (see --help)');
-    const credentials = JSON.parse(await readFile(values.credentials, 'utf8')) as DemoCredentials;
-    const simulation = await createSimulation({
+    const scenario = await loadScenario(values.scenario);
+    const credentials =
+      values.credentials === undefined
+        ? undefined
+        : (JSON.parse(await readFile(values.credentials, 'utf8')) as DemoCredentials).devices;
+    const simulation = createSimulation({
       scenario,
       brokerUrl: values.broker,
-      credentials: credentials.devices,
+      ...(credentials === undefined ? {} : { credentials }),
       startMs: Date.now() - Number(values.days) * DAY_MS,
-      onError: (error) => console.error(`publish failed: ${String(error)}`),
+      stateDir: values['state-dir'],
+      ...(values.devices === undefined ? {} : { devices: Number(values.devices) }),
     });
     try {
       if (values.ticks !== undefined) {
-        for (let i = 0; i < Number(values.ticks); i++) await simulation.tick();
+        for (let i = 0; i < Number(values.ticks); i++) simulation.tick();
         console.log(
-          `published ${values.ticks} samples from each of ${scenario.devices.length} devices`,
+          `sampled ${values.ticks} times on each of ${simulation.devices.size} devices; sending`,
         );
+        await simulation.drained();
+        console.log('all readings sent');
       } else {
         const stop = new AbortController();
         process.once('SIGINT', () => stop.abort());

@@ -69,15 +69,16 @@ ${CONFIG_USAGE}`,
     const stop = new AbortController();
     let running: Promise<void> | undefined;
     if (values.demo === true) {
-      const credentials = await seedScenario(shamba.registry, OROMIA_DEMO);
+      const startMs = Math.floor((Date.now() - days * DAY_MS) / QUARTER_HOUR_MS) * QUARTER_HOUR_MS;
+      const credentials = await seedScenario(shamba.registry, OROMIA_DEMO, { atMs: startMs });
       const credentialsPath = resolve(config.dataDir, 'demo', 'credentials.json');
       await writeCredentials(credentialsPath, credentials);
-      simulation = await createSimulation({
+      simulation = createSimulation({
         scenario: OROMIA_DEMO,
         brokerUrl: shamba.mqttUrl,
         credentials: credentials.devices,
-        startMs: Math.floor((Date.now() - days * DAY_MS) / QUARTER_HOUR_MS) * QUARTER_HOUR_MS,
-        onError: (error) => logger.warn({ err: error }, 'simulated device could not publish'),
+        startMs,
+        stateDir: resolve(config.dataDir, 'demo', 'sim'),
       });
       running = simulation.run({ speed, signal: stop.signal });
       const field = OROMIA_DEMO.fields[0]!.id;

@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import area from '@turf/area';
-import type { Scenario } from '@shamba/firmware-sim';
+import { seasonPlantingMs, type Scenario } from '@shamba/firmware-sim';
 import { generateSecret, hashSecret } from '@shamba/ingest';
-import type { Principal, Role } from '@shamba/schemas';
+import { FieldSchema, type Principal, type Role } from '@shamba/schemas';
 import { tokenDigest, type Registry } from '@shamba/storage';
 
 /** The shape of `<data dir>/demo/credentials.json` (issue 2). */
@@ -20,14 +20,21 @@ export interface DemoCredentials {
 export async function seedScenario(
   registry: Registry,
   scenario: Scenario,
+  /** The moment the simulation starts: fields get the planting date of the season it is in. */
+  options: { atMs: number } = { atMs: Date.now() },
 ): Promise<DemoCredentials> {
   const coopId = scenario.coop.id;
   await registry.coops.upsert(scenario.coop);
   for (const farmer of scenario.farmers) await registry.farmers.upsert(farmer);
-  for (const { initialDepletionFraction, etcMmPerDay, ...field } of scenario.fields) {
+  for (const spec of scenario.fields) {
     // Geodesic area of the boundary (turf uses a spherical Earth: well under 0.5% off for plots).
-    const areaHa = Math.round(area(field.boundary) / 10) / 1000;
-    await registry.fields.upsert({ ...field, coopId, areaHa });
+    const areaHa = Math.round(area(spec.boundary) / 10) / 1000;
+    // The season the simulation is in: scenarios give planting as an annual calendar date.
+    const plantingDate = new Date(seasonPlantingMs(spec.plantingDate, options.atMs))
+      .toISOString()
+      .slice(0, 10);
+    // The schema keeps the registry's properties and drops the world's hidden ones.
+    await registry.fields.upsert(FieldSchema.parse({ ...spec, coopId, areaHa, plantingDate }));
   }
 
   const devices: DemoCredentials['devices'] = {};

@@ -1,18 +1,37 @@
-import type { Scenario } from '../scenarios/scenario.js';
-import { createSimDevice, type DeviceCredentials, type SimDevice } from '../devices/sim-device.js';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseNmea, type GgaSentence, type RmcSentence } from '@shamba/schemas';
+import type { Scenario, ScenarioDevice } from '../scenarios/scenario.js';
+import type { DeviceCredentials } from '../devices/sim-device.js';
+import type { BackoffOptions } from '../firmware/backoff.js';
+import {
+  startDeviceFirmware,
+  type DeviceFirmware,
+  type FirmwareStats,
+} from '../firmware/device-firmware.js';
+import { gnssEpoch, type GnssProfile } from '../firmware/gnss-receiver.js';
+import { rng, type Rng } from '../random/rng.js';
 import { createWorld, type World } from '../world/world.js';
+import { daylightShare, solarHour } from '../world/weather.js';
 
 export interface SimulationOptions {
   scenario: Scenario;
   brokerUrl: string;
-  credentials: Record<string, DeviceCredentials>;
-  /** Simulated time of the first sample. */
+  /** Per-device MQTT credentials; a device without any connects with its id as user name only. */
+  credentials?: Record<string, DeviceCredentials>;
+  /** Simulated time of the first sample; a resumed simulation keeps its own. */
   startMs: number;
+  /** Flash queues and the simulation's clock live here, so a killed simulator resumes. */
+  stateDir: string;
   /** Device sampling interval in simulated time. 15 min is a common soil-probe schedule. */
   sampleIntervalMs?: number;
+  /** A GNSS fix every this many samples (hourly by default): it also disciplines the clock. */
+  gnssEveryTicks?: number;
+  /** Scale the scenario to this many devices by cloning its devices (load tests). */
+  devices?: number;
+  backoff?: BackoffOptions;
   /** Wall clock, to stop accelerated time from running into the future. */
   clock?: () => number;
-  onError?: (error: unknown) => void;
 }
 
 export interface RunOptions {
@@ -21,89 +40,253 @@ export interface RunOptions {
   signal?: AbortSignal;
 }
 
+export interface SimulatedDevice {
+  readonly spec: ScenarioDevice;
+  readonly firmware: DeviceFirmware;
+  position: [number, number];
+  batteryPct: number;
+  /** Device clock minus true time, ms. */
+  clockErrorMs(trueMs: number): number;
+  /** A GNSS fix at true time `trueMs` sets the device clock. */
+  syncClock(trueMs: number): void;
+}
+
 export interface Simulation extends AsyncDisposable {
   readonly world: World;
+  readonly devices: ReadonlyMap<string, SimulatedDevice>;
   /** Simulated time of the next sample. */
   readonly nextSampleMs: number;
-  /** Every device publishes one sample at the current simulated time; then time moves on. */
-  tick(): Promise<void>;
+  /** Every device samples at the current simulated time into its flash; then time moves on. */
+  tick(): void;
   /** Ticks at `speed` until caught up with the wall clock, then in real time, until aborted. */
   run(options: RunOptions): Promise<void>;
+  /** Resolves when every device's flash queue is empty. */
+  drained(): Promise<void>;
+  stats(): Record<string, FirmwareStats>;
   close(): Promise<void>;
 }
 
 export const DEFAULT_SAMPLE_INTERVAL_MS = 15 * 60_000;
+const DAY_MS = 86_400_000;
+const DEFAULT_GNSS: GnssProfile = { talker: 'GB', rtk: false };
+// Battery budget: a probe with a 2 W panel. 0.05 % per 15-min cycle (sample + send) is ~5 %/day;
+// the panel returns up to ~10 %/day on a clear day.
+const DRAIN_PCT_PER_TICK = 0.05;
+const SOLAR_PCT_PER_DAY = 10;
+// Below POWER_SAVE the firmware samples every other cycle; below BROWNOUT the radio stays off
+// (samples still go to flash) until the battery is back above RADIO_BACK.
+const POWER_SAVE_PCT = 15;
+const BROWNOUT_PCT = 5;
+const RADIO_BACK_PCT = 8;
 
-export async function createSimulation(options: SimulationOptions): Promise<Simulation> {
+interface SavedState {
+  scenarioId: string;
+  startMs: number;
+  nextSampleMs: number;
+}
+
+export function createSimulation(options: SimulationOptions): Simulation {
   const { scenario } = options;
   const interval = options.sampleIntervalMs ?? DEFAULT_SAMPLE_INTERVAL_MS;
+  const gnssEvery = options.gnssEveryTicks ?? 4;
   const clock = options.clock ?? Date.now;
-  const world = createWorld(scenario, options.startMs);
-  const devices = new Map<string, SimDevice>();
-  try {
-    for (const device of scenario.devices) {
-      const credentials = options.credentials[device.id];
-      if (credentials === undefined) throw new Error(`no credentials for device ${device.id}`);
-      devices.set(
-        device.id,
-        await createSimDevice({
-          brokerUrl: options.brokerUrl,
-          coopId: scenario.coop.id,
-          deviceId: device.id,
-          credentials,
-        }),
-      );
-    }
-  } catch (error) {
-    await Promise.all([...devices.values()].map((d) => d.close()));
-    throw error;
+  mkdirSync(options.stateDir, { recursive: true });
+  const statePath = join(options.stateDir, 'simulation.json');
+  const saved = existsSync(statePath)
+    ? (JSON.parse(readFileSync(statePath, 'utf8')) as SavedState)
+    : undefined;
+  const resumed = saved !== undefined && saved.scenarioId === scenario.id;
+  const startMs = resumed ? saved.startMs : options.startMs;
+  let next = resumed ? saved.nextSampleMs : options.startMs;
+  const world = createWorld(scenario, startMs);
+  world.advanceTo(next); // a resumed world replays its deterministic past in milliseconds
+  const random: Rng = rng(scenario.seed ^ 0x5eed);
+  let tickCount = Math.round((next - startMs) / interval);
+
+  const specs = scaleDevices(scenario, options.devices);
+  const devices = new Map<string, SimulatedDevice>();
+  for (const spec of specs) {
+    const deviceRandom = rng(hash(`${scenario.seed}:${spec.id}`));
+    let syncedTrueMs = startMs;
+    // An RTC set by hand at installation is seconds off until the first GNSS fix.
+    let offsetMs = (deviceRandom() - 0.5) * 4000;
+    const driftPpm = spec.driftPpm ?? 40 * (deviceRandom() - 0.5);
+    const firmware = startDeviceFirmware({
+      brokerUrl: options.brokerUrl,
+      coopId: scenario.coop.id,
+      deviceId: spec.id,
+      credentials: options.credentials?.[spec.id] ?? { username: spec.id, password: '' },
+      flashPath: join(options.stateDir, 'flash', `${spec.id}.log`),
+      codec: spec.codec ?? 'senml',
+      gnss: spec.gnss ?? DEFAULT_GNSS,
+      random: deviceRandom,
+      now: () => next,
+      ...(options.backoff === undefined ? {} : { backoff: options.backoff }),
+      onCommand: (command, payload) => {
+        if (spec.kind !== 'valve-controller' || command !== 'irrigate') return;
+        const { depthMm } = JSON.parse(payload.toString()) as { depthMm: number };
+        if (!(depthMm > 0 && depthMm <= 200)) return; // a valve refuses an absurd order
+        world.irrigate(spec.fieldId, depthMm);
+        firmware.record('status', device.clockErrorMs(next) + next, {
+          appliedMm: depthMm,
+          online: 1,
+        });
+      },
+    });
+    const device: SimulatedDevice = {
+      spec,
+      firmware,
+      position: spec.position ?? centreOf(scenario, spec.fieldId),
+      batteryPct: spec.batteryPct ?? 96,
+      clockErrorMs: (trueMs) => offsetMs + ((trueMs - syncedTrueMs) * driftPpm) / 1e6,
+      // GNSS time disciplines the clock: after a fix the error restarts from zero.
+      syncClock: (trueMs) => {
+        syncedTrueMs = trueMs;
+        offsetMs = 0;
+      },
+    };
+    devices.set(spec.id, device);
   }
 
-  let next = options.startMs;
-  async function tick() {
-    const previous = next - interval;
-    world.advanceTo(next);
-    await Promise.all(
-      scenario.devices.map(async (device) => {
-        const sim = devices.get(device.id)!;
-        switch (device.kind) {
-          case 'soil-probe':
-            return sim.publish('soil', next, world.soilSample(device.id, device.fieldId));
-          case 'weather-station':
-            return sim.publish('weather', next, world.weatherSample(device.fieldId, previous));
-          case 'valve-controller':
-            return undefined;
-        }
-      }),
+  function sampleDevice(device: SimulatedDevice, trueMs: number) {
+    const { spec, firmware } = device;
+    // Battery: drain per cycle, solar by day.
+    const share =
+      spec.solar === false
+        ? 0
+        : daylightShare(solarHour(trueMs, scenario.site.longitudeDeg), interval / 3_600_000);
+    device.batteryPct = Math.min(
+      100,
+      Math.max(0, device.batteryPct - DRAIN_PCT_PER_TICK + SOLAR_PCT_PER_DAY * share),
     );
+    if (device.batteryPct < BROWNOUT_PCT) firmware.setRadio(false);
+    else if (device.batteryPct >= RADIO_BACK_PCT) firmware.setRadio(true);
+    if (device.batteryPct < POWER_SAVE_PCT && tickCount % 2 === 1) return;
+
+    const deviceTime = trueMs + device.clockErrorMs(trueMs);
+    const battery = Math.round(device.batteryPct);
+    switch (spec.kind) {
+      case 'soil-probe':
+        firmware.record('soil', deviceTime, {
+          ...world.soilSample(spec.id, spec.fieldId),
+          batteryPct: battery,
+        });
+        break;
+      case 'weather-station':
+        firmware.record('weather', deviceTime, {
+          ...world.weatherSample(spec.fieldId, trueMs - interval),
+          batteryPct: battery,
+        });
+        break;
+      case 'valve-controller':
+        firmware.record('status', deviceTime, {
+          batteryPct: battery,
+          online: 1,
+          queueDepth: firmware.queue.size,
+        });
+        break;
+    }
+    if (tickCount % gnssEvery === 0) {
+      // The firmware reads its receiver's NMEA, as on the device's serial port.
+      const [lon, lat] = device.position;
+      const sentences = gnssEpoch(
+        trueMs,
+        { latitudeDeg: lat, longitudeDeg: lon, altitudeM: scenario.site.elevationM },
+        scenario.geoidSeparationM ?? 0,
+        spec.gnss ?? DEFAULT_GNSS,
+        random,
+      );
+      const parsed = sentences.map(parseNmea).flatMap((r) => (r.ok ? [r.sentence] : []));
+      const gga = parsed.find((s): s is GgaSentence => s.type === 'GGA');
+      const rmc = parsed.find((s): s is RmcSentence => s.type === 'RMC');
+      if (
+        gga?.latitudeDeg != null &&
+        gga.longitudeDeg != null &&
+        rmc?.dateMs != null &&
+        rmc.timeOfDayS !== null
+      ) {
+        const gnssTimeMs = rmc.dateMs + Math.round(rmc.timeOfDayS * 1000);
+        device.syncClock(gnssTimeMs);
+        firmware.record('gnss', gnssTimeMs, {
+          latitudeDeg: gga.latitudeDeg,
+          longitudeDeg: gga.longitudeDeg,
+          altitudeM: gga.altitudeM ?? 0,
+          fixQuality: gga.fixQuality,
+          satellites: gga.satellites ?? 0,
+          hdop: gga.hdop ?? 99.99,
+        });
+      }
+    }
+  }
+
+  function tick() {
+    world.advanceTo(next);
+    for (const event of scenario.events ?? []) {
+      const at = startMs + event.dayOffset * DAY_MS;
+      const device = devices.get(event.deviceId);
+      if (device !== undefined && at > next - interval && at <= next)
+        device.position = event.relocateTo;
+    }
+    for (const device of devices.values()) sampleDevice(device, next);
     next += interval;
+    tickCount++;
+    writeFileSync(
+      statePath,
+      JSON.stringify({ scenarioId: scenario.id, startMs, nextSampleMs: next } satisfies SavedState),
+    );
   }
 
   const close = async () => {
-    await Promise.all([...devices.values()].map((d) => d.close()));
+    await Promise.all([...devices.values()].map((d) => d.firmware.stop()));
   };
   return {
     world,
+    devices,
     get nextSampleMs() {
       return next;
     },
     tick,
     async run({ speed, signal }) {
       while (signal?.aborted !== true) {
-        try {
-          await tick();
-        } catch (error) {
-          options.onError?.(error);
-        }
+        tick();
         // Accelerated while behind the wall clock; real time once caught up.
         const behindMs = clock() - next;
-        const waitMs = behindMs > 0 ? interval / speed : Math.max(0, -behindMs);
-        await sleep(waitMs, signal);
+        await sleep(behindMs > 0 ? interval / speed : -behindMs, signal);
       }
     },
+    drained: async () => {
+      await Promise.all([...devices.values()].map((d) => d.firmware.drained()));
+    },
+    stats: () => Object.fromEntries([...devices].map(([id, d]) => [id, d.firmware.stats()])),
     close,
     [Symbol.asyncDispose]: close,
   };
+}
+
+/** `--devices N`: clones the scenario's devices round-robin with suffixed ids, for load tests. */
+function scaleDevices(scenario: Scenario, count: number | undefined): ScenarioDevice[] {
+  if (count === undefined || count <= scenario.devices.length)
+    return scenario.devices.slice(0, count);
+  return Array.from({ length: count }, (_, i) => {
+    const base = scenario.devices[i % scenario.devices.length]!;
+    return i < scenario.devices.length
+      ? base
+      : { ...base, id: `${base.id}-x${Math.floor(i / scenario.devices.length)}` };
+  });
+}
+
+function centreOf(scenario: Scenario, fieldId: string): [number, number] {
+  const ring = scenario.fields.find((f) => f.id === fieldId)?.boundary.coordinates[0] ?? [];
+  const vertices = ring.slice(0, -1); // the closing vertex repeats the first (RFC 7946 §3.1.6)
+  const mean = (i: 0 | 1) => vertices.reduce((s, v) => s + v[i], 0) / Math.max(1, vertices.length);
+  return [mean(0), mean(1)];
+}
+
+/** FNV-1a, to give each device its own reproducible random stream. */
+function hash(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {

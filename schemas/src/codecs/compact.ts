@@ -60,6 +60,7 @@ export const COMPACT_FIELDS: {
     rssiDbm: { type: 'i16', scale: 1 },
     queueDepth: { type: 'u32', scale: 1 },
     online: { type: 'u8', scale: 1 },
+    appliedMm: { type: 'u16', scale: 10 },
   },
 };
 

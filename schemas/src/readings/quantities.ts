@@ -50,6 +50,8 @@ export const QUANTITIES = {
     queueDepth: { senmlUnit: 'count', scale: 1, min: 0, max: 1_000_000 },
     // 1 while connected; 0 in the last-will message the broker publishes when the link drops.
     online: { senmlUnit: '/', scale: 1, min: 0, max: 1 },
+    // Water a valve controller applied since its previous report, mm over the field (SenML m).
+    appliedMm: { senmlUnit: 'm', scale: 1000, min: 0, max: 500 },
   },
 } as const satisfies Record<UpStream, Record<string, Quantity>>;
 
