@@ -1,8 +1,9 @@
+import { gnssCommand } from './commands/gnss.js';
 import { simCommand } from './commands/sim.js';
 import { startCommand } from './commands/start.js';
 import type { Command } from './commands/command.js';
 
-export const COMMANDS: readonly Command[] = [startCommand, simCommand];
+export const COMMANDS: readonly Command[] = [startCommand, simCommand, gnssCommand];
 
 export function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

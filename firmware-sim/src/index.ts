@@ -66,3 +66,18 @@ export {
   type Simulation,
   type SimulationOptions,
 } from './simulation/simulation.js';
+export {
+  BANDS,
+  DN_OFFSET,
+  DN_SCALE,
+  OVERPASS_SOLAR_HOUR,
+  REVISIT_DAYS,
+  SCL,
+  overpassesBetween,
+  renderScene,
+  type BandName,
+  type Raster,
+  type Scene,
+} from './satellite/scene.js';
+export { encodeBand, writeScene } from './satellite/write-scene.js';
+export { utmProjector, utmZoneOf, type UtmZone } from './satellite/utm.js';

@@ -127,15 +127,13 @@ describe('field devices across outages', () => {
     for (const deviceId of DEVICES) {
       const stored = await everything(ingest.store, deviceId);
       expect(
-        stored
-          .slice(0, 8)
-          .map(({ deviceId: d, stream, timeMs, seq, values }) => ({
-            deviceId: d,
-            stream,
-            timeMs,
-            seq,
-            values,
-          })),
+        stored.slice(0, 8).map(({ deviceId: d, stream, timeMs, seq, values }) => ({
+          deviceId: d,
+          stream,
+          timeMs,
+          seq,
+          values,
+        })),
       ).toEqual(taken[deviceId]);
       // The restarted simulator carries on from the saved clock and sequence number.
       expect(stored.map((r) => r.seq)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
@@ -228,5 +226,34 @@ describe('field devices across outages', () => {
     }
     expect(applied?.values).toEqual({ appliedMm: 20, online: 1 });
     expect(sim.world.depletionMm(field)).toBeCloseTo(before - 20, 6);
+  });
+});
+
+describe('BeiDou short-message link', () => {
+  it("delivers an out-of-coverage probe's readings through the gateway, with device time", async () => {
+    using dir = tempDir();
+    await using ingest = await startIngest(dir.path);
+    const scenario = BUILT_IN_SCENARIOS['minas-gerais-coffee']!;
+    const credentials = await seedScenario(ingest.registry, scenario);
+    const stateDir = join(dir.path, 'sim');
+    await using sim = createSimulation({
+      scenario,
+      brokerUrl: ingest.url,
+      credentials: credentials.devices,
+      startMs: startMs(),
+      stateDir,
+      backoff: FAST_BACKOFF,
+    });
+    for (let i = 0; i < 6; i++) sim.tick();
+    await sim.drained();
+    const stored = await everything(ingest.store, 'mg-probe-remote');
+    expect(stored.length).toBe(8); // 6 soil + 2 gnss, relayed as compact frames
+    const taken = flashLog(stateDir, 'mg-probe-remote');
+    // Compact frames carry whole seconds; device time is otherwise kept exactly.
+    expect(stored.map((r) => [r.stream, r.seq, r.timeMs])).toEqual(
+      taken.map((r) => [r.stream, r.seq, Math.floor(r.timeMs / 1000) * 1000]),
+    );
+    expect(stored.every((r) => r.fieldId === 'field-antonio-catuai')).toBe(true);
+    expect(await ingest.registry.deadLetters.list()).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@ import { createSimulation } from '@shamba/firmware-sim';
 import type { DemoCredentials } from '../demo/seed-scenario.js';
 import { loadScenario, SCENARIO_NAMES } from '../scenarios.js';
 import type { Command } from './command.js';
+import { RENDER_SCENE_USAGE, renderSceneCommand } from './render-scene.js';
 
 const DAY_MS = 86_400_000;
 
@@ -11,6 +12,7 @@ export const simCommand: Command = {
   name: 'sim',
   summary: "run a scenario's simulated devices against any MQTT 3.1.1 broker",
   usage: `Usage: shamba sim [--scenario NAME|FILE] [--broker URL] [--credentials FILE] [options]
+       shamba sim render-scene --scenario NAME|FILE --date YYYY-MM-DD --out DIR
 
 Runs the scenario's devices (QoS 1, persistent sessions, a flash queue each) against the
 broker: accelerated until simulated time catches up with the clock, then in real time.
@@ -26,8 +28,11 @@ later, in order, with their original times.
   --days D              on a fresh state dir, start D days in the past (2)
   --devices N           scale the scenario to N devices (load tests)
   --ticks N             take N samples per device, send them, then exit
-  -h, --help            this text`,
+  -h, --help            this text
+
+${RENDER_SCENE_USAGE}`,
   async run(args) {
+    if (args[0] === 'render-scene') return renderSceneCommand(args.slice(1));
     const { values } = parseArgs({
       args,
       options: {

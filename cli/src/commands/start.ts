@@ -79,6 +79,7 @@ ${CONFIG_USAGE}`,
         credentials: credentials.devices,
         startMs,
         stateDir: resolve(config.dataDir, 'demo', 'sim'),
+        scenesDir: resolve(config.dataDir, 'demo', 'scenes'),
       });
       running = simulation.run({ speed, signal: stop.signal });
       const field = OROMIA_DEMO.fields[0]!.id;

@@ -54,6 +54,21 @@ export async function seedScenario(
     }),
   );
 
+  const gateway = scenario.beidouGateway;
+  if (gateway !== undefined) {
+    const password = generateSecret();
+    await registry.devices.upsert({
+      id: gateway.id,
+      coopId,
+      fieldId: null,
+      zoneId: null,
+      kind: 'beidou-gateway',
+      relayFor: scenario.devices.filter((d) => d.beidouCard !== undefined).map((d) => d.id),
+      secretHash: await hashSecret(password),
+    });
+    devices[gateway.id] = { username: gateway.id, password };
+  }
+
   const firstFarmer = scenario.farmers[0];
   const principals: Record<keyof DemoCredentials['tokens'], Principal> = {
     admin: principal('admin', null, null, 'Shamba administrator'),

@@ -37,6 +37,11 @@ export const ScenarioDeviceSchema = z.object({
   batteryPct: z.number().min(0).max(100).optional(),
   /** Has a solar panel (default true). */
   solar: z.boolean().optional(),
+  /** Out of cellular coverage: sends over a BeiDou short-message card with this number. */
+  beidouCard: z
+    .string()
+    .regex(/^\d{6,10}$/)
+    .optional(),
 });
 
 export const ScenarioSchema = z.object({
@@ -68,6 +73,8 @@ export const ScenarioSchema = z.object({
       }),
     )
     .default([]),
+  /** The cooperative's BeiDou short-message gateway, receiving for devices that have a card. */
+  beidouGateway: z.object({ id: IdSchema, card: z.string().regex(/^\d{6,10}$/) }).optional(),
   /** The device is carried away (stolen, or moved to another plot) to this position. */
   events: z
     .array(z.object({ dayOffset: z.number().min(0), deviceId: IdSchema, relocateTo: LonLat }))

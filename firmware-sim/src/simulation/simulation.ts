@@ -11,6 +11,15 @@ import {
 } from '../firmware/device-firmware.js';
 import { gnssEpoch, type GnssProfile } from '../firmware/gnss-receiver.js';
 import { rng, type Rng } from '../random/rng.js';
+import { startShortMessageGateway, type ShortMessageGateway } from '../beidou/gateway.js';
+import {
+  GLOBAL_CIVIL_CARD,
+  createShortMessageNetwork,
+  createTerminal,
+} from '../beidou/terminal.js';
+import { startBeidouFirmware, type BeidouFirmware } from '../firmware/beidou-firmware.js';
+import { overpassesBetween, renderScene } from '../satellite/scene.js';
+import { writeScene } from '../satellite/write-scene.js';
 import { createWorld, type World } from '../world/world.js';
 import { daylightShare, solarHour } from '../world/weather.js';
 
@@ -29,6 +38,8 @@ export interface SimulationOptions {
   gnssEveryTicks?: number;
   /** Scale the scenario to this many devices by cloning its devices (load tests). */
   devices?: number;
+  /** Where satellite overpasses write their scenes (GeoTIFF bands and a STAC item); none if unset. */
+  scenesDir?: string;
   backoff?: BackoffOptions;
   /** Wall clock, to stop accelerated time from running into the future. */
   clock?: () => number;
@@ -105,34 +116,63 @@ export function createSimulation(options: SimulationOptions): Simulation {
 
   const specs = scaleDevices(scenario, options.devices);
   const devices = new Map<string, SimulatedDevice>();
+  const network = createShortMessageNetwork();
+  const beidou: BeidouFirmware[] = [];
+  const gateway: ShortMessageGateway | undefined =
+    scenario.beidouGateway === undefined || !specs.some((d) => d.beidouCard !== undefined)
+      ? undefined
+      : startShortMessageGateway({
+          brokerUrl: options.brokerUrl,
+          coopId: scenario.coop.id,
+          gatewayId: scenario.beidouGateway.id,
+          credentials: options.credentials?.[scenario.beidouGateway.id] ?? {
+            username: scenario.beidouGateway.id,
+            password: '',
+          },
+          cardId: scenario.beidouGateway.card,
+          network,
+          cardToDevice: Object.fromEntries(
+            specs.flatMap((d) => (d.beidouCard === undefined ? [] : [[d.beidouCard, d.id]])),
+          ),
+        });
   for (const spec of specs) {
     const deviceRandom = rng(hash(`${scenario.seed}:${spec.id}`));
     let syncedTrueMs = startMs;
     // An RTC set by hand at installation is seconds off until the first GNSS fix.
     let offsetMs = (deviceRandom() - 0.5) * 4000;
     const driftPpm = spec.driftPpm ?? 40 * (deviceRandom() - 0.5);
-    const firmware = startDeviceFirmware({
-      brokerUrl: options.brokerUrl,
-      coopId: scenario.coop.id,
-      deviceId: spec.id,
-      credentials: options.credentials?.[spec.id] ?? { username: spec.id, password: '' },
-      flashPath: join(options.stateDir, 'flash', `${spec.id}.log`),
-      codec: spec.codec ?? 'senml',
-      gnss: spec.gnss ?? DEFAULT_GNSS,
-      random: deviceRandom,
-      now: () => next,
-      ...(options.backoff === undefined ? {} : { backoff: options.backoff }),
-      onCommand: (command, payload) => {
-        if (spec.kind !== 'valve-controller' || command !== 'irrigate') return;
-        const { depthMm } = JSON.parse(payload.toString()) as { depthMm: number };
-        if (!(depthMm > 0 && depthMm <= 200)) return; // a valve refuses an absurd order
-        world.irrigate(spec.fieldId, depthMm);
-        firmware.record('status', device.clockErrorMs(next) + next, {
-          appliedMm: depthMm,
-          online: 1,
-        });
-      },
-    });
+    const firmware: DeviceFirmware =
+      spec.beidouCard !== undefined
+        ? startBeidouFirmware({
+            deviceId: spec.id,
+            flashPath: join(options.stateDir, 'flash', `${spec.id}.log`),
+            terminal: createTerminal({ cardId: spec.beidouCard, network }),
+            gatewayCard: scenario.beidouGateway!.card,
+            limits: GLOBAL_CIVIL_CARD,
+          })
+        : startDeviceFirmware({
+            brokerUrl: options.brokerUrl,
+            coopId: scenario.coop.id,
+            deviceId: spec.id,
+            credentials: options.credentials?.[spec.id] ?? { username: spec.id, password: '' },
+            flashPath: join(options.stateDir, 'flash', `${spec.id}.log`),
+            codec: spec.codec ?? 'senml',
+            gnss: spec.gnss ?? DEFAULT_GNSS,
+            random: deviceRandom,
+            now: () => next,
+            ...(options.backoff === undefined ? {} : { backoff: options.backoff }),
+            onCommand: (command, payload) => {
+              if (spec.kind !== 'valve-controller' || command !== 'irrigate') return;
+              const { depthMm } = JSON.parse(payload.toString()) as { depthMm: number };
+              if (!(depthMm > 0 && depthMm <= 200)) return; // a valve refuses an absurd order
+              world.irrigate(spec.fieldId, depthMm);
+              firmware.record('status', device.clockErrorMs(next) + next, {
+                appliedMm: depthMm,
+                online: 1,
+              });
+            },
+          });
+    if ('pump' in firmware) beidou.push(firmware as BeidouFirmware);
     const device: SimulatedDevice = {
       spec,
       firmware,
@@ -185,6 +225,8 @@ export function createSimulation(options: SimulationOptions): Simulation {
           queueDepth: firmware.queue.size,
         });
         break;
+      case 'beidou-gateway':
+        break; // the cooperative office's terminal, not a field device
     }
     if (tickCount % gnssEvery === 0) {
       // The firmware reads its receiver's NMEA, as on the device's serial port.
@@ -221,6 +263,13 @@ export function createSimulation(options: SimulationOptions): Simulation {
 
   function tick() {
     world.advanceTo(next);
+    if (
+      options.scenesDir !== undefined &&
+      overpassesBetween(scenario, next - interval, next).length > 0
+    ) {
+      const scene = renderScene(scenario, world);
+      writeScene(scene, join(options.scenesDir, scene.id));
+    }
     for (const event of scenario.events ?? []) {
       const at = startMs + event.dayOffset * DAY_MS;
       const device = devices.get(event.deviceId);
@@ -228,6 +277,7 @@ export function createSimulation(options: SimulationOptions): Simulation {
         device.position = event.relocateTo;
     }
     for (const device of devices.values()) sampleDevice(device, next);
+    for (const firmware of beidou) firmware.pump(next, next + interval);
     next += interval;
     tickCount++;
     writeFileSync(
@@ -238,6 +288,7 @@ export function createSimulation(options: SimulationOptions): Simulation {
 
   const close = async () => {
     await Promise.all([...devices.values()].map((d) => d.firmware.stop()));
+    await gateway?.close();
   };
   return {
     world,
@@ -254,8 +305,10 @@ export function createSimulation(options: SimulationOptions): Simulation {
         await sleep(behindMs > 0 ? interval / speed : -behindMs, signal);
       }
     },
+    /** Short-message devices only drain as ticks give their cards a turn; tick them meanwhile. */
     drained: async () => {
       await Promise.all([...devices.values()].map((d) => d.firmware.drained()));
+      await gateway?.settled();
     },
     stats: () => Object.fromEntries([...devices].map(([id, d]) => [id, d.firmware.stats()])),
     close,

@@ -4,16 +4,20 @@ import { TOPIC_ROOT, parseTopic } from '@shamba/schemas';
 export interface DeviceIdentity {
   id: string;
   coopId: string;
+  /** Devices a BeiDou gateway may speak for (see DeviceSchema.relayFor). */
+  relayFor?: readonly string[] | undefined;
 }
 
 /**
  * Deny by default (STYLE.md): a device may publish only under its own
- * `shamba/v1/{coop}/{id}/up/{stream}` (ARCHITECTURE.md, "Contracts"). Everything else, $SYS
- * included, is refused.
+ * `shamba/v1/{coop}/{id}/up/{stream}` (ARCHITECTURE.md, "Contracts"), and a gateway also under
+ * those of the devices it relays for, in its own cooperative. Everything else, $SYS included,
+ * is refused.
  */
 export function mayPublish(device: DeviceIdentity, topic: string): boolean {
   const parsed = parseTopic(topic);
-  return parsed?.kind === 'up' && parsed.coopId === device.coopId && parsed.deviceId === device.id;
+  if (parsed?.kind !== 'up' || parsed.coopId !== device.coopId) return false;
+  return parsed.deviceId === device.id || (device.relayFor?.includes(parsed.deviceId) ?? false);
 }
 
 /** A device may subscribe to its own `down/#`, `down/+` or one `down/{command}`, nothing wider. */

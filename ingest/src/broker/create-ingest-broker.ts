@@ -123,9 +123,17 @@ export async function createIngestBroker(options: IngestBrokerOptions): Promise<
       await deadLetter(client, topic, payload, error);
       return error;
     }
+    // A gateway's relayed message is decoded and enriched as the device it speaks for.
+    const targetId = topic.split('/')[3]!; // mayPublish accepted it: shamba/v1/{coop}/{device}/up/{stream}
+    const source = targetId === device.id ? device : await registry.devices.get(targetId);
+    if (source === undefined || source.coopId !== device.coopId) {
+      const error = new ShambaError('UNKNOWN_DEVICE', `no device ${targetId} in ${device.coopId}`);
+      await deadLetter(client, topic, payload, error);
+      return error;
+    }
     let readings;
     try {
-      readings = decodeMessage(device, topic, payload, { nowMs: clock(), maxFutureMs });
+      readings = decodeMessage(source, topic, payload, { nowMs: clock(), maxFutureMs });
     } catch (error) {
       if (!isShambaError(error)) throw error;
       await deadLetter(client, topic, payload, error);

@@ -18,7 +18,8 @@ import { UP_STREAMS, type UpStream } from '../topics/topic.js';
  *     byte(s)    presence bitmap, one bit per quantity in the table order (LSB first)
  *     fields     each present quantity as a big-endian fixed-point integer
  *
- * A full soil or weather sample is about 20 bytes, so three fit one BeiDou short message.
+ * A full soil or weather sample is about 20 bytes and each further sample in the frame about
+ * 14, so four soil samples fit one BeiDou short message.
  */
 export const COMPACT_VERSION = 1;
 export const COMPACT_EPOCH_MS = Date.UTC(2020, 0, 1);

@@ -53,7 +53,12 @@ export const FieldSchema = z.object({
 });
 export type Field = z.infer<typeof FieldSchema>;
 
-export const DEVICE_KINDS = ['soil-probe', 'weather-station', 'valve-controller'] as const;
+export const DEVICE_KINDS = [
+  'soil-probe',
+  'weather-station',
+  'valve-controller',
+  'beidou-gateway',
+] as const;
 export type DeviceKind = (typeof DEVICE_KINDS)[number];
 
 export const DeviceSchema = z.object({
@@ -62,6 +67,11 @@ export const DeviceSchema = z.object({
   fieldId: IdSchema.nullable(),
   zoneId: IdSchema.nullable(),
   kind: z.enum(DEVICE_KINDS),
+  /**
+   * A BeiDou short-message gateway republishes, under their own topics, the readings of the
+   * devices listed here (same cooperative); no other device may publish for another.
+   */
+  relayFor: z.array(IdSchema).optional(),
 });
 export type Device = z.infer<typeof DeviceSchema>;
 

@@ -1,0 +1,129 @@
+import { readdirSync, writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { formatGga, formatRmc, nmeaFrame } from '@shamba/schemas';
+import { spawnShamba } from './support/cli-process.js';
+import { tempDir } from './support/temp-dir.js';
+
+async function run(
+  args: string[],
+  stdin = '',
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  await using child = spawnShamba(args);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdin.end(stdin);
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  return { code, stdout, stderr };
+}
+
+describe('shamba CLI', () => {
+  it(
+    'gnss parse: one JSON line per position sentence, errors by line number, other sentences with --all',
+    { timeout: 30_000 },
+    async () => {
+      const fix = {
+        talker: 'GB' as const,
+        timeMs: Date.UTC(2026, 10, 28, 7, 55, 3, 500),
+        latitudeDeg: -21.37,
+        longitudeDeg: -45.51,
+        fixQuality: 4,
+        satellites: 21,
+        hdop: 0.61,
+        altitudeM: 905.25,
+        geoidSeparationM: -6.5,
+      };
+      const input = [
+        formatGga(fix), // before any RMC: time of day only
+        formatRmc(fix),
+        '$GPGGA,123519,4807.038,N,01131.000,E,1,08,0.9,545.4,M,46.9,M,,*48',
+        nmeaFrame('GBGSA,A,3,01,02,,,,,,,,,,,1.2,0.6,1.0,4'),
+        '$GBGGA,0755',
+        formatGga(fix),
+      ].join('\r\n');
+      const { code, stdout } = await run(['gnss', 'parse'], input);
+      expect(code).toBe(0);
+      const lines = stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(lines).toEqual([
+        {
+          sentence: 'GGA',
+          talker: 'GB',
+          constellation: 'BeiDou',
+          time: '07:55:03.500Z',
+          latitudeDeg: -21.37,
+          longitudeDeg: -45.51,
+          fixQuality: 4,
+          satellites: 21,
+          hdop: 0.61,
+          altitudeM: 905.25,
+        },
+        {
+          sentence: 'RMC',
+          talker: 'GB',
+          constellation: 'BeiDou',
+          time: '2026-11-28T07:55:03.500Z',
+          latitudeDeg: -21.37,
+          longitudeDeg: -45.51,
+          fixQuality: 4,
+          satellites: null,
+          hdop: null,
+          altitudeM: null,
+        },
+        { error: 'bad checksum: computed 47, sentence says 48', line: 3 },
+        { error: 'no checksum (truncated?)', line: 5 },
+        {
+          sentence: 'GGA',
+          talker: 'GB',
+          constellation: 'BeiDou',
+          time: '2026-11-28T07:55:03.500Z',
+          latitudeDeg: -21.37,
+          longitudeDeg: -45.51,
+          fixQuality: 4,
+          satellites: 21,
+          hdop: 0.61,
+          altitudeM: 905.25,
+        },
+      ]);
+      const all = await run(['gnss', 'parse', '--all'], input);
+      expect(all.stdout).toContain('"sentence":"GSA"');
+    },
+  );
+
+  it('sim render-scene writes the bands and the STAC item', { timeout: 30_000 }, async () => {
+    using out = tempDir();
+    const { code } = await run([
+      'sim',
+      'render-scene',
+      '--scenario',
+      'minas-gerais-coffee',
+      '--date',
+      '2026-08-15',
+      '--out',
+      out.path,
+    ]);
+    expect(code).toBe(0);
+    expect(readdirSync(out.path).sort()).toEqual(
+      ['B04', 'B08', 'B11', 'B8A', 'SCL']
+        .map((b) => `S2SIM_minas-gerais-coffee_20260815_${b}.tif`)
+        .concat('S2SIM_minas-gerais-coffee_20260815.json')
+        .sort(),
+    );
+  });
+
+  it(
+    'refuses a scenario file that does not hold together, saying why',
+    { timeout: 30_000 },
+    async () => {
+      using dir = tempDir();
+      const file = `${dir.path}/broken.json`;
+      writeFileSync(file, JSON.stringify({ id: 'x', seed: 1 }));
+      const { code, stderr } = await run(['sim', '--scenario', file, '--ticks', '1']);
+      expect(code).toBe(1);
+      expect(stderr).toMatch(/invalid scenario/);
+    },
+  );
+});
