@@ -38,10 +38,12 @@ export { ndmi, ndvi, surfaceReflectance, type Reflectance } from './world/canopy
 export { daylightShare, pressureKPa, solarHour } from './world/weather.js';
 export {
   createWorld,
+  deviceZoneId,
   seasonPlantingMs,
-  soilOf,
+  zonesOf,
   type CropState,
   type World,
+  type ZoneSpec,
 } from './world/world.js';
 export {
   createSimDevice,

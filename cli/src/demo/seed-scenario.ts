@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import area from '@turf/area';
-import { seasonPlantingMs, type Scenario } from '@shamba/firmware-sim';
+import { deviceZoneId, seasonPlantingMs, type Scenario } from '@shamba/firmware-sim';
 import { generateSecret, hashSecret } from '@shamba/ingest';
 import { FieldSchema, type Principal, type Role } from '@shamba/schemas';
 import { tokenDigest, type Registry } from '@shamba/storage';
@@ -46,7 +46,7 @@ export async function seedScenario(
         id: device.id,
         coopId,
         fieldId: device.fieldId,
-        zoneId: null,
+        zoneId: deviceZoneId(scenario, device),
         kind: device.kind,
         secretHash,
       });

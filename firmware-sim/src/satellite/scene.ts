@@ -2,7 +2,7 @@ import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
 import type { Scenario } from '../scenarios/scenario.js';
 import { gaussian, rng, type Rng } from '../random/rng.js';
 import { surfaceReflectance, type Reflectance } from '../world/canopy-optics.js';
-import type { World } from '../world/world.js';
+import { zonesOf, type World } from '../world/world.js';
 import { utmProjector, utmZoneOf, type UtmZone } from './utm.js';
 
 /**
@@ -72,14 +72,25 @@ export function renderScene(
   const utm = utmZoneOf(scenario.site.longitudeDeg, scenario.site.latitudeDeg);
   const project = utmProjector(utm);
   const fields = scenario.fields.map((f) => {
-    const ring = f.boundary.coordinates.map((r) => r.map((p) => project.forward(p)));
-    const crop = world.crop(f.id);
-    // A smooth within-field pattern (a wetter, more vigorous side), for management zones later.
+    const ring = f.boundary.coordinates.map((r) =>
+      r.map((p) => project.forward(p)),
+    );
     const xs = ring[0]!.map((p) => p[0]);
+    // Each zone with its own canopy and water state; a gentle gradient inside it adds texture.
+    const zones = zonesOf(f).map((z) => ({
+      polygon: {
+        type: 'Polygon' as const,
+        coordinates: z.boundary.coordinates.map((r) =>
+          r.map((p) => project.forward(p)),
+        ),
+      },
+      crop: world.crop(z.id),
+    }));
     return {
       id: f.id,
       polygon: { type: 'Polygon' as const, coordinates: ring },
-      crop,
+      zones,
+      crop: world.crop(f.id),
       minX: Math.min(...xs),
       spanX: Math.max(...xs) - Math.min(...xs),
     };

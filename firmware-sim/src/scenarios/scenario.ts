@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { CoopSchema, DEVICE_KINDS, FarmerSchema, FieldSchema, IdSchema } from '@shamba/schemas';
+import {
+  CoopSchema,
+  DEVICE_KINDS,
+  FarmerSchema,
+  FieldSchema,
+  IdSchema,
+  PolygonSchema,
+} from '@shamba/schemas';
 
 const LonLat = z.tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)]);
 
@@ -20,12 +27,31 @@ export const ScenarioFieldSchema = FieldSchema.omit({ coopId: true, areaHa: true
   nitrogenKgHa: z.number().min(0).optional(),
   /** The farmer refills the root zone whenever depletion reaches this fraction of TAW. */
   autoIrrigation: z.object({ atDepletionFraction: z.number().gt(0).max(1) }).optional(),
+  /**
+   * Parts of the field that differ (soil, depth, vigour): each has its own water balance and
+   * canopy. Whatever a zone does not set, it takes from the field.
+   */
+  zones: z
+    .array(
+      z.object({
+        id: IdSchema,
+        boundary: PolygonSchema,
+        soil: FieldSchema.shape.soil.optional(),
+        rootDepthM: z.number().gt(0).max(3).optional(),
+        initialDepletionFraction: z.number().min(0).max(1).optional(),
+        /** Canopy potential relative to the field's best (a shallow or eroded zone grows less). */
+        vigour: z.number().gt(0).max(1.2).optional(),
+      }),
+    )
+    .optional(),
 });
 
 export const ScenarioDeviceSchema = z.object({
   id: IdSchema,
   kind: z.enum(DEVICE_KINDS),
   fieldId: IdSchema,
+  /** The zone of the field it measures; the zone its position falls in, or the first, if omitted. */
+  zoneId: IdSchema.optional(),
   /** Where it stands, [longitude, latitude]; the field's centre when omitted. */
   position: LonLat.optional(),
   /** GNSS receiver: BeiDou-only `GB` (default), multi-GNSS `GN`, or a legacy `BD` unit. */

@@ -20,7 +20,7 @@ import {
 import { startBeidouFirmware, type BeidouFirmware } from '../firmware/beidou-firmware.js';
 import { overpassesBetween, renderScene } from '../satellite/scene.js';
 import { writeScene } from '../satellite/write-scene.js';
-import { createWorld, type World } from '../world/world.js';
+import { createWorld, deviceZoneId, type World } from '../world/world.js';
 import { daylightShare, solarHour } from '../world/weather.js';
 
 export interface SimulationOptions {
@@ -53,6 +53,8 @@ export interface RunOptions {
 
 export interface SimulatedDevice {
   readonly spec: ScenarioDevice;
+  /** The zone it measures (null: the field has no zones). */
+  readonly zoneId: string | null;
   readonly firmware: DeviceFirmware;
   position: [number, number];
   batteryPct: number;
@@ -175,6 +177,7 @@ export function createSimulation(options: SimulationOptions): Simulation {
     if ('pump' in firmware) beidou.push(firmware as BeidouFirmware);
     const device: SimulatedDevice = {
       spec,
+      zoneId: deviceZoneId(scenario, spec),
       firmware,
       position: spec.position ?? centreOf(scenario, spec.fieldId),
       batteryPct: spec.batteryPct ?? 96,
@@ -208,7 +211,7 @@ export function createSimulation(options: SimulationOptions): Simulation {
     switch (spec.kind) {
       case 'soil-probe':
         firmware.record('soil', deviceTime, {
-          ...world.soilSample(spec.id, spec.fieldId),
+          ...world.soilSample(spec.id, spec.fieldId, device.zoneId ?? undefined),
           batteryPct: battery,
         });
         break;

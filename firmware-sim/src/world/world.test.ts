@@ -76,3 +76,27 @@ describe('the simulated world', () => {
     );
   });
 });
+
+describe('zones', () => {
+  it('keeps a water balance per zone, and the field is their area-weighted mean', () => {
+    const start = Date.UTC(2026, 10, 26, 6);
+    const w = createWorld(OROMIA_DEMO, start);
+    w.advanceTo(start + DAY);
+    const sandy = w.depletionMm('tolosa-maize-sandy');
+    const loam = w.depletionMm('tolosa-maize-loam');
+    expect(sandy).toBeGreaterThan(loam + 5);
+    const field = w.depletionMm('field-tolosa-maize');
+    expect(field).toBeGreaterThan(loam);
+    expect(field).toBeLessThan(sandy);
+    // Probes read their own zone: the sandy zone is drier (FC 0.23 against 0.25, and more depleted).
+    const vwc = (zone: string) => w.soilSample('probe-1-1', 'field-tolosa-maize', zone).vwc30!;
+    expect(vwc('tolosa-maize-sandy')).toBeLessThan(vwc('tolosa-maize-loam') - 0.02);
+  });
+
+  it('finds the zone under a point', () => {
+    const w = createWorld(OROMIA_DEMO, Date.UTC(2026, 10, 26));
+    expect(w.zoneAt('field-tolosa-maize', [38.7203, 7.9308])).toBe('tolosa-maize-sandy');
+    expect(w.zoneAt('field-tolosa-maize', [38.7213, 7.9309])).toBe('tolosa-maize-loam');
+    expect(w.zoneAt('field-tolosa-maize', [38.9, 7.9])).toBeUndefined();
+  });
+});

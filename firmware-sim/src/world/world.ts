@@ -1,3 +1,5 @@
+import area from '@turf/area';
+import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
 import type { Scenario, ScenarioField } from '../scenarios/scenario.js';
 import { gaussian, rng, type Rng } from '../random/rng.js';
 import { dailyWeather, temperatureAt, type DailyWeather } from './climate.js';
@@ -40,12 +42,17 @@ export interface CropState {
 export interface World {
   readonly timeMs: number;
   advanceTo(timeMs: number): void;
-  /** Irrigation applied to a field now, mm over the field. */
+  /** Irrigation applied evenly over a field now, mm. */
   irrigate(fieldId: string, mm: number): void;
-  depletionMm(fieldId: string): number;
-  crop(fieldId: string): CropState;
+  /** Root-zone depletion, mm: of one zone, or of a field (area-weighted over its zones). */
+  depletionMm(fieldOrZoneId: string): number;
+  /** Crop state of one zone, or of a field (area-weighted over its zones). */
+  crop(fieldOrZoneId: string): CropState;
+  /** The zone of a field a point [lon, lat] falls in, or undefined outside every zone. */
+  zoneAt(fieldId: string, lonLat: [number, number]): string | undefined;
   weatherOn(timeMs: number): DailyWeather;
-  soilSample(deviceId: string, fieldId: string): Record<string, number>;
+  /** A soil probe's reading; it stands in `zoneId`, or in the field's first zone. */
+  soilSample(deviceId: string, fieldId: string, zoneId?: string): Record<string, number>;
   weatherSample(fieldId: string, sinceMs: number): Record<string, number>;
 }
 
@@ -53,11 +60,14 @@ export interface World {
 const PROBE_BIAS_SD = 0.004;
 const PROBE_NOISE_SD = 0.003;
 
-interface FieldState {
-  spec: ScenarioField;
-  truth: CropTruth;
+/** A zone: part of a field with its own soil, water and canopy (the field itself if it has none). */
+interface ZoneState {
+  id: string;
+  /** Share of the field's area. */
+  weight: number;
+  /** Canopy potential relative to the field's (a shallower or poorer zone grows less). */
+  vigour: number;
   soil: SoilProfile;
-  plantingMs: number;
   depletion: number;
   canopy: number;
   seasonEta: number;
@@ -65,8 +75,15 @@ interface FieldState {
   dayKsSum: number;
   daySteps: number;
   waterStress: number;
+}
+
+interface FieldState {
+  spec: ScenarioField;
+  truth: CropTruth;
+  plantingMs: number;
   nitrogenFactor: number;
   irrigatedMm: number;
+  zones: ZoneState[];
 }
 
 /**
@@ -109,36 +126,50 @@ export function createWorld(scenario: Scenario, startMs: number): World {
   };
 
   const fields = new Map<string, FieldState>();
+  const zones = new Map<string, { field: FieldState; zone: ZoneState }>();
   for (const spec of scenario.fields) {
     const truth = cropTruth(spec.crop);
-    const soil = {
-      fieldCapacity: spec.soil.fieldCapacity,
-      wiltingPoint: spec.soil.wiltingPoint,
-      rootDepthM: spec.rootDepthM,
-      depletionFraction: truth.depletionFraction,
-    };
     const plantingMs = seasonPlantingMs(spec.plantingDate, startMs);
     const day = (startMs - plantingMs) / DAY_MS;
     const nitrogenFactor = Math.min(
       1,
       (spec.nitrogenKgHa ?? truth.nitrogenNeedKgHa) / truth.nitrogenNeedKgHa,
     );
-    fields.set(spec.id, {
+    const specs = zonesOf(spec);
+    const totalArea = specs.reduce((sum, z) => sum + area(z.boundary), 0);
+    const field: FieldState = {
       spec,
       truth,
-      soil,
       plantingMs,
-      depletion: spec.initialDepletionFraction * totalAvailableWaterMm(soil),
-      // A simulation starting mid-season assumes the season so far was unstressed but for N.
-      canopy: potentialCanopy(truth, day) * Math.sqrt(nitrogenFactor),
-      seasonEta: 0,
-      seasonEtc: 0,
-      dayKsSum: 0,
-      daySteps: 0,
-      waterStress: 0,
       nitrogenFactor,
       irrigatedMm: 0,
-    });
+      zones: [],
+    };
+    for (const z of specs) {
+      const soil = {
+        fieldCapacity: z.soil.fieldCapacity,
+        wiltingPoint: z.soil.wiltingPoint,
+        rootDepthM: z.rootDepthM,
+        depletionFraction: truth.depletionFraction,
+      };
+      const zone: ZoneState = {
+        id: z.id,
+        weight: area(z.boundary) / totalArea,
+        vigour: z.vigour,
+        soil,
+        depletion: z.initialDepletionFraction * totalAvailableWaterMm(soil),
+        // A simulation starting mid-season assumes the season so far was unstressed but for N.
+        canopy: potentialCanopy(truth, day) * z.vigour * Math.sqrt(nitrogenFactor),
+        seasonEta: 0,
+        seasonEtc: 0,
+        dayKsSum: 0,
+        daySteps: 0,
+        waterStress: 0,
+      };
+      field.zones.push(zone);
+      zones.set(z.id, { field, zone });
+    }
+    fields.set(spec.id, field);
   }
   const probeBias = new Map<string, number>();
   for (const device of scenario.devices) probeBias.set(device.id, PROBE_BIAS_SD * gaussian(random));
@@ -149,32 +180,55 @@ export function createWorld(scenario: Scenario, startMs: number): World {
     if (found === undefined) throw new Error(`no field ${id} in scenario ${scenario.id}`);
     return found;
   };
+  /** The zones named: one zone, or all of a field's. */
+  const zonesNamed = (id: string): { field: FieldState; zones: ZoneState[] } => {
+    const one = zones.get(id);
+    if (one !== undefined) return { field: one.field, zones: [one.zone] };
+    const f = field(id);
+    return { field: f, zones: f.zones };
+  };
+  const weighted = (list: ZoneState[], value: (z: ZoneState) => number) => {
+    const total = list.reduce((sum, z) => sum + z.weight, 0);
+    return list.reduce((sum, z) => sum + z.weight * value(z), 0) / total;
+  };
 
   function endOfDay(f: FieldState, dayEndMs: number) {
-    const ks = f.daySteps === 0 ? 1 : f.dayKsSum / f.daySteps;
-    f.waterStress = 1 - ks;
-    f.dayKsSum = 0;
-    f.daySteps = 0;
     const day = (dayEndMs - f.plantingMs) / DAY_MS;
     const before = potentialCanopy(f.truth, day - 1);
     const after = potentialCanopy(f.truth, day);
-    if (f.truth.perennial) {
-      // A perennial canopy drifts toward what water and nitrogen allow, 2 % a day.
-      f.canopy += 0.02 * (f.truth.maxCanopyCover * ks * Math.sqrt(f.nitrogenFactor) - f.canopy);
-    } else if (after >= before) {
-      f.canopy += (after - before) * ks * Math.sqrt(f.nitrogenFactor);
-    } else {
-      f.canopy *= before > 0 ? after / before : 0;
+    for (const z of f.zones) {
+      const ks = z.daySteps === 0 ? 1 : z.dayKsSum / z.daySteps;
+      z.waterStress = 1 - ks;
+      z.dayKsSum = 0;
+      z.daySteps = 0;
+      if (f.truth.perennial) {
+        // A perennial canopy drifts toward what water and nitrogen allow, 2 % a day.
+        z.canopy +=
+          0.02 * (f.truth.maxCanopyCover * z.vigour * ks * Math.sqrt(f.nitrogenFactor) - z.canopy);
+      } else if (after >= before) {
+        z.canopy += (after - before) * z.vigour * ks * Math.sqrt(f.nitrogenFactor);
+      } else {
+        z.canopy *= before > 0 ? after / before : 0;
+      }
     }
-    // Farmer behaviour from the scenario: refill at a set depletion, morning of the next day.
+    // Farmer behaviour from the scenario: when the field's mean depletion reaches the set share
+    // of TAW, it is refilled evenly the next morning (zones with less deficit drain the excess).
     const auto = f.spec.autoIrrigation;
-    if (
-      auto !== undefined &&
-      f.depletion >= auto.atDepletionFraction * totalAvailableWaterMm(f.soil)
-    ) {
-      f.irrigatedMm += f.depletion;
-      f.depletion = 0;
+    if (auto !== undefined) {
+      const depletion = weighted(f.zones, (z) => z.depletion);
+      if (
+        depletion >=
+        auto.atDepletionFraction * weighted(f.zones, (z) => totalAvailableWaterMm(z.soil))
+      ) {
+        irrigateField(f, depletion);
+      }
     }
+  }
+
+  function irrigateField(f: FieldState, mm: number) {
+    for (const z of f.zones)
+      z.depletion = stepDepletion(z.soil, z.depletion, { etcMm: 0, rainMm: 0, irrigationMm: mm });
+    f.irrigatedMm += mm;
   }
 
   function step(from: number, to: number) {
@@ -194,29 +248,28 @@ export function createWorld(scenario: Scenario, startMs: number): World {
       const day = (from - f.plantingMs) / DAY_MS;
       const inSeason = f.truth.perennial || (day >= 0 && day < seasonLengthDays(f.truth));
       const potential = potentialCanopy(f.truth, day);
-      // Kc follows FAO-56's curve, scaled down where the canopy is thinner than it should be.
-      const kcIni = f.truth.kc[0];
-      const kc = inSeason
-        ? kcIni +
-          (cropCoefficient(f.truth, day) - kcIni) *
-            (potential > 0 ? Math.min(1, f.canopy / potential) : 1)
-        : 0.15;
-      const etc = kc * w.et0Mm * etShare;
-      const taw = totalAvailableWaterMm(f.soil);
-      const raw = f.soil.depletionFraction * taw;
-      const ks = f.depletion <= raw ? 1 : Math.max(0, (taw - f.depletion) / (taw - raw));
-      f.depletion = stepDepletion(f.soil, f.depletion, {
-        etcMm: etc,
-        rainMm: w.rainMm * rainShare,
-        irrigationMm: 0,
-      });
-      if (inSeason) {
-        f.seasonEtc += etc;
-        f.seasonEta += ks * etc;
-      }
-      if (etShare > 0) {
-        f.dayKsSum += ks;
-        f.daySteps++;
+      for (const z of f.zones) {
+        // Kc follows FAO-56's curve, scaled down where the canopy is thinner than it should be.
+        const kcIni = f.truth.kc[0];
+        const relative = potential > 0 ? Math.min(1, z.canopy / potential) : 1;
+        const kc = inSeason ? kcIni + (cropCoefficient(f.truth, day) - kcIni) * relative : 0.15;
+        const etc = kc * w.et0Mm * etShare;
+        const taw = totalAvailableWaterMm(z.soil);
+        const raw = z.soil.depletionFraction * taw;
+        const ks = z.depletion <= raw ? 1 : Math.max(0, (taw - z.depletion) / (taw - raw));
+        z.depletion = stepDepletion(z.soil, z.depletion, {
+          etcMm: etc,
+          rainMm: w.rainMm * rainShare,
+          irrigationMm: 0,
+        });
+        if (inSeason) {
+          z.seasonEtc += etc;
+          z.seasonEta += ks * etc;
+        }
+        if (etShare > 0) {
+          z.dayKsSum += ks;
+          z.daySteps++;
+        }
       }
     }
   }
@@ -235,34 +288,46 @@ export function createWorld(scenario: Scenario, startMs: number): World {
       }
     },
     irrigate(fieldId, mm) {
-      const f = field(fieldId);
-      f.depletion = stepDepletion(f.soil, f.depletion, { etcMm: 0, rainMm: 0, irrigationMm: mm });
-      f.irrigatedMm += mm;
+      irrigateField(field(fieldId), mm);
     },
-    depletionMm: (fieldId) => field(fieldId).depletion,
+    depletionMm: (id) => weighted(zonesNamed(id).zones, (z) => z.depletion),
     weatherOn,
-    crop(fieldId) {
+    zoneAt(fieldId, lonLat) {
       const f = field(fieldId);
+      const specs = zonesOf(f.spec);
+      return specs.find((z) => booleanPointInPolygon(lonLat, z.boundary))?.id;
+    },
+    crop(id) {
+      const { field: f, zones: list } = zonesNamed(id);
       const day = (now - f.plantingMs) / DAY_MS;
-      const reflectance = surfaceReflectance(f.canopy, f.waterStress);
+      const optics = list.map((z) => surfaceReflectance(z.canopy, z.waterStress));
+      const eta = weighted(list, (z) => z.seasonEta);
+      const etc = weighted(list, (z) => z.seasonEtc);
       return {
         dayAfterPlanting: Math.floor(day),
-        canopyCover: f.canopy,
+        canopyCover: weighted(list, (z) => z.canopy),
         potentialCanopyCover: potentialCanopy(f.truth, day),
-        waterStress: f.waterStress,
+        waterStress: weighted(list, (z) => z.waterStress),
         nitrogenFactor: f.nitrogenFactor,
-        ndvi: ndvi(reflectance),
-        ndmi: ndmi(reflectance),
-        seasonEtaMm: f.seasonEta,
-        seasonEtcMm: f.seasonEtc,
+        ndvi: weighted(list, (z) => ndvi(optics[list.indexOf(z)]!)),
+        ndmi: weighted(list, (z) => ndmi(optics[list.indexOf(z)]!)),
+        seasonEtaMm: eta,
+        seasonEtcMm: etc,
         // Nitrogen: half the yield is at stake (a crop on unfertilised soil still yields).
         yieldTHa:
-          waterLimitedYield(f.truth, f.seasonEta, f.seasonEtc) * (0.5 + 0.5 * f.nitrogenFactor),
+          weighted(
+            list,
+            (z) => waterLimitedYield(f.truth, z.seasonEta, z.seasonEtc) * Math.min(1, z.vigour),
+          ) *
+          (0.5 + 0.5 * f.nitrogenFactor),
       };
     },
-    soilSample(deviceId, fieldId) {
+    soilSample(deviceId, fieldId, zoneId) {
       const f = field(fieldId);
-      const profile = profileWaterContent(f.soil, f.depletion);
+      const z =
+        (zoneId === undefined ? undefined : f.zones.find((candidate) => candidate.id === zoneId)) ??
+        f.zones[0]!;
+      const profile = profileWaterContent(z.soil, z.depletion);
       const bias = probeBias.get(deviceId) ?? 0;
       const read = (v: number) =>
         round(Math.max(0, v + bias + PROBE_NOISE_SD * gaussian(random)), 4);
@@ -274,7 +339,7 @@ export function createWorld(scenario: Scenario, startMs: number): World {
         vwc30: read(profile.vwc30),
         vwc60: read(profile.vwc60),
         // Soil at 10 cm follows the air, damped (under canopy, more so).
-        soilTempC: round(meanAir + (0.5 - 0.3 * f.canopy) * (air - meanAir), 2),
+        soilTempC: round(meanAir + (0.5 - 0.3 * z.canopy) * (air - meanAir), 2),
         // Bulk EC rises with water content (Rhoades et al. 1976: linear in theta at low salinity).
         ecDsM: round(0.15 + 2.2 * profile.vwc30, 3),
       };
@@ -319,11 +384,49 @@ function round(value: number, digits: number): number {
   return Math.round(value * f) / f;
 }
 
-export function soilOf(field: ScenarioField): SoilProfile {
-  return {
-    fieldCapacity: field.soil.fieldCapacity,
-    wiltingPoint: field.soil.wiltingPoint,
+export interface ZoneSpec {
+  id: string;
+  boundary: ScenarioField['boundary'];
+  soil: ScenarioField['soil'];
+  rootDepthM: number;
+  initialDepletionFraction: number;
+  vigour: number;
+}
+
+/** A field's zones, each with what it does not set taken from the field; one zone if none. */
+export function zonesOf(field: ScenarioField): ZoneSpec[] {
+  const defaults = {
+    soil: field.soil,
     rootDepthM: field.rootDepthM,
-    depletionFraction: cropTruth(field.crop).depletionFraction,
+    initialDepletionFraction: field.initialDepletionFraction,
+    vigour: 1,
   };
+  if (field.zones === undefined || field.zones.length === 0)
+    return [{ id: `${field.id}-z1`, boundary: field.boundary, ...defaults }];
+  return field.zones.map((z) => ({
+    id: z.id,
+    boundary: z.boundary,
+    soil: z.soil ?? defaults.soil,
+    rootDepthM: z.rootDepthM ?? defaults.rootDepthM,
+    initialDepletionFraction: z.initialDepletionFraction ?? defaults.initialDepletionFraction,
+    vigour: z.vigour ?? defaults.vigour,
+  }));
+}
+
+/** The zone a scenario device measures: its own setting, else the zone under it, else none. */
+export function deviceZoneId(
+  scenario: Scenario,
+  device: { zoneId?: string | undefined; fieldId: string; position?: [number, number] | undefined },
+): string | null {
+  if (device.zoneId !== undefined) return device.zoneId;
+  const field = scenario.fields.find((f) => f.id === device.fieldId);
+  if (field === undefined || field.zones === undefined) return null;
+  const ring = field.boundary.coordinates[0]!.slice(0, -1);
+  const at =
+    device.position ??
+    ([
+      ring.reduce((s, p) => s + p[0], 0) / ring.length,
+      ring.reduce((s, p) => s + p[1], 0) / ring.length,
+    ] as [number, number]);
+  return zonesOf(field).find((z) => booleanPointInPolygon(at, z.boundary))?.id ?? null;
 }
