@@ -72,17 +72,13 @@ export function renderScene(
   const utm = utmZoneOf(scenario.site.longitudeDeg, scenario.site.latitudeDeg);
   const project = utmProjector(utm);
   const fields = scenario.fields.map((f) => {
-    const ring = f.boundary.coordinates.map((r) =>
-      r.map((p) => project.forward(p)),
-    );
+    const ring = f.boundary.coordinates.map((r) => r.map((p) => project.forward(p)));
     const xs = ring[0]!.map((p) => p[0]);
     // Each zone with its own canopy and water state; a gentle gradient inside it adds texture.
     const zones = zonesOf(f).map((z) => ({
       polygon: {
         type: 'Polygon' as const,
-        coordinates: z.boundary.coordinates.map((r) =>
-          r.map((p) => project.forward(p)),
-        ),
+        coordinates: z.boundary.coordinates.map((r) => r.map((p) => project.forward(p))),
       },
       crop: world.crop(z.id),
     }));
