@@ -53,7 +53,15 @@ export {
 } from './devices/sim-device.js';
 export { openFlashQueue, type FlashQueue, type FlashQueueOptions } from './firmware/flash-queue.js';
 export { backoffDelayMs, type BackoffOptions } from './firmware/backoff.js';
-export { gnssEpoch, type GnssProfile, type Position } from './firmware/gnss-receiver.js';
+export {
+  BDT_MINUS_UTC_S,
+  GPST_MINUS_BDT_S,
+  bdtToUtcMs,
+  gnssEpoch,
+  utcToBdtMs,
+  type GnssProfile,
+  type Position,
+} from './firmware/gnss-receiver.js';
 export {
   startDeviceFirmware,
   type DeviceFirmware,

@@ -1,7 +1,7 @@
 import { parseNmea, type GgaSentence, type GsaSentence } from '@shamba/schemas';
 import { describe, expect, it } from 'vitest';
 import { rng } from '../random/rng.js';
-import { gnssEpoch } from './gnss-receiver.js';
+import { BDT_MINUS_UTC_S, GPST_MINUS_BDT_S, bdtToUtcMs, gnssEpoch } from './gnss-receiver.js';
 
 const truth = { latitudeDeg: 7.93, longitudeDeg: 38.72, altitudeM: 1640 };
 const T = Date.UTC(2026, 10, 28, 8, 0, 0);
@@ -45,5 +45,14 @@ describe('simulated BeiDou receiver', () => {
       true,
     );
     expect(sentences.find((s): s is GsaSentence => s.type === 'GSA')?.systemId).toBeNull();
+  });
+});
+
+describe('BeiDou time', () => {
+  it('is UTC + 4 s and GPS time - 14 s since 2017', () => {
+    expect([BDT_MINUS_UTC_S, GPST_MINUS_BDT_S, BDT_MINUS_UTC_S + GPST_MINUS_BDT_S]).toEqual([
+      4, 14, 18,
+    ]);
+    expect(bdtToUtcMs(Date.UTC(2026, 10, 28, 8, 0, 4))).toBe(Date.UTC(2026, 10, 28, 8, 0, 0));
   });
 });

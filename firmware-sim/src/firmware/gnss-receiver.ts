@@ -17,6 +17,23 @@ export interface Position {
 const METRES_PER_DEGREE_LAT = 111_320;
 
 /**
+ * Receivers keep BeiDou time (BDT), which has no leap seconds since its start on 2006-01-01
+ * 00:00:00 UTC; NMEA time fields carry UTC. Since the leap second at the end of 2016, BDT is
+ * UTC + 4 s, and GPS time is BDT + 14 s (UTC + 18 s). A firmware that set its clock from raw BDT
+ * would stamp every reading 4 s late in UTC terms.
+ */
+export const BDT_MINUS_UTC_S = 4;
+export const GPST_MINUS_BDT_S = 14;
+
+export function bdtToUtcMs(bdtMs: number): number {
+  return bdtMs - BDT_MINUS_UTC_S * 1000;
+}
+
+export function utcToBdtMs(utcMs: number): number {
+  return utcMs + BDT_MINUS_UTC_S * 1000;
+}
+
+/**
  * One epoch of receiver output for a true position: GGA, RMC, GSA (one per constellation in
  * use, with the NMEA 4.10 system id except on legacy BD units) and GSV. Horizontal error is
  * 1.5 m (1 sigma) stand-alone and 1.5 cm with RTK fixed; HDOP and satellite counts are typical
