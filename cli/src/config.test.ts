@@ -11,6 +11,9 @@ describe('configuration', () => {
       apiPort: 8787,
       analyticsIntervalMs: 5000,
       logLevel: 'info',
+      store: 'sqlite',
+      influxUrl: 'http://127.0.0.1:8086',
+      influxDatabase: 'shamba',
     });
   });
 

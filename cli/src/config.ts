@@ -15,6 +15,11 @@ export const ConfigSchema = z.object({
   workers: z.coerce.number().int().min(0).max(64).optional(),
   analyticsIntervalMs: z.coerce.number().int().min(100).default(5000),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Time-series store: the embedded SQLite file, or InfluxDB (1.x, 2.x, 3.x) behind a spool. */
+  store: z.enum(['sqlite', 'influxdb']).default('sqlite'),
+  influxUrl: z.url().default('http://127.0.0.1:8086'),
+  influxDatabase: z.string().min(1).default('shamba'),
+  influxToken: z.string().optional(),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -28,6 +33,10 @@ export const ENV_VARS: Record<keyof Config, string> = {
   workers: 'SHAMBA_WORKERS',
   analyticsIntervalMs: 'SHAMBA_ANALYTICS_INTERVAL_MS',
   logLevel: 'SHAMBA_LOG_LEVEL',
+  store: 'SHAMBA_STORE',
+  influxUrl: 'SHAMBA_INFLUX_URL',
+  influxDatabase: 'SHAMBA_INFLUX_DATABASE',
+  influxToken: 'SHAMBA_INFLUX_TOKEN',
 };
 
 /** Flags win over environment variables, which win over defaults. */

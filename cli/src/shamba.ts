@@ -9,15 +9,28 @@ import {
 import { createApiServer, createApp, type ApiServer, type HealthCheck } from '@shamba/api';
 import { createIngestBroker, type IngestBroker } from '@shamba/ingest';
 import {
+  createInfluxTimeSeriesStore,
   createSqliteRegistry,
   createSqliteTimeSeriesStore,
   type Registry,
   type TimeSeriesStore,
 } from '@shamba/storage';
 
+export type StoreOptions =
+  | { kind: 'sqlite' }
+  | {
+      kind: 'influxdb';
+      url: string;
+      database: string;
+      token?: string;
+      retry?: { baseMs: number; capMs: number };
+    };
+
 export interface ShambaOptions {
   dataDir: string;
   logger: Logger;
+  /** Time-series store; SQLite under the data directory by default. */
+  store?: StoreOptions;
   mqtt?: { host?: string; port?: number };
   api?: { host?: string; port?: number };
   /** Worker threads for analytics; 0 computes in the main thread. */
@@ -50,9 +63,7 @@ export async function createShamba(options: ShambaOptions): Promise<Shamba> {
   try {
     const registry = await createSqliteRegistry({ path: join(options.dataDir, 'registry.sqlite') });
     opened.push(registry);
-    const store = await createSqliteTimeSeriesStore({
-      path: join(options.dataDir, 'timeseries.sqlite'),
-    });
+    const store = await openStore(options, registry);
     opened.push(store);
     const broker = await createIngestBroker({
       registry,
@@ -118,4 +129,32 @@ export async function createShamba(options: ShambaOptions): Promise<Shamba> {
     await closeAll();
     throw error;
   }
+}
+
+async function openStore(options: ShambaOptions, registry: Registry): Promise<TimeSeriesStore> {
+  const config = options.store ?? { kind: 'sqlite' };
+  if (config.kind === 'sqlite')
+    return createSqliteTimeSeriesStore({ path: join(options.dataDir, 'timeseries.sqlite') });
+  const logger = options.logger.child({ component: 'influxdb' });
+  return createInfluxTimeSeriesStore({
+    url: config.url,
+    database: config.database,
+    ...(config.token === undefined ? {} : { token: config.token }),
+    ...(config.retry === undefined ? {} : { retry: config.retry }),
+    spoolPath: join(options.dataDir, 'influx-spool.sqlite'),
+    // A line InfluxDB refuses for good becomes a dead letter, like any other rejected reading.
+    onRejected: (reading, reason) => {
+      logger.warn({ deviceId: reading.deviceId, reason }, 'InfluxDB refused a reading');
+      void registry.deadLetters.add({
+        receivedMs: Date.now(),
+        deviceId: reading.deviceId,
+        coopId: reading.coopId,
+        topic: `influxdb:${reading.stream}`,
+        code: 'STORE_REJECTED',
+        reason,
+        payload: new TextEncoder().encode(JSON.stringify(reading)),
+      });
+    },
+    onAlert: (message) => logger.error(message),
+  });
 }

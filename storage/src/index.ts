@@ -16,3 +16,14 @@ export {
   type SqliteRegistryOptions,
 } from './adapters/sqlite-registry/sqlite-registry.js';
 export { tokenDigest } from './tokens/token-digest.js';
+export {
+  createInfluxTimeSeriesStore,
+  type InfluxStoreOptions,
+  type InfluxTimeSeriesStore,
+} from './adapters/influxdb/influx-time-series-store.js';
+export {
+  sanitizeStringField,
+  sanitizeTag,
+  toLineProtocol,
+} from './adapters/influxdb/line-protocol.js';
+export { openDurableSpool, type DurableSpool, type SpooledLine } from './spool/durable-spool.js';

@@ -15,6 +15,7 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   NOT_FOUND: 404,
   UNKNOWN_DEVICE: 404,
   STORE_UNAVAILABLE: 503,
+  STORE_REJECTED: 500,
   WORKER_FAILED: 503,
 };
 

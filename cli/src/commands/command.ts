@@ -14,6 +14,9 @@ export const CONFIG_FLAGS = {
   'api-port': { type: 'string' },
   workers: { type: 'string' },
   'log-level': { type: 'string' },
+  store: { type: 'string' },
+  'influx-url': { type: 'string' },
+  'influx-database': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -25,4 +28,8 @@ export const CONFIG_USAGE = `Options (flag, environment variable, default):
   --api-port PORT       SHAMBA_API_PORT      8787            (0: any free port)
   --workers N           SHAMBA_WORKERS       cores - 1       analytics worker threads (0: main thread)
   --log-level LEVEL     SHAMBA_LOG_LEVEL     info            fatal|error|warn|info|debug|trace|silent
+  --store KIND          SHAMBA_STORE         sqlite          sqlite or influxdb (time series)
+  --influx-url URL      SHAMBA_INFLUX_URL    http://127.0.0.1:8086
+  --influx-database DB  SHAMBA_INFLUX_DATABASE shamba      (1.x database or 2.x bucket)
+                        SHAMBA_INFLUX_TOKEN                2.x/3.x token, or 1.x user:password
   -h, --help                                                 this text`;

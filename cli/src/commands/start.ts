@@ -48,6 +48,9 @@ ${CONFIG_USAGE}`,
         apiPort: values['api-port'],
         workers: values.workers,
         logLevel: values['log-level'],
+        store: values.store,
+        influxUrl: values['influx-url'],
+        influxDatabase: values['influx-database'],
       },
       env,
     );
@@ -62,6 +65,15 @@ ${CONFIG_USAGE}`,
       mqtt: { host: config.mqttHost, port: config.mqttPort },
       api: { host: config.apiHost, port: config.apiPort },
       analyticsIntervalMs: config.analyticsIntervalMs,
+      store:
+        config.store === 'sqlite'
+          ? { kind: 'sqlite' }
+          : {
+              kind: 'influxdb',
+              url: config.influxUrl,
+              database: config.influxDatabase,
+              ...(config.influxToken === undefined ? {} : { token: config.influxToken }),
+            },
       ...(config.workers === undefined ? {} : { workers: config.workers }),
     });
 

@@ -13,6 +13,7 @@ export const ERROR_CODES = [
   'NOT_FOUND',
   'INVALID_REQUEST',
   'STORE_UNAVAILABLE',
+  'STORE_REJECTED',
   'WORKER_FAILED',
   'INVALID_CONFIG',
 ] as const;
