@@ -1,12 +1,48 @@
 import { createHash } from 'node:crypto';
-import { createServer, type AddressInfo, type Server } from 'node:net';
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import { Aedes, type AuthErrorCode, type AuthenticateError, type Client } from 'aedes';
 import type { Logger } from 'pino';
-import { ShambaError, isShambaError, parseTopic, type ErrorCode } from '@shamba/schemas';
+import { Registry as MetricsRegistry } from 'prom-client';
+import { WebSocketServer, createWebSocketStream } from 'ws';
+import {
+  ShambaError,
+  eventTopic,
+  isShambaError,
+  parseTopic,
+  type ErrorCode,
+  type Field,
+} from '@shamba/schemas';
 import type { DeviceRecord, Registry, TimeSeriesStore } from '@shamba/storage';
 import { mayPublish, maySubscribe } from '../acl/topic-acl.js';
 import { verifySecret } from '../auth/secrets.js';
+import { checkPosition, type DeviceMovedEvent } from '../events/device-moved.js';
+import { PacketTooLargeError, limitPacketSize } from '../limits/packet-size-limiter.js';
+import { DEFAULT_RATE_LIMIT, createRateLimiter, type RateLimit } from '../limits/rate-limiter.js';
+import { createIngestMetrics } from '../metrics/ingest-metrics.js';
 import { decodeMessage } from '../pipeline/decode-message.js';
+import { createGroupCommitter } from '../pipeline/group-commit.js';
+
+export interface IngestLimits {
+  /**
+   * Largest MQTT packet accepted, bytes. A 16-reading SenML replay pack is about 2 KB and an
+   * NMEA epoch a few hundred bytes; 16 KiB leaves room and bounds what one socket can make us hold.
+   */
+  maxPacketBytes: number;
+  /** A connection that has not sent CONNECT by then is closed. GPRS handshakes take seconds. */
+  connectTimeoutMs: number;
+  /** Our topics have 6 levels; nothing legitimate is deeper. */
+  maxTopicLevels: number;
+  rate: RateLimit;
+}
+
+export const DEFAULT_LIMITS: IngestLimits = {
+  maxPacketBytes: 16 * 1024,
+  connectTimeoutMs: 10_000,
+  maxTopicLevels: 8,
+  rate: DEFAULT_RATE_LIMIT,
+};
 
 export interface IngestBrokerOptions {
   registry: Registry;
@@ -16,6 +52,13 @@ export interface IngestBrokerOptions {
   host?: string;
   /** MQTT over TCP; 0 picks a free port. */
   port?: number;
+  /** MQTT over WebSocket (path /mqtt), when set; 0 picks a free port. */
+  wsPort?: number;
+  /** MQTT over TLS, when a certificate and key (PEM) are given. */
+  tls?: { port: number; cert: string | Buffer; key: string | Buffer };
+  limits?: Partial<IngestLimits>;
+  /** Prometheus registry the metrics go to (a private one if not given). */
+  metrics?: MetricsRegistry;
   clock?: () => number;
   /**
    * How far a device clock may run ahead of ours. Five minutes covers an unsynchronised RTC for
@@ -27,11 +70,13 @@ export interface IngestBrokerOptions {
 export interface IngestStats {
   connectedDevices: number;
   readingsCommitted: number;
-  messagesRejected: Partial<Record<ErrorCode, number>>;
+  messagesRejected: Partial<Record<ErrorCode | 'RATE_LIMITED' | 'PACKET_TOO_LARGE', number>>;
 }
 
 export interface IngestBroker extends AsyncDisposable {
   readonly port: number;
+  readonly wsPort: number | undefined;
+  readonly tlsPort: number | undefined;
   readonly aedes: Aedes;
   stats(): IngestStats;
   close(): Promise<void>;
@@ -46,14 +91,24 @@ const BAD_USERNAME_OR_PASSWORD = 4 as AuthErrorCode;
 export async function createIngestBroker(options: IngestBrokerOptions): Promise<IngestBroker> {
   const { registry, store, logger } = options;
   const clock = options.clock ?? Date.now;
+  const limits: IngestLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const maxFutureMs = options.maxFutureMs ?? DEFAULT_MAX_FUTURE_MS;
+  const metrics = createIngestMetrics(options.metrics ?? new MetricsRegistry());
+  const committer = createGroupCommitter(store);
+  const rate = createRateLimiter(limits.rate, clock);
   const devices = new WeakMap<Client, DeviceRecord>();
   // Payloads we dead-lettered: acknowledged (so the device stops resending) but never forwarded.
   const rejectedPayloads = new WeakSet<Buffer>();
   // Secrets verified once are not scrypt-hashed again on every reconnect (keyed by stored hash,
   // so re-provisioning a device invalidates it).
   const verified = new Map<string, string>();
+  // Devices known to be away from their field, so `device.moved` is raised once per departure.
+  const away = new Set<string>();
   const stats: IngestStats = { connectedDevices: 0, readingsCommitted: 0, messagesRejected: {} };
+  const count = (reason: keyof IngestStats['messagesRejected']) => {
+    stats.messagesRejected[reason] = (stats.messagesRejected[reason] ?? 0) + 1;
+    metrics.rejected.inc({ reason });
+  };
 
   const authFailure = (message: string, returnCode: AuthErrorCode): AuthenticateError =>
     Object.assign(new Error(message), { returnCode });
@@ -87,7 +142,7 @@ export async function createIngestBroker(options: IngestBrokerOptions): Promise<
     error: ShambaError,
   ) {
     const device = client === null ? undefined : devices.get(client);
-    stats.messagesRejected[error.code] = (stats.messagesRejected[error.code] ?? 0) + 1;
+    count(error.code);
     logger.warn(
       { deviceId: device?.id, topic, code: error.code, reason: error.message },
       'message dead-lettered',
@@ -103,6 +158,38 @@ export async function createIngestBroker(options: IngestBrokerOptions): Promise<
     });
   }
 
+  async function checkMoved(
+    source: DeviceRecord,
+    readings: { stream: string; values: Record<string, number> }[],
+  ) {
+    const fix = readings.filter((r) => r.stream === 'gnss').at(-1);
+    if (fix === undefined || source.fieldId === null) return;
+    const field: Field | undefined = await registry.fields.get(source.fieldId);
+    if (field === undefined) return;
+    const moved: DeviceMovedEvent | undefined = checkPosition(
+      fix as Parameters<typeof checkPosition>[0],
+      field,
+    );
+    if (moved === undefined) {
+      away.delete(source.id);
+      return;
+    }
+    if (away.has(source.id)) return;
+    away.add(source.id);
+    logger.warn(moved, 'device moved away from its field');
+    aedes.publish(
+      {
+        cmd: 'publish',
+        topic: eventTopic(source.coopId, 'device.moved'),
+        payload: Buffer.from(JSON.stringify(moved)),
+        qos: 1,
+        retain: false,
+        dup: false,
+      },
+      () => undefined,
+    );
+  }
+
   /**
    * Runs before Aedes sends the PUBACK (it sends it before storing: see the Aedes docs), so the
    * reading is committed here: a PUBACK is only ever sent for a durable reading or a durable
@@ -114,6 +201,7 @@ export async function createIngestBroker(options: IngestBrokerOptions): Promise<
     topic: string,
     payload: Buffer,
   ): Promise<Error | null> {
+    const started = process.hrtime.bigint();
     const device = client === null ? undefined : devices.get(client);
     if (device === undefined || !mayPublish(device, topic)) {
       const error = new ShambaError(
@@ -122,6 +210,13 @@ export async function createIngestBroker(options: IngestBrokerOptions): Promise<
       );
       await deadLetter(client, topic, payload, error);
       return error;
+    }
+    if (!rate.take(device.id)) {
+      count('RATE_LIMITED');
+      metrics.disconnected.inc({ limit: 'rate' });
+      return new Error(
+        `device ${device.id} exceeded ${limits.rate.burst} messages at once / ${limits.rate.perSecond} per second`,
+      );
     }
     // A gateway's relayed message is decoded and enriched as the device it speaks for.
     const targetId = topic.split('/')[3]!; // mayPublish accepted it: shamba/v1/{coop}/{device}/up/{stream}
@@ -140,12 +235,24 @@ export async function createIngestBroker(options: IngestBrokerOptions): Promise<
       rejectedPayloads.add(payload);
       return null;
     }
-    await store.write(readings);
+    try {
+      await committer.commit(readings);
+    } catch (error) {
+      metrics.storeErrors.inc({ store: store.kind });
+      throw error;
+    }
     stats.readingsCommitted += readings.length;
+    metrics.accepted.inc(readings.length);
+    metrics.commitSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
+    await checkMoved(source, readings).catch((error: unknown) =>
+      logger.error({ err: error }, 'position check failed'),
+    );
     return null;
   }
 
   const aedes = new Aedes({
+    connectTimeout: limits.connectTimeoutMs,
+    maxTopicLevels: limits.maxTopicLevels,
     authenticate: (client, username, password, done) => {
       authenticate(client, username, password).then(
         (error) => done(error, error === null),
@@ -172,6 +279,7 @@ export async function createIngestBroker(options: IngestBrokerOptions): Promise<
       if (device !== undefined && maySubscribe(device, subscription.topic))
         return done(null, subscription);
       // [MQTT-3.9.3] 3.1.1 lets the broker refuse one filter with return code 0x80 in SUBACK.
+      count('NOT_AUTHORIZED');
       logger.warn({ deviceId: device?.id, topic: subscription.topic }, 'subscription refused');
       done(null, null);
     },
@@ -179,8 +287,14 @@ export async function createIngestBroker(options: IngestBrokerOptions): Promise<
       rejectedPayloads.has(packet.payload as Buffer) ? null : packet,
   });
   await aedes.listen();
-  aedes.on('clientReady', () => stats.connectedDevices++);
-  aedes.on('clientDisconnect', () => stats.connectedDevices--);
+  aedes.on('clientReady', () => {
+    stats.connectedDevices++;
+    metrics.connected.inc();
+  });
+  aedes.on('clientDisconnect', () => {
+    stats.connectedDevices--;
+    metrics.connected.dec();
+  });
   aedes.on('clientError', (client, error) =>
     logger.info({ clientId: client.id, err: error }, 'client error'),
   );
@@ -188,17 +302,68 @@ export async function createIngestBroker(options: IngestBrokerOptions): Promise<
     logger.debug({ clientId: client.id, err: error }, 'connection error'),
   );
 
-  const server = createServer((socket) => aedes.handle(socket));
-  await listen(server, options.port ?? 1883, options.host ?? '127.0.0.1');
+  const handle = (socket: Socket) => {
+    socket.on('error', () => undefined); // a reset from the field is routine
+    // PUBACKs are tiny: without this, Nagle's algorithm holds each one back for the peer's
+    // delayed ACK (tens of milliseconds) whenever a device keeps several publishes in flight.
+    socket.setNoDelay(true);
+    aedes.handle(
+      limitPacketSize(socket, limits.maxPacketBytes, (error) => {
+        if (error instanceof PacketTooLargeError) count('PACKET_TOO_LARGE');
+        metrics.disconnected.inc({ limit: 'packet-size' });
+        logger.warn(
+          { remote: socket.remoteAddress, err: error },
+          'connection cut: packet too large',
+        );
+      }),
+    );
+  };
+  const host = options.host ?? '127.0.0.1';
+  const servers: (Server | HttpServer)[] = [];
+  const server = createServer(handle);
+  await listen(server, options.port ?? 1883, host);
+  servers.push(server);
   const port = (server.address() as AddressInfo).port;
-  logger.info({ port }, 'MQTT broker listening');
+
+  let wsPort: number | undefined;
+  if (options.wsPort !== undefined) {
+    const http = createHttpServer();
+    const wss = new WebSocketServer({
+      server: http,
+      path: '/mqtt',
+      maxPayload: limits.maxPacketBytes,
+    });
+    wss.on('connection', (ws) => {
+      const stream = createWebSocketStream(ws);
+      stream.on('error', () => undefined);
+      aedes.handle(stream);
+    });
+    await listen(http, options.wsPort, host);
+    servers.push(http);
+    wsPort = (http.address() as AddressInfo).port;
+  }
+  let tlsPort: number | undefined;
+  if (options.tls !== undefined) {
+    const tls = createTlsServer({ cert: options.tls.cert, key: options.tls.key }, (socket) =>
+      handle(socket as unknown as Socket),
+    );
+    await listen(tls, options.tls.port, host);
+    servers.push(tls);
+    tlsPort = (tls.address() as AddressInfo).port;
+  }
+  logger.info({ port, wsPort, tlsPort }, 'MQTT broker listening');
 
   const close = async () => {
     await new Promise<void>((resolve) => aedes.close(() => resolve()));
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const s of servers) {
+      if ('closeAllConnections' in s) s.closeAllConnections();
+      await new Promise<void>((resolve) => s.close(() => resolve()));
+    }
   };
   return {
     port,
+    wsPort,
+    tlsPort,
     aedes,
     stats: () => structuredClone(stats),
     close,
@@ -206,7 +371,7 @@ export async function createIngestBroker(options: IngestBrokerOptions): Promise<
   };
 }
 
-function listen(server: Server, port: number, host: string): Promise<void> {
+function listen(server: Server | HttpServer, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
