@@ -345,7 +345,7 @@ export async function createIngestBroker(options: IngestBrokerOptions): Promise<
   let tlsPort: number | undefined;
   if (options.tls !== undefined) {
     const tls = createTlsServer({ cert: options.tls.cert, key: options.tls.key }, (socket) =>
-      handle(socket as unknown as Socket),
+      handle(socket),
     );
     await listen(tls, options.tls.port, host);
     servers.push(tls);

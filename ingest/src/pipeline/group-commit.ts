@@ -7,7 +7,7 @@ import type { TimeSeriesStore } from '@shamba/storage';
  * promise still resolves only once its readings are durable.
  */
 export function createGroupCommitter(store: TimeSeriesStore, maxBatch = 2000) {
-  let pending: {
+  const pending: {
     readings: readonly StoredReading[];
     resolve: () => void;
     reject: (error: unknown) => void;
