@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { createIngestBroker, type IngestBroker } from '@shamba/ingest';
+import { createIngestBroker, type IngestBroker, type IngestBrokerOptions } from '@shamba/ingest';
 import {
   createSqliteRegistry,
   createSqliteTimeSeriesStore,
@@ -20,20 +20,20 @@ export interface IngestStack extends AsyncDisposable {
 }
 
 /** Registry, time-series store and ingest broker over SQLite files in `dir`, on a free port. */
-export async function startIngest(dir: string): Promise<IngestStack> {
+export async function startIngest(dir: string, extra: Partial<IngestBrokerOptions> = {}): Promise<IngestStack> {
   const registry = await createSqliteRegistry({ path: join(dir, 'registry.sqlite') });
   const store = await createSqliteTimeSeriesStore({ path: join(dir, 'timeseries.sqlite') });
   const logger = pino({ level: 'silent' });
   const stack = {
     registry,
     store,
-    broker: await createIngestBroker({ registry, store, logger, port: 0 }),
+    broker: await createIngestBroker({ registry, store, logger, port: 0, ...extra }),
     url: '',
     async stopBroker() {
       await stack.broker.close();
     },
     async startBroker() {
-      stack.broker = await createIngestBroker({ registry, store, logger, port: stack.broker.port });
+      stack.broker = await createIngestBroker({ registry, store, logger, ...extra, port: stack.broker.port });
     },
     async [Symbol.asyncDispose]() {
       if (!stack.broker.aedes.closed) await stack.broker.close();
