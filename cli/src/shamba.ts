@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import { Gauge, Registry as MetricsRegistry, collectDefaultMetrics } from 'prom-client';
 import {
   createPrescriptionService,
   createWorkerPool,
@@ -7,11 +8,12 @@ import {
   type WorkerPool,
 } from '@shamba/analytics';
 import { createApiServer, createApp, type ApiServer, type HealthCheck } from '@shamba/api';
-import { createIngestBroker, type IngestBroker } from '@shamba/ingest';
+import { createIngestBroker, type IngestBroker, type IngestLimits } from '@shamba/ingest';
 import {
   createInfluxTimeSeriesStore,
   createSqliteRegistry,
   createSqliteTimeSeriesStore,
+  type InfluxTimeSeriesStore,
   type Registry,
   type TimeSeriesStore,
 } from '@shamba/storage';
@@ -31,7 +33,7 @@ export interface ShambaOptions {
   logger: Logger;
   /** Time-series store; SQLite under the data directory by default. */
   store?: StoreOptions;
-  mqtt?: { host?: string; port?: number };
+  mqtt?: { host?: string; port?: number; limits?: Partial<IngestLimits> };
   api?: { host?: string; port?: number };
   /** Worker threads for analytics; 0 computes in the main thread. */
   workers?: number;
@@ -65,9 +67,21 @@ export async function createShamba(options: ShambaOptions): Promise<Shamba> {
     opened.push(registry);
     const store = await openStore(options, registry);
     opened.push(store);
+    const metrics = new MetricsRegistry();
+    collectDefaultMetrics({ register: metrics });
+    new Gauge({
+      name: 'shamba_spool_depth',
+      help: 'Readings waiting in the durable spool for the time-series store',
+      registers: [metrics],
+      collect() {
+        this.set('spoolDepth' in store ? (store as InfluxTimeSeriesStore).spoolDepth() : 0);
+      },
+    });
     const broker = await createIngestBroker({
       registry,
       store,
+      metrics,
+      ...(options.mqtt?.limits === undefined ? {} : { limits: options.mqtt.limits }),
       logger: logger.child({ component: 'ingest' }),
       ...(options.mqtt?.host === undefined ? {} : { host: options.mqtt.host }),
       ...(options.mqtt?.port === undefined ? {} : { port: options.mqtt.port }),
@@ -108,7 +122,12 @@ export async function createShamba(options: ShambaOptions): Promise<Shamba> {
       };
     };
     const api = await createApiServer({
-      app: createApp({ registry, store, health }),
+      app: createApp({
+        registry,
+        store,
+        health,
+        metrics: async () => ({ contentType: metrics.contentType, body: await metrics.metrics() }),
+      }),
       ...(options.api?.host === undefined ? {} : { host: options.api.host }),
       ...(options.api?.port === undefined ? {} : { port: options.api.port }),
     });

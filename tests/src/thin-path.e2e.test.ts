@@ -256,4 +256,17 @@ describe('thin path, end to end', () => {
       }),
     ).toMatchObject([{ values: { vwc10: 0.21 } }]);
   });
+
+  it('exposes Prometheus metrics: commits, rejections by reason, connected devices, commit latency', async () => {
+    const response = await fetch(`${shamba.api.url}/metrics`);
+    expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    const text = await response.text();
+    const value = (line: RegExp) => Number(line.exec(text)?.[1]);
+    expect(value(/^shamba_readings_committed_total (\d+)$/m)).toBe(shamba.broker.stats().readingsCommitted);
+    expect(value(/^shamba_messages_rejected_total\{reason="OUT_OF_RANGE"\} (\d+)$/m)).toBe(1);
+    expect(value(/^shamba_messages_rejected_total\{reason="NOT_AUTHORIZED"\} (\d+)$/m)).toBe(1);
+    expect(value(/^shamba_connected_devices (\d+)$/m)).toBe(2);
+    expect(value(/^shamba_commit_seconds_count (\d+)$/m)).toBeGreaterThanOrEqual(6);
+    expect(value(/^shamba_spool_depth (\d+)$/m)).toBe(0);
+  });
 });

@@ -62,7 +62,13 @@ ${CONFIG_USAGE}`,
     const shamba = await createShamba({
       dataDir: config.dataDir,
       logger,
-      mqtt: { host: config.mqttHost, port: config.mqttPort },
+      mqtt: {
+        host: config.mqttHost,
+        port: config.mqttPort,
+        // Accelerated demo devices send `speed` times faster than real ones: raise their rate
+        // limit to match (a sample per 15 simulated minutes, plus GNSS and status, twice over).
+        ...(values.demo === true ? { limits: { rate: { burst: 120, perSecond: Math.ceil((2 * speed) / 900) + 1 } } } : {}),
+      },
       api: { host: config.apiHost, port: config.apiPort },
       analyticsIntervalMs: config.analyticsIntervalMs,
       store:
