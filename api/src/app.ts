@@ -23,19 +23,21 @@ export function createApp(options: AppOptions) {
     .route('/fields', fieldRoutes({ registry, store }))
     .route('/dead-letters', deadLetterRoutes({ registry }));
   const metrics = options.metrics;
-  return new Hono()
-    .route('/v1/health', healthRoutes(options.health))
-    // Counters and gauges only, no tenant data: scraped without a token, like /v1/health.
-    .get('/metrics', async (c) => {
-      if (metrics === undefined) throw new ShambaError('NOT_FOUND', 'metrics are not enabled');
-      const { contentType, body } = await metrics();
-      return c.body(body, 200, { 'content-type': contentType });
-    })
-    .route('/v1', authed)
-    .notFound((c) =>
-      errorResponse(new ShambaError('NOT_FOUND', `no route ${c.req.method} ${c.req.path}`), c),
-    )
-    .onError((error, c) => errorResponse(error, c));
+  return (
+    new Hono()
+      .route('/v1/health', healthRoutes(options.health))
+      // Counters and gauges only, no tenant data: scraped without a token, like /v1/health.
+      .get('/metrics', async (c) => {
+        if (metrics === undefined) throw new ShambaError('NOT_FOUND', 'metrics are not enabled');
+        const { contentType, body } = await metrics();
+        return c.body(body, 200, { 'content-type': contentType });
+      })
+      .route('/v1', authed)
+      .notFound((c) =>
+        errorResponse(new ShambaError('NOT_FOUND', `no route ${c.req.method} ${c.req.path}`), c),
+      )
+      .onError((error, c) => errorResponse(error, c))
+  );
 }
 
 export type App = ReturnType<typeof createApp>;

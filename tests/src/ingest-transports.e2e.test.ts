@@ -17,14 +17,56 @@ describe('MQTT over WebSocket and TLS', () => {
   it('ingests over ws:// and mqtts:// (a certificate the test makes itself)', async () => {
     using dir = tempDir();
     const [cert, key] = [join(dir.path, 'cert.pem'), join(dir.path, 'key.pem')];
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert], { stdio: 'ignore' });
-    await using ingest = await startIngest(dir.path, { wsPort: 0, tls: { port: 0, cert: readFileSync(cert), key: readFileSync(key) } });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+      ],
+      { stdio: 'ignore' },
+    );
+    await using ingest = await startIngest(dir.path, {
+      wsPort: 0,
+      tls: { port: 0, cert: readFileSync(cert), key: readFileSync(key) },
+    });
     const creds = await seedDevice(ingest.registry, 'probe-ws', 'field-1');
-    const urls = [`ws://127.0.0.1:${ingest.broker.wsPort}/mqtt`, `mqtts://127.0.0.1:${ingest.broker.tlsPort}`];
+    const urls = [
+      `ws://127.0.0.1:${ingest.broker.wsPort}/mqtt`,
+      `mqtts://127.0.0.1:${ingest.broker.tlsPort}`,
+    ];
     for (const [i, url] of urls.entries()) {
-      const client = await connectAsync(url, { protocolVersion: 4, clientId: 'probe-ws', ...creds, reconnectPeriod: 0, ca: readFileSync(cert) });
-      const payload = encodeSenml([{ deviceId: 'probe-ws', stream: 'soil', timeMs: T + i * 1000, seq: i, values: { vwc10: 0.2 + i / 100 } }]);
-      await client.publishAsync(upTopic(COOP, 'probe-ws', 'soil'), Buffer.from(payload), { qos: 1 });
+      const client = await connectAsync(url, {
+        protocolVersion: 4,
+        clientId: 'probe-ws',
+        ...creds,
+        reconnectPeriod: 0,
+        ca: readFileSync(cert),
+      });
+      const payload = encodeSenml([
+        {
+          deviceId: 'probe-ws',
+          stream: 'soil',
+          timeMs: T + i * 1000,
+          seq: i,
+          values: { vwc10: 0.2 + i / 100 },
+        },
+      ]);
+      await client.publishAsync(upTopic(COOP, 'probe-ws', 'soil'), Buffer.from(payload), {
+        qos: 1,
+      });
       await client.endAsync();
     }
     const stored = await ingest.store.query({ deviceIds: ['probe-ws'], fromMs: T, toMs: T + 2000 });
@@ -33,9 +75,11 @@ describe('MQTT over WebSocket and TLS', () => {
 });
 
 describe('device.moved', () => {
-  it('is raised once when a probe\'s GNSS fix leaves its field', { timeout: 60_000 }, async () => {
+  it("is raised once when a probe's GNSS fix leaves its field", { timeout: 60_000 }, async () => {
     using dir = tempDir();
-    await using ingest = await startIngest(dir.path, { limits: { rate: { burst: 1000, perSecond: 1000 } } });
+    await using ingest = await startIngest(dir.path, {
+      limits: { rate: { burst: 1000, perSecond: 1000 } },
+    });
     const credentials = await seedScenario(ingest.registry, OROMIA_DEMO);
     const events: DeviceMovedEvent[] = [];
     ingest.broker.aedes.subscribe(
@@ -47,7 +91,14 @@ describe('device.moved', () => {
       () => undefined,
     );
     const startMs = Math.floor((Date.now() - 3 * 86_400_000) / 900_000) * 900_000;
-    await using sim = createSimulation({ scenario: OROMIA_DEMO, brokerUrl: ingest.url, credentials: credentials.devices, startMs, stateDir: join(dir.path, 'sim'), devices: 15 });
+    await using sim = createSimulation({
+      scenario: OROMIA_DEMO,
+      brokerUrl: ingest.url,
+      credentials: credentials.devices,
+      startMs,
+      stateDir: join(dir.path, 'sim'),
+      devices: 15,
+    });
     for (let i = 0; i < 4 * 36; i++) {
       sim.tick();
       if (i % 8 === 7) await sim.drained();

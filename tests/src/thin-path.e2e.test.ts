@@ -262,7 +262,9 @@ describe('thin path, end to end', () => {
     expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     const text = await response.text();
     const value = (line: RegExp) => Number(line.exec(text)?.[1]);
-    expect(value(/^shamba_readings_committed_total (\d+)$/m)).toBe(shamba.broker.stats().readingsCommitted);
+    expect(value(/^shamba_readings_committed_total (\d+)$/m)).toBe(
+      shamba.broker.stats().readingsCommitted,
+    );
     expect(value(/^shamba_messages_rejected_total\{reason="OUT_OF_RANGE"\} (\d+)$/m)).toBe(1);
     expect(value(/^shamba_messages_rejected_total\{reason="NOT_AUTHORIZED"\} (\d+)$/m)).toBe(1);
     expect(value(/^shamba_connected_devices (\d+)$/m)).toBe(2);

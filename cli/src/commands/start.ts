@@ -67,7 +67,9 @@ ${CONFIG_USAGE}`,
         port: config.mqttPort,
         // Accelerated demo devices send `speed` times faster than real ones: raise their rate
         // limit to match (a sample per 15 simulated minutes, plus GNSS and status, twice over).
-        ...(values.demo === true ? { limits: { rate: { burst: 120, perSecond: Math.ceil((2 * speed) / 900) + 1 } } } : {}),
+        ...(values.demo === true
+          ? { limits: { rate: { burst: 120, perSecond: Math.ceil((2 * speed) / 900) + 1 } } }
+          : {}),
       },
       api: { host: config.apiHost, port: config.apiPort },
       analyticsIntervalMs: config.analyticsIntervalMs,

@@ -1,17 +1,20 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const require = createRequire(import.meta.url);
 const CLI_BIN = join(dirname(require.resolve('@shamba/cli/package.json')), 'src', 'bin.ts');
-const TSX_CLI = require.resolve('tsx/cli');
+// tsx's loader in this very process, not the tsx CLI: the CLI runs the program in a child of its
+// own, which a SIGKILL to the parent would leave running.
+const TSX_LOADER = pathToFileURL(require.resolve('tsx')).href;
 
 /** Runs `shamba <args>` as a real child process, as a user would from the README. */
 export function spawnShamba(
   args: string[],
   env: NodeJS.ProcessEnv = {},
 ): ChildProcessWithoutNullStreams & AsyncDisposable {
-  const child = spawn(process.execPath, [TSX_CLI, CLI_BIN, ...args], {
+  const child = spawn(process.execPath, ['--import', TSX_LOADER, CLI_BIN, ...args], {
     env: { ...process.env, ...env },
   });
   return Object.assign(child, {

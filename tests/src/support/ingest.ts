@@ -20,7 +20,10 @@ export interface IngestStack extends AsyncDisposable {
 }
 
 /** Registry, time-series store and ingest broker over SQLite files in `dir`, on a free port. */
-export async function startIngest(dir: string, extra: Partial<IngestBrokerOptions> = {}): Promise<IngestStack> {
+export async function startIngest(
+  dir: string,
+  extra: Partial<IngestBrokerOptions> = {},
+): Promise<IngestStack> {
   const registry = await createSqliteRegistry({ path: join(dir, 'registry.sqlite') });
   const store = await createSqliteTimeSeriesStore({ path: join(dir, 'timeseries.sqlite') });
   const logger = pino({ level: 'silent' });
@@ -33,7 +36,13 @@ export async function startIngest(dir: string, extra: Partial<IngestBrokerOption
       await stack.broker.close();
     },
     async startBroker() {
-      stack.broker = await createIngestBroker({ registry, store, logger, ...extra, port: stack.broker.port });
+      stack.broker = await createIngestBroker({
+        registry,
+        store,
+        logger,
+        ...extra,
+        port: stack.broker.port,
+      });
     },
     async [Symbol.asyncDispose]() {
       if (!stack.broker.aedes.closed) await stack.broker.close();
