@@ -1,9 +1,10 @@
+import { deviceCommand, tokenCommand } from './commands/device.js';
 import { gnssCommand } from './commands/gnss.js';
 import { simCommand } from './commands/sim.js';
 import { startCommand } from './commands/start.js';
 import type { Command } from './commands/command.js';
 
-export const COMMANDS: readonly Command[] = [startCommand, simCommand, gnssCommand];
+export const COMMANDS: readonly Command[] = [startCommand, simCommand, deviceCommand, tokenCommand, gnssCommand];
 
 export function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -10,13 +10,14 @@ import type { StoredReading } from '@shamba/schemas';
 export const TAG_KEYS = ['coop', 'device', 'field', 'zone'] as const;
 
 /**
- * The official client escapes commas, spaces and `=` in tag values but not a trailing
- * backslash, which then escapes the next separator and corrupts the line; and it cannot carry
- * control characters. Ids here are already `[a-z0-9-]`, but a store must not trust its callers.
+ * The official client escapes commas, spaces and `=` in tag values but not backslashes: a
+ * trailing one then escapes the separator after it and corrupts the line, and `\ ` reads
+ * differently depending on what follows. Control characters cannot be carried at all. Ids here
+ * are already `[a-z0-9-]`, but a store must not trust its callers: both are removed.
  */
 export function sanitizeTag(value: string): string {
   // eslint-disable-next-line no-control-regex
-  return value.replace(/[\u0000-\u001f\u007f]/g, '').replace(/\\+$/, '');
+  return value.replace(/[\u0000-\u001f\u007f\\]/g, '');
 }
 
 /** String fields: newlines end a line of line protocol; the client does not escape them. */

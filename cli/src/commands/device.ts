@@ -1,0 +1,104 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { generateSecret, hashSecret } from '@shamba/ingest';
+import { DEVICE_KINDS, DeviceSchema, RoleSchema, type DeviceKind } from '@shamba/schemas';
+import { createSqliteRegistry, tokenDigest } from '@shamba/storage';
+import { loadConfig } from '../config.js';
+import type { Command } from './command.js';
+
+export const deviceCommand: Command = {
+  name: 'device',
+  summary: 'provision devices (the secret is shown once) and list them',
+  usage: `Usage: shamba device add --id ID --coop COOP [--field FIELD] [--zone ZONE] [--kind KIND] [--data-dir DIR]
+       shamba device list [--coop COOP] [--data-dir DIR]
+
+add   registers a device with a new random secret, printed once as JSON
+      ({"deviceId", "username", "password", "mqtt"}); only its scrypt hash is stored. Adding an
+      existing id rotates its secret. KIND: ${DEVICE_KINDS.join(', ')} (default soil-probe).
+list  prints the registered devices, one JSON line each (never their secrets).`,
+  async run(args, env) {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        id: { type: 'string' },
+        coop: { type: 'string' },
+        field: { type: 'string' },
+        zone: { type: 'string' },
+        kind: { type: 'string', default: 'soil-probe' },
+        'data-dir': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+    if (values.help === true || positionals[0] === undefined) {
+      console.log(this.usage);
+      return values.help === true ? 0 : 2;
+    }
+    const config = loadConfig({ dataDir: values['data-dir'] }, env);
+    const registry = await createSqliteRegistry({ path: join(config.dataDir, 'registry.sqlite') });
+    try {
+      if (positionals[0] === 'list') {
+        for (const { secretHash: _hidden, ...device } of await registry.devices.list(values.coop === undefined ? {} : { coopId: values.coop })) {
+          console.log(JSON.stringify(device));
+        }
+        return 0;
+      }
+      if (positionals[0] !== 'add') throw new Error(`unknown device command "${positionals[0]}"`);
+      const parsed = DeviceSchema.safeParse({
+        id: values.id,
+        coopId: values.coop,
+        fieldId: values.field ?? null,
+        zoneId: values.zone ?? null,
+        kind: values.kind as DeviceKind,
+      });
+      if (!parsed.success) throw new Error(`invalid device: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      const password = generateSecret();
+      await registry.devices.upsert({ ...parsed.data, secretHash: await hashSecret(password) });
+      console.log(JSON.stringify({ deviceId: parsed.data.id, username: parsed.data.id, password, mqtt: `mqtt://${config.mqttHost}:${config.mqttPort}` }));
+      return 0;
+    } finally {
+      await registry.close();
+    }
+  },
+};
+
+export const tokenCommand: Command = {
+  name: 'token',
+  summary: 'issue an API bearer token for a role (shown once)',
+  usage: `Usage: shamba token add --role ROLE [--coop COOP] [--farmer FARMER] [--name NAME] [--data-dir DIR]
+
+Issues a random bearer token, printed once; only its SHA-256 is stored. ROLE: admin, manager,
+agronomist, farmer, technician. Every role but admin needs --coop; a farmer needs --farmer.`,
+  async run(args, env) {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        role: { type: 'string' },
+        coop: { type: 'string' },
+        farmer: { type: 'string' },
+        name: { type: 'string' },
+        'data-dir': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+    if (values.help === true || positionals[0] !== 'add') {
+      console.log(this.usage);
+      return values.help === true ? 0 : 2;
+    }
+    const role = RoleSchema.parse(values.role);
+    if (role !== 'admin' && values.coop === undefined) throw new Error('--coop is required for this role');
+    if (role === 'farmer' && values.farmer === undefined) throw new Error('--farmer is required for a farmer');
+    const config = loadConfig({ dataDir: values['data-dir'] }, env);
+    const registry = await createSqliteRegistry({ path: join(config.dataDir, 'registry.sqlite') });
+    try {
+      const token = randomBytes(32).toString('base64url');
+      await registry.tokens.add(tokenDigest(token), { role, coopId: values.coop ?? null, farmerId: values.farmer ?? null, name: values.name ?? role });
+      console.log(JSON.stringify({ role, token }));
+      return 0;
+    } finally {
+      await registry.close();
+    }
+  },
+};
