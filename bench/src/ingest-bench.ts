@@ -1,81 +1,64 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { fork, spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Aedes } from 'aedes';
-import { connectAsync } from 'mqtt';
-import { pino } from 'pino';
-import { createIngestBroker, generateSecret, hashSecret } from '@shamba/ingest';
-import { createSqliteRegistry, createSqliteTimeSeriesStore } from '@shamba/storage';
+import { connectAsync, type MqttClient } from 'mqtt';
 import { connectDevices, percentile, publishLoad, type LoadOptions } from './support/load.js';
 
 /**
- * `pnpm bench ingest`: the full ingest (auth, ACL, decode, validate, SQLite commit before every
- * PUBACK) against a bare Aedes broker forwarding the same load to one QoS 1 subscriber, in the
- * same run with the same load generator, so the ratio means something on a noisy machine.
+ * `pnpm bench ingest`: N devices publishing QoS 1 readings over TCP into the full ingest (auth,
+ * ACL, decode, validation, SQLite group commit before every PUBACK, in a process of its own),
+ * then the same load generator against two peers in the same run: a bare Aedes broker and
+ * Mosquitto, each forwarding to one QoS 1 subscriber. Ratios are ours / peer.
  */
-const DEVICES = Number(process.env.BENCH_DEVICES ?? 50);
-const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 200);
-const INFLIGHT = 4;
+const DEVICES = Number(process.env.BENCH_DEVICES ?? 1000);
+const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 20);
+const INFLIGHT = 2;
 const COOP = 'bench-coop';
 
 async function ours() {
-  const dir = mkdtempSync(join(tmpdir(), 'shamba-bench-'));
-  const registry = await createSqliteRegistry({ path: join(dir, 'registry.sqlite') });
-  const store = await createSqliteTimeSeriesStore({ path: join(dir, 'timeseries.sqlite') });
-  const devices = await Promise.all(
-    Array.from({ length: DEVICES }, async (_, i) => {
-      const id = `bench-${i}`;
-      const password = generateSecret();
-      await registry.devices.upsert({
-        id,
-        coopId: COOP,
-        fieldId: null,
-        zoneId: null,
-        kind: 'soil-probe',
-        secretHash: await hashSecret(password),
-      });
-      return { id, password };
-    }),
-  );
-  // The load generator publishes as fast as PUBACKs return: far over a field device's rate, so
-  // the per-device rate limit is lifted for the benchmark (every other check stays on).
-  const broker = await createIngestBroker({
-    registry,
-    store,
-    logger: pino({ level: 'silent' }),
-    port: 0,
-    limits: { rate: { burst: Number.MAX_SAFE_INTEGER, perSecond: Number.MAX_SAFE_INTEGER } },
+  const child = fork(new URL('./ingest-server.ts', import.meta.url), [String(DEVICES)], {
+    execArgv: ['--import', 'tsx'],
   });
+  const ask = <T>(type: string) =>
+    new Promise<T>((resolve) => {
+      const onMessage = (m: { type: string }) => {
+        if (m.type === type) {
+          child.off('message', onMessage);
+          resolve(m as T);
+        }
+      };
+      child.on('message', onMessage);
+    });
+  const ready = await ask<{ port: number; credentials: { id: string; password: string }[] }>(
+    'ready',
+  );
   const options: LoadOptions = {
-    brokerUrl: `mqtt://127.0.0.1:${broker.port}`,
+    brokerUrl: `mqtt://127.0.0.1:${ready.port}`,
     coopId: COOP,
-    devices,
+    devices: ready.credentials,
     messagesPerDevice: MESSAGES,
     inflight: INFLIGHT,
   };
   const clients = await connectDevices(options);
   const result = await publishLoad(clients, options);
-  const rssMb = process.memoryUsage().rss / 2 ** 20;
-  const committed = broker.stats().readingsCommitted;
+  const stats = ask<{ rssMb: number; committed: number }>('stats');
+  child.send({ type: 'stats' });
+  const { rssMb, committed } = await stats;
   await Promise.all(clients.map((c) => c.endAsync()));
-  await broker.close();
-  await registry.close();
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
+  child.send({ type: 'stop' });
+  await new Promise((resolve) => child.once('exit', resolve));
   if (committed !== result.messages)
     throw new Error(`committed ${committed} of ${result.messages}`);
   return { ...result, rssMb };
 }
 
-async function bareAedes() {
-  const aedes = new Aedes();
-  await aedes.listen();
-  const server = createServer((socket) => aedes.handle(socket));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `mqtt://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const subscriber = await connectAsync(url, {
+/** Same load, through a broker to one QoS 1 subscriber; the time is until the last delivery. */
+async function throughPeer(url: string, stop: () => Promise<void>) {
+  const subscriber: MqttClient = await connectAsync(url, {
     protocolVersion: 4,
     clientId: 'bench-subscriber',
     reconnectPeriod: 0,
@@ -103,9 +86,37 @@ async function bareAedes() {
   const result = await publishLoad(clients, options);
   await allDelivered;
   await Promise.all([...clients, subscriber].map((c) => c.endAsync()));
-  await new Promise<void>((resolve) => aedes.close(() => resolve()));
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await stop();
   return { ...result, elapsedMs: lastMs - started };
+}
+
+async function bareAedes() {
+  const aedes = new Aedes();
+  await aedes.listen();
+  const server = createServer((socket) => aedes.handle(socket));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return throughPeer(`mqtt://127.0.0.1:${(server.address() as AddressInfo).port}`, async () => {
+    await new Promise<void>((resolve) => aedes.close(() => resolve()));
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+}
+
+async function mosquitto() {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const port = (probe.address() as AddressInfo).port;
+  await new Promise((resolve) => probe.close(resolve));
+  const config = join(mkdtempSync(join(tmpdir(), 'shamba-mosquitto-')), 'mosquitto.conf');
+  writeFileSync(
+    config,
+    `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\nmax_connections -1\nmax_queued_messages 0\n`,
+  );
+  const child = spawn('/usr/sbin/mosquitto', ['-c', config], { stdio: 'ignore' });
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  return throughPeer(`mqtt://127.0.0.1:${port}`, async () => {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+  });
 }
 
 export async function ingestBench(): Promise<Record<string, number>> {
@@ -113,15 +124,19 @@ export async function ingestBench(): Promise<Record<string, number>> {
     `ingest: ${DEVICES} devices x ${MESSAGES} QoS 1 readings, ${INFLIGHT} in flight per device`,
   );
   const peer = await bareAedes();
+  const mosq = await mosquitto();
   const our = await ours();
-  const readingsPerSec = our.messages / (our.elapsedMs / 1000);
-  const peerReadingsPerSec = peer.messages / (peer.elapsedMs / 1000);
+  const perSec = (r: { messages: number; elapsedMs: number }) => r.messages / (r.elapsedMs / 1000);
+  const readingsPerSec = perSec(our);
   return {
+    devices: DEVICES,
     readingsPerSec: Math.round(readingsPerSec),
     p50Ms: Number(percentile(our.latenciesMs, 50).toFixed(2)),
     p99Ms: Number(percentile(our.latenciesMs, 99).toFixed(2)),
     rssMb: Math.round(our.rssMb),
-    peerReadingsPerSec: Math.round(peerReadingsPerSec),
-    ratio: Number((readingsPerSec / peerReadingsPerSec).toFixed(3)),
+    peerReadingsPerSec: Math.round(perSec(peer)),
+    ratio: Number((readingsPerSec / perSec(peer)).toFixed(3)),
+    mosquittoReadingsPerSec: Math.round(perSec(mosq)),
+    mosquittoRatio: Number((readingsPerSec / perSec(mosq)).toFixed(3)),
   };
 }

@@ -4,7 +4,13 @@ import { simCommand } from './commands/sim.js';
 import { startCommand } from './commands/start.js';
 import type { Command } from './commands/command.js';
 
-export const COMMANDS: readonly Command[] = [startCommand, simCommand, deviceCommand, tokenCommand, gnssCommand];
+export const COMMANDS: readonly Command[] = [
+  startCommand,
+  simCommand,
+  deviceCommand,
+  tokenCommand,
+  gnssCommand,
+];
 
 export function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -129,19 +129,61 @@ describe('shamba CLI', () => {
     },
   );
 
-  it('device add: provisions a device whose secret, shown once, opens the broker', { timeout: 30_000 }, async () => {
-    using dir = tempDir();
-    const added = await run(['device', 'add', '--id', 'probe-new', '--coop', 'coop-test', '--field', 'field-1', '--data-dir', dir.path]);
-    expect(added.code).toBe(0);
-    const { username, password } = JSON.parse(added.stdout) as { username: string; password: string };
-    expect(password).toMatch(/^[\w-]{43}$/);
-    const listed = await run(['device', 'list', '--data-dir', dir.path]);
-    expect(JSON.parse(listed.stdout)).toEqual({ id: 'probe-new', coopId: 'coop-test', fieldId: 'field-1', zoneId: null, kind: 'soil-probe' });
-    expect(listed.stdout).not.toContain(password);
-    await using ingest = await startIngest(dir.path);
-    const client = await connectAsync(ingest.url, { protocolVersion: 4, clientId: username, username, password, reconnectPeriod: 0 });
-    await client.endAsync();
-    const bad = await run(['device', 'add', '--id', 'Probe New', '--coop', 'coop-test', '--data-dir', dir.path]);
-    expect([bad.code, bad.stderr]).toEqual([1, expect.stringMatching(/invalid device: id: ids are/) as unknown]);
-  });
+  it(
+    'device add: provisions a device whose secret, shown once, opens the broker',
+    { timeout: 30_000 },
+    async () => {
+      using dir = tempDir();
+      const added = await run([
+        'device',
+        'add',
+        '--id',
+        'probe-new',
+        '--coop',
+        'coop-test',
+        '--field',
+        'field-1',
+        '--data-dir',
+        dir.path,
+      ]);
+      expect(added.code).toBe(0);
+      const { username, password } = JSON.parse(added.stdout) as {
+        username: string;
+        password: string;
+      };
+      expect(password).toMatch(/^[\w-]{43}$/);
+      const listed = await run(['device', 'list', '--data-dir', dir.path]);
+      expect(JSON.parse(listed.stdout)).toEqual({
+        id: 'probe-new',
+        coopId: 'coop-test',
+        fieldId: 'field-1',
+        zoneId: null,
+        kind: 'soil-probe',
+      });
+      expect(listed.stdout).not.toContain(password);
+      await using ingest = await startIngest(dir.path);
+      const client = await connectAsync(ingest.url, {
+        protocolVersion: 4,
+        clientId: username,
+        username,
+        password,
+        reconnectPeriod: 0,
+      });
+      await client.endAsync();
+      const bad = await run([
+        'device',
+        'add',
+        '--id',
+        'Probe New',
+        '--coop',
+        'coop-test',
+        '--data-dir',
+        dir.path,
+      ]);
+      expect([bad.code, bad.stderr]).toEqual([
+        1,
+        expect.stringMatching(/invalid device: id: ids are/) as unknown,
+      ]);
+    },
+  );
 });

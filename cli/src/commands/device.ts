@@ -39,7 +39,9 @@ list  prints the registered devices, one JSON line each (never their secrets).`,
     const registry = await createSqliteRegistry({ path: join(config.dataDir, 'registry.sqlite') });
     try {
       if (positionals[0] === 'list') {
-        for (const { secretHash: _hidden, ...device } of await registry.devices.list(values.coop === undefined ? {} : { coopId: values.coop })) {
+        for (const { secretHash: _hidden, ...device } of await registry.devices.list(
+          values.coop === undefined ? {} : { coopId: values.coop },
+        )) {
           console.log(JSON.stringify(device));
         }
         return 0;
@@ -52,10 +54,20 @@ list  prints the registered devices, one JSON line each (never their secrets).`,
         zoneId: values.zone ?? null,
         kind: values.kind as DeviceKind,
       });
-      if (!parsed.success) throw new Error(`invalid device: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      if (!parsed.success)
+        throw new Error(
+          `invalid device: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+        );
       const password = generateSecret();
       await registry.devices.upsert({ ...parsed.data, secretHash: await hashSecret(password) });
-      console.log(JSON.stringify({ deviceId: parsed.data.id, username: parsed.data.id, password, mqtt: `mqtt://${config.mqttHost}:${config.mqttPort}` }));
+      console.log(
+        JSON.stringify({
+          deviceId: parsed.data.id,
+          username: parsed.data.id,
+          password,
+          mqtt: `mqtt://${config.mqttHost}:${config.mqttPort}`,
+        }),
+      );
       return 0;
     } finally {
       await registry.close();
@@ -88,13 +100,20 @@ agronomist, farmer, technician. Every role but admin needs --coop; a farmer need
       return values.help === true ? 0 : 2;
     }
     const role = RoleSchema.parse(values.role);
-    if (role !== 'admin' && values.coop === undefined) throw new Error('--coop is required for this role');
-    if (role === 'farmer' && values.farmer === undefined) throw new Error('--farmer is required for a farmer');
+    if (role !== 'admin' && values.coop === undefined)
+      throw new Error('--coop is required for this role');
+    if (role === 'farmer' && values.farmer === undefined)
+      throw new Error('--farmer is required for a farmer');
     const config = loadConfig({ dataDir: values['data-dir'] }, env);
     const registry = await createSqliteRegistry({ path: join(config.dataDir, 'registry.sqlite') });
     try {
       const token = randomBytes(32).toString('base64url');
-      await registry.tokens.add(tokenDigest(token), { role, coopId: values.coop ?? null, farmerId: values.farmer ?? null, name: values.name ?? role });
+      await registry.tokens.add(tokenDigest(token), {
+        role,
+        coopId: values.coop ?? null,
+        farmerId: values.farmer ?? null,
+        name: values.name ?? role,
+      });
       console.log(JSON.stringify({ role, token }));
       return 0;
     } finally {

@@ -53,19 +53,25 @@ function tagValues(line: string): string[] {
 
 describe('line protocol', () => {
   it('writes a reading as measurement, tags, fields and millisecond time', () => {
-    expect(toLineProtocol(base)).toBe('soil,coop=coop-a,device=probe-1,field=field-1 received_ms=1795800001000i,seq=7i,vwc10=0.231 1795800000123');
+    expect(toLineProtocol(base)).toBe(
+      'soil,coop=coop-a,device=probe-1,field=field-1 received_ms=1795800001000i,seq=7i,vwc10=0.231 1795800000123',
+    );
   });
 
   it('keeps any identifier on one line and round-trips it through the escaping', () => {
     fc.assert(
-      fc.property(fc.string({ minLength: 1, maxLength: 40 }), fc.string({ minLength: 1, maxLength: 40 }), (coop, device) => {
-        fc.pre(sanitizeTag(coop) !== '' && sanitizeTag(device) !== '');
-        const line = toLineProtocol({ ...base, coopId: coop, deviceId: device, fieldId: null });
-        expect(line).not.toMatch(/[\n\r]/);
-        // Injection attempts (`a\nsoil,evil=1 x=1`, `a b=c`, trailing backslash) stay inside their tag.
-        expect(tagValues(line)).toEqual([sanitizeTag(coop), sanitizeTag(device)]);
-        expect(line.endsWith(' 1795800000123')).toBe(true);
-      }),
+      fc.property(
+        fc.string({ minLength: 1, maxLength: 40 }),
+        fc.string({ minLength: 1, maxLength: 40 }),
+        (coop, device) => {
+          fc.pre(sanitizeTag(coop) !== '' && sanitizeTag(device) !== '');
+          const line = toLineProtocol({ ...base, coopId: coop, deviceId: device, fieldId: null });
+          expect(line).not.toMatch(/[\n\r]/);
+          // Injection attempts (`a\nsoil,evil=1 x=1`, `a b=c`, trailing backslash) stay inside their tag.
+          expect(tagValues(line)).toEqual([sanitizeTag(coop), sanitizeTag(device)]);
+          expect(line.endsWith(' 1795800000123')).toBe(true);
+        },
+      ),
     );
   });
 
