@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Aedes } from 'aedes';
 import { connectAsync, type MqttClient } from 'mqtt';
+import { generateSecret, hashSecret } from '@shamba/ingest';
+import { createSqliteRegistry } from '@shamba/storage';
 import { connectDevices, percentile, publishLoad, type LoadOptions } from './support/load.js';
 
 /**
@@ -19,8 +21,34 @@ const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 20);
 const INFLIGHT = 2;
 const COOP = 'bench-coop';
 
+/** Provisions the bench devices into a fresh registry, as `shamba device add` would. */
+async function provision(): Promise<{
+  dir: string;
+  credentials: { id: string; password: string }[];
+}> {
+  const dir = mkdtempSync(join(tmpdir(), 'shamba-bench-'));
+  const registry = await createSqliteRegistry({ path: join(dir, 'registry.sqlite') });
+  // One secret for all: its scrypt cost at CONNECT is the same per device either way.
+  const password = generateSecret();
+  const secretHash = await hashSecret(password);
+  const credentials = Array.from({ length: DEVICES }, (_, i) => ({ id: `bench-${i}`, password }));
+  for (const { id } of credentials) {
+    await registry.devices.upsert({
+      id,
+      coopId: COOP,
+      fieldId: null,
+      zoneId: null,
+      kind: 'soil-probe',
+      secretHash,
+    });
+  }
+  await registry.close();
+  return { dir, credentials };
+}
+
 async function ours() {
-  const child = fork(new URL('./ingest-server.ts', import.meta.url), [String(DEVICES)], {
+  const { dir, credentials } = await provision();
+  const child = fork(new URL('./ingest-server.ts', import.meta.url), [dir], {
     execArgv: ['--import', 'tsx'],
   });
   const ask = <T>(type: string) =>
@@ -33,13 +61,11 @@ async function ours() {
       };
       child.on('message', onMessage);
     });
-  const ready = await ask<{ port: number; credentials: { id: string; password: string }[] }>(
-    'ready',
-  );
+  const ready = await ask<{ port: number }>('ready');
   const options: LoadOptions = {
     brokerUrl: `mqtt://127.0.0.1:${ready.port}`,
     coopId: COOP,
-    devices: ready.credentials,
+    devices: credentials,
     messagesPerDevice: MESSAGES,
     inflight: INFLIGHT,
   };

@@ -11,7 +11,7 @@ export {
 } from './broker/create-ingest-broker.js';
 export { MOVED_THRESHOLD_M, checkPosition, type DeviceMovedEvent } from './events/device-moved.js';
 export {
-  PacketSizeLimiter,
+  PacketSizeScanner,
   PacketTooLargeError,
   limitPacketSize,
 } from './limits/packet-size-limiter.js';
