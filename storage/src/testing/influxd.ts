@@ -27,7 +27,14 @@ async function freePort(): Promise<number> {
  * Starts influxd with a temporary configuration under `dir`: HTTP and the RPC service on free
  * loopback ports, no reporting, no internal monitor database, no subscriptions.
  */
-export async function startInfluxd(dir: string): Promise<Influxd> {
+export interface InfluxdOptions {
+  /** Require credentials (1.x `auth-enabled`); with no user created, every write is refused. */
+  authEnabled?: boolean;
+  /** Largest request body accepted, bytes (1.x `max-body-size`); larger writes get 413. */
+  maxBodySize?: number;
+}
+
+export async function startInfluxd(dir: string, options: InfluxdOptions = {}): Promise<Influxd> {
   const [httpPort, rpcPort] = [await freePort(), await freePort()];
   mkdirSync(dir, { recursive: true });
   const config = join(dir, 'influxdb.conf');
@@ -44,6 +51,8 @@ bind-address = "127.0.0.1:${rpcPort}"
 [http]
   bind-address = "127.0.0.1:${httpPort}"
   log-enabled = false
+  auth-enabled = ${options.authEnabled === true}
+  max-body-size = ${options.maxBodySize ?? 25_000_000}
 [monitor]
   store-enabled = false
 [subscriber]

@@ -60,12 +60,18 @@ export async function connectInflux(connection: InfluxConnection) {
       return version;
     },
     ping,
-    async createDatabase(database: string): Promise<void> {
-      await transport.request(
-        `/query?q=${encodeURIComponent(`CREATE DATABASE "${database.replaceAll('"', '')}"`)}`,
-        '',
-        { method: 'POST' },
-      );
+    /** CREATE DATABASE is idempotent in 1.x; 2.x/3.x answer it through v1 compatibility. */
+    async createDatabase(database: string): Promise<WriteOutcome> {
+      try {
+        await transport.request(
+          `/query?q=${encodeURIComponent(`CREATE DATABASE "${database.replaceAll('"', '')}"`)}`,
+          '',
+          { method: 'POST' },
+        );
+        return { ok: true };
+      } catch (error) {
+        return classify(error);
+      }
     },
     async write(database: string, lines: string[]): Promise<WriteOutcome> {
       if (version === 'unknown') await ping().catch(() => undefined);

@@ -130,4 +130,70 @@ describe.runIf(enabled)('InfluxDB store behind its spool', () => {
     expect(store.rejected().map((r) => r.line)).toEqual([expect.stringContaining('vwc10="wet"')]);
     await store.close();
   });
+
+  it(
+    'splits a batch the server finds too large (413) until it fits',
+    { timeout: 60_000 },
+    async () => {
+      await using small = await startInfluxd(join(root, 'small-server'), { maxBodySize: 2000 });
+      const store = await createInfluxTimeSeriesStore({
+        url: small.url,
+        database: 'small',
+        spoolPath: join(root, 'small.spool'),
+        retry: { baseMs: 20, capMs: 100 },
+      });
+      const T0 = Date.UTC(2026, 2, 3);
+      const series = Array.from({ length: 100 }, (_, i) =>
+        reading({ timeMs: T0 + i * 1000, seq: i }),
+      ); // ~12 kB of lines
+      await store.write(series);
+      await store.drained();
+      expect(await store.query({ fromMs: T0, toMs: T0 + 100_000 })).toEqual(series);
+      expect(store.rejected()).toEqual([]);
+      await store.close();
+    },
+  );
+
+  it(
+    'raises an alert on 401 and drops nothing until the server lets it write',
+    { timeout: 60_000 },
+    async () => {
+      const dir = join(root, 'auth-server');
+      const secured = await startInfluxd(dir, { authEnabled: true });
+      // InfluxDB 1.x lets the first admin be created without credentials; after that, none is sent.
+      await fetch(
+        `${secured.url}/query?q=${encodeURIComponent("CREATE USER admin WITH PASSWORD 'pw' WITH ALL PRIVILEGES")}`,
+        { method: 'POST' },
+      );
+      const alerts: string[] = [];
+      const store = await createInfluxTimeSeriesStore({
+        url: secured.url,
+        database: 'secured',
+        spoolPath: join(root, 'secured.spool'),
+        retry: { baseMs: 20, capMs: 100 },
+        onAlert: (message) => alerts.push(message),
+      });
+      const T0 = Date.UTC(2026, 2, 4);
+      const series = Array.from({ length: 10 }, (_, i) =>
+        reading({ timeMs: T0 + i * 1000, seq: i }),
+      );
+      await store.write(series);
+      for (let i = 0; i < 100 && alerts.length === 0; i++)
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(alerts[0]).toMatch(/refused our credentials \(401\)/);
+      expect([store.spoolDepth(), store.status().unauthorized]).toEqual([10, true]);
+      // The operator fixes access (here: turns auth off); the spool drains, nothing lost.
+      await secured.stop();
+      await using open = await startInfluxd(dir);
+      await store.close();
+      const again = await createInfluxTimeSeriesStore({
+        url: open.url,
+        database: 'secured',
+        spoolPath: join(root, 'secured.spool'),
+      });
+      await again.drained();
+      expect(await again.query({ fromMs: T0, toMs: T0 + 10_000 })).toEqual(series);
+      await again.close();
+    },
+  );
 });

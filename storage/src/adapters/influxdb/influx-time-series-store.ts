@@ -47,7 +47,6 @@ export async function createInfluxTimeSeriesStore(
   options: InfluxStoreOptions,
 ): Promise<InfluxTimeSeriesStore> {
   const influx = await connectInflux(options);
-  await influx.createDatabase(options.database).catch(() => undefined); // retried by the drainer's writes
   const spool = openDurableSpool(options.spoolPath);
   const batchSize = options.batchSize ?? 5000;
   const retry = options.retry ?? DEFAULT_RETRY;
@@ -71,14 +70,17 @@ export async function createInfluxTimeSeriesStore(
 
   /** Delivers `entries`; returns false if the server is unavailable (retry later, same order). */
   async function deliver(entries: SpooledLine[]): Promise<boolean> {
-    if (!databaseReady) {
-      await influx.createDatabase(options.database);
-      databaseReady = true;
-    }
-    const outcome = await influx.write(
-      options.database,
-      entries.map((e) => e.line),
-    );
+    // The database is created before the first write (idempotent), and again after an error.
+    const created = databaseReady
+      ? { ok: true as const }
+      : await influx.createDatabase(options.database);
+    if (created.ok) databaseReady = true;
+    const outcome = created.ok
+      ? await influx.write(
+          options.database,
+          entries.map((e) => e.line),
+        )
+      : created;
     if (outcome.ok) {
       spool.remove(entries.map((e) => e.id));
       lastError = null;
