@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Field } from '@shamba/schemas';
+import { fieldFixture } from '@shamba/schemas/testing';
 import {
   createSqliteRegistry,
   createSqliteTimeSeriesStore,
@@ -12,29 +13,8 @@ import {
 } from '@shamba/storage';
 import { createApp } from './app.js';
 
-const field = (id: string, coopId: string, farmerId: string): Field => ({
-  id,
-  coopId,
-  farmerId,
-  name: id,
-  crop: 'teff',
-  plantingDate: '2026-07-01',
-  areaHa: 0.4,
-  boundary: {
-    type: 'Polygon',
-    coordinates: [
-      [
-        [38.72, 7.93],
-        [38.721, 7.93],
-        [38.721, 7.931],
-        [38.72, 7.93],
-      ],
-    ],
-  },
-  soil: { texture: 'loam', fieldCapacity: 0.25, wiltingPoint: 0.12 },
-  rootDepthM: 0.5,
-  irrigationMethod: 'hand',
-});
+const field = (id: string, coopId: string, farmerId: string): Field =>
+  fieldFixture({ id, coopId, farmerId, name: id, crop: 'teff', areaHa: 0.4 });
 
 describe('API (in process)', () => {
   let registry: Registry;

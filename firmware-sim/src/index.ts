@@ -47,6 +47,7 @@ export {
 } from './world/world.js';
 export {
   createSimDevice,
+  deviceConnectOptions,
   type DeviceCredentials,
   type SimDevice,
   type SimDeviceOptions,

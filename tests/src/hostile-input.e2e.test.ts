@@ -2,7 +2,7 @@ import { connect as tcpConnect, type Socket } from 'node:net';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeSenml, upTopic } from '@shamba/schemas';
-import { COOP, seedDevice } from './support/seed.js';
+import { COOP, seedDevice, testField } from './support/seed.js';
 import { startIngest, type IngestStack } from './support/ingest.js';
 import { tempDir } from './support/temp-dir.js';
 
@@ -47,29 +47,8 @@ describe('hostile and malformed input', () => {
     ingest = await startIngest(dir.path, {
       limits: { connectTimeoutMs: 1000, rate: { burst: 20, perSecond: 1 } },
     });
-    await ingest.registry.fields.upsert({
-      id: 'field-1',
-      coopId: COOP,
-      farmerId: 'farmer-1',
-      name: 'f',
-      crop: 'maize',
-      plantingDate: '2026-10-01',
-      areaHa: 1,
-      boundary: {
-        type: 'Polygon',
-        coordinates: [
-          [
-            [38.72, 7.93],
-            [38.721, 7.93],
-            [38.721, 7.931],
-            [38.72, 7.93],
-          ],
-        ],
-      },
-      soil: { texture: 'loam', fieldCapacity: 0.25, wiltingPoint: 0.12 },
-      rootDepthM: 0.6,
-      irrigationMethod: 'furrow',
-    });
+    await ingest.registry.fields.upsert(testField('field-1', 'farmer-1'));
+
     for (const id of ['honest', 'mallory', 'flooder', 'sloppy'])
       creds[id] = await seedDevice(ingest.registry, id, 'field-1');
     honest = await device('honest');

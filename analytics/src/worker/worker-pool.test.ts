@@ -1,31 +1,16 @@
-import type { Field } from '@shamba/schemas';
+import { fieldFixture } from '@shamba/schemas/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runTask } from './tasks.js';
 import { createWorkerPool, type WorkerPool } from './worker-pool.js';
 
-const field: Field = {
-  id: 'field-1',
-  coopId: 'coop-a',
-  farmerId: 'farmer-1',
+const field = fieldFixture({
   name: 'Teff',
   crop: 'teff',
-  plantingDate: '2026-07-01',
   areaHa: 0.5,
-  boundary: {
-    type: 'Polygon',
-    coordinates: [
-      [
-        [38.72, 7.93],
-        [38.721, 7.93],
-        [38.721, 7.931],
-        [38.72, 7.93],
-      ],
-    ],
-  },
   soil: { texture: 'sandy-loam', fieldCapacity: 0.23, wiltingPoint: 0.1 },
   rootDepthM: 0.5,
   irrigationMethod: 'hand',
-};
+});
 const T = Date.UTC(2026, 8, 1);
 const input = {
   field,

@@ -1,4 +1,4 @@
-import { connectAsync, type MqttClient } from 'mqtt';
+import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
 import { encodeSenml, upTopic, type Reading, type UpStream } from '@shamba/schemas';
 
 export interface DeviceCredentials {
@@ -23,19 +23,30 @@ export interface SimDevice {
 }
 
 /**
- * A field device's MQTT side: MQTT 3.1.1, client id = device id, a persistent session
- * (clean=false) so QoS 1 messages in flight survive a reconnect, SenML payloads.
+ * How every simulated device connects: MQTT 3.1.1, client id = device id (the broker binds the
+ * two), a persistent session (clean=false) so QoS 1 messages in flight survive a reconnect, a
+ * keepalive of a minute (cheap on a cellular data plan, quick to notice a dead link).
  */
-export async function createSimDevice(options: SimDeviceOptions): Promise<SimDevice> {
-  const client: MqttClient = await connectAsync(options.brokerUrl, {
+export function deviceConnectOptions(
+  deviceId: string,
+  credentials: DeviceCredentials,
+): IClientOptions {
+  return {
     protocolVersion: 4,
-    clientId: options.deviceId,
-    username: options.credentials.username,
-    password: options.credentials.password,
+    clientId: deviceId,
+    username: credentials.username,
+    password: credentials.password,
     clean: false,
     keepalive: 60,
-    reconnectPeriod: 2000,
     connectTimeout: 10_000,
+  };
+}
+
+/** A minimal device for tests and tools: publishes SenML samples at QoS 1 and counts its seq. */
+export async function createSimDevice(options: SimDeviceOptions): Promise<SimDevice> {
+  const client: MqttClient = await connectAsync(options.brokerUrl, {
+    ...deviceConnectOptions(options.deviceId, options.credentials),
+    reconnectPeriod: 2000,
   });
   let seq = options.firstSeq ?? 0;
   return {

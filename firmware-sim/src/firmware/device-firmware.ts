@@ -11,7 +11,7 @@ import {
   type Reading,
   type UpStream,
 } from '@shamba/schemas';
-import type { DeviceCredentials } from '../devices/sim-device.js';
+import { deviceConnectOptions, type DeviceCredentials } from '../devices/sim-device.js';
 import type { Rng } from '../random/rng.js';
 import { backoffDelayMs, type BackoffOptions } from './backoff.js';
 import { openFlashQueue, type FlashQueue } from './flash-queue.js';
@@ -109,14 +109,8 @@ export function startDeviceFirmware(options: DeviceFirmwareOptions): DeviceFirmw
 
   function connectOnce(): Promise<MqttClient> {
     const mqttOptions: IClientOptions = {
-      protocolVersion: 4,
-      clientId: options.deviceId,
-      username: options.credentials.username,
-      password: options.credentials.password,
-      clean: false,
-      keepalive: 60,
+      ...deviceConnectOptions(options.deviceId, options.credentials),
       reconnectPeriod: 0, // we reconnect ourselves, with backoff and jitter
-      connectTimeout: 10_000,
       will: {
         topic: upTopic(options.coopId, options.deviceId, 'status'),
         payload: willPayload(),

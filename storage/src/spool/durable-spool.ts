@@ -1,5 +1,6 @@
-import type { StoredReading, UpStream } from '@shamba/schemas';
+import type { StoredReading } from '@shamba/schemas';
 import { openDatabase } from '../sqlite/open-database.js';
+import { readingFilter } from '../sqlite/reading-filter.js';
 import type { ReadingQuery } from '../ports/time-series-store.js';
 
 /**
@@ -86,22 +87,9 @@ export function openDurableSpool(path: string): DurableSpool {
         reason: string;
       }[],
     matching(query) {
-      const where = ['time_ms >= ?', 'time_ms < ?'];
-      const params: unknown[] = [query.fromMs, query.toMs];
-      if (query.fieldId !== undefined) {
-        where.push('field_id = ?');
-        params.push(query.fieldId);
-      }
-      if (query.deviceIds !== undefined) {
-        where.push(`device_id IN (${query.deviceIds.map(() => '?').join(', ') || 'NULL'})`);
-        params.push(...query.deviceIds);
-      }
-      if (query.stream !== undefined) {
-        where.push('stream = ?');
-        params.push(query.stream satisfies UpStream);
-      }
+      const { where, params } = readingFilter(query);
       const rows = db
-        .prepare(`SELECT reading FROM spool WHERE ${where.join(' AND ')} ORDER BY id`)
+        .prepare(`SELECT reading FROM spool WHERE ${where} ORDER BY id`)
         .all(params) as { reading: string }[];
       return rows.map((r) => JSON.parse(r.reading) as StoredReading);
     },

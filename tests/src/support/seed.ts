@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Field, Principal } from '@shamba/schemas';
+import { fieldFixture } from '@shamba/schemas/testing';
 import { generateSecret, hashSecret } from '@shamba/ingest';
 import { tokenDigest, type Registry } from '@shamba/storage';
 
@@ -7,29 +8,7 @@ export const COOP = 'coop-test';
 
 /** A small plot on loam: FC 0.25, WP 0.12, Zr 0.6 m, maize (p 0.55), furrow (Ea 0.6), 0.5 ha. */
 export function testField(id: string, farmerId: string): Field {
-  return {
-    id,
-    coopId: COOP,
-    farmerId,
-    name: id,
-    crop: 'maize',
-    plantingDate: '2026-07-01',
-    areaHa: 0.5,
-    boundary: {
-      type: 'Polygon',
-      coordinates: [
-        [
-          [38.72, 7.93],
-          [38.7207, 7.93],
-          [38.7207, 7.9307],
-          [38.72, 7.93],
-        ],
-      ],
-    },
-    soil: { texture: 'loam', fieldCapacity: 0.25, wiltingPoint: 0.12 },
-    rootDepthM: 0.6,
-    irrigationMethod: 'furrow',
-  };
+  return fieldFixture({ id, coopId: COOP, farmerId, name: id, areaHa: 0.5 });
 }
 
 export async function seedDevice(registry: Registry, id: string, fieldId: string) {

@@ -2,33 +2,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Field } from '@shamba/schemas';
+import { fieldFixture } from '@shamba/schemas/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Registry } from '../../ports/registry.js';
 import { createSqliteRegistry } from './sqlite-registry.js';
 
-const field = (id: string, farmerId: string, coopId = 'coop-a'): Field => ({
-  id,
-  coopId,
-  farmerId,
-  name: id,
-  crop: 'maize',
-  plantingDate: '2026-06-15',
-  areaHa: 0.8,
-  boundary: {
-    type: 'Polygon',
-    coordinates: [
-      [
-        [39.2, 8.5],
-        [39.21, 8.5],
-        [39.21, 8.51],
-        [39.2, 8.5],
-      ],
-    ],
-  },
-  soil: { texture: 'loam', fieldCapacity: 0.25, wiltingPoint: 0.12 },
-  rootDepthM: 0.6,
-  irrigationMethod: 'furrow',
-});
+const field = (id: string, farmerId: string, coopId = 'coop-a'): Field =>
+  fieldFixture({ id, coopId, farmerId, name: id, areaHa: 0.8 });
 
 describe('SQLite registry', () => {
   let path: string;

@@ -1,5 +1,6 @@
 import { ShambaError, type StoredReading, type UpStream } from '@shamba/schemas';
 import { openDatabase } from '../../sqlite/open-database.js';
+import { readingFilter } from '../../sqlite/reading-filter.js';
 import type { ReadingQuery, TimeSeriesStore } from '../../ports/time-series-store.js';
 
 const MIGRATIONS = [
@@ -83,22 +84,9 @@ export function createSqliteTimeSeriesStore(
 }
 
 function buildQuery(query: ReadingQuery): { sql: string; params: unknown[] } {
-  const where = ['time_ms >= ?', 'time_ms < ?'];
-  const params: unknown[] = [query.fromMs, query.toMs];
-  if (query.fieldId !== undefined) {
-    where.push('field_id = ?');
-    params.push(query.fieldId);
-  }
-  if (query.deviceIds !== undefined) {
-    where.push(`device_id IN (${query.deviceIds.map(() => '?').join(', ') || 'NULL'})`);
-    params.push(...query.deviceIds);
-  }
-  if (query.stream !== undefined) {
-    where.push('stream = ?');
-    params.push(query.stream);
-  }
+  const { where, params } = readingFilter(query);
   // Newest first so that LIMIT keeps the latest; the caller gets them oldest first.
-  let sql = `SELECT * FROM readings WHERE ${where.join(' AND ')} ORDER BY time_ms DESC, device_id DESC`;
+  let sql = `SELECT * FROM readings WHERE ${where} ORDER BY time_ms DESC, device_id DESC`;
   if (query.limit !== undefined) {
     sql += ' LIMIT ?';
     params.push(query.limit);
