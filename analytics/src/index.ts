@@ -25,3 +25,12 @@ export {
   type PrescriptionService,
   type PrescriptionServiceOptions,
 } from './prescriptions/prescription-service.js';
+export {
+  DEFAULT_BUDGET,
+  SUPPORTED_COMPRESSIONS,
+  bytesSource,
+  validateTiff,
+  type ByteSource,
+  type RasterBudget,
+  type TiffImageInfo,
+} from './raster/tiff-guard.js';

@@ -16,6 +16,9 @@ export const ERROR_CODES = [
   'STORE_REJECTED',
   'WORKER_FAILED',
   'INVALID_CONFIG',
+  'RASTER_INVALID',
+  'RASTER_TOO_LARGE',
+  'RASTER_UNSUPPORTED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
