@@ -5,7 +5,7 @@ describe('device secrets', () => {
   it('verifies the secret it hashed and nothing else', async () => {
     const secret = generateSecret();
     const stored = await hashSecret(secret);
-    expect(stored).toMatch(/^scrypt\$16384\$8\$1\$[\w-]{22}\$[\w-]{43}$/);
+    expect(stored).toMatch(/^scrypt\$4096\$8\$4\$[\w-]{22}\$[\w-]{43}$/);
     expect(stored).not.toContain(secret);
     expect(await verifySecret(secret, stored)).toBe(true);
     expect(await verifySecret(`${secret}x`, stored)).toBe(false);
