@@ -34,3 +34,17 @@ export {
   type RasterBudget,
   type TiffImageInfo,
 } from './raster/tiff-guard.js';
+export { proj4For, projectorTo } from './raster/crs.js';
+export { readBand, readSceneItem, type BandRaster, type SceneItem } from './raster/scene-reader.js';
+export {
+  MIN_VALID_FRACTION,
+  USABLE_SCL,
+  distribution,
+  fieldIndices,
+  ndmi,
+  ndvi,
+  savi,
+  type Distribution,
+  type FieldIndices,
+  type SceneBands,
+} from './raster/field-indices.js';

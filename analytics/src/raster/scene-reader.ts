@@ -1,0 +1,127 @@
+import { open, readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { fromFile } from 'geotiff';
+import { ShambaError } from '@shamba/schemas';
+import { validateTiff, type ByteSource, type RasterBudget } from './tiff-guard.js';
+
+/** One band as read: pixel values with the georeferencing and reflectance scaling to use them. */
+export interface BandRaster {
+  band: string;
+  width: number;
+  height: number;
+  /** Upper-left corner of the upper-left pixel, in the raster CRS. */
+  originX: number;
+  originY: number;
+  /** Pixel size; Y is positive here, rows go south. */
+  resolutionX: number;
+  resolutionY: number;
+  epsg: number;
+  nodata: number | null;
+  /** Reflectance = value x scale + offset (STAC raster:bands, or GDAL scale/offset). */
+  scale: number;
+  offset: number;
+  values: ArrayLike<number>;
+}
+
+export interface SceneItem {
+  id: string;
+  acquiredMs: number;
+  cloudCoverPct: number | null;
+  bands: Record<string, { path: string; scale: number; offset: number; nodata: number | null }>;
+}
+
+interface StacAsset {
+  href: string;
+  'raster:bands'?: { scale?: number; offset?: number; nodata?: number }[];
+}
+
+/** Reads a STAC item (the sidecar of a scene's band files) for acquisition time and scaling. */
+export async function readSceneItem(itemPath: string): Promise<SceneItem> {
+  let item: {
+    id?: unknown;
+    properties?: Record<string, unknown>;
+    assets?: Record<string, StacAsset>;
+  };
+  try {
+    item = JSON.parse(await readFile(itemPath, 'utf8')) as typeof item;
+  } catch (cause) {
+    throw new ShambaError('RASTER_INVALID', `${itemPath} is not a STAC item`, { cause });
+  }
+  const datetime = item.properties?.datetime;
+  const acquiredMs = typeof datetime === 'string' ? Date.parse(datetime) : Number.NaN;
+  if (typeof item.id !== 'string' || Number.isNaN(acquiredMs) || item.assets === undefined) {
+    throw new ShambaError(
+      'RASTER_INVALID',
+      `${itemPath}: a STAC item needs an id, properties.datetime and assets`,
+    );
+  }
+  const bands: SceneItem['bands'] = {};
+  for (const [name, asset] of Object.entries(item.assets)) {
+    const raster = asset['raster:bands']?.[0];
+    bands[name] = {
+      path: resolve(dirname(itemPath), asset.href),
+      scale: raster?.scale ?? 1,
+      offset: raster?.offset ?? 0,
+      nodata: raster?.nodata ?? null,
+    };
+  }
+  const cloud = item.properties?.['eo:cloud_cover'];
+  return {
+    id: item.id,
+    acquiredMs,
+    cloudCoverPct: typeof cloud === 'number' ? cloud : null,
+    bands,
+  };
+}
+
+async function fileSource(path: string): Promise<ByteSource & { close(): Promise<void> }> {
+  const handle = await open(path, 'r');
+  const { size } = await handle.stat();
+  return {
+    size,
+    read: async (offset, length) => {
+      const buffer = Buffer.alloc(Math.max(0, Math.min(length, size - offset)));
+      await handle.read(buffer, 0, buffer.length, offset);
+      return buffer;
+    },
+    close: () => handle.close(),
+  };
+}
+
+/** Reads one band file: its structure is checked first, then geotiff decodes it. */
+export async function readBand(
+  band: string,
+  file: SceneItem['bands'][string],
+  budget?: RasterBudget,
+): Promise<BandRaster> {
+  const source = await fileSource(file.path);
+  try {
+    await validateTiff(source, budget);
+  } finally {
+    await source.close();
+  }
+  const tiff = await fromFile(file.path);
+  const image = await tiff.getImage();
+  const keys = image.getGeoKeys() as Record<string, number | undefined> | null;
+  const epsg = keys?.ProjectedCSTypeGeoKey ?? keys?.GeographicTypeGeoKey;
+  if (epsg === undefined)
+    throw new ShambaError('RASTER_UNSUPPORTED', `${file.path} has no EPSG code in its GeoKeys`);
+  const [originX, originY] = image.getOrigin() as [number, number];
+  const [resolutionX, resolutionY] = image.getResolution() as [number, number];
+  const [values] = (await image.readRasters()) as unknown as [ArrayLike<number>];
+  const tagNodata = image.getGDALNoData();
+  return {
+    band,
+    width: image.getWidth(),
+    height: image.getHeight(),
+    originX,
+    originY,
+    resolutionX,
+    resolutionY: Math.abs(resolutionY),
+    epsg,
+    nodata: file.nodata ?? tagNodata,
+    scale: file.scale,
+    offset: file.offset,
+    values: values,
+  };
+}
