@@ -35,7 +35,13 @@ export {
   type TiffImageInfo,
 } from './raster/tiff-guard.js';
 export { proj4For, projectorTo } from './raster/crs.js';
-export { readBand, readSceneItem, type BandRaster, type SceneItem } from './raster/scene-reader.js';
+export {
+  readBand,
+  readSceneItem,
+  type BandRaster,
+  type MapWindow,
+  type SceneItem,
+} from './raster/scene-reader.js';
 export {
   MIN_VALID_FRACTION,
   USABLE_SCL,

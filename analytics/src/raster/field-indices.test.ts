@@ -210,4 +210,38 @@ describe('per-field indices from GeoTIFF bands', () => {
     expect(healthy.ndmi!.mean).toBeGreaterThan(stressed.ndmi!.mean);
     expect(stressed.validFraction).toBeGreaterThan(0.9);
   });
+
+  it('reads only a window around the fields and gets the same numbers', async () => {
+    const start = Date.UTC(2026, 10, 1);
+    const [pass] = overpassesBetween(OROMIA_DEMO, start + 12 * DAY, start + 17 * DAY);
+    const world = createWorld(OROMIA_DEMO, start);
+    world.advanceTo(pass!);
+    const scene = renderScene(OROMIA_DEMO, world, { seed: 4 });
+    const dir = mkdtempSync(join(tmpdir(), 'shamba-window-'));
+    writeScene(scene, dir);
+    const item = await readSceneItem(join(dir, `${scene.id}.json`));
+    const field = OROMIA_DEMO.fields.find((f) => f.id === 'field-almaz-maize')!;
+    const project = utmProjector(utmZoneOf(38.72, 7.93)).forward;
+    const xy = field.boundary.coordinates[0]!.map((p) => project(p as [number, number]));
+    const margin = 40; // m: whole 20 m pixels on every side
+    const window: [number, number, number, number] = [
+      Math.min(...xy.map((p) => p[0])) - margin,
+      Math.min(...xy.map((p) => p[1])) - margin,
+      Math.max(...xy.map((p) => p[0])) + margin,
+      Math.max(...xy.map((p) => p[1])) + margin,
+    ];
+    const read = (b: string) => readBand(b, item.bands[b]!, undefined, window);
+    const windowed = {
+      B04: await read('B04'),
+      B08: await read('B08'),
+      B8A: await read('B8A'),
+      B11: await read('B11'),
+      SCL: await read('SCL'),
+    };
+    const full = await readScene(join(dir, `${scene.id}.json`));
+    expect(windowed.B04.width * windowed.B04.height).toBeLessThan(
+      (full.B04.width * full.B04.height) / 10,
+    );
+    expect(fieldIndices(windowed, field.boundary)).toEqual(fieldIndices(full, field.boundary));
+  });
 });

@@ -88,11 +88,19 @@ async function fileSource(path: string): Promise<ByteSource & { close(): Promise
   };
 }
 
-/** Reads one band file: its structure is checked first, then geotiff decodes it. */
+/** A rectangle in the raster's CRS: minX, minY, maxX, maxY. */
+export type MapWindow = [number, number, number, number];
+
+/**
+ * Reads one band file: its structure is checked first, then geotiff decodes it. With a window,
+ * only the pixels covering it are decoded (geotiff reads just the tiles or strips it touches),
+ * so fields of a few hectares cost a few hundred pixels of a 10980 x 10980 tile.
+ */
 export async function readBand(
   band: string,
   file: SceneItem['bands'][string],
   budget?: RasterBudget,
+  window?: MapWindow,
 ): Promise<BandRaster> {
   const source = await fileSource(file.path);
   try {
@@ -104,24 +112,40 @@ export async function readBand(
   const image = await tiff.getImage();
   const keys = image.getGeoKeys() as Record<string, number | undefined> | null;
   const epsg = keys?.ProjectedCSTypeGeoKey ?? keys?.GeographicTypeGeoKey;
-  if (epsg === undefined)
+  if (epsg === undefined) {
     throw new ShambaError('RASTER_UNSUPPORTED', `${file.path} has no EPSG code in its GeoKeys`);
-  const [originX, originY] = image.getOrigin() as [number, number];
-  const [resolutionX, resolutionY] = image.getResolution() as [number, number];
-  const [values] = (await image.readRasters()) as unknown as [ArrayLike<number>];
-  const tagNodata = image.getGDALNoData();
+  }
+  const [imageX, imageY] = image.getOrigin() as [number, number];
+  const [resolutionX, signedResolutionY] = image.getResolution() as [number, number];
+  const resolutionY = Math.abs(signedResolutionY);
+  // The pixel window [left, top, right, bottom), clamped to the image.
+  const [left, top, right, bottom] =
+    window === undefined
+      ? [0, 0, image.getWidth(), image.getHeight()]
+      : [
+          Math.max(0, Math.floor((window[0] - imageX) / resolutionX)),
+          Math.max(0, Math.floor((imageY - window[3]) / resolutionY)),
+          Math.min(image.getWidth(), Math.ceil((window[2] - imageX) / resolutionX)),
+          Math.min(image.getHeight(), Math.ceil((imageY - window[1]) / resolutionY)),
+        ];
+  if (right <= left || bottom <= top) {
+    throw new ShambaError('RASTER_INVALID', `the window does not overlap ${file.path}`);
+  }
+  const [values] = (await image.readRasters({ window: [left, top, right, bottom] })) as unknown as [
+    ArrayLike<number>,
+  ];
   return {
     band,
-    width: image.getWidth(),
-    height: image.getHeight(),
-    originX,
-    originY,
+    width: right - left,
+    height: bottom - top,
+    originX: imageX + left * resolutionX,
+    originY: imageY - top * resolutionY,
     resolutionX,
-    resolutionY: Math.abs(resolutionY),
+    resolutionY,
     epsg,
-    nodata: file.nodata ?? tagNodata,
+    nodata: file.nodata ?? image.getGDALNoData(),
     scale: file.scale,
     offset: file.offset,
-    values: values,
+    values,
   };
 }
