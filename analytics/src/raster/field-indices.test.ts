@@ -222,7 +222,7 @@ describe('per-field indices from GeoTIFF bands', () => {
     const item = await readSceneItem(join(dir, `${scene.id}.json`));
     const field = OROMIA_DEMO.fields.find((f) => f.id === 'field-almaz-maize')!;
     const project = utmProjector(utmZoneOf(38.72, 7.93)).forward;
-    const xy = field.boundary.coordinates[0]!.map((p) => project(p as [number, number]));
+    const xy = field.boundary.coordinates[0]!.map((p) => project(p));
     const margin = 40; // m: whole 20 m pixels on every side
     const window: [number, number, number, number] = [
       Math.min(...xy.map((p) => p[0])) - margin,
