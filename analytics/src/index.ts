@@ -37,6 +37,7 @@ export {
 export { proj4For, projectorTo } from './raster/crs.js';
 export {
   readBand,
+  readBandGrid,
   readSceneItem,
   type BandRaster,
   type MapWindow,
@@ -54,3 +55,9 @@ export {
   type FieldIndices,
   type SceneBands,
 } from './raster/field-indices.js';
+export { gapFill, type SeriesPoint } from './raster/index-series.js';
+export {
+  createSceneService,
+  type SceneService,
+  type SceneServiceOptions,
+} from './scenes/scene-service.js';

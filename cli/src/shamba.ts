@@ -3,8 +3,10 @@ import type { Logger } from 'pino';
 import { Gauge, Registry as MetricsRegistry, collectDefaultMetrics } from 'prom-client';
 import {
   createPrescriptionService,
+  createSceneService,
   createWorkerPool,
   type PrescriptionService,
+  type SceneService,
   type WorkerPool,
 } from '@shamba/analytics';
 import { createApiServer, createApp, type ApiServer, type HealthCheck } from '@shamba/api';
@@ -38,6 +40,8 @@ export interface ShambaOptions {
   /** Worker threads for analytics; 0 computes in the main thread. */
   workers?: number;
   analyticsIntervalMs?: number;
+  /** Watched for satellite scenes (a directory per scene with a STAC item); `<dataDir>/scenes` by default. */
+  scenesDir?: string;
   clock?: () => number;
 }
 
@@ -47,6 +51,7 @@ export interface Shamba extends AsyncDisposable {
   readonly broker: IngestBroker;
   readonly pool: WorkerPool;
   readonly prescriptions: PrescriptionService;
+  readonly scenes: SceneService;
   readonly api: ApiServer;
   readonly mqttUrl: string;
   close(): Promise<void>;
@@ -104,6 +109,16 @@ export async function createShamba(options: ShambaOptions): Promise<Shamba> {
     });
     opened.push(prescriptions);
     prescriptions.start();
+    const scenes = createSceneService({
+      registry,
+      logger: logger.child({ component: 'scenes' }),
+      scenesDir: options.scenesDir ?? join(options.dataDir, 'scenes'),
+      ...(options.analyticsIntervalMs === undefined
+        ? {}
+        : { intervalMs: options.analyticsIntervalMs }),
+    });
+    opened.push(scenes);
+    scenes.start();
 
     const health: HealthCheck = async () => {
       const storeUp = await store.ping().then(
@@ -139,6 +154,7 @@ export async function createShamba(options: ShambaOptions): Promise<Shamba> {
       broker,
       pool,
       prescriptions,
+      scenes,
       api,
       mqttUrl: `mqtt://${mqttHost === '0.0.0.0' ? '127.0.0.1' : mqttHost}:${broker.port}`,
       close: closeAll,

@@ -3,8 +3,10 @@ export type {
   DeadLetter,
   DeviceRecord,
   FieldFilter,
+  FieldSceneIndices,
   NewDeadLetter,
   Registry,
+  SceneRecord,
 } from './ports/registry.js';
 export {
   createSqliteTimeSeriesStore,

@@ -66,6 +66,23 @@ describe('shamba start --demo', () => {
         'field-chaltu-teff': 'irrigate',
       });
 
+      // The archive scene the simulator wrote at start reaches the watch folder and the API.
+      let indices: {
+        scenes: { status: string }[];
+        ndviSeries: { ndvi: number | null; quality: string }[];
+      } = { scenes: [], ndviSeries: [] };
+      while (Date.now() - startedMs < 60_000 && indices.scenes.length === 0) {
+        const response = await fetch(`${apiUrl}/v1/fields/field-almaz-maize/indices`, {
+          headers: { authorization: `Bearer ${credentials.tokens.manager}` },
+        });
+        indices = (await response.json()) as typeof indices;
+        if (indices.scenes.length === 0) await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      expect(indices.scenes.length).toBeGreaterThanOrEqual(1);
+      expect(indices.ndviSeries[0]).toMatchObject({
+        quality: expect.stringMatching(/observed|missing/) as unknown,
+      });
+
       const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
       expect(await exited).toBe(0);

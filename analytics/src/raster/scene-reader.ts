@@ -88,6 +88,23 @@ async function fileSource(path: string): Promise<ByteSource & { close(): Promise
   };
 }
 
+/** A band's CRS and grid from its header alone (no pixels decoded). */
+export async function readBandGrid(file: SceneItem['bands'][string], budget?: RasterBudget) {
+  const source = await fileSource(file.path);
+  try {
+    await validateTiff(source, budget);
+  } finally {
+    await source.close();
+  }
+  const image = await (await fromFile(file.path)).getImage();
+  const keys = image.getGeoKeys() as Record<string, number | undefined> | null;
+  const epsg = keys?.ProjectedCSTypeGeoKey ?? keys?.GeographicTypeGeoKey;
+  if (epsg === undefined) {
+    throw new ShambaError('RASTER_UNSUPPORTED', `${file.path} has no EPSG code in its GeoKeys`);
+  }
+  return { epsg, width: image.getWidth(), height: image.getHeight() };
+}
+
 /** A rectangle in the raster's CRS: minX, minY, maxX, maxY. */
 export type MapWindow = [number, number, number, number];
 

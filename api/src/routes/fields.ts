@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { ShambaError, UP_STREAMS, type Field } from '@shamba/schemas';
 import type { Registry, TimeSeriesStore } from '@shamba/storage';
+import { gapFill } from '@shamba/analytics';
 import type { AppEnv } from '../auth/bearer-auth.js';
 import { canSeeField, fieldFilterFor } from '../auth/tenancy.js';
 
@@ -66,6 +67,32 @@ export function fieldRoutes(deps: { registry: Registry; store: TimeSeriesStore }
           seq: r.seq,
           zoneId: r.zoneId,
           values: r.values,
+        })),
+      });
+    })
+    .get('/:fieldId/indices', async (c) => {
+      const field = await visibleField(c.get('principal'), c.req.param('fieldId'));
+      const scenes = await registry.scenes.fieldSeries(field.id);
+      const ndviOf = (s: (typeof scenes)[number]) => {
+        const indices = s.indices as { status: string; ndvi?: { mean: number } };
+        return indices.status === 'ok' && indices.ndvi !== undefined ? indices.ndvi.mean : null;
+      };
+      return c.json({
+        fieldId: field.id,
+        // Per overpass: status (ok, cloudy, outside), valid fraction and index distributions.
+        scenes: scenes.map((s) => ({
+          sceneId: s.sceneId,
+          acquired: new Date(s.acquiredMs).toISOString(),
+          ...s.indices,
+        })),
+        // Mean NDVI through the season, cloudy dates interpolated and flagged.
+        ndviSeries: gapFill(
+          scenes.map((s) => ({ acquiredMs: s.acquiredMs, sceneId: s.sceneId, value: ndviOf(s) })),
+        ).map((p) => ({
+          acquired: new Date(p.acquiredMs).toISOString(),
+          sceneId: p.sceneId,
+          ndvi: p.value,
+          quality: p.quality,
         })),
       });
     })

@@ -99,7 +99,7 @@ ${CONFIG_USAGE}`,
         credentials: credentials.devices,
         startMs,
         stateDir: resolve(config.dataDir, 'demo', 'sim'),
-        scenesDir: resolve(config.dataDir, 'demo', 'scenes'),
+        scenesDir: resolve(config.dataDir, 'scenes'), // the folder `createShamba` watches
       });
       running = simulation.run({ speed, signal: stop.signal });
       const field = OROMIA_DEMO.fields[0]!.id;

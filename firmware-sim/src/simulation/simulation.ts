@@ -113,6 +113,11 @@ export function createSimulation(options: SimulationOptions): Simulation {
   let next = resumed ? saved.nextSampleMs : options.startMs;
   const world = createWorld(scenario, startMs);
   world.advanceTo(next); // a resumed world replays its deterministic past in milliseconds
+  if (options.scenesDir !== undefined && !resumed) {
+    // An archive scene of the world as it starts, so a new farm has a satellite view at once.
+    const scene = renderScene(scenario, world);
+    writeScene(scene, join(options.scenesDir, scene.id));
+  }
   const random: Rng = rng(scenario.seed ^ 0x5eed);
   let tickCount = Math.round((next - startMs) / interval);
 

@@ -21,6 +21,23 @@ export interface DeadLetter {
 
 export type NewDeadLetter = Omit<DeadLetter, 'id' | 'count'>;
 
+export interface SceneRecord {
+  id: string;
+  acquiredMs: number;
+  /** The STAC item the scene was read from. */
+  itemPath: string;
+  cloudCoverPct: number | null;
+  processedMs: number;
+}
+
+/** One field's indices from one scene (the shape is the analytics' FieldIndices). */
+export interface FieldSceneIndices {
+  sceneId: string;
+  fieldId: string;
+  acquiredMs: number;
+  indices: Record<string, unknown>;
+}
+
 export interface FieldFilter {
   coopId?: string;
   farmerId?: string;
@@ -56,6 +73,13 @@ export interface Registry {
   prescriptions: {
     add(prescription: Prescription): Promise<void>;
     latest(fieldId: string): Promise<Prescription | undefined>;
+  };
+  scenes: {
+    add(scene: SceneRecord, perField: readonly FieldSceneIndices[]): Promise<void>;
+    has(id: string): Promise<boolean>;
+    list(): Promise<SceneRecord[]>;
+    /** A field's indices from every scene, oldest first. */
+    fieldSeries(fieldId: string): Promise<FieldSceneIndices[]>;
   };
   deadLetters: {
     /** Identical repeats fold into one row with a count; the oldest rows go past the cap. */

@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { Coop, Farmer, Field, Prescription, Principal } from '@shamba/schemas';
 import { openDatabase } from '../../sqlite/open-database.js';
-import type { DeadLetter, DeviceRecord, Registry } from '../../ports/registry.js';
+import type {
+  DeadLetter,
+  DeviceRecord,
+  FieldSceneIndices,
+  Registry,
+  SceneRecord,
+} from '../../ports/registry.js';
 
 // Entities are stored as JSON documents beside the columns we filter on: the zod schemas in
 // @shamba/schemas are the contract, and adding a property needs no migration.
@@ -19,6 +25,10 @@ const MIGRATIONS = [
      received_ms INTEGER NOT NULL, last_ms INTEGER NOT NULL,
      device_id TEXT, coop_id TEXT, topic TEXT NOT NULL, code TEXT NOT NULL, reason TEXT NOT NULL,
      payload BLOB NOT NULL, digest TEXT NOT NULL UNIQUE, count INTEGER NOT NULL DEFAULT 1);`,
+  `CREATE TABLE scenes (id TEXT PRIMARY KEY, acquired_ms INTEGER NOT NULL, doc TEXT NOT NULL);
+   CREATE TABLE field_scene_indices (
+     scene_id TEXT NOT NULL, field_id TEXT NOT NULL, acquired_ms INTEGER NOT NULL, doc TEXT NOT NULL,
+     PRIMARY KEY (field_id, scene_id));`,
 ];
 
 export interface SqliteRegistryOptions {
@@ -168,6 +178,30 @@ export function createSqliteRegistry(options: SqliteRegistryOptions): Promise<Re
               'SELECT doc FROM prescriptions WHERE field_id = ? ORDER BY created_ms DESC, rowid DESC LIMIT 1',
             )
             .get(fieldId),
+        ),
+    },
+    scenes: {
+      add: async (scene, perField) => {
+        db.transaction(() => {
+          db.prepare('INSERT OR REPLACE INTO scenes (id, acquired_ms, doc) VALUES (?, ?, ?)').run(
+            scene.id,
+            scene.acquiredMs,
+            JSON.stringify(scene),
+          );
+          const put = db.prepare(
+            'INSERT OR REPLACE INTO field_scene_indices (scene_id, field_id, acquired_ms, doc) VALUES (?, ?, ?, ?)',
+          );
+          for (const f of perField) put.run(f.sceneId, f.fieldId, f.acquiredMs, JSON.stringify(f));
+        })();
+      },
+      has: async (id) => db.prepare('SELECT 1 FROM scenes WHERE id = ?').get(id) !== undefined,
+      list: async () =>
+        docs<SceneRecord>(db.prepare('SELECT doc FROM scenes ORDER BY acquired_ms').all()),
+      fieldSeries: async (fieldId) =>
+        docs<FieldSceneIndices>(
+          db
+            .prepare('SELECT doc FROM field_scene_indices WHERE field_id = ? ORDER BY acquired_ms')
+            .all(fieldId),
         ),
     },
     deadLetters: {

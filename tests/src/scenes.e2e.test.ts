@@ -1,0 +1,89 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import { createShamba, seedScenario } from '@shamba/cli';
+import {
+  OROMIA_DEMO,
+  createWorld,
+  overpassesBetween,
+  renderScene,
+  writeScene,
+} from '@shamba/firmware-sim';
+import { tempDir } from './support/temp-dir.js';
+
+const DAY = 86_400_000;
+
+describe('satellite scenes through the watch folder to the API', () => {
+  it(
+    "processes new scenes, refuses a hostile file without stopping, and serves each field's series",
+    { timeout: 60_000 },
+    async () => {
+      using dir = tempDir();
+      const scenesDir = join(dir.path, 'scenes');
+      await using shamba = await createShamba({
+        dataDir: dir.path,
+        scenesDir,
+        logger: pino({ level: 'silent' }),
+        mqtt: { port: 0 },
+        api: { port: 0 },
+        workers: 0,
+        analyticsIntervalMs: 3_600_000,
+      });
+      const { tokens } = await seedScenario(shamba.registry, OROMIA_DEMO, {
+        atMs: Date.UTC(2026, 10, 1),
+      });
+
+      // Three overpasses, five days apart.
+      const start = Date.UTC(2026, 10, 1);
+      const world = createWorld(OROMIA_DEMO, start);
+      const passes = overpassesBetween(OROMIA_DEMO, start + 3 * DAY, start + 18 * DAY);
+      expect(passes).toHaveLength(3);
+      for (const pass of passes) {
+        world.advanceTo(pass);
+        const scene = renderScene(OROMIA_DEMO, world, { seed: 4 });
+        writeScene(scene, join(scenesDir, scene.id));
+      }
+      // A hostile scene: a STAC item whose band is a 50-byte TIFF with a looping IFD chain.
+      const hostile = join(scenesDir, 'hostile');
+      mkdirSync(hostile, { recursive: true });
+      const loop = Buffer.alloc(50);
+      loop.write('II', 0, 'latin1');
+      loop.writeUInt16LE(42, 2);
+      loop.writeUInt32LE(8, 4);
+      loop.writeUInt16LE(3, 8);
+      loop.writeUInt32LE(8, 46); // next IFD: itself
+      writeFileSync(join(hostile, 'B04.tif'), loop);
+      writeFileSync(join(hostile, 'B08.tif'), loop);
+      writeFileSync(
+        join(hostile, 'item.json'),
+        JSON.stringify({
+          id: 'hostile',
+          properties: { datetime: '2026-11-10T07:55:00Z' },
+          assets: { B04: { href: './B04.tif' }, B08: { href: './B08.tif' } },
+        }),
+      );
+
+      expect(await shamba.scenes.runOnce()).toBe(3);
+      expect(await shamba.scenes.runOnce()).toBe(0); // nothing new; the hostile file is not retried
+
+      const response = await fetch(`${shamba.api.url}/v1/fields/field-tolosa-maize/indices`, {
+        headers: { authorization: `Bearer ${tokens.manager}` },
+      });
+      const body = (await response.json()) as {
+        scenes: { status: string; validFraction: number }[];
+        ndviSeries: { ndvi: number | null; quality: string }[];
+      };
+      expect(body.scenes).toHaveLength(3);
+      expect(body.ndviSeries.map((p) => p.quality)).toEqual(
+        body.scenes.map((s) =>
+          s.status === 'ok' ? 'observed' : (expect.stringMatching(/gap-filled|missing/) as unknown),
+        ),
+      );
+      for (const p of body.ndviSeries.filter((q) => q.quality === 'observed')) {
+        expect(p.ndvi).toBeGreaterThan(0.15);
+        expect(p.ndvi).toBeLessThan(0.95);
+      }
+    },
+  );
+});
