@@ -82,9 +82,12 @@ describe('ingest under SIGKILL', () => {
       });
 
       const ackedAtKill: number[] = [];
+      const ackedSoFar = () => [...acked.values()].reduce((n, s) => n + s.size, 0);
+      // Kill only once readings flow (clients connect at their own pace on a busy machine).
+      while (ackedSoFar() < DEVICES * 5) await new Promise((resolve) => setTimeout(resolve, 20));
       for (let k = 0; k < KILLS; k++) {
         await new Promise((resolve) => setTimeout(resolve, 300 + Math.random() * 700));
-        ackedAtKill.push([...acked.values()].reduce((n, s) => n + s.size, 0));
+        ackedAtKill.push(ackedSoFar());
         const exited = new Promise((resolve) => child.once('exit', resolve));
         child.kill('SIGKILL');
         await exited;
