@@ -52,9 +52,7 @@ export function createSceneService(options: SceneServiceOptions) {
     // One window around every field, in the raster's CRS (read from B04 first).
     const probe = await readBandGrid(item.bands.B04!);
     const project = projectorTo(probe.epsg);
-    const points = fields.flatMap((f) =>
-      f.boundary.coordinates[0]!.map((p) => project(p)),
-    );
+    const points = fields.flatMap((f) => f.boundary.coordinates[0]!.map((p) => project(p)));
     if (points.length === 0) return false;
     const window: MapWindow = [
       Math.min(...points.map((p) => p[0])) - WINDOW_MARGIN_M,
