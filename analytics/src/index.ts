@@ -61,3 +61,4 @@ export {
   type SceneService,
   type SceneServiceOptions,
 } from './scenes/scene-service.js';
+export { MASKED_RGB, NDVI_RAMP, rampColour, renderFieldNdviPng } from './raster/ndvi-png.js';

@@ -80,6 +80,15 @@ describe('satellite scenes through the watch folder to the API', () => {
           s.status === 'ok' ? 'observed' : (expect.stringMatching(/gap-filled|missing/) as unknown),
         ),
       );
+      const png = await fetch(`${shamba.api.url}/v1/fields/field-tolosa-maize/ndvi.png`, {
+        headers: { authorization: `Bearer ${tokens.manager}` },
+      });
+      expect([png.status, png.headers.get('content-type')]).toEqual([200, 'image/png']);
+      const bytes = new Uint8Array(await png.arrayBuffer());
+      expect([...bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]); // PNG signature
+      writeFileSync(join(dir.path, 'ndvi.png'), bytes);
+      if (process.env.SHAMBA_KEEP_PNG !== undefined)
+        writeFileSync(process.env.SHAMBA_KEEP_PNG, bytes);
       for (const p of body.ndviSeries.filter((q) => q.quality === 'observed')) {
         expect(p.ndvi).toBeGreaterThan(0.15);
         expect(p.ndvi).toBeLessThan(0.95);

@@ -2,7 +2,15 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { ShambaError, UP_STREAMS, type Field } from '@shamba/schemas';
 import type { Registry, TimeSeriesStore } from '@shamba/storage';
-import { gapFill } from '@shamba/analytics';
+import {
+  gapFill,
+  projectorTo,
+  readBand,
+  readBandGrid,
+  readSceneItem,
+  renderFieldNdviPng,
+  type MapWindow,
+} from '@shamba/analytics';
 import type { AppEnv } from '../auth/bearer-auth.js';
 import { canSeeField, fieldFilterFor } from '../auth/tenancy.js';
 
@@ -94,6 +102,38 @@ export function fieldRoutes(deps: { registry: Registry; store: TimeSeriesStore }
           ndvi: p.value,
           quality: p.quality,
         })),
+      });
+    })
+    .get('/:fieldId/ndvi.png', async (c) => {
+      const field = await visibleField(c.get('principal'), c.req.param('fieldId'));
+      const wanted = c.req.query('scene');
+      const scenes = await registry.scenes.list();
+      const scene =
+        wanted === undefined || wanted === 'latest'
+          ? scenes.at(-1)
+          : scenes.find((s) => s.id === wanted);
+      if (scene === undefined) throw new ShambaError('NOT_FOUND', `no scene ${wanted ?? 'yet'}`);
+      const item = await readSceneItem(scene.itemPath);
+      const grid = await readBandGrid(item.bands.B04!);
+      const project = projectorTo(grid.epsg);
+      const xy = field.boundary.coordinates[0]!.map((p) => project(p));
+      // Two 20 m pixels of margin, so the scene classification covers every edge pixel.
+      const window: MapWindow = [
+        Math.min(...xy.map((p) => p[0])) - 40,
+        Math.min(...xy.map((p) => p[1])) - 40,
+        Math.max(...xy.map((p) => p[0])) + 40,
+        Math.max(...xy.map((p) => p[1])) + 40,
+      ];
+      const read = (b: string) => readBand(b, item.bands[b]!, undefined, window);
+      const bands = {
+        B04: await read('B04'),
+        B08: await read('B08'),
+        ...(item.bands.SCL === undefined ? {} : { SCL: await read('SCL') }),
+      };
+      const png = renderFieldNdviPng(bands, field.boundary);
+      return c.body(new Uint8Array(png), 200, {
+        'content-type': 'image/png',
+        'x-scene-id': scene.id,
       });
     })
     .get('/:fieldId/prescriptions/latest', async (c) => {

@@ -1,0 +1,55 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PNG } from 'pngjs';
+import { describe, expect, it } from 'vitest';
+import {
+  OROMIA_DEMO,
+  createWorld,
+  overpassesBetween,
+  renderScene,
+  writeScene,
+} from '@shamba/firmware-sim';
+import { NDVI_RAMP, rampColour, renderFieldNdviPng } from './ndvi-png.js';
+import { readBand, readSceneItem } from './scene-reader.js';
+
+describe('NDVI PNG', () => {
+  it('maps the ramp stops to their colours and interpolates between them', () => {
+    for (const [value, rgb] of NDVI_RAMP) expect(rampColour(value)).toEqual(rgb);
+    expect(rampColour(-0.5)).toEqual(NDVI_RAMP[0]![1]);
+    expect(rampColour(0.4)).toEqual([211, 236, 149]); // halfway from (255,255,191) to (166,217,106)
+  });
+
+  it('draws a field of the simulated scene: the dry maize browner than the irrigated one', async () => {
+    const start = Date.UTC(2026, 10, 1);
+    const [pass] = overpassesBetween(OROMIA_DEMO, start + 12 * 86_400_000, start + 17 * 86_400_000);
+    const world = createWorld(OROMIA_DEMO, start);
+    world.advanceTo(pass!);
+    const scene = renderScene(OROMIA_DEMO, world, { seed: 4 });
+    const dir = mkdtempSync(join(tmpdir(), 'shamba-png-'));
+    writeScene(scene, dir);
+    const item = await readSceneItem(join(dir, `${scene.id}.json`));
+    const bands = {
+      B04: await readBand('B04', item.bands.B04!),
+      B08: await readBand('B08', item.bands.B08!),
+      SCL: await readBand('SCL', item.bands.SCL!),
+    };
+    const greenness = (fieldId: string) => {
+      const png = PNG.sync.read(
+        renderFieldNdviPng(bands, OROMIA_DEMO.fields.find((f) => f.id === fieldId)!.boundary, 2),
+      );
+      let g = 0;
+      let r = 0;
+      let opaque = 0;
+      for (let i = 0; i < png.data.length; i += 4) {
+        if (png.data[i + 3] === 0) continue;
+        opaque++;
+        r += png.data[i]!;
+        g += png.data[i + 1]!;
+      }
+      expect(opaque).toBeGreaterThan(50);
+      return g / opaque - r / opaque;
+    };
+    expect(greenness('field-almaz-maize')).toBeGreaterThan(greenness('field-tolosa-maize') + 20);
+  });
+});

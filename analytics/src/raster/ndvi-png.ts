@@ -1,0 +1,102 @@
+import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
+import { PNG } from 'pngjs';
+import type { Polygon } from '@shamba/schemas';
+import { projectorTo } from './crs.js';
+import { USABLE_SCL, ndvi, type SceneBands } from './field-indices.js';
+
+/**
+ * The NDVI colour ramp, a five-stop brown-to-green scale after ColorBrewer's RdYlGn (Brewer,
+ * colorbrewer2.org), read as: bare soil or dead crop (<= 0.1) brown, sparse (0.3) yellow,
+ * moderate (0.5) light green, dense (0.7) green, very dense (>= 0.9) dark green. Linear between
+ * stops. Masked pixels (cloud, shadow, no data) are grey; outside the field, transparent.
+ */
+export const NDVI_RAMP: readonly [ndvi: number, rgb: [number, number, number]][] = [
+  [0.1, [166, 97, 26]],
+  [0.3, [255, 255, 191]],
+  [0.5, [166, 217, 106]],
+  [0.7, [26, 150, 65]],
+  [0.9, [0, 90, 50]],
+];
+export const MASKED_RGB: [number, number, number] = [160, 160, 160];
+
+export function rampColour(value: number): [number, number, number] {
+  const first = NDVI_RAMP[0]!;
+  const last = NDVI_RAMP[NDVI_RAMP.length - 1]!;
+  if (value <= first[0]) return first[1];
+  if (value >= last[0]) return last[1];
+  for (let i = 1; i < NDVI_RAMP.length; i++) {
+    const [v1, c1] = NDVI_RAMP[i]!;
+    const [v0, c0] = NDVI_RAMP[i - 1]!;
+    if (value <= v1) {
+      const t = (value - v0) / (v1 - v0);
+      return [0, 1, 2].map((k) => Math.round(c0[k]! + t * (c1[k]! - c0[k]!))) as [
+        number,
+        number,
+        number,
+      ];
+    }
+  }
+  return last[1];
+}
+
+/**
+ * A PNG of a field's NDVI on the B04/B08 10 m grid, one image pixel per raster pixel whose centre
+ * lies in the field (scaled up by `scale` for small plots on small screens).
+ */
+export function renderFieldNdviPng(bands: SceneBands, boundary: Polygon, scale = 8): Buffer {
+  const { B04: red, B08: nir } = bands;
+  const project = projectorTo(red.epsg);
+  const polygon = {
+    type: 'Polygon' as const,
+    coordinates: boundary.coordinates.map((ring) => ring.map((p) => project(p))),
+  };
+  const xs = polygon.coordinates[0]!.map((p) => p[0]);
+  const ys = polygon.coordinates[0]!.map((p) => p[1]);
+  const col0 = Math.max(0, Math.floor((Math.min(...xs) - red.originX) / red.resolutionX));
+  const col1 = Math.min(
+    red.width - 1,
+    Math.floor((Math.max(...xs) - red.originX) / red.resolutionX),
+  );
+  const row0 = Math.max(0, Math.floor((red.originY - Math.max(...ys)) / red.resolutionY));
+  const row1 = Math.min(
+    red.height - 1,
+    Math.floor((red.originY - Math.min(...ys)) / red.resolutionY),
+  );
+  const width = Math.max(1, col1 - col0 + 1);
+  const height = Math.max(1, row1 - row0 + 1);
+  const png = new PNG({ width: width * scale, height: height * scale });
+  for (let row = 0; row < height; row++) {
+    for (let col = 0; col < width; col++) {
+      const x = red.originX + (col0 + col + 0.5) * red.resolutionX;
+      const y = red.originY - (row0 + row + 0.5) * red.resolutionY;
+      let rgba: [number, number, number, number] = [0, 0, 0, 0];
+      if (booleanPointInPolygon([x, y], polygon)) {
+        const i = (row0 + row) * red.width + (col0 + col);
+        const [r, n] = [red.values[i]!, nir.values[i]!];
+        const clsAt = () => {
+          const scl = bands.SCL!;
+          const c = Math.floor((x - scl.originX) / scl.resolutionX);
+          const rr = Math.floor((scl.originY - y) / scl.resolutionY);
+          return scl.values[rr * scl.width + c];
+        };
+        const masked =
+          r === red.nodata ||
+          n === nir.nodata ||
+          (bands.SCL !== undefined && !USABLE_SCL.has(clsAt() ?? 0));
+        rgba = masked
+          ? [...MASKED_RGB, 255]
+          : [...rampColour(ndvi(r * red.scale + red.offset, n * nir.scale + nir.offset)), 255];
+      }
+      for (let dy = 0; dy < scale; dy++) {
+        for (let dx = 0; dx < scale; dx++) {
+          const at = ((row * scale + dy) * width * scale + (col * scale + dx)) * 4;
+          png.data[at] = rgba[0];
+          png.data[at + 1] = rgba[1];
+          png.data[at + 2] = rgba[2];
+          png.data[at + 3] = rgba[3];
+        }
+      }
+    }
+  }
+  return PNG.sync.write(png);
+}
