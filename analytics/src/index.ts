@@ -37,7 +37,6 @@ export {
 export { proj4For, projectorTo } from './raster/crs.js';
 export {
   readBand,
-  readBandGrid,
   readSceneItem,
   type BandRaster,
   type MapWindow,
@@ -48,6 +47,7 @@ export {
   USABLE_SCL,
   distribution,
   fieldIndices,
+  fieldPixels,
   ndmi,
   ndvi,
   savi,
@@ -62,3 +62,4 @@ export {
   type SceneServiceOptions,
 } from './scenes/scene-service.js';
 export { MASKED_RGB, NDVI_RAMP, rampColour, renderFieldNdviPng } from './raster/ndvi-png.js';
+export { WINDOW_MARGIN_M, readSceneBands, windowAround } from './raster/scene-bands.js';

@@ -14,6 +14,7 @@ import {
 } from '@shamba/firmware-sim';
 import type { Polygon } from '@shamba/schemas';
 import { distribution, fieldIndices, type SceneBands } from './field-indices.js';
+import { windowAround } from './scene-bands.js';
 import { readBand, readSceneItem } from './scene-reader.js';
 
 const DAY = 86_400_000;
@@ -221,15 +222,7 @@ describe('per-field indices from GeoTIFF bands', () => {
     writeScene(scene, dir);
     const item = await readSceneItem(join(dir, `${scene.id}.json`));
     const field = OROMIA_DEMO.fields.find((f) => f.id === 'field-almaz-maize')!;
-    const project = utmProjector(utmZoneOf(38.72, 7.93)).forward;
-    const xy = field.boundary.coordinates[0]!.map((p) => project(p));
-    const margin = 40; // m: whole 20 m pixels on every side
-    const window: [number, number, number, number] = [
-      Math.min(...xy.map((p) => p[0])) - margin,
-      Math.min(...xy.map((p) => p[1])) - margin,
-      Math.max(...xy.map((p) => p[0])) + margin,
-      Math.max(...xy.map((p) => p[1])) + margin,
-    ];
+    const window = windowAround([field.boundary], 32637);
     const read = (b: string) => readBand(b, item.bands[b]!, undefined, window);
     const windowed = {
       B04: await read('B04'),

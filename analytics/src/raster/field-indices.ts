@@ -53,7 +53,7 @@ export const savi = (red: number, nir: number) => (1.5 * (nir - red)) / (nir + r
 export const ndmi = (nir8a: number, swir: number) => (nir8a - swir) / (nir8a + swir);
 
 /** The value of `band` at map coordinates (x, y), as reflectance; null outside or no data. */
-function sample(band: BandRaster, x: number, y: number): number | null {
+export function sample(band: BandRaster, x: number, y: number): number | null {
   const col = Math.floor((x - band.originX) / band.resolutionX);
   const row = Math.floor((band.originY - y) / band.resolutionY);
   if (col < 0 || row < 0 || col >= band.width || row >= band.height) return null;
@@ -62,11 +62,36 @@ function sample(band: BandRaster, x: number, y: number): number | null {
   return raw * band.scale + band.offset;
 }
 
-function sceneClass(band: BandRaster, x: number, y: number): number | null {
+/** The scene classification (SCL) at map coordinates (x, y); null outside the band. */
+export function sceneClass(band: BandRaster, x: number, y: number): number | null {
   const col = Math.floor((x - band.originX) / band.resolutionX);
   const row = Math.floor((band.originY - y) / band.resolutionY);
   if (col < 0 || row < 0 || col >= band.width || row >= band.height) return null;
   return band.values[row * band.width + col]!;
+}
+
+/**
+ * A field on a band's pixel grid: its boundary projected into the band's CRS, and the range of
+ * columns and rows its bounding box covers, clamped to the band.
+ */
+export function fieldPixels(band: BandRaster, boundary: Polygon) {
+  const project = projectorTo(band.epsg);
+  const polygon = {
+    type: 'Polygon' as const,
+    coordinates: boundary.coordinates.map((ring) => ring.map((p) => project(p))),
+  };
+  const xs = polygon.coordinates[0]!.map((p) => p[0]);
+  const ys = polygon.coordinates[0]!.map((p) => p[1]);
+  return {
+    polygon,
+    col0: Math.max(0, Math.floor((Math.min(...xs) - band.originX) / band.resolutionX)),
+    col1: Math.min(band.width - 1, Math.floor((Math.max(...xs) - band.originX) / band.resolutionX)),
+    row0: Math.max(0, Math.floor((band.originY - Math.max(...ys)) / band.resolutionY)),
+    row1: Math.min(
+      band.height - 1,
+      Math.floor((band.originY - Math.min(...ys)) / band.resolutionY),
+    ),
+  };
 }
 
 /**
@@ -76,23 +101,7 @@ function sceneClass(band: BandRaster, x: number, y: number): number | null {
  */
 export function fieldIndices(bands: SceneBands, boundary: Polygon): FieldIndices {
   const { B04: red, B08: nir } = bands;
-  const project = projectorTo(red.epsg);
-  const polygon = {
-    type: 'Polygon' as const,
-    coordinates: boundary.coordinates.map((ring) => ring.map((p) => project(p))),
-  };
-  const xs = polygon.coordinates[0]!.map((p) => p[0]);
-  const ys = polygon.coordinates[0]!.map((p) => p[1]);
-  const col0 = Math.max(0, Math.floor((Math.min(...xs) - red.originX) / red.resolutionX));
-  const col1 = Math.min(
-    red.width - 1,
-    Math.floor((Math.max(...xs) - red.originX) / red.resolutionX),
-  );
-  const row0 = Math.max(0, Math.floor((red.originY - Math.max(...ys)) / red.resolutionY));
-  const row1 = Math.min(
-    red.height - 1,
-    Math.floor((red.originY - Math.min(...ys)) / red.resolutionY),
-  );
+  const { polygon, col0, col1, row0, row1 } = fieldPixels(red, boundary);
 
   const samples: { w: number; ndvi: number; savi: number; ndmi: number | null }[] = [];
   let totalWeight = 0;

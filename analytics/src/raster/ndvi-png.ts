@@ -1,8 +1,14 @@
 import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
 import { PNG } from 'pngjs';
 import type { Polygon } from '@shamba/schemas';
-import { projectorTo } from './crs.js';
-import { USABLE_SCL, ndvi, type SceneBands } from './field-indices.js';
+import {
+  USABLE_SCL,
+  fieldPixels,
+  ndvi,
+  sample,
+  sceneClass,
+  type SceneBands,
+} from './field-indices.js';
 
 /**
  * The NDVI colour ramp, a five-stop brown-to-green scale after ColorBrewer's RdYlGn (Brewer,
@@ -45,23 +51,7 @@ export function rampColour(value: number): [number, number, number] {
  */
 export function renderFieldNdviPng(bands: SceneBands, boundary: Polygon, scale = 8): Buffer {
   const { B04: red, B08: nir } = bands;
-  const project = projectorTo(red.epsg);
-  const polygon = {
-    type: 'Polygon' as const,
-    coordinates: boundary.coordinates.map((ring) => ring.map((p) => project(p))),
-  };
-  const xs = polygon.coordinates[0]!.map((p) => p[0]);
-  const ys = polygon.coordinates[0]!.map((p) => p[1]);
-  const col0 = Math.max(0, Math.floor((Math.min(...xs) - red.originX) / red.resolutionX));
-  const col1 = Math.min(
-    red.width - 1,
-    Math.floor((Math.max(...xs) - red.originX) / red.resolutionX),
-  );
-  const row0 = Math.max(0, Math.floor((red.originY - Math.max(...ys)) / red.resolutionY));
-  const row1 = Math.min(
-    red.height - 1,
-    Math.floor((red.originY - Math.min(...ys)) / red.resolutionY),
-  );
+  const { polygon, col0, col1, row0, row1 } = fieldPixels(red, boundary);
   const width = Math.max(1, col1 - col0 + 1);
   const height = Math.max(1, row1 - row0 + 1);
   const png = new PNG({ width: width * scale, height: height * scale });
@@ -71,21 +61,11 @@ export function renderFieldNdviPng(bands: SceneBands, boundary: Polygon, scale =
       const y = red.originY - (row0 + row + 0.5) * red.resolutionY;
       let rgba: [number, number, number, number] = [0, 0, 0, 0];
       if (booleanPointInPolygon([x, y], polygon)) {
-        const i = (row0 + row) * red.width + (col0 + col);
-        const [r, n] = [red.values[i]!, nir.values[i]!];
-        const clsAt = () => {
-          const scl = bands.SCL!;
-          const c = Math.floor((x - scl.originX) / scl.resolutionX);
-          const rr = Math.floor((scl.originY - y) / scl.resolutionY);
-          return scl.values[rr * scl.width + c];
-        };
-        const masked =
-          r === red.nodata ||
-          n === nir.nodata ||
-          (bands.SCL !== undefined && !USABLE_SCL.has(clsAt() ?? 0));
-        rgba = masked
-          ? [...MASKED_RGB, 255]
-          : [...rampColour(ndvi(r * red.scale + red.offset, n * nir.scale + nir.offset)), 255];
+        const r = sample(red, x, y);
+        const n = sample(nir, x, y);
+        const cls = bands.SCL === undefined ? 4 : sceneClass(bands.SCL, x, y);
+        const masked = r === null || n === null || cls === null || !USABLE_SCL.has(cls);
+        rgba = masked ? [...MASKED_RGB, 255] : [...rampColour(ndvi(r, n)), 255];
       }
       for (let dy = 0; dy < scale; dy++) {
         for (let dx = 0; dx < scale; dx++) {

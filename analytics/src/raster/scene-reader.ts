@@ -88,36 +88,20 @@ async function fileSource(path: string): Promise<ByteSource & { close(): Promise
   };
 }
 
-/** A band's CRS and grid from its header alone (no pixels decoded). */
-export async function readBandGrid(file: SceneItem['bands'][string], budget?: RasterBudget) {
-  const source = await fileSource(file.path);
-  try {
-    await validateTiff(source, budget);
-  } finally {
-    await source.close();
-  }
-  const image = await (await fromFile(file.path)).getImage();
-  const keys = image.getGeoKeys() as Record<string, number | undefined> | null;
-  const epsg = keys?.ProjectedCSTypeGeoKey ?? keys?.GeographicTypeGeoKey;
-  if (epsg === undefined) {
-    throw new ShambaError('RASTER_UNSUPPORTED', `${file.path} has no EPSG code in its GeoKeys`);
-  }
-  return { epsg, width: image.getWidth(), height: image.getHeight() };
-}
-
 /** A rectangle in the raster's CRS: minX, minY, maxX, maxY. */
 export type MapWindow = [number, number, number, number];
 
 /**
  * Reads one band file: its structure is checked first, then geotiff decodes it. With a window,
  * only the pixels covering it are decoded (geotiff reads just the tiles or strips it touches),
- * so fields of a few hectares cost a few hundred pixels of a 10980 x 10980 tile.
+ * so fields of a few hectares cost a few hundred pixels of a 10980 x 10980 tile. The window may
+ * be given as a function of the band's EPSG code, for callers that know places in lon-lat only.
  */
 export async function readBand(
   band: string,
   file: SceneItem['bands'][string],
   budget?: RasterBudget,
-  window?: MapWindow,
+  windowFor?: MapWindow | ((epsg: number) => MapWindow),
 ): Promise<BandRaster> {
   const source = await fileSource(file.path);
   try {
@@ -135,6 +119,7 @@ export async function readBand(
   const [imageX, imageY] = image.getOrigin() as [number, number];
   const [resolutionX, signedResolutionY] = image.getResolution() as [number, number];
   const resolutionY = Math.abs(signedResolutionY);
+  const window = typeof windowFor === 'function' ? windowFor(epsg) : windowFor;
   // The pixel window [left, top, right, bottom), clamped to the image.
   const [left, top, right, bottom] =
     window === undefined

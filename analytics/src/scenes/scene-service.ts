@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { isShambaError } from '@shamba/schemas';
 import type { FieldSceneIndices, Registry } from '@shamba/storage';
-import { projectorTo } from '../raster/crs.js';
-import { fieldIndices, type SceneBands } from '../raster/field-indices.js';
-import { readBand, readBandGrid, readSceneItem, type MapWindow } from '../raster/scene-reader.js';
+import { fieldIndices } from '../raster/field-indices.js';
+import { readSceneBands } from '../raster/scene-bands.js';
+import { readSceneItem } from '../raster/scene-reader.js';
 
 export interface SceneServiceOptions {
   registry: Registry;
@@ -16,9 +16,6 @@ export interface SceneServiceOptions {
   clock?: () => number;
 }
 
-/** Margin around the fields when reading a window: two 20 m pixels. */
-const WINDOW_MARGIN_M = 40;
-
 /**
  * The watch folder: new scenes (STAC items) are read once, for the window that covers the
  * registered fields only, and each field's indices are stored with the scene. A bad file is
@@ -27,7 +24,8 @@ const WINDOW_MARGIN_M = 40;
 export function createSceneService(options: SceneServiceOptions) {
   const { registry, logger } = options;
   const clock = options.clock ?? Date.now;
-  const failed = new Set<string>();
+  // Items already handled (processed, known or refused): a scan reads only new ones.
+  const seen = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | undefined;
 
@@ -42,31 +40,15 @@ export function createSceneService(options: SceneServiceOptions) {
     return found.sort();
   }
 
-  async function processItem(itemPath: string): Promise<boolean> {
+  async function processItem(itemPath: string): Promise<'processed' | 'known' | 'no-fields'> {
     const item = await readSceneItem(itemPath);
-    if (await registry.scenes.has(item.id)) return false;
+    if (await registry.scenes.has(item.id)) return 'known';
     const fields = await registry.fields.list();
-    const need = ['B04', 'B08'] as const;
-    for (const b of need)
-      if (item.bands[b] === undefined) throw new Error(`${item.id} has no ${b}`);
-    // One window around every field, in the raster's CRS (read from B04 first).
-    const probe = await readBandGrid(item.bands.B04!);
-    const project = projectorTo(probe.epsg);
-    const points = fields.flatMap((f) => f.boundary.coordinates[0]!.map((p) => project(p)));
-    if (points.length === 0) return false;
-    const window: MapWindow = [
-      Math.min(...points.map((p) => p[0])) - WINDOW_MARGIN_M,
-      Math.min(...points.map((p) => p[1])) - WINDOW_MARGIN_M,
-      Math.max(...points.map((p) => p[0])) + WINDOW_MARGIN_M,
-      Math.max(...points.map((p) => p[1])) + WINDOW_MARGIN_M,
-    ];
-    const read = async (b: string) =>
-      item.bands[b] === undefined ? undefined : readBand(b, item.bands[b], undefined, window);
-    const bands = { B04: (await read('B04'))!, B08: (await read('B08'))! } as SceneBands;
-    for (const b of ['SCL', 'B8A', 'B11'] as const) {
-      const band = await read(b);
-      if (band !== undefined) bands[b] = band;
-    }
+    if (fields.length === 0) return 'no-fields'; // read again once fields exist
+    const bands = await readSceneBands(
+      item,
+      fields.map((f) => f.boundary),
+    );
     const perField: FieldSceneIndices[] = fields.map((f) => ({
       sceneId: item.id,
       fieldId: f.id,
@@ -84,17 +66,19 @@ export function createSceneService(options: SceneServiceOptions) {
       perField,
     );
     logger.info({ sceneId: item.id, fields: perField.length }, 'scene processed');
-    return true;
+    return 'processed';
   }
 
   async function runOnce(): Promise<number> {
     let processed = 0;
     for (const itemPath of await items()) {
-      if (failed.has(itemPath)) continue;
+      if (seen.has(itemPath)) continue;
       try {
-        if (await processItem(itemPath)) processed++;
+        const outcome = await processItem(itemPath);
+        if (outcome !== 'no-fields') seen.add(itemPath);
+        if (outcome === 'processed') processed++;
       } catch (error) {
-        failed.add(itemPath); // a bad file is reported once, not on every scan
+        seen.add(itemPath); // a bad file is reported once, not on every scan
         logger.warn(
           { itemPath, code: isShambaError(error) ? error.code : undefined, err: error },
           'scene refused',

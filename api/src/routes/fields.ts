@@ -2,15 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { ShambaError, UP_STREAMS, type Field } from '@shamba/schemas';
 import type { Registry, TimeSeriesStore } from '@shamba/storage';
-import {
-  gapFill,
-  projectorTo,
-  readBand,
-  readBandGrid,
-  readSceneItem,
-  renderFieldNdviPng,
-  type MapWindow,
-} from '@shamba/analytics';
+import { gapFill, readSceneBands, readSceneItem, renderFieldNdviPng } from '@shamba/analytics';
 import type { AppEnv } from '../auth/bearer-auth.js';
 import { canSeeField, fieldFilterFor } from '../auth/tenancy.js';
 
@@ -114,22 +106,7 @@ export function fieldRoutes(deps: { registry: Registry; store: TimeSeriesStore }
           : scenes.find((s) => s.id === wanted);
       if (scene === undefined) throw new ShambaError('NOT_FOUND', `no scene ${wanted ?? 'yet'}`);
       const item = await readSceneItem(scene.itemPath);
-      const grid = await readBandGrid(item.bands.B04!);
-      const project = projectorTo(grid.epsg);
-      const xy = field.boundary.coordinates[0]!.map((p) => project(p));
-      // Two 20 m pixels of margin, so the scene classification covers every edge pixel.
-      const window: MapWindow = [
-        Math.min(...xy.map((p) => p[0])) - 40,
-        Math.min(...xy.map((p) => p[1])) - 40,
-        Math.max(...xy.map((p) => p[0])) + 40,
-        Math.max(...xy.map((p) => p[1])) + 40,
-      ];
-      const read = (b: string) => readBand(b, item.bands[b]!, undefined, window);
-      const bands = {
-        B04: await read('B04'),
-        B08: await read('B08'),
-        ...(item.bands.SCL === undefined ? {} : { SCL: await read('SCL') }),
-      };
+      const bands = await readSceneBands(item, [field.boundary]);
       const png = renderFieldNdviPng(bands, field.boundary);
       return c.body(new Uint8Array(png), 200, {
         'content-type': 'image/png',

