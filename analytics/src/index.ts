@@ -63,3 +63,12 @@ export {
 } from './scenes/scene-service.js';
 export { MASKED_RGB, NDVI_RAMP, rampColour, renderFieldNdviPng } from './raster/ndvi-png.js';
 export { WINDOW_MARGIN_M, readSceneBands, windowAround } from './raster/scene-bands.js';
+export {
+  computeEt0,
+  dailyEt0,
+  hourlyEt0,
+  type DailyEt0Result,
+  type Et0Result,
+  type HourlyEt0Result,
+} from './agronomy/et0/et0.js';
+export { calculateEt0, type Et0Outcome } from './agronomy/et0/et0-calculator.js';

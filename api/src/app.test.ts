@@ -117,6 +117,49 @@ describe('API (in process)', () => {
     storeUp = true;
   });
 
+  it('serves the FAO-56 ET0 calculator: one period, a batch with a bad element, bad bodies', async () => {
+    // FAO-56 Example 17 (Brussels, 6 July): ET0 3.9 mm/day.
+    const brussels = {
+      latitudeDeg: 50.8,
+      elevationM: 100,
+      dayOfYear: 187,
+      windSpeedMs: 10 / 3.6,
+      windHeightM: 10,
+      tMaxC: 21.5,
+      tMinC: 12.3,
+      rhMaxPct: 84,
+      rhMinPct: 63,
+      sunshineHours: 9.25,
+    };
+    const post = (body: string, token = 'farmer-2') =>
+      app.request('/v1/agronomy/et0', {
+        method: 'POST',
+        body,
+        headers: { ...auth(token).headers, 'content-type': 'application/json' },
+      });
+    const one = await post(JSON.stringify(brussels));
+    expect(one.status).toBe(200);
+    const result = (await one.json()) as { et0Mm: number; rnMJ: number; humidityFrom: string };
+    expect(result.et0Mm).toBeCloseTo(3.9, 1);
+    expect(result.rnMJ).toBeCloseTo(13.28, 1);
+
+    const batch = await post(JSON.stringify([brussels, { ...brussels, tMaxC: 'hot' }]));
+    expect(batch.status).toBe(200);
+    const outcomes = (await batch.json()) as (
+      { et0Mm: number } | { error: { code: string; message: string } }
+    )[];
+    expect(outcomes).toHaveLength(2);
+    expect(outcomes[0]).toMatchObject({ et0Mm: result.et0Mm });
+    expect(outcomes[1]).toMatchObject({ error: { code: 'INVALID_REQUEST' } });
+    expect(JSON.stringify(outcomes[1])).toMatch(/\[1\].*tMaxC/);
+
+    const bad = await post(JSON.stringify({ ...brussels, tMinC: 30 }));
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ error: { code: 'INVALID_REQUEST' } });
+    expect((await post('{not json')).status).toBe(400);
+    expect((await post(JSON.stringify(brussels), 'nobody')).status).toBe(401);
+  });
+
   it('answers unknown routes with the error shape', async () => {
     const response = await app.request('/v2/anything');
     expect([response.status, await response.json()]).toEqual([

@@ -3,6 +3,7 @@ import { ShambaError } from '@shamba/schemas';
 import type { Registry, TimeSeriesStore } from '@shamba/storage';
 import { bearerAuth, type AppEnv } from './auth/bearer-auth.js';
 import { errorResponse } from './http/errors.js';
+import { agronomyRoutes } from './routes/agronomy.js';
 import { deadLetterRoutes } from './routes/dead-letters.js';
 import { fieldRoutes } from './routes/fields.js';
 import { healthRoutes, type HealthCheck } from './routes/health.js';
@@ -21,7 +22,8 @@ export function createApp(options: AppOptions) {
   const authed = new Hono<AppEnv>()
     .use(bearerAuth(registry))
     .route('/fields', fieldRoutes({ registry, store }))
-    .route('/dead-letters', deadLetterRoutes({ registry }));
+    .route('/dead-letters', deadLetterRoutes({ registry }))
+    .route('/agronomy', agronomyRoutes());
   const metrics = options.metrics;
   return (
     new Hono()

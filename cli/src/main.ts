@@ -1,4 +1,5 @@
 import { deviceCommand, tokenCommand } from './commands/device.js';
+import { et0Command } from './commands/et0.js';
 import { gnssCommand } from './commands/gnss.js';
 import { simCommand } from './commands/sim.js';
 import { startCommand } from './commands/start.js';
@@ -10,6 +11,7 @@ export const COMMANDS: readonly Command[] = [
   deviceCommand,
   tokenCommand,
   gnssCommand,
+  et0Command,
 ];
 
 export function usage(): string {

@@ -105,3 +105,11 @@ export {
   type GsaInput,
   type GsvInput,
 } from './nmea/format.js';
+export {
+  Et0RequestSchema,
+  MAX_ET0_BATCH,
+  parseEt0Request,
+  type DailyEt0Request,
+  type Et0Request,
+  type HourlyEt0Request,
+} from './agronomy/et0-request.js';

@@ -95,6 +95,56 @@ describe('shamba CLI', () => {
     },
   );
 
+  it(
+    'et0: FAO-56 Examples 17 and 19 on stdin, a bad element answered in place',
+    { timeout: 30_000 },
+    async () => {
+      const brussels = {
+        latitudeDeg: 50.8,
+        elevationM: 100,
+        dayOfYear: 187,
+        windSpeedMs: 10 / 3.6,
+        windHeightM: 10,
+        tMaxC: 21.5,
+        tMinC: 12.3,
+        rhMaxPct: 84,
+        rhMinPct: 63,
+        sunshineHours: 9.25,
+      };
+      const ndiaye = {
+        timestep: 'hourly',
+        latitudeDeg: 16.2167,
+        longitudeDeg: -16.25,
+        standardMeridianDeg: -15,
+        elevationM: 8,
+        dayOfYear: 274,
+        hour: 14,
+        tC: 38,
+        rhPct: 52,
+        windSpeedMs: 3.3,
+        solarRadiationMJ: 2.45,
+      };
+      const single = await run(['et0'], JSON.stringify(brussels));
+      expect(single.code).toBe(0);
+      const daily = JSON.parse(single.stdout) as { et0Mm: number; eaKPa: number };
+      expect(daily.et0Mm).toBeCloseTo(3.9, 1);
+      expect(daily.eaKPa).toBeCloseTo(1.409, 3);
+
+      const batch = await run(['et0'], JSON.stringify([ndiaye, { ...ndiaye, rhPct: 120 }]));
+      expect(batch.code).toBe(1);
+      const [hourly, bad] = JSON.parse(batch.stdout) as [
+        { et0Mm: number },
+        { error: { message: string } },
+      ];
+      expect(hourly.et0Mm).toBeCloseTo(0.63, 2);
+      expect(bad.error.message).toMatch(/rhPct/);
+
+      const notJson = await run(['et0'], 'tMax=21');
+      expect(notJson.code).toBe(1);
+      expect(notJson.stderr).toMatch(/not JSON/);
+    },
+  );
+
   it('sim render-scene writes the bands and the STAC item', { timeout: 30_000 }, async () => {
     using out = tempDir();
     const { code } = await run([
