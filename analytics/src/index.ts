@@ -72,3 +72,47 @@ export {
   type HourlyEt0Result,
 } from './agronomy/et0/et0.js';
 export { calculateEt0, type Et0Outcome } from './agronomy/et0/et0-calculator.js';
+export {
+  adjustDepletionFraction,
+  depletionFromWaterContent,
+  readilyAvailableWaterMm,
+  totalAvailableWaterMm,
+  waterStressCoefficient,
+} from './agronomy/water-balance/soil-water.js';
+export {
+  stepWaterBalance,
+  type WaterBalanceDay,
+  type WaterBalanceResult,
+} from './agronomy/water-balance/daily-balance.js';
+export {
+  SOWING_ROOT_DEPTH_M,
+  adjustKcForClimate,
+  cropDay,
+  type CropDay,
+  type CropStage,
+} from './agronomy/water-balance/crop-coefficient.js';
+export {
+  MIN_GROWING_DAYS,
+  SPLIT_ABOVE_KG_N_HA,
+  nitrogenRate,
+  type NitrogenRate,
+  type NitrogenRateInput,
+} from './agronomy/nitrogen/nitrogen-rate.js';
+export {
+  SBNRC_COEFFICIENTS,
+  type SbnrcCoefficients,
+} from './agronomy/nitrogen/sbnrc-coefficients.js';
+export {
+  BAG_KG,
+  N_PRODUCTS,
+  productFor,
+  type NProduct,
+  type ProductAmount,
+} from './agronomy/nitrogen/fertiliser-products.js';
+export {
+  HORIZON_DAYS,
+  RAIN_WAIT_DAYS,
+  zoneIrrigation,
+  type ZoneIrrigation,
+  type ZoneIrrigationInput,
+} from './irrigation/zone-irrigation.js';

@@ -1,0 +1,85 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { cropParameters } from '../crops/crop-parameters.js';
+import { zoneIrrigation, type ZoneIrrigationInput } from './zone-irrigation.js';
+
+const dryWeek = Array.from({ length: 7 }, (_, i) => ({
+  dateIso: `2026-03-${String(11 + i).padStart(2, '0')}`,
+  et0Mm: 5,
+  rainMm: 0,
+}));
+
+const zone: ZoneIrrigationInput = {
+  zoneId: 'z1',
+  areaHa: 0.25,
+  soil: { fieldCapacity: 0.3, wiltingPoint: 0.15 },
+  maxRootDepthM: 1.2,
+  crop: cropParameters('maize'),
+  daysAfterSowing: 90,
+  drMm: 100,
+  drSource: 'sensor',
+  et0Mm: 5,
+  forecast: dryWeek,
+  method: 'sprinkler',
+  pumpFlowM3h: 10,
+};
+
+describe('zoneIrrigation', () => {
+  it('refills a zone past RAW and explains every number', () => {
+    // Mid-season maize: Kc 1.2, ETc 6; Zr 1.2 (soil limit); TAW 180; p = 0.55 + 0.04 (5 - 6) = 0.51;
+    // RAW 91.8; Dr 100 > RAW: net 100 mm, gross 100 / 0.75 = 133.3 mm; 0.25 ha -> 333.3 m3; 2000 min at 10 m3/h.
+    const r = zoneIrrigation(zone);
+    expect(r).toMatchObject({
+      action: 'irrigate',
+      reason: 'depletion-above-raw',
+      netDepthMm: 100,
+      grossDepthMm: 133.3,
+      volumeM3: 333.3,
+      litres: 333_300,
+      pumpMinutes: 2000,
+    });
+    expect(Object.fromEntries(r.steps.map((s) => [s.name, s.value]))).toMatchObject({
+      Kc: 1.2,
+      ETc: 6,
+      Zr: 1.2,
+      TAW: 180,
+      p: 0.51,
+      RAW: 91.8,
+      Dr: 100,
+    });
+    expect(r.summary).toBe(
+      'ET0 5 mm x Kc 1.2 = ETc 6 mm/day; Dr 100 mm > RAW 91.8 mm -> irrigate 100 mm net, 133.3 mm gross by sprinkler (333300 litres, 2000 min of pumping).',
+    );
+  });
+
+  it('waits for heavy rain forecast tomorrow instead of irrigating', () => {
+    const rainy = dryWeek.map((d, i) => (i === 0 ? { ...d, rainMm: 45 } : d));
+    const r = zoneIrrigation({ ...zone, forecast: rainy });
+    expect(r).toMatchObject({ action: 'none', reason: 'rain-covers', netDepthMm: 0 });
+    expect(r.summary).toMatch(/45 mm of rain is forecast by 2026-03-11/);
+  });
+
+  it('gives the date by which to irrigate when RAW is not reached yet', () => {
+    // Dr 70, ETc about 6 mm/day: RAW 91.8 is passed on the fourth day (94).
+    const r = zoneIrrigation({ ...zone, drMm: 70 });
+    expect(r).toMatchObject({ action: 'none', reason: 'not-yet', irrigateBy: '2026-03-14' });
+  });
+
+  it('gives a drier zone at least as much water (monotonic)', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0, max: 180, noNaN: true }),
+        fc.double({ min: 0, max: 60, noNaN: true }),
+        (dr, extra) => {
+          const wet = zoneIrrigation({ ...zone, drMm: dr });
+          const dry = zoneIrrigation({ ...zone, drMm: Math.min(180, dr + extra) });
+          expect(dry.grossDepthMm).toBeGreaterThanOrEqual(wet.grossDepthMm);
+        },
+      ),
+    );
+  });
+
+  it('does not irrigate a soaked zone after heavy rain', () => {
+    expect(zoneIrrigation({ ...zone, drMm: 0 })).toMatchObject({ action: 'none', grossDepthMm: 0 });
+  });
+});
