@@ -116,3 +116,26 @@ export {
   type ZoneIrrigation,
   type ZoneIrrigationInput,
 } from './irrigation/zone-irrigation.js';
+export { initTfBackend, tf, type TfBackendName } from './models/tf-backend.js';
+export { createModelStore, type ModelStore } from './models/model-store.js';
+export {
+  FEATURE_NAMES,
+  GDD_BASE_C,
+  YIELD_CROPS,
+  fao33Yield,
+  yieldFeatures,
+  type SeasonDay,
+  type YieldFeatureInput,
+} from './yield/yield-features.js';
+export { QUANTILES, buildQuantileModel, pinballLoss } from './yield/quantile-model.js';
+export {
+  DEFAULT_YIELD_TRAINING,
+  FORECAST_POINTS,
+  forecastRows,
+  trainYieldModel,
+  type Evaluation,
+  type Forecast,
+  type LabelledSeason,
+  type YieldModelMeta,
+  type YieldTrainingOptions,
+} from './yield/train-yield-model.js';

@@ -1,6 +1,7 @@
 import { deviceCommand, tokenCommand } from './commands/device.js';
 import { et0Command } from './commands/et0.js';
 import { gnssCommand } from './commands/gnss.js';
+import { modelCommand } from './commands/model.js';
 import { simCommand } from './commands/sim.js';
 import { startCommand } from './commands/start.js';
 import type { Command } from './commands/command.js';
@@ -12,6 +13,7 @@ export const COMMANDS: readonly Command[] = [
   tokenCommand,
   gnssCommand,
   et0Command,
+  modelCommand,
 ];
 
 export function usage(): string {

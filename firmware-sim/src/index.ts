@@ -92,3 +92,9 @@ export {
 } from './satellite/scene.js';
 export { encodeBand, writeScene } from './satellite/write-scene.js';
 export { utmProjector, utmZoneOf, type UtmZone } from './satellite/utm.js';
+export {
+  simulateSeasons,
+  type SimulateSeasonsOptions,
+  type SimulatedSeason,
+  type SimulatedSeasonDay,
+} from './seasons/simulated-seasons.js';

@@ -145,6 +145,51 @@ describe('shamba CLI', () => {
     },
   );
 
+  it(
+    'model train, list, promote: a versioned yield model on disk',
+    { timeout: 60_000 },
+    async () => {
+      using dir = tempDir();
+      const trained = await run([
+        'model',
+        'train',
+        '--data-dir',
+        dir.path,
+        '--seasons',
+        '12',
+        '--epochs',
+        '40',
+        '--seed',
+        '5',
+      ]);
+      expect(trained.code, trained.stderr).toBe(0);
+      const out = JSON.parse(trained.stdout) as {
+        version: string;
+        promoted: boolean;
+        backend: string;
+        data: { seasons: number; simulated: number };
+        evaluation: {
+          model: { rmseTHa: number; p10p90Coverage: number };
+          fao33: { rmseTHa: number };
+        };
+      };
+      expect(out.promoted).toBe(false);
+      expect(['tensorflow', 'wasm', 'cpu']).toContain(out.backend);
+      expect(out.data).toMatchObject({ seasons: 48, simulated: 48 });
+      expect(out.evaluation.model.rmseTHa).toBeGreaterThan(0);
+      expect(readdirSync(`${dir.path}/models/yield/${out.version}`).sort()).toEqual([
+        'meta.json',
+        'model.json',
+        'weights.bin',
+      ]);
+
+      expect((await run(['model', 'promote', 'yield-none', '--data-dir', dir.path])).code).toBe(1);
+      expect((await run(['model', 'promote', out.version, '--data-dir', dir.path])).code).toBe(0);
+      const listed = await run(['model', 'list', '--data-dir', dir.path]);
+      expect(JSON.parse(listed.stdout)).toMatchObject({ version: out.version, promoted: true });
+    },
+  );
+
   it('sim render-scene writes the bands and the STAC item', { timeout: 30_000 }, async () => {
     using out = tempDir();
     const { code } = await run([

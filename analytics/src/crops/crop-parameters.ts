@@ -30,6 +30,11 @@ export interface CropParameters {
   source: string;
   ky: number;
   kySource: string;
+  /**
+   * Ym of FAO-33: the yield of a well-managed, unstressed crop in the region, t/ha (grain; green
+   * coffee; cane). An assumption for each cooperative to set from its own best plots.
+   */
+  attainableYieldTHa: number;
   assumed: string[];
 }
 
@@ -56,6 +61,7 @@ export const CROP_PARAMETERS: Record<string, CropParameters> = {
     source: `${T22}, maize (grain)`,
     ky: 1.25,
     kySource: `${F33}, maize`,
+    attainableYieldTHa: 7,
     assumed: [],
   },
   wheat: {
@@ -75,6 +81,7 @@ export const CROP_PARAMETERS: Record<string, CropParameters> = {
     source: `${T22}, wheat (spring)`,
     ky: 1.15,
     kySource: `${F33}, spring wheat`,
+    attainableYieldTHa: 5,
     assumed: [],
   },
   teff: {
@@ -94,6 +101,7 @@ export const CROP_PARAMETERS: Record<string, CropParameters> = {
     source: 'assumed; teff is not in FAO-56 Table 22',
     ky: 1.05,
     kySource: 'assumed: as winter wheat in FAO-33 Table 24',
+    attainableYieldTHa: 2.5,
     assumed: ['kc', 'stages', 'rootDepthM', 'depletionFraction', 'ky'],
   },
   sorghum: {
@@ -113,6 +121,7 @@ export const CROP_PARAMETERS: Record<string, CropParameters> = {
     source: `${T22}, sorghum (grain)`,
     ky: 0.9,
     kySource: `${F33}, sorghum`,
+    attainableYieldTHa: 4,
     assumed: [],
   },
   rice: {
@@ -125,6 +134,7 @@ export const CROP_PARAMETERS: Record<string, CropParameters> = {
     source: `${T22}, rice (of saturation)`,
     ky: 1.1,
     kySource: 'assumed: rice is not in FAO-33 Table 24; FAO-66 reports it as sensitive',
+    attainableYieldTHa: 6,
     assumed: ['ky'],
   },
   soybean: {
@@ -144,6 +154,7 @@ export const CROP_PARAMETERS: Record<string, CropParameters> = {
     source: `${T22}, soybeans`,
     ky: 0.85,
     kySource: `${F33}, soybean`,
+    attainableYieldTHa: 3,
     assumed: [],
   },
   beans: {
@@ -163,6 +174,7 @@ export const CROP_PARAMETERS: Record<string, CropParameters> = {
     source: `${T22}, beans (dry)`,
     ky: 1.15,
     kySource: `${F33}, bean`,
+    attainableYieldTHa: 2.5,
     assumed: [],
   },
   coffee: {
@@ -175,6 +187,7 @@ export const CROP_PARAMETERS: Record<string, CropParameters> = {
     source: `${T22}, coffee`,
     ky: 1,
     kySource: 'assumed: coffee is not in FAO-33 Table 24',
+    attainableYieldTHa: 2,
     assumed: ['ky'],
   },
   cotton: {
@@ -194,6 +207,7 @@ export const CROP_PARAMETERS: Record<string, CropParameters> = {
     source: `${T22}, cotton`,
     ky: 0.85,
     kySource: `${F33}, cotton`,
+    attainableYieldTHa: 3,
     assumed: [],
   },
   sugarcane: {
@@ -213,6 +227,7 @@ export const CROP_PARAMETERS: Record<string, CropParameters> = {
     source: `${T22}, sugar cane`,
     ky: 1.2,
     kySource: `${F33}, sugarcane`,
+    attainableYieldTHa: 100,
     assumed: [],
   },
 };
@@ -235,6 +250,7 @@ export const DEFAULT_CROP_PARAMETERS: CropParameters = {
   source: 'FAO-56 §8 default p = 0.5 (crop not in table)',
   ky: 1,
   kySource: 'default (crop not in table)',
+  attainableYieldTHa: 3,
   assumed: ['kc', 'stages', 'rootDepthM', 'depletionFraction', 'ky'],
 };
 

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { BUILT_IN_SCENARIOS, simulateSeasons } from '@shamba/firmware-sim';
+import { initTfBackend, tf } from '../models/tf-backend.js';
+import { fao33Yield } from './yield-features.js';
+import { forecastRows, trainYieldModel, type LabelledSeason } from './train-yield-model.js';
+import { yieldFeatures } from './yield-features.js';
+
+function seasons(count: number, seed: number): LabelledSeason[] {
+  return simulateSeasons({ base: BUILT_IN_SCENARIOS['oromia-drought']!, count, seed }).map(
+    (s, i) => ({
+      ...s,
+      id: `${s.fieldId}:${s.seed}:${i}`,
+      group: String(s.seed),
+    }),
+  );
+}
+
+describe('yield forecast (TF.js, pinball loss)', () => {
+  it(
+    'learns simulated seasons: held-out P10-P90 holds at least half the truths, P50 beats FAO-33 alone, no tensor leaks',
+    { timeout: 120_000 },
+    async () => {
+      const backend = await initTfBackend();
+      expect(['tensorflow', 'wasm', 'cpu']).toContain(backend);
+      const before = tf.memory().numTensors;
+      const { model, meta } = await trainYieldModel(seasons(60, 11), {
+        seed: 3,
+        epochs: 120,
+        hiddenUnits: 16,
+        learningRate: 0.01,
+        batchSize: 64,
+        heldOutShare: 0.25,
+      });
+      expect(meta.data).toMatchObject({
+        seasons: 240,
+        simulated: 240,
+        history: 0,
+        heldOutSeasons: 60,
+      });
+      expect(meta.evaluation.model.p10p90Coverage).toBeGreaterThanOrEqual(0.5);
+      expect(meta.evaluation.model.rmseTHa).toBeLessThan(meta.evaluation.fao33.rmseTHa);
+
+      // Fresh seasons from other weather, forecast at the end of the season: P50 near the truth.
+      const fresh = seasons(3, 99);
+      const rows = fresh.map((s) => yieldFeatures({ ...s, days: s.days }));
+      const forecasts = forecastRows(model, meta.normalization, rows);
+      for (const f of forecasts) {
+        expect(f.p10THa).toBeLessThanOrEqual(f.p50THa);
+        expect(f.p50THa).toBeLessThanOrEqual(f.p90THa);
+      }
+      const close = fresh.filter((s, i) => Math.abs(s.yieldTHa - forecasts[i]!.p50THa) <= 0.5);
+      expect(close.length / fresh.length).toBeGreaterThanOrEqual(0.75);
+      model.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+    },
+  );
+
+  it('FAO-33 baseline: 1 − Ya/Ym = Ky (1 − ETa/ETm)', () => {
+    // Maize, Ky 1.25, Ym 7: ETa/ETm 0.8 gives 7 (1 − 1.25 × 0.2) = 5.25 t/ha.
+    expect(fao33Yield('maize', 0.8).yieldTHa).toBeCloseTo(5.25, 10);
+    expect(fao33Yield('maize', 1).yieldTHa).toBe(7);
+    expect(fao33Yield('maize', 0.1).yieldTHa).toBe(0);
+  });
+});
