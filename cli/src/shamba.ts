@@ -120,7 +120,13 @@ export async function createShamba(options: ShambaOptions): Promise<Shamba> {
     opened.push(scenes);
     scenes.start();
 
+    // The backend the analytics workers' models run on, asked of a worker once.
+    let tfBackend: Promise<string> | undefined;
     const health: HealthCheck = async () => {
+      tfBackend ??= pool.run('models.backend', null).catch((error: unknown) => {
+        tfBackend = undefined;
+        return `unavailable: ${error instanceof Error ? error.message : String(error)}`;
+      });
       const storeUp = await store.ping().then(
         () => true,
         () => false,
@@ -132,7 +138,7 @@ export async function createShamba(options: ShambaOptions): Promise<Shamba> {
         store: { status: storeUp ? 'up' : 'down', detail: { kind: store.kind } },
         worker: {
           status: workers.alive === workers.size ? 'up' : 'down',
-          detail: { ...workers, ...analytics },
+          detail: { ...workers, ...analytics, tfBackend: await tfBackend },
         },
       };
     };

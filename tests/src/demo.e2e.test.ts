@@ -83,6 +83,12 @@ describe('shamba start --demo', () => {
         quality: expect.stringMatching(/observed|missing/) as unknown,
       });
 
+      // The health report names the TF.js backend the analytics workers run models on.
+      const health = (await (await fetch(`${apiUrl}/v1/health`)).json()) as {
+        components: { worker: { detail: { tfBackend: string } } };
+      };
+      expect(['tensorflow', 'wasm', 'cpu']).toContain(health.components.worker.detail.tfBackend);
+
       const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
       expect(await exited).toBe(0);

@@ -9,14 +9,11 @@ interface Request {
 }
 
 parentPort?.on('message', (request: Request) => {
-  try {
-    parentPort!.postMessage({
-      id: request.id,
-      ok: true,
-      value: runTask(request.task, request.input),
-    });
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    parentPort!.postMessage({ id: request.id, ok: false, message });
-  }
+  runTask(request.task, request.input).then(
+    (value) => parentPort!.postMessage({ id: request.id, ok: true, value }),
+    (error: unknown) => {
+      const message = error instanceof Error ? error.message : String(error);
+      parentPort!.postMessage({ id: request.id, ok: false, message });
+    },
+  );
 });

@@ -1,4 +1,5 @@
 import { soilMoisturePrescription } from '../irrigation/soil-moisture-rule.js';
+import { initTfBackend } from '../models/tf-backend.js';
 
 /**
  * What the analytics worker can compute: pure functions only, so the same call gives the same
@@ -6,13 +7,18 @@ import { soilMoisturePrescription } from '../irrigation/soil-moisture-rule.js';
  */
 export const TASKS = {
   'irrigation.soil-moisture': soilMoisturePrescription,
+  /** Loads TF.js in the worker (once) and names the backend its models run on. */
+  'models.backend': (_: null) => initTfBackend(),
 } as const;
 
 export type TaskName = keyof typeof TASKS;
 export type TaskInput<T extends TaskName> = Parameters<(typeof TASKS)[T]>[0];
-export type TaskOutput<T extends TaskName> = ReturnType<(typeof TASKS)[T]>;
+export type TaskOutput<T extends TaskName> = Awaited<ReturnType<(typeof TASKS)[T]>>;
 
-export function runTask<T extends TaskName>(task: T, input: TaskInput<T>): TaskOutput<T> {
-  const fn = TASKS[task] as (input: TaskInput<T>) => TaskOutput<T>;
+export async function runTask<T extends TaskName>(
+  task: T,
+  input: TaskInput<T>,
+): Promise<TaskOutput<T>> {
+  const fn = TASKS[task] as (input: TaskInput<T>) => TaskOutput<T> | Promise<TaskOutput<T>>;
   return fn(input);
 }

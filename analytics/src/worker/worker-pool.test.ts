@@ -38,9 +38,14 @@ describe('analytics worker pool', () => {
     await pool?.close();
   });
 
+  it('loads TF.js in a worker and names its backend', { timeout: 30_000 }, async () => {
+    pool = await createWorkerPool({ size: 1 });
+    expect(['tensorflow', 'wasm', 'cpu']).toContain(await pool.run('models.backend', null));
+  });
+
   it('gives in a worker thread exactly what the pure function gives in this thread', async () => {
     pool = await createWorkerPool({ size: 2 });
-    const expected = runTask('irrigation.soil-moisture', input);
+    const expected = await runTask('irrigation.soil-moisture', input);
     expect(expected.action).toBe('irrigate');
     const results = await Promise.all(
       [1, 2, 3].map(() => pool!.run('irrigation.soil-moisture', input)),
@@ -61,7 +66,7 @@ describe('analytics worker pool', () => {
   it('runs in the calling thread at size 0', async () => {
     pool = await createWorkerPool({ size: 0 });
     expect(await pool.run('irrigation.soil-moisture', input)).toEqual(
-      runTask('irrigation.soil-moisture', input),
+      await runTask('irrigation.soil-moisture', input),
     );
   });
 });

@@ -110,14 +110,16 @@ export function createWorkerPool(options: WorkerPoolOptions = {}): Promise<Worke
     run(task, input) {
       if (closed) return Promise.reject(new ShambaError('WORKER_FAILED', 'worker pool is closed'));
       if (slots.length === 0) {
-        try {
-          const value = runTask(task, input);
-          stats.completed++;
-          return Promise.resolve(value);
-        } catch (error) {
-          stats.failed++;
-          return Promise.reject(error instanceof Error ? error : new Error(String(error)));
-        }
+        return runTask(task, input).then(
+          (value) => {
+            stats.completed++;
+            return value;
+          },
+          (error: unknown) => {
+            stats.failed++;
+            throw error instanceof Error ? error : new Error(String(error));
+          },
+        );
       }
       const slot = slots[turn++ % slots.length]!;
       const id = nextId++;
