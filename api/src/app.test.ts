@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Field } from '@shamba/schemas';
-import { fieldFixture } from '@shamba/schemas/testing';
+import { FAO56_EXAMPLE_17, fieldFixture } from '@shamba/schemas/testing';
 import {
   createSqliteRegistry,
   createSqliteTimeSeriesStore,
@@ -119,18 +119,7 @@ describe('API (in process)', () => {
 
   it('serves the FAO-56 ET0 calculator: one period, a batch with a bad element, bad bodies', async () => {
     // FAO-56 Example 17 (Brussels, 6 July): ET0 3.9 mm/day.
-    const brussels = {
-      latitudeDeg: 50.8,
-      elevationM: 100,
-      dayOfYear: 187,
-      windSpeedMs: 10 / 3.6,
-      windHeightM: 10,
-      tMaxC: 21.5,
-      tMinC: 12.3,
-      rhMaxPct: 84,
-      rhMinPct: 63,
-      sunshineHours: 9.25,
-    };
+    const brussels = FAO56_EXAMPLE_17;
     const post = (body: string, token = 'farmer-2') =>
       app.request('/v1/agronomy/et0', {
         method: 'POST',

@@ -1,6 +1,7 @@
 import { readdirSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { formatGga, formatRmc, nmeaFrame } from '@shamba/schemas';
+import { FAO56_EXAMPLE_17, FAO56_EXAMPLE_19_AFTERNOON } from '@shamba/schemas/testing';
 import { spawnShamba } from './support/cli-process.js';
 import { connectAsync } from 'mqtt';
 import { startIngest } from './support/ingest.js';
@@ -99,31 +100,8 @@ describe('shamba CLI', () => {
     'et0: FAO-56 Examples 17 and 19 on stdin, a bad element answered in place',
     { timeout: 30_000 },
     async () => {
-      const brussels = {
-        latitudeDeg: 50.8,
-        elevationM: 100,
-        dayOfYear: 187,
-        windSpeedMs: 10 / 3.6,
-        windHeightM: 10,
-        tMaxC: 21.5,
-        tMinC: 12.3,
-        rhMaxPct: 84,
-        rhMinPct: 63,
-        sunshineHours: 9.25,
-      };
-      const ndiaye = {
-        timestep: 'hourly',
-        latitudeDeg: 16.2167,
-        longitudeDeg: -16.25,
-        standardMeridianDeg: -15,
-        elevationM: 8,
-        dayOfYear: 274,
-        hour: 14,
-        tC: 38,
-        rhPct: 52,
-        windSpeedMs: 3.3,
-        solarRadiationMJ: 2.45,
-      };
+      const brussels = FAO56_EXAMPLE_17;
+      const ndiaye = FAO56_EXAMPLE_19_AFTERNOON;
       const single = await run(['et0'], JSON.stringify(brussels));
       expect(single.code).toBe(0);
       const daily = JSON.parse(single.stdout) as { et0Mm: number; eaKPa: number };

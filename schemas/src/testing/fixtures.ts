@@ -30,3 +30,38 @@ export function fieldFixture(overrides: Partial<Field> = {}): Field {
     ...overrides,
   };
 }
+
+/**
+ * FAO-56 Example 17 (Brussels, 6 July, 50°48'N, 100 m): daily ET0 3.9 mm, from wind of 10 km/h
+ * at 10 m, RHmax 84 %, RHmin 63 % and 9.25 hours of sunshine.
+ */
+export const FAO56_EXAMPLE_17 = {
+  latitudeDeg: 50 + 48 / 60,
+  elevationM: 100,
+  dayOfYear: 187,
+  windSpeedMs: 10 / 3.6,
+  windHeightM: 10,
+  tMaxC: 21.5,
+  tMinC: 12.3,
+  rhMaxPct: 84,
+  rhMinPct: 63,
+  sunshineHours: 9.25,
+} as const;
+
+/**
+ * FAO-56 Example 19 (N'Diaye, Senegal, 1 October, 16°13'N 16°15'W, 8 m), the 14:00-15:00 hour:
+ * ET0 0.63 mm. FAO-56 takes the time zone's meridian as 15° W here.
+ */
+export const FAO56_EXAMPLE_19_AFTERNOON = {
+  timestep: 'hourly',
+  latitudeDeg: 16 + 13 / 60,
+  longitudeDeg: -(16 + 15 / 60),
+  standardMeridianDeg: -15,
+  elevationM: 8,
+  dayOfYear: 274,
+  hour: 14,
+  tC: 38,
+  rhPct: 52,
+  windSpeedMs: 3.3,
+  solarRadiationMJ: 2.45,
+} as const;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Et0RequestSchema, isShambaError, type DailyEt0Request } from '@shamba/schemas';
+import { FAO56_EXAMPLE_17, FAO56_EXAMPLE_19_AFTERNOON } from '@shamba/schemas/testing';
 import { atmosphericPressureKPa, psychrometricConstant, windSpeedAt2m } from './atmosphere.js';
 import { computeEt0, dailyEt0 } from './et0.js';
 import {
@@ -119,16 +120,7 @@ describe('FAO-56 components', () => {
 describe('computeEt0, daily (FAO-56 Example 17: Brussels, 6 July)', () => {
   const request = Et0RequestSchema.parse({
     timestep: 'daily',
-    latitudeDeg: 50 + 48 / 60,
-    elevationM: 100,
-    dayOfYear: 187,
-    windSpeedMs: 10 / 3.6,
-    windHeightM: 10,
-    tMaxC: 21.5,
-    tMinC: 12.3,
-    rhMaxPct: 84,
-    rhMinPct: 63,
-    sunshineHours: 9.25,
+    ...FAO56_EXAMPLE_17,
   }) as DailyEt0Request;
 
   it('reproduces every intermediate value and ET0 = 3.9 mm/day', () => {
@@ -176,26 +168,17 @@ describe('computeEt0, daily (FAO-56 Example 17: Brussels, 6 July)', () => {
 
 describe("computeEt0, hourly (FAO-56 Example 19: N'Diaye, Senegal, 1 October)", () => {
   // FAO-56 takes Lz = 15° and Lm = 16°15' (degrees west) in this example.
-  const site = {
-    timestep: 'hourly',
-    latitudeDeg: 16 + 13 / 60,
-    longitudeDeg: -(16 + 15 / 60),
-    standardMeridianDeg: -15,
-    elevationM: 8,
-    dayOfYear: 274,
-  };
+  const {
+    hour: _h,
+    tC: _t,
+    rhPct: _rh,
+    windSpeedMs: _u,
+    solarRadiationMJ: _rs,
+    ...site
+  } = FAO56_EXAMPLE_19_AFTERNOON;
 
   it('14:00-15:00: Ra 3.543, Rn 1.749, G 0.175, ET0 0.63 mm/hour', () => {
-    const r = computeEt0(
-      Et0RequestSchema.parse({
-        ...site,
-        hour: 14,
-        tC: 38,
-        rhPct: 52,
-        windSpeedMs: 3.3,
-        solarRadiationMJ: 2.45,
-      }),
-    );
+    const r = computeEt0(Et0RequestSchema.parse(FAO56_EXAMPLE_19_AFTERNOON));
     expect(r.esKPa).toBeCloseTo(6.625, 3);
     expect(r.eaKPa).toBeCloseTo(3.445, 3);
     expect(r.slopeKPaC).toBeCloseTo(0.358, 3);
@@ -233,16 +216,7 @@ describe("computeEt0, hourly (FAO-56 Example 19: N'Diaye, Senegal, 1 October)", 
   });
 
   it("a quarter-hour gives a quarter of the hour's water at the same rates", () => {
-    const hour = computeEt0(
-      Et0RequestSchema.parse({
-        ...site,
-        hour: 14,
-        tC: 38,
-        rhPct: 52,
-        windSpeedMs: 3.3,
-        solarRadiationMJ: 2.45,
-      }),
-    );
+    const hour = computeEt0(Et0RequestSchema.parse(FAO56_EXAMPLE_19_AFTERNOON));
     const quarter = computeEt0(
       Et0RequestSchema.parse({
         ...site,
