@@ -116,8 +116,6 @@ export {
   type ZoneIrrigation,
   type ZoneIrrigationInput,
 } from './irrigation/zone-irrigation.js';
-export { initTfBackend, tf, type TfBackendName } from './models/tf-backend.js';
-export { createModelStore, type ModelStore } from './models/model-store.js';
 export {
   FEATURE_NAMES,
   GDD_BASE_C,
@@ -127,15 +125,7 @@ export {
   type SeasonDay,
   type YieldFeatureInput,
 } from './yield/yield-features.js';
-export { QUANTILES, buildQuantileModel, pinballLoss } from './yield/quantile-model.js';
 export {
   DEFAULT_YIELD_TRAINING,
-  FORECAST_POINTS,
-  forecastRows,
-  trainYieldModel,
-  type Evaluation,
-  type Forecast,
-  type LabelledSeason,
-  type YieldModelMeta,
   type YieldTrainingOptions,
-} from './yield/train-yield-model.js';
+} from './yield/yield-training-options.js';

@@ -1,5 +1,11 @@
-import type { ComputationStep, Field, Prescription, StoredReading } from '@shamba/schemas';
+import type { Field, Prescription, StoredReading } from '@shamba/schemas';
 import { cropParameters } from '../crops/crop-parameters.js';
+import {
+  depletionFromWaterContent,
+  readilyAvailableWaterMm,
+  totalAvailableWaterMm,
+} from '../agronomy/water-balance/soil-water.js';
+import { createStepLog, round } from '../explain/step-log.js';
 import { APPLICATION_EFFICIENCY } from './application-efficiency.js';
 
 /**
@@ -59,17 +65,7 @@ export function soilMoisturePrescription(input: SoilMoistureRuleInput): Prescrip
     },
   };
 
-  const steps: ComputationStep[] = [];
-  const step = (
-    name: string,
-    formula: string,
-    value: number | null,
-    unit: string,
-    source: string,
-  ) => {
-    steps.push({ name, formula, value, unit, source });
-    return value;
-  };
+  const { steps, step } = createStepLog();
 
   const layerMeans = PROBE_LAYERS.map((layer) => mean(latest.map((r) => r.values[layer.quantity])));
   const weights = PROBE_LAYERS.map((l) =>
@@ -105,24 +101,41 @@ export function soilMoisturePrescription(input: SoilMoistureRuleInput): Prescrip
     round(usable.reduce((s, u) => s + u.m * u.w, 0) / wSum, 4),
     'm3/m3',
     'sensor readings',
-  )!;
+  );
   const { fieldCapacity: fc, wiltingPoint: wp } = field.soil;
   const zr = field.rootDepthM;
   const taw = step(
     'TAW',
     '1000 (theta_FC - theta_WP) Zr',
-    round(1000 * (fc - wp) * zr, 2),
+    round(totalAvailableWaterMm(fc, wp, zr), 2),
     'mm',
     'FAO-56 eq. 82',
-  )!;
-  const raw = step('RAW', 'p TAW', round(crop.depletionFraction * taw, 2), 'mm', 'FAO-56 eq. 83')!;
+  );
+  const raw = step(
+    'RAW',
+    'p TAW',
+    round(readilyAvailableWaterMm(taw, crop.depletionFraction), 2),
+    'mm',
+    'FAO-56 eq. 83',
+  );
   const dr = step(
     'Dr',
     '1000 (theta_FC - theta_root) Zr, within [0, TAW]',
-    round(clamp(1000 * (fc - theta) * zr, 0, taw), 2),
+    round(
+      Math.min(
+        taw,
+        depletionFromWaterContent({
+          fieldCapacity: fc,
+          wiltingPoint: wp,
+          waterContent: theta,
+          rootDepthM: zr,
+        }),
+      ),
+      2,
+    ),
     'mm',
     'FAO-56 eq. 87',
-  )!;
+  );
   const irrigate = dr >= raw;
   const net = step(
     'net depth',
@@ -130,21 +143,21 @@ export function soilMoisturePrescription(input: SoilMoistureRuleInput): Prescrip
     irrigate ? dr : 0,
     'mm',
     'FAO-56 §8 irrigation scheduling',
-  )!;
+  );
   const gross = step(
     'gross depth',
     'net / Ea',
     round(net / efficiency, 1),
     'mm',
     'FAO Irrigation Water Management Training Manual 4, §3.2',
-  )!;
+  );
   const volume = step(
     'volume',
     'gross mm x area ha x 10 m3/(ha mm)',
     round(gross * field.areaHa * 10, 1),
     'm3',
     'unit conversion',
-  )!;
+  );
 
   const summary = irrigate
     ? `Irrigate ${field.name}: apply ${gross} mm by ${field.irrigationMethod} (${volume} m3 for ${field.areaHa} ha). ` +
@@ -174,14 +187,4 @@ function latestPerDevice(readings: readonly StoredReading[]): StoredReading[] {
 function mean(values: readonly (number | undefined)[]): number | undefined {
   const present = values.filter((v): v is number => v !== undefined);
   return present.length === 0 ? undefined : present.reduce((s, v) => s + v, 0) / present.length;
-}
-
-function clamp(value: number, min: number, max: number): number {
-  return Math.min(max, Math.max(min, value));
-}
-
-function round<T extends number | null>(value: T, digits = 2): T {
-  if (value === null) return value;
-  const f = 10 ** digits;
-  return (Math.round(value * f) / f) as T;
 }

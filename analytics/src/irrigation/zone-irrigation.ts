@@ -1,4 +1,5 @@
 import type { ComputationStep, IrrigationMethod } from '@shamba/schemas';
+import { createStepLog, round } from '../explain/step-log.js';
 import type { CropParameters } from '../crops/crop-parameters.js';
 import { cropDay } from '../agronomy/water-balance/crop-coefficient.js';
 import { stepWaterBalance } from '../agronomy/water-balance/daily-balance.js';
@@ -10,9 +11,9 @@ import {
 import { APPLICATION_EFFICIENCY } from './application-efficiency.js';
 
 /**
- * Forecast rain within this many days may stand in for irrigation: two days is as far as a
- * smallholder can wait once readily available water is spent without losing yield (Ks falls
- * below about 0.9 within two days at ETc 5 mm on a 100 mm TAW).
+ * Forecast rain within this many days may stand in for irrigation. Waiting costs yield once
+ * readily available water is spent: at ETc 5 mm/day, TAW 100 mm and p 0.5, Ks (FAO-56 eq. 84)
+ * is 0.9 after one day past RAW and 0.8 after two, so two days is as far as we let a farmer wait.
  */
 export const RAIN_WAIT_DAYS = 2;
 /** How far ahead the date to irrigate by is projected: a week of forecast. */
@@ -58,12 +59,7 @@ export interface ZoneIrrigation {
  * `RAIN_WAIT_DAYS`; otherwise the date Dr will reach RAW under the forecast.
  */
 export function zoneIrrigation(input: ZoneIrrigationInput): ZoneIrrigation {
-  const steps: ComputationStep[] = [];
-  const step = (name: string, formula: string, value: number, unit: string, source: string) => {
-    const v = round(value, unit === '' ? 3 : 1);
-    steps.push({ name, formula, value: v, unit, source });
-    return v;
-  };
+  const { steps, step } = createStepLog({ digitsFor: (unit) => (unit === '' ? 3 : 1) });
   const today = cropDay(input.crop, input.daysAfterSowing, input.maxRootDepthM);
   const kc = step(
     'Kc',
@@ -216,9 +212,4 @@ export function zoneIrrigation(input: ZoneIrrigationInput): ZoneIrrigation {
 
 function zero() {
   return { netDepthMm: 0, grossDepthMm: 0, volumeM3: 0, litres: 0, pumpMinutes: null };
-}
-
-function round(value: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(value * f) / f;
 }

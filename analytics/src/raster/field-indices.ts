@@ -2,6 +2,7 @@ import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
 import type { Polygon } from '@shamba/schemas';
 import { projectorTo } from './crs.js';
 import type { BandRaster } from './scene-reader.js';
+import { round } from '../explain/step-log.js';
 
 /**
  * Sentinel-2 L2A scene classification values that leave a pixel usable for vegetation indices
@@ -171,9 +172,4 @@ export function distribution(values: [value: number, weight: number][]): Distrib
     p50: round(percentile(0.5), 4),
     p90: round(percentile(0.9), 4),
   };
-}
-
-function round(value: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(value * f) / f;
 }

@@ -1,5 +1,4 @@
 import { soilMoisturePrescription } from '../irrigation/soil-moisture-rule.js';
-import { initTfBackend } from '../models/tf-backend.js';
 
 /**
  * What the analytics worker can compute: pure functions only, so the same call gives the same
@@ -7,8 +6,8 @@ import { initTfBackend } from '../models/tf-backend.js';
  */
 export const TASKS = {
   'irrigation.soil-moisture': soilMoisturePrescription,
-  /** Loads TF.js in the worker (once) and names the backend its models run on. */
-  'models.backend': (_: null) => initTfBackend(),
+  /** Loads TF.js in the worker (once, on first use) and names the backend its models run on. */
+  'models.backend': async (_: null) => (await import('../models/tf-backend.js')).initTfBackend(),
 } as const;
 
 export type TaskName = keyof typeof TASKS;

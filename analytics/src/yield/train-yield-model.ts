@@ -1,6 +1,8 @@
 import { tf } from '../models/tf-backend.js';
 import { FEATURE_NAMES, fao33Yield, yieldFeatures, type SeasonDay } from './yield-features.js';
 import { buildQuantileModel, pinballLoss, quantilesFromOutputs } from './quantile-model.js';
+import { round } from '../explain/step-log.js';
+import { DEFAULT_YIELD_TRAINING, type YieldTrainingOptions } from './yield-training-options.js';
 
 /** A finished season with its harvested (or simulated) yield. */
 export interface LabelledSeason {
@@ -19,25 +21,6 @@ export interface LabelledSeason {
   tawMm: number;
   yieldTHa: number;
 }
-
-export interface YieldTrainingOptions {
-  seed: number;
-  epochs: number;
-  hiddenUnits: number;
-  learningRate: number;
-  batchSize: number;
-  /** Share of seasons held out for evaluation (whole seasons, never rows of a trained one). */
-  heldOutShare: number;
-}
-
-export const DEFAULT_YIELD_TRAINING: YieldTrainingOptions = {
-  seed: 1,
-  epochs: 150,
-  hiddenUnits: 16,
-  learningRate: 0.01,
-  batchSize: 64,
-  heldOutShare: 0.25,
-};
 
 /** A forecast is made at these points of the season; each gives a training row. */
 export const FORECAST_POINTS = [0.4, 0.6, 0.8, 1] as const;
@@ -225,18 +208,15 @@ function evaluate(
   const withBand = rows.filter((r) => r.p10THa !== undefined && r.p90THa !== undefined);
   return {
     rows: n,
-    rmseTHa: round(Math.sqrt(err.reduce((s, e) => s + e * e, 0) / n)),
-    maeTHa: round(err.reduce((s, e) => s + Math.abs(e), 0) / n),
+    rmseTHa: round(Math.sqrt(err.reduce((s, e) => s + e * e, 0) / n), 3),
+    maeTHa: round(err.reduce((s, e) => s + Math.abs(e), 0) / n, 3),
     p10p90Coverage:
       withBand.length === 0
         ? null
         : round(
             withBand.filter((r) => r.truth >= r.p10THa! && r.truth <= r.p90THa!).length /
               withBand.length,
+            3,
           ),
   };
-}
-
-function round(v: number): number {
-  return Math.round(v * 1000) / 1000;
 }

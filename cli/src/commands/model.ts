@@ -1,12 +1,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import {
-  DEFAULT_YIELD_TRAINING,
-  createModelStore,
-  initTfBackend,
-  trainYieldModel,
-  type LabelledSeason,
-} from '@shamba/analytics';
+import { DEFAULT_YIELD_TRAINING } from '@shamba/analytics';
+import type { LabelledSeason } from '@shamba/analytics/models';
 import { simulateSeasons } from '@shamba/firmware-sim';
 import { loadConfig } from '../config.js';
 import { loadScenario } from '../scenarios.js';
@@ -56,6 +51,9 @@ export const modelCommand: Command = {
       console.log(USAGE);
       return values.help === true ? 0 : 2;
     }
+    // TF.js loads here, not when the CLI starts: other commands never pay for it.
+    const { createModelStore, initTfBackend, trainYieldModel } =
+      await import('@shamba/analytics/models');
     const config = loadConfig({ dataDir: values['data-dir'] }, env);
     const store = createModelStore({ dir: join(config.dataDir, 'models') });
     if (verb === 'list') {

@@ -1,4 +1,5 @@
 import type { ComputationStep } from '@shamba/schemas';
+import { createStepLog, round } from '../../explain/step-log.js';
 import {
   BAG_KG,
   N_PRODUCTS,
@@ -86,11 +87,10 @@ export function nitrogenRate(input: NitrogenRateInput): NitrogenRate {
     );
   }
 
-  const steps: ComputationStep[] = [];
-  const step = (name: string, formula: string, value: number, unit: string, source: string) => {
-    steps.push({ name, formula, value: round(value, unit === '' ? 5 : 1), unit, source });
-    return value;
-  };
+  const { steps, step } = createStepLog({
+    digitsFor: (unit) => (unit === '' ? 5 : 1),
+    carry: 'exact',
+  });
   const insey = step(
     'INSEY',
     `NDVI ${input.zoneNdvi} / ${input.growingDays} growing days`,
@@ -98,15 +98,12 @@ export function nitrogenRate(input: NitrogenRateInput): NitrogenRate {
     '',
     'Raun et al. 2002',
   );
-  const yp0 = Math.min(
-    k.ypMaxKgHa,
-    step(
-      'YP0',
-      `${k.a} exp(${k.b} INSEY), at most YPmax ${k.ypMaxKgHa}`,
-      Math.min(k.ypMaxKgHa, k.a * Math.exp(k.b * insey)),
-      'kg/ha',
-      k.source,
-    ),
+  const yp0 = step(
+    'YP0',
+    `${k.a} exp(${k.b} INSEY), at most YPmax ${k.ypMaxKgHa}`,
+    Math.min(k.ypMaxKgHa, k.a * Math.exp(k.b * insey)),
+    'kg/ha',
+    k.source,
   );
   const riNdvi = step(
     'RI_NDVI',
@@ -174,9 +171,4 @@ export function nitrogenRate(input: NitrogenRateInput): NitrogenRate {
     steps,
     source: k.source,
   };
-}
-
-function round(value: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(value * f) / f;
 }
