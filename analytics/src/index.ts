@@ -21,6 +21,7 @@ export {
 } from './worker/worker-pool.js';
 export {
   DEFAULT_WINDOW_MS,
+  PROBE_LOOKBACK_DAYS,
   createPrescriptionService,
   type PrescriptionService,
   type PrescriptionServiceOptions,
@@ -129,3 +130,21 @@ export {
   DEFAULT_YIELD_TRAINING,
   type YieldTrainingOptions,
 } from './yield/yield-training-options.js';
+export {
+  MAX_BALANCE_DAYS,
+  WATER_BALANCE_RULE,
+  waterBalancePrescription,
+  type ForecastDay,
+  type WaterBalanceRuleInput,
+} from './irrigation/water-balance-rule.js';
+export {
+  MIN_HOURS_PER_DAY,
+  dailyWeather,
+  elevationFromPressure,
+  et0ForDay,
+  localDate,
+  summariseStation,
+  utcOffsetMinutes,
+  type DailyWeather,
+  type StationWeather,
+} from './agronomy/weather/daily-weather.js';

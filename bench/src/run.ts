@@ -1,7 +1,11 @@
 import { ingestBench } from './ingest-bench.js';
+import { prescriptionsBench } from './prescriptions-bench.js';
 
 /** `pnpm bench [name]`: runs the named benchmarks (all by default), one JSON line each. */
-const BENCHES: Record<string, () => Promise<Record<string, number>>> = { ingest: ingestBench };
+const BENCHES: Record<string, () => Promise<Record<string, number>>> = {
+  ingest: ingestBench,
+  prescriptions: prescriptionsBench,
+};
 
 const names = process.argv.slice(2).filter((a) => a !== '--');
 for (const name of names.length > 0 ? names : Object.keys(BENCHES)) {

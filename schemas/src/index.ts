@@ -38,6 +38,7 @@ export {
   PolygonSchema,
   ROLES,
   RoleSchema,
+  ZoneSchema,
   type Coop,
   type Device,
   type DeviceKind,
@@ -47,13 +48,18 @@ export {
   type Polygon,
   type Principal,
   type Role,
+  type Zone,
 } from './registry/entities.js';
 export {
   ComputationStepSchema,
+  DEPLETION_SOURCES,
   IrrigationActionSchema,
   PrescriptionSchema,
+  ZonePrescriptionSchema,
   type ComputationStep,
+  type DepletionSource,
   type Prescription,
+  type ZonePrescription,
 } from './registry/prescription.js';
 export {
   COMPACT_EPOCH_MS,

@@ -67,14 +67,8 @@ export function soilMoisturePrescription(input: SoilMoistureRuleInput): Prescrip
 
   const { steps, step } = createStepLog();
 
-  const layerMeans = PROBE_LAYERS.map((layer) => mean(latest.map((r) => r.values[layer.quantity])));
-  const weights = PROBE_LAYERS.map((l) =>
-    Math.max(0, Math.min(l.bottomM, field.rootDepthM) - l.topM),
-  );
-  const usable = layerMeans.flatMap((m, i) =>
-    m === undefined || weights[i] === 0 ? [] : [{ m, w: weights[i]! }],
-  );
-  if (usable.length === 0) {
+  const water = rootZoneWaterContent(latest, field.rootDepthM);
+  if (water === null) {
     return {
       ...base,
       action: 'insufficient-data',
@@ -89,16 +83,15 @@ export function soilMoisturePrescription(input: SoilMoistureRuleInput): Prescrip
     step(
       `theta_${layer.quantity}`,
       `mean of ${layer.quantity} over ${latest.length} probes (newest each)`,
-      round(layerMeans[i] ?? null, 4),
+      round(water.layerMeans[i] ?? null, 4),
       'm3/m3',
       'sensor readings',
     ),
   );
-  const wSum = usable.reduce((s, u) => s + u.w, 0);
   const theta = step(
     'theta_root',
     'depth-weighted mean of the probe layers over Zr',
-    round(usable.reduce((s, u) => s + u.m * u.w, 0) / wSum, 4),
+    round(water.theta, 4),
     'm3/m3',
     'sensor readings',
   );
@@ -175,7 +168,26 @@ export function soilMoisturePrescription(input: SoilMoistureRuleInput): Prescrip
   };
 }
 
-function latestPerDevice(readings: readonly StoredReading[]): StoredReading[] {
+/**
+ * Root-zone water content from probes (the newest reading of each): the mean of each layer over
+ * the probes, weighted by how much of the root zone `rootDepthM` the layer covers. Null when no
+ * layer within the root zone was measured.
+ */
+export function rootZoneWaterContent(
+  latest: readonly StoredReading[],
+  rootDepthM: number,
+): { theta: number; layerMeans: (number | undefined)[] } | null {
+  const layerMeans = PROBE_LAYERS.map((layer) => mean(latest.map((r) => r.values[layer.quantity])));
+  const weights = PROBE_LAYERS.map((l) => Math.max(0, Math.min(l.bottomM, rootDepthM) - l.topM));
+  const usable = layerMeans.flatMap((m, i) =>
+    m === undefined || weights[i] === 0 ? [] : [{ m, w: weights[i]! }],
+  );
+  if (usable.length === 0) return null;
+  const wSum = usable.reduce((s, u) => s + u.w, 0);
+  return { theta: usable.reduce((s, u) => s + u.m * u.w, 0) / wSum, layerMeans };
+}
+
+export function latestPerDevice(readings: readonly StoredReading[]): StoredReading[] {
   const latest = new Map<string, StoredReading>();
   for (const r of readings) {
     const seen = latest.get(r.deviceId);

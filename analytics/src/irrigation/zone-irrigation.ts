@@ -1,4 +1,4 @@
-import type { ComputationStep, IrrigationMethod } from '@shamba/schemas';
+import type { ComputationStep, DepletionSource, IrrigationMethod } from '@shamba/schemas';
 import { createStepLog, round } from '../explain/step-log.js';
 import type { CropParameters } from '../crops/crop-parameters.js';
 import { cropDay } from '../agronomy/water-balance/crop-coefficient.js';
@@ -29,7 +29,7 @@ export interface ZoneIrrigationInput {
   daysAfterSowing: number;
   /** Root-zone depletion now, mm, and where it came from. */
   drMm: number;
-  drSource: 'sensor' | 'water-balance' | 'fusion-model';
+  drSource: DepletionSource;
   /** Today's ET0 (FAO-56 Penman-Monteith) and the forecast, day 1 = tomorrow. */
   et0Mm: number;
   forecast: readonly { dateIso: string; et0Mm: number; rainMm: number }[];

@@ -1,6 +1,13 @@
 import type { Logger } from 'pino';
 import type { Field, Prescription } from '@shamba/schemas';
-import type { Registry, TimeSeriesStore } from '@shamba/storage';
+import type { ReadingQuery, Registry, TimeSeriesStore } from '@shamba/storage';
+import {
+  localDate,
+  summariseStation,
+  utcOffsetMinutes,
+  type StationWeather,
+} from '../agronomy/weather/daily-weather.js';
+import { MAX_BALANCE_DAYS, addDays } from '../irrigation/water-balance-rule.js';
 import type { WorkerPool } from '../worker/worker-pool.js';
 
 export interface PrescriptionServiceOptions {
@@ -12,76 +19,237 @@ export interface PrescriptionServiceOptions {
   /** How often fields are checked for new readings. */
   intervalMs?: number;
   /**
-   * Readings older than this before the newest one are not used. Six hours spans a day's worth
-   * of missed 15-minute samples from a probe with a weak signal, yet excludes yesterday's state.
+   * Readings older than this before the newest one are not used by the sensor-only rule. Six
+   * hours spans a day's worth of missed 15-minute samples from a probe with a weak signal, yet
+   * excludes yesterday's state.
    */
   windowMs?: number;
 }
 
 export interface PrescriptionService extends AsyncDisposable {
-  /** Recomputes every field whose newest soil reading is newer than its latest prescription. */
+  /** Recomputes every field with readings newer than its latest prescription. */
   runOnce(): Promise<Prescription[]>;
   start(): void;
-  status(): { runs: number; lastRunMs: number | null; lastError: string | null };
+  status(): {
+    runs: number;
+    lastRunMs: number | null;
+    lastError: string | null;
+    /** Time spent per stage in the last pass, ms (query, weather summary, compute, store). */
+    lastStagesMs: Record<Stage, number>;
+  };
   close(): Promise<void>;
 }
 
-export const DEFAULT_WINDOW_MS = 6 * 3_600_000;
+export type Stage = 'query' | 'weather' | 'compute' | 'store';
 
+export const DEFAULT_WINDOW_MS = 6 * 3_600_000;
+/**
+ * Probe readings further back than this are not read: every probe day resets a zone's Dr, so
+ * only the newest few days can matter, and the balance carries Dr from there.
+ */
+export const PROBE_LOOKBACK_DAYS = 3;
+const DAY_MS = 86_400_000;
+
+/**
+ * Keeps every field's prescription current. A field whose weather station has a record gets the
+ * FAO-56 water balance per zone (`irrigation.water-balance`); one without weather gets the
+ * sensor-only rule (`irrigation.soil-moisture`). The computing runs in the analytics workers.
+ */
 export function createPrescriptionService(
   options: PrescriptionServiceOptions,
 ): PrescriptionService {
   const { registry, store, pool, logger } = options;
   const clock = options.clock ?? Date.now;
   const windowMs = options.windowMs ?? DEFAULT_WINDOW_MS;
-  const state = { runs: 0, lastRunMs: null as number | null, lastError: null as string | null };
+  const zeroStages = (): Record<Stage, number> => ({ query: 0, weather: 0, compute: 0, store: 0 });
+  const state = {
+    runs: 0,
+    lastRunMs: null as number | null,
+    lastError: null as string | null,
+    lastStagesMs: zeroStages(),
+  };
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<Prescription[]> | undefined;
 
-  async function prescribe(field: Field): Promise<Prescription | undefined> {
-    const [newest] = await store.query({
-      fieldId: field.id,
-      stream: 'soil',
-      fromMs: 0,
-      toMs: Number.MAX_SAFE_INTEGER,
-      limit: 1,
-    });
-    if (newest === undefined) return undefined;
-    const previous = await registry.prescriptions.latest(field.id);
-    if (previous !== undefined && previous.asOfMs >= newest.timeMs) return undefined;
-    const fromMs = newest.timeMs - windowMs;
-    const toMs = newest.timeMs + 1;
-    const readings = await store.query({ fieldId: field.id, stream: 'soil', fromMs, toMs });
-    const prescription = await pool.run('irrigation.soil-moisture', {
-      field,
-      readings,
-      fromMs,
-      toMs,
-      createdAtMs: clock(),
-    });
-    await registry.prescriptions.add(prescription);
+  /** What one pass knows once: each coop's offset and stations, each station's summary. */
+  interface Pass {
+    stages: Record<Stage, number>;
+    coops: Map<string, Promise<CoopContext>>;
+    stations: Map<string, Promise<StationWeather>>;
+  }
+  interface CoopContext {
+    utcOffsetMinutes: number;
+    stationsByField: Map<string | null, string[]>;
+  }
+
+  const timed = async <T>(pass: Pass, stage: Stage, work: () => Promise<T>): Promise<T> => {
+    const t0 = performance.now();
+    try {
+      return await work();
+    } finally {
+      pass.stages[stage] += performance.now() - t0;
+    }
+  };
+
+  const coopContext = (pass: Pass, coopId: string): Promise<CoopContext> => {
+    let context = pass.coops.get(coopId);
+    if (context === undefined) {
+      context = (async () => {
+        const coop = await registry.coops.get(coopId);
+        const devices = await registry.devices.list({ coopId });
+        const stationsByField = new Map<string | null, string[]>();
+        for (const d of devices.filter((x) => x.kind === 'weather-station')) {
+          const list = stationsByField.get(d.fieldId) ?? [];
+          list.push(d.id);
+          stationsByField.set(d.fieldId, list);
+        }
+        return {
+          utcOffsetMinutes: utcOffsetMinutes(coop?.timezone ?? 'UTC', clock()),
+          stationsByField,
+        };
+      })();
+      pass.coops.set(coopId, context);
+    }
+    return context;
+  };
+
+  /**
+   * The field's own station (all of them, if it has several); else the cooperative's station (the
+   * first one on no field), else the first of any field's. Stations far apart are never mixed.
+   */
+  const stationsFor = (context: CoopContext, field: Field): string[] =>
+    context.stationsByField.get(field.id) ??
+    (context.stationsByField.get(null) ?? [...context.stationsByField.values()].flat())
+      .sort()
+      .slice(0, 1);
+
+  async function prescribe(field: Field, pass: Pass): Promise<Prescription | undefined> {
+    const context = await timed(pass, 'query', () => coopContext(pass, field.coopId));
+    const stations = stationsFor(context, field);
+    const newest = (query: Omit<ReadingQuery, 'fromMs' | 'toMs' | 'limit'>) =>
+      store.query({ ...query, fromMs: 0, toMs: Number.MAX_SAFE_INTEGER, limit: 1 });
+    const [[soil], [weather], previous] = await timed(pass, 'query', () =>
+      Promise.all([
+        newest({ fieldId: field.id, stream: 'soil' }),
+        stations.length === 0
+          ? Promise.resolve([])
+          : newest({ deviceIds: stations, stream: 'weather' }),
+        registry.prescriptions.latest(field.id),
+      ]),
+    );
+    const asOfMs = Math.max(soil?.timeMs ?? -1, weather?.timeMs ?? -1);
+    if (asOfMs < 0) return undefined;
+    if (previous !== undefined && previous.asOfMs >= asOfMs) return undefined;
+
+    let prescription: Prescription | undefined;
+    if (weather !== undefined) {
+      const offset = context.utcOffsetMinutes;
+      const today = localDate(asOfMs, offset);
+      const earliest = addDays(today, -MAX_BALANCE_DAYS);
+      const start = field.plantingDate > earliest ? field.plantingDate : earliest;
+      const startMs = Date.parse(`${start}T00:00:00Z`) - offset * 60_000;
+      const key = `${stations.join(',')}|${startMs}`;
+      let station = pass.stations.get(key);
+      if (station === undefined) {
+        station = (async () => {
+          const readings = await timed(pass, 'query', () =>
+            store.query({
+              deviceIds: stations,
+              stream: 'weather',
+              fromMs: startMs,
+              toMs: asOfMs + 1,
+            }),
+          );
+          return timed(pass, 'weather', async () =>
+            summariseStation(readings, { utcOffsetMinutes: offset }),
+          );
+        })();
+        pass.stations.set(key, station);
+      }
+      const summary = await station;
+      // Until the station has one complete day, the probes alone decide.
+      if (summary.days.some((d) => d.complete && d.dateIso < today)) {
+        const probeFromMs = Math.max(startMs, asOfMs - PROBE_LOOKBACK_DAYS * DAY_MS);
+        const [probes, status] = await timed(pass, 'query', () =>
+          Promise.all([
+            store.query({
+              fieldId: field.id,
+              stream: 'soil',
+              fromMs: probeFromMs,
+              toMs: asOfMs + 1,
+            }),
+            store.query({ fieldId: field.id, stream: 'status', fromMs: startMs, toMs: asOfMs + 1 }),
+          ]),
+        );
+        prescription = await timed(pass, 'compute', () =>
+          pool.run('irrigation.water-balance', {
+            field,
+            utcOffsetMinutes: offset,
+            weather: summary,
+            soil: probes,
+            status: status.filter((r) => r.values.appliedMm !== undefined),
+            asOfMs,
+            createdAtMs: clock(),
+          }),
+        );
+      }
+    }
+    if (prescription === undefined) {
+      if (soil === undefined) return undefined;
+      const fromMs = soil.timeMs - windowMs;
+      const toMs = soil.timeMs + 1;
+      const readings = await timed(pass, 'query', () =>
+        store.query({ fieldId: field.id, stream: 'soil', fromMs, toMs }),
+      );
+      prescription = await timed(pass, 'compute', () =>
+        pool.run('irrigation.soil-moisture', {
+          field,
+          readings,
+          fromMs,
+          toMs,
+          createdAtMs: clock(),
+        }),
+      );
+    }
+    await timed(pass, 'store', () => registry.prescriptions.add(prescription));
     logger.debug(
-      { fieldId: field.id, action: prescription.action, grossDepthMm: prescription.grossDepthMm },
+      {
+        fieldId: field.id,
+        rule: prescription.rule.name,
+        action: prescription.action,
+        grossDepthMm: prescription.grossDepthMm,
+      },
       'prescription',
     );
     return prescription;
   }
 
   async function runOnce(): Promise<Prescription[]> {
+    const pass: Pass = { stages: zeroStages(), coops: new Map(), stations: new Map() };
     const made: Prescription[] = [];
-    for (const field of await registry.fields.list()) {
-      try {
-        const prescription = await prescribe(field);
-        if (prescription !== undefined) made.push(prescription);
-      } catch (error) {
-        // One field's failure must not stop the others.
-        state.lastError = error instanceof Error ? error.message : String(error);
-        logger.error({ err: error, fieldId: field.id }, 'prescription failed');
-      }
-    }
+    const fields = await registry.fields.list();
+    // As many fields in flight as the pool has workers (plus one querying), in field order.
+    const lanes = Math.max(1, pool.status().size) + 1;
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: lanes }, async () => {
+        while (next < fields.length) {
+          const field = fields[next++]!;
+          try {
+            const prescription = await prescribe(field, pass);
+            if (prescription !== undefined) made.push(prescription);
+          } catch (error) {
+            // One field's failure must not stop the others.
+            state.lastError = error instanceof Error ? error.message : String(error);
+            logger.error({ err: error, fieldId: field.id }, 'prescription failed');
+          }
+        }
+      }),
+    );
     state.runs++;
     state.lastRunMs = clock();
-    return made;
+    state.lastStagesMs = pass.stages;
+    return made.sort((a, b) => a.fieldId.localeCompare(b.fieldId));
   }
 
   const close = async () => {

@@ -1,4 +1,5 @@
 import { soilMoisturePrescription } from '../irrigation/soil-moisture-rule.js';
+import { waterBalancePrescription } from '../irrigation/water-balance-rule.js';
 
 /**
  * What the analytics worker can compute: pure functions only, so the same call gives the same
@@ -6,6 +7,7 @@ import { soilMoisturePrescription } from '../irrigation/soil-moisture-rule.js';
  */
 export const TASKS = {
   'irrigation.soil-moisture': soilMoisturePrescription,
+  'irrigation.water-balance': waterBalancePrescription,
   /** Loads TF.js in the worker (once, on first use) and names the backend its models run on. */
   'models.backend': async (_: null) => (await import('../models/tf-backend.js')).initTfBackend(),
 } as const;

@@ -33,8 +33,21 @@ export async function seedScenario(
     const plantingDate = new Date(seasonPlantingMs(spec.plantingDate, options.atMs))
       .toISOString()
       .slice(0, 10);
+    const zones = spec.zones?.map((z) => ({
+      ...z,
+      areaHa: Math.round(area(z.boundary) / 10) / 1000,
+    }));
     // The schema keeps the registry's properties and drops the world's hidden ones.
-    await registry.fields.upsert(FieldSchema.parse({ ...spec, coopId, areaHa, plantingDate }));
+    await registry.fields.upsert(
+      FieldSchema.parse({
+        ...spec,
+        coopId,
+        areaHa,
+        plantingDate,
+        elevationM: scenario.site.elevationM,
+        ...(zones === undefined ? {} : { zones }),
+      }),
+    );
   }
 
   const devices: DemoCredentials['devices'] = {};

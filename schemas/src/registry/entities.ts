@@ -33,6 +33,26 @@ export type Polygon = z.infer<typeof PolygonSchema>;
 export const IRRIGATION_METHODS = ['drip', 'sprinkler', 'furrow', 'hand'] as const;
 export type IrrigationMethod = (typeof IRRIGATION_METHODS)[number];
 
+/**
+ * A management zone: part of a field that is watered and fertilised as one (its own soil,
+ * rooting depth and vigour). What a zone does not set, it takes from its field.
+ */
+export const ZoneSchema = z.object({
+  id: IdSchema,
+  name: z.string().min(1).max(200).optional(),
+  boundary: PolygonSchema,
+  areaHa: z.number().positive(),
+  soil: z
+    .object({
+      texture: z.enum(SOIL_TEXTURE_NAMES),
+      fieldCapacity: z.number().gt(0).lt(1),
+      wiltingPoint: z.number().gt(0).lt(1),
+    })
+    .optional(),
+  rootDepthM: z.number().gt(0).max(3).optional(),
+});
+export type Zone = z.infer<typeof ZoneSchema>;
+
 export const FieldSchema = z.object({
   id: IdSchema,
   coopId: IdSchema,
@@ -50,6 +70,12 @@ export const FieldSchema = z.object({
   /** Effective rooting depth used by the water balance, m. */
   rootDepthM: z.number().gt(0).max(3),
   irrigationMethod: z.enum(IRRIGATION_METHODS),
+  /** Ground elevation, m above sea level (for FAO-56 eq. 7); the station barometer if absent. */
+  elevationM: z.number().min(-430).max(8850).optional(),
+  /** Discharge of the field's pump, m3/h, where known: prescriptions then say pump minutes. */
+  pumpFlowM3h: z.number().positive().optional(),
+  /** Management zones; a field without zones is one zone (with the field's id). */
+  zones: z.array(ZoneSchema).max(20).optional(),
 });
 export type Field = z.infer<typeof FieldSchema>;
 

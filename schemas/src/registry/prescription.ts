@@ -13,6 +13,32 @@ export type ComputationStep = z.infer<typeof ComputationStepSchema>;
 
 export const IrrigationActionSchema = z.enum(['irrigate', 'none', 'insufficient-data']);
 
+/** Where a zone's root-zone depletion came from on the day of the prescription. */
+export const DEPLETION_SOURCES = ['sensor', 'water-balance', 'sibling-zones'] as const;
+export type DepletionSource = (typeof DEPLETION_SOURCES)[number];
+
+/** What one management zone should get (FAO-56 water balance rule). */
+export const ZonePrescriptionSchema = z.object({
+  zoneId: z.string(),
+  areaHa: z.number(),
+  action: IrrigationActionSchema,
+  reason: z.string(),
+  netDepthMm: z.number(),
+  grossDepthMm: z.number(),
+  volumeM3: z.number(),
+  litres: z.number(),
+  pumpMinutes: z.number().nullable(),
+  /** ISO date by which to irrigate (when Dr reaches RAW), or null beyond the forecast. */
+  irrigateBy: z.string().nullable(),
+  drMm: z.number().nullable(),
+  rawMm: z.number().nullable(),
+  tawMm: z.number().nullable(),
+  drSource: z.enum(DEPLETION_SOURCES).nullable(),
+  summary: z.string(),
+  steps: z.array(ComputationStepSchema),
+});
+export type ZonePrescription = z.infer<typeof ZonePrescriptionSchema>;
+
 export const PrescriptionSchema = z.object({
   id: z.string(),
   kind: z.literal('irrigation'),
@@ -36,5 +62,7 @@ export const PrescriptionSchema = z.object({
     deviceIds: z.array(z.string()),
   }),
   steps: z.array(ComputationStepSchema),
+  /** Per management zone (FAO-56 water balance rule); absent for the sensor-only rule. */
+  zones: z.array(ZonePrescriptionSchema).optional(),
 });
 export type Prescription = z.infer<typeof PrescriptionSchema>;

@@ -1,4 +1,5 @@
 import type { Field } from '../registry/entities.js';
+import type { Reading } from '../readings/reading.js';
 
 /**
  * A field for tests: a 1 ha maize plot on loam near Ziway (FAO-56 Table 19: FC 0.25, WP 0.12),
@@ -65,3 +66,56 @@ export const FAO56_EXAMPLE_19_AFTERNOON = {
   windSpeedMs: 3.3,
   solarRadiationMJ: 2.45,
 } as const;
+
+/** A day of weather in FAO-56's daily terms, for `stationDay`. */
+export interface StationDayWeather {
+  tMaxC: number;
+  tMinC: number;
+  rhMaxPct: number;
+  rhMinPct: number;
+  windMs: number;
+  /** Solar radiation over the day, MJ m-2. */
+  solarMJ: number;
+  rainMm?: number;
+  pressureKPa?: number;
+}
+
+/**
+ * A weather station's readings for one local day, every `intervalMin` minutes: temperature a
+ * cosine with Tmax exactly at 15:00 and Tmin at 03:00, RH its mirror image, and the sun a
+ * 06:00-18:00 plateau whose samples integrate to exactly `solarMJ`. Rain falls in the 14:00
+ * sample. Summarising the day must give back exactly what went in.
+ */
+export function stationDay(
+  deviceId: string,
+  dateIso: string,
+  weather: StationDayWeather,
+  options: { utcOffsetMinutes?: number; intervalMin?: number; seqStart?: number } = {},
+): Reading[] {
+  const interval = options.intervalMin ?? 15;
+  const offsetMs = (options.utcOffsetMinutes ?? 0) * 60_000;
+  const midnight = Date.parse(`${dateIso}T00:00:00Z`) - offsetMs;
+  const plateauWm2 = (weather.solarMJ * 1e6) / (12 * 3600);
+  const out: Reading[] = [];
+  for (let minute = 0, i = 0; minute < 24 * 60; minute += interval, i++) {
+    const hour = minute / 60;
+    const c = Math.cos((2 * Math.PI * (hour - 15)) / 24); // 1 at 15:00, -1 at 03:00
+    const values: Record<string, number> = {
+      airTempC: (weather.tMaxC + weather.tMinC) / 2 + ((weather.tMaxC - weather.tMinC) / 2) * c,
+      rhPct:
+        (weather.rhMaxPct + weather.rhMinPct) / 2 - ((weather.rhMaxPct - weather.rhMinPct) / 2) * c,
+      windMs: weather.windMs,
+      solarWm2: hour >= 6 && hour < 18 ? plateauWm2 : 0,
+      rainMm: minute === 14 * 60 ? (weather.rainMm ?? 0) : 0,
+    };
+    if (weather.pressureKPa !== undefined) values.pressureKPa = weather.pressureKPa;
+    out.push({
+      deviceId,
+      stream: 'weather',
+      timeMs: midnight + minute * 60_000,
+      seq: (options.seqStart ?? 0) + i,
+      values,
+    });
+  }
+  return out;
+}
