@@ -148,3 +148,12 @@ export {
   type DailyWeather,
   type StationWeather,
 } from './agronomy/weather/daily-weather.js';
+export {
+  PRODUCTION_METHOD,
+  createForecastService,
+  type CoopProduction,
+  type CropProduction,
+  type FieldForecast,
+  type ForecastService,
+} from './yield/forecast-service.js';
+export { seasonToDate, type SeasonToDate, type SeasonToDateInput } from './yield/season-to-date.js';

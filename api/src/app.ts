@@ -1,17 +1,21 @@
 import { Hono } from 'hono';
 import { ShambaError } from '@shamba/schemas';
+import type { ForecastService } from '@shamba/analytics';
 import type { Registry, TimeSeriesStore } from '@shamba/storage';
 import { bearerAuth, type AppEnv } from './auth/bearer-auth.js';
 import { errorResponse } from './http/errors.js';
 import { agronomyRoutes } from './routes/agronomy.js';
 import { deadLetterRoutes } from './routes/dead-letters.js';
 import { fieldRoutes } from './routes/fields.js';
+import { forecastRoutes } from './routes/forecasts.js';
 import { healthRoutes, type HealthCheck } from './routes/health.js';
 
 export interface AppOptions {
   registry: Registry;
   store: TimeSeriesStore;
   health: HealthCheck;
+  /** Yield forecasts (GET /v1/fields/:id/forecast, /v1/coops/:id/production), when analytics run. */
+  forecasts?: ForecastService;
   /** Prometheus exposition (text format) for GET /metrics. */
   metrics?: () => Promise<{ contentType: string; body: string }>;
 }
@@ -23,7 +27,13 @@ export function createApp(options: AppOptions) {
     .use(bearerAuth(registry))
     .route('/fields', fieldRoutes({ registry, store }))
     .route('/dead-letters', deadLetterRoutes({ registry }))
-    .route('/agronomy', agronomyRoutes());
+    .route('/agronomy', agronomyRoutes())
+    .route(
+      '/',
+      options.forecasts === undefined
+        ? new Hono<AppEnv>()
+        : forecastRoutes({ registry, forecasts: options.forecasts }),
+    );
   const metrics = options.metrics;
   return (
     new Hono()

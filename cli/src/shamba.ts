@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { Gauge, Registry as MetricsRegistry, collectDefaultMetrics } from 'prom-client';
 import {
+  createForecastService,
   createPrescriptionService,
   createSceneService,
   createWorkerPool,
@@ -148,6 +149,13 @@ export async function createShamba(options: ShambaOptions): Promise<Shamba> {
         store,
         health,
         metrics: async () => ({ contentType: metrics.contentType, body: await metrics.metrics() }),
+        forecasts: createForecastService({
+          registry,
+          store,
+          pool,
+          modelsDir: join(options.dataDir, 'models'),
+          ...(options.clock === undefined ? {} : { clock: options.clock }),
+        }),
       }),
       ...(options.api?.host === undefined ? {} : { host: options.api.host }),
       ...(options.api?.port === undefined ? {} : { port: options.api.port }),

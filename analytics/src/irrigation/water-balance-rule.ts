@@ -64,7 +64,7 @@ export interface WaterBalanceRuleInput {
   crop?: CropParameters;
 }
 
-interface ZoneSpec {
+export interface ZoneSpec {
   id: string;
   areaHa: number;
   soil: Field['soil'];
@@ -72,13 +72,41 @@ interface ZoneSpec {
 }
 
 /** Where the balance of one zone stands at the end of a day. */
-interface ZoneState {
+export interface ZoneState {
   drMm: number | null;
   source: 'sensor' | 'water-balance' | null;
   lastSensorDate: string | null;
 }
 
-export function waterBalancePrescription(input: WaterBalanceRuleInput): Prescription {
+/** Every zone of a field carried through the FAO-56 balance up to the moment asked. */
+export interface FieldBalance {
+  crop: CropParameters;
+  today: string;
+  sowing: string;
+  /** The first day the balance considered (sowing, or MAX_BALANCE_DAYS back). */
+  start: string;
+  /** Today's ET0 estimate (the mean of the last complete days), or null with no complete day. */
+  et0Today: number | null;
+  /** Field-level steps: elevation and ET0. */
+  steps: ComputationStep[];
+  zones: {
+    spec: ZoneSpec;
+    final: ZoneState;
+    steps: ComputationStep[];
+    /** Crop ET with and without water stress, for each day the balance ran. */
+    trace: BalanceTraceDay[];
+  }[];
+}
+
+export interface BalanceTraceDay {
+  dateIso: string;
+  etcMm: number;
+  etaMm: number;
+}
+
+export function balanceField(
+  input: Omit<WaterBalanceRuleInput, 'createdAtMs' | 'forecast'>,
+): FieldBalance {
   const { field } = input;
   const crop = input.crop ?? cropParameters(field.crop);
   const { steps, step } = createStepLog({ digitsFor: (unit) => (unit === '' ? 3 : 2) });
@@ -172,6 +200,24 @@ export function waterBalancePrescription(input: WaterBalanceRuleInput): Prescrip
       utcOffsetMinutes: input.utcOffsetMinutes,
     });
   });
+
+  return {
+    crop,
+    today,
+    sowing,
+    start,
+    et0Today,
+    steps,
+    zones: zones.map((spec, i) => ({ spec, ...states[i]! })),
+  };
+}
+
+export function waterBalancePrescription(input: WaterBalanceRuleInput): Prescription {
+  const { field } = input;
+  const balance = balanceField(input);
+  const { crop, today, sowing, start, et0Today, steps } = balance;
+  const zones = balance.zones.map((z) => z.spec);
+  const states = balance.zones;
 
   // Zones without a known Dr borrow their siblings' depletion as a share of TAW.
   const das = daysBetween(sowing, today);
@@ -359,7 +405,12 @@ interface BalanceInput {
  * soil at field capacity after the pre-sowing rain or irrigation, Dr = 0) or the first day with a
  * probe reading; from then on FAO-56 eq. 85 carries it, and each probe day resets it (eq. 87).
  */
-function runBalance(b: BalanceInput): { final: ZoneState; steps: ComputationStep[] } {
+function runBalance(b: BalanceInput): {
+  final: ZoneState;
+  steps: ComputationStep[];
+  trace: BalanceTraceDay[];
+} {
+  const trace: BalanceTraceDay[] = [];
   const { zone, crop } = b;
   const sensorDays = new Map<string, StoredReading[]>();
   for (const r of b.soil) {
@@ -424,7 +475,7 @@ function runBalance(b: BalanceInput): { final: ZoneState; steps: ComputationStep
     const share = (dayEndMs - fromMs) / DAY_MS;
     const rain = sumBetween(b.rain, fromMs, dayEndMs);
     const irrigation = sumBetween(b.irrigation, fromMs, dayEndMs);
-    state.drMm = stepWaterBalance({
+    const result = stepWaterBalance({
       drPreviousMm: Math.min(state.drMm, taw),
       et0Mm: et0 * share,
       kc: day.kc,
@@ -432,7 +483,9 @@ function runBalance(b: BalanceInput): { final: ZoneState; steps: ComputationStep
       irrigationMm: irrigation,
       tawMm: taw,
       depletionFraction: adjustDepletionFraction(crop.depletionFraction, day.kc * et0),
-    }).drMm;
+    });
+    state.drMm = result.drMm;
+    trace.push({ dateIso: date, etcMm: result.etcMm, etaMm: result.etcAdjMm });
     if (share >= 0.5 || state.source !== 'sensor') state.source = 'water-balance';
     balanceDays += share >= 0.5 ? 1 : 0;
     rainMm += rain;
@@ -467,7 +520,7 @@ function runBalance(b: BalanceInput): { final: ZoneState; steps: ComputationStep
       source: 'FAO-56 eq. 85',
     });
   }
-  return { final: state, steps };
+  return { final: state, steps, trace };
 }
 
 /** Water reported in (fromMs, toMs]: each report covers the time since the one before it. */

@@ -1,7 +1,9 @@
 import { access, mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ShambaError } from '@shamba/schemas';
-import { tf } from './tf-backend.js';
+// Types only at import: TF.js itself loads when a model is saved or loaded, so listing and
+// promoting versions (and reading which one is promoted) stay cheap.
+import type * as tf from '@tensorflow/tfjs';
 
 /**
  * Model versions on disk, one folder each: `<dir>/<kind>/<version>/` with TF.js's own
@@ -50,6 +52,7 @@ export function createModelStore(options: { dir: string; clock?: () => number })
       const final = folder(kind, version);
       const partial = `${final}.partial`;
       await mkdir(partial, { recursive: true });
+      const { tf } = await import('./tf-backend.js');
       await model.save(
         tf.io.withSaveHandler(async (artifacts) => {
           const weights = tf.io.CompositeArrayBuffer.join(
@@ -112,6 +115,7 @@ export function createModelStore(options: { dir: string; clock?: () => number })
         weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[];
       };
       const weights = await readFile(join(dir, 'weights.bin'));
+      const { tf } = await import('./tf-backend.js');
       const model = await tf.loadLayersModel(
         tf.io.fromMemory({
           modelTopology: json.modelTopology,

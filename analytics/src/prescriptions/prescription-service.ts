@@ -1,12 +1,8 @@
 import type { Logger } from 'pino';
 import type { Field, Prescription } from '@shamba/schemas';
 import type { ReadingQuery, Registry, TimeSeriesStore } from '@shamba/storage';
-import {
-  localDate,
-  summariseStation,
-  utcOffsetMinutes,
-  type StationWeather,
-} from '../agronomy/weather/daily-weather.js';
+import { localDate } from '../agronomy/weather/daily-weather.js';
+import { createFieldData, type FieldData } from './field-data.js';
 import { MAX_BALANCE_DAYS, addDays } from '../irrigation/water-balance-rule.js';
 import type { WorkerPool } from '../worker/worker-pool.js';
 
@@ -74,12 +70,7 @@ export function createPrescriptionService(
   /** What one pass knows once: each coop's offset and stations, each station's summary. */
   interface Pass {
     stages: Record<Stage, number>;
-    coops: Map<string, Promise<CoopContext>>;
-    stations: Map<string, Promise<StationWeather>>;
-  }
-  interface CoopContext {
-    utcOffsetMinutes: number;
-    stationsByField: Map<string | null, string[]>;
+    data: FieldData;
   }
 
   const timed = async <T>(pass: Pass, stage: Stage, work: () => Promise<T>): Promise<T> => {
@@ -91,41 +82,9 @@ export function createPrescriptionService(
     }
   };
 
-  const coopContext = (pass: Pass, coopId: string): Promise<CoopContext> => {
-    let context = pass.coops.get(coopId);
-    if (context === undefined) {
-      context = (async () => {
-        const coop = await registry.coops.get(coopId);
-        const devices = await registry.devices.list({ coopId });
-        const stationsByField = new Map<string | null, string[]>();
-        for (const d of devices.filter((x) => x.kind === 'weather-station')) {
-          const list = stationsByField.get(d.fieldId) ?? [];
-          list.push(d.id);
-          stationsByField.set(d.fieldId, list);
-        }
-        return {
-          utcOffsetMinutes: utcOffsetMinutes(coop?.timezone ?? 'UTC', clock()),
-          stationsByField,
-        };
-      })();
-      pass.coops.set(coopId, context);
-    }
-    return context;
-  };
-
-  /**
-   * The field's own station (all of them, if it has several); else the cooperative's station (the
-   * first one on no field), else the first of any field's. Stations far apart are never mixed.
-   */
-  const stationsFor = (context: CoopContext, field: Field): string[] =>
-    context.stationsByField.get(field.id) ??
-    (context.stationsByField.get(null) ?? [...context.stationsByField.values()].flat())
-      .sort()
-      .slice(0, 1);
-
   async function prescribe(field: Field, pass: Pass): Promise<Prescription | undefined> {
-    const context = await timed(pass, 'query', () => coopContext(pass, field.coopId));
-    const stations = stationsFor(context, field);
+    const context = await pass.data.coop(field.coopId);
+    const stations = pass.data.stationsFor(context, field);
     const newest = (query: Omit<ReadingQuery, 'fromMs' | 'toMs' | 'limit'>) =>
       store.query({ ...query, fromMs: 0, toMs: Number.MAX_SAFE_INTEGER, limit: 1 });
     const [[soil], [weather], previous] = await timed(pass, 'query', () =>
@@ -148,25 +107,7 @@ export function createPrescriptionService(
       const earliest = addDays(today, -MAX_BALANCE_DAYS);
       const start = field.plantingDate > earliest ? field.plantingDate : earliest;
       const startMs = Date.parse(`${start}T00:00:00Z`) - offset * 60_000;
-      const key = `${stations.join(',')}|${startMs}`;
-      let station = pass.stations.get(key);
-      if (station === undefined) {
-        station = (async () => {
-          const readings = await timed(pass, 'query', () =>
-            store.query({
-              deviceIds: stations,
-              stream: 'weather',
-              fromMs: startMs,
-              toMs: asOfMs + 1,
-            }),
-          );
-          return timed(pass, 'weather', async () =>
-            summariseStation(readings, { utcOffsetMinutes: offset }),
-          );
-        })();
-        pass.stations.set(key, station);
-      }
-      const summary = await station;
+      const summary = await pass.data.station(stations, startMs, offset);
       // Until the station has one complete day, the probes alone decide.
       if (summary.days.some((d) => d.complete && d.dateIso < today)) {
         const probeFromMs = Math.max(startMs, asOfMs - PROBE_LOOKBACK_DAYS * DAY_MS);
@@ -225,7 +166,23 @@ export function createPrescriptionService(
   }
 
   async function runOnce(): Promise<Prescription[]> {
-    const pass: Pass = { stages: zeroStages(), coops: new Map(), stations: new Map() };
+    const stages = zeroStages();
+    const pass: Pass = {
+      stages,
+      data: createFieldData({
+        registry,
+        store,
+        clock,
+        timed: async (stage, work) => {
+          const t0 = performance.now();
+          try {
+            return await work();
+          } finally {
+            stages[stage] += performance.now() - t0;
+          }
+        },
+      }),
+    };
     const made: Prescription[] = [];
     const fields = await registry.fields.list();
     // As many fields in flight as the pool has workers (plus one querying), in field order.

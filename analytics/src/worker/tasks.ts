@@ -8,6 +8,9 @@ import { waterBalancePrescription } from '../irrigation/water-balance-rule.js';
 export const TASKS = {
   'irrigation.soil-moisture': soilMoisturePrescription,
   'irrigation.water-balance': waterBalancePrescription,
+  /** Yield quantiles from a stored model version (TF.js loads in the worker on first use). */
+  'yield.forecast': async (input: { modelsDir: string; version: string; rows: number[][] }) =>
+    (await import('../yield/forecast-task.js')).forecastWithModel(input),
   /** Loads TF.js in the worker (once, on first use) and names the backend its models run on. */
   'models.backend': async (_: null) => (await import('../models/tf-backend.js')).initTfBackend(),
 } as const;

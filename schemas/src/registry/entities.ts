@@ -74,6 +74,11 @@ export const FieldSchema = z.object({
   elevationM: z.number().min(-430).max(8850).optional(),
   /** Discharge of the field's pump, m3/h, where known: prescriptions then say pump minutes. */
   pumpFlowM3h: z.number().positive().optional(),
+  /**
+   * Mineral N available to the crop this season (soil test plus fertiliser applied), kg N/ha,
+   * where the cooperative records it; the yield forecast assumes a typical value otherwise.
+   */
+  nitrogenKgHa: z.number().min(0).max(1000).optional(),
   /** Management zones; a field without zones is one zone (with the field's id). */
   zones: z.array(ZoneSchema).max(20).optional(),
 });

@@ -1,0 +1,94 @@
+import type { Field } from '@shamba/schemas';
+import type { Registry, TimeSeriesStore } from '@shamba/storage';
+import {
+  summariseStation,
+  utcOffsetMinutes,
+  type StationWeather,
+} from '../agronomy/weather/daily-weather.js';
+
+export interface CoopContext {
+  utcOffsetMinutes: number;
+  /** Weather stations by the field they stand on (null: the cooperative's own). */
+  stationsByField: Map<string | null, string[]>;
+}
+
+/**
+ * What prescriptions and forecasts read about a field besides its own readings, cached for one
+ * pass: each cooperative's time zone and stations, each station's summarised weather.
+ */
+export interface FieldData {
+  coop(coopId: string): Promise<CoopContext>;
+  /**
+   * The field's own station (all of them, if it has several); else the cooperative's station
+   * (the first one on no field), else the first of any field's. Far stations are never mixed.
+   */
+  stationsFor(context: CoopContext, field: Field): string[];
+  /** The stations' weather since `fromMs`, by local day, summarised once per pass. */
+  station(
+    stations: readonly string[],
+    fromMs: number,
+    utcOffsetMinutes: number,
+  ): Promise<StationWeather>;
+}
+
+export function createFieldData(options: {
+  registry: Registry;
+  store: TimeSeriesStore;
+  clock: () => number;
+  /** Time spent reading and summarising, for the benchmark's split by stage. */
+  timed?: <T>(stage: 'query' | 'weather', work: () => Promise<T>) => Promise<T>;
+}): FieldData {
+  const { registry, store, clock } = options;
+  const timed = options.timed ?? ((_stage, work) => work());
+  const coops = new Map<string, Promise<CoopContext>>();
+  const stations = new Map<string, Promise<StationWeather>>();
+  return {
+    coop(coopId) {
+      let context = coops.get(coopId);
+      if (context === undefined) {
+        context = timed('query', async () => {
+          const coop = await registry.coops.get(coopId);
+          const devices = await registry.devices.list({ coopId });
+          const stationsByField = new Map<string | null, string[]>();
+          for (const d of devices.filter((x) => x.kind === 'weather-station')) {
+            const list = stationsByField.get(d.fieldId) ?? [];
+            list.push(d.id);
+            stationsByField.set(d.fieldId, list);
+          }
+          return {
+            utcOffsetMinutes: utcOffsetMinutes(coop?.timezone ?? 'UTC', clock()),
+            stationsByField,
+          };
+        });
+        coops.set(coopId, context);
+      }
+      return context;
+    },
+    stationsFor: (context, field) =>
+      context.stationsByField.get(field.id) ??
+      (context.stationsByField.get(null) ?? [...context.stationsByField.values()].flat())
+        .sort()
+        .slice(0, 1),
+    station(ids, fromMs, offset) {
+      const key = `${ids.join(',')}|${fromMs}|${offset}`;
+      let summary = stations.get(key);
+      if (summary === undefined) {
+        summary = (async () => {
+          const readings = await timed('query', () =>
+            store.query({
+              deviceIds: ids,
+              stream: 'weather',
+              fromMs,
+              toMs: Number.MAX_SAFE_INTEGER,
+            }),
+          );
+          return timed('weather', async () =>
+            summariseStation(readings, { utcOffsetMinutes: offset }),
+          );
+        })();
+        stations.set(key, summary);
+      }
+      return summary;
+    },
+  };
+}

@@ -1,0 +1,136 @@
+import { totalAvailableWaterMm } from '../agronomy/water-balance/soil-water.js';
+import {
+  addDays,
+  balanceField,
+  type WaterBalanceRuleInput,
+} from '../irrigation/water-balance-rule.js';
+import { fao33Yield, yieldFeatures, type SeasonDay } from './yield-features.js';
+
+export interface SeasonToDateInput extends Omit<WaterBalanceRuleInput, 'createdAtMs' | 'forecast'> {
+  /** The field's NDVI from each scene (null where cloudy), oldest first. */
+  ndvi: readonly { acquiredMs: number; value: number | null }[];
+  /** Mineral N available this season (soil plus fertiliser), kg N/ha, where the coop knows it. */
+  nitrogenKgHa: number | null;
+  /** Used when `nitrogenKgHa` is unknown: the training data's mean, recorded as assumed. */
+  defaultNitrogenKgHa: number;
+}
+
+export interface SeasonToDate {
+  /** The model's input row (see FEATURE_NAMES), or null when the season cannot be followed. */
+  features: number[] | null;
+  /** Why there is no row: the station's record does not reach back to sowing, or no days yet. */
+  missing: string | null;
+  daysSinceSowing: number;
+  seasonLengthDays: number;
+  etaOverEtc: number | null;
+  fao33: { yieldTHa: number; ky: number; ymTHa: number } | null;
+  assumed: string[];
+}
+
+/**
+ * A field's season so far in the yield model's terms: each day from sowing to yesterday with
+ * the station's temperatures and rain, the zones' ETa and ETc from the FAO-56 balance (area-
+ * weighted), and NDVI interpolated between scenes. The same `yieldFeatures` as in training.
+ */
+export function seasonToDate(input: SeasonToDateInput): SeasonToDate {
+  const { field } = input;
+  const balance = balanceField(input);
+  const { crop, sowing, today } = balance;
+  const seasonLengthDays =
+    crop.stages === null
+      ? 365
+      : crop.stages.iniDays + crop.stages.devDays + crop.stages.midDays + crop.stages.lateDays;
+  const assumed: string[] = [];
+  const empty = (missing: string, daysSinceSowing: number): SeasonToDate => ({
+    features: null,
+    missing,
+    daysSinceSowing,
+    seasonLengthDays,
+    etaOverEtc: null,
+    fao33: null,
+    assumed,
+  });
+  if (balance.start !== sowing) return empty('the season began before the balance can reach', 0);
+  const weather = new Map(input.weather.days.map((d) => [d.dateIso, d]));
+  if (!weather.has(sowing)) return empty('the weather station has no record from sowing', 0);
+
+  const areaHa = balance.zones.reduce((s, z) => s + z.spec.areaHa, 0);
+  const traceByDay = new Map<string, { eta: number; etc: number }>();
+  for (const z of balance.zones) {
+    const w = z.spec.areaHa / areaHa;
+    for (const t of z.trace) {
+      const sum = traceByDay.get(t.dateIso) ?? { eta: 0, etc: 0 };
+      sum.eta += w * t.etaMm;
+      sum.etc += w * t.etcMm;
+      traceByDay.set(t.dateIso, sum);
+    }
+  }
+  const ndvi = input.ndvi
+    .filter((p): p is { acquiredMs: number; value: number } => p.value !== null)
+    .map((p) => ({ t: p.acquiredMs, v: p.value }))
+    .sort((a, b) => a.t - b.t);
+  const ndviAt = (timeMs: number): number | null => {
+    const after = ndvi.findIndex((p) => p.t >= timeMs);
+    if (after === 0) return ndvi[0]!.t === timeMs ? ndvi[0]!.v : null; // before the first scene
+    if (after === -1) return ndvi.length === 0 ? null : ndvi.at(-1)!.v; // held since the last
+    const a = ndvi[after - 1]!;
+    const b = ndvi[after]!;
+    return a.v + ((timeMs - a.t) / (b.t - a.t)) * (b.v - a.v);
+  };
+
+  const days: SeasonDay[] = [];
+  let last = weather.get(sowing)!;
+  for (let date = sowing; date < today; date = addDays(date, 1)) {
+    const w = weather.get(date);
+    // A day without a complete record keeps the last known temperatures (for GDD only).
+    if (w !== undefined && w.complete) last = w;
+    const et = traceByDay.get(date);
+    days.push({
+      tMaxC: last.tMaxC ?? 0,
+      tMinC: last.tMinC ?? 0,
+      rainMm: w?.rainMm ?? 0,
+      ndvi: ndviAt(Date.parse(`${date}T12:00:00Z`) - input.utcOffsetMinutes * 60_000),
+      etaMm: et?.eta ?? 0,
+      etcMm: et?.etc ?? 0,
+    });
+  }
+  if (days.length === 0) return empty('sown today', 0);
+
+  const tawMm =
+    balance.zones.reduce(
+      (s, z) =>
+        s +
+        z.spec.areaHa *
+          totalAvailableWaterMm(
+            z.spec.soil.fieldCapacity,
+            z.spec.soil.wiltingPoint,
+            z.spec.rootDepthM,
+          ),
+      0,
+    ) / areaHa;
+  let nitrogenKgHa = input.nitrogenKgHa;
+  if (nitrogenKgHa === null) {
+    nitrogenKgHa = input.defaultNitrogenKgHa;
+    assumed.push(`nitrogen ${nitrogenKgHa} kg N/ha (the training data's mean)`);
+  }
+  if (ndvi.length === 0) assumed.push('no clear scene yet: NDVI features are zero');
+  const features = yieldFeatures({
+    crop: field.crop,
+    days,
+    seasonLengthDays,
+    nitrogenKgHa,
+    tawMm,
+  });
+  const eta = days.reduce((s, d) => s + d.etaMm, 0);
+  const etc = days.reduce((s, d) => s + d.etcMm, 0);
+  const etaOverEtc = etc > 0 ? eta / etc : 1;
+  return {
+    features,
+    missing: null,
+    daysSinceSowing: days.length,
+    seasonLengthDays,
+    etaOverEtc,
+    fao33: fao33Yield(field.crop, etaOverEtc),
+    assumed,
+  };
+}

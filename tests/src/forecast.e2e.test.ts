@@ -1,0 +1,246 @@
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FEATURE_NAMES, type CoopProduction, type FieldForecast } from '@shamba/analytics';
+import {
+  createModelStore,
+  initTfBackend,
+  forecastRows,
+  trainYieldModel,
+  type LabelledSeason,
+} from '@shamba/analytics/models';
+import { createShamba, type Shamba } from '@shamba/cli';
+import { BUILT_IN_SCENARIOS, simulateSeasons } from '@shamba/firmware-sim';
+import type { StoredReading } from '@shamba/schemas';
+import { fieldFixture, stationDay } from '@shamba/schemas/testing';
+import { COOP, seedToken } from './support/seed.js';
+import { tempDir } from './support/temp-dir.js';
+
+const DAY_MS = 86_400_000;
+const EAT = 180;
+const SOWN_DAYS_AGO = 50;
+
+// Forecasts over the API from stored readings, a scene's indices and the promoted model: the
+// answer must be the promoted model's own output for the field's features, name its version,
+// and add up per crop for the cooperative.
+describe('yield forecasts over the API', () => {
+  const dir = tempDir();
+  let shamba: Shamba;
+  let manager: string;
+  let farmer: string;
+  let version: string;
+  const today = new Date(Date.now() + EAT * 60_000).toISOString().slice(0, 10);
+  const sowing = new Date(Date.parse(today) - SOWN_DAYS_AGO * DAY_MS).toISOString().slice(0, 10);
+
+  const get = async <T>(path: string, token = manager) => {
+    const response = await fetch(`${shamba.api.url}${path}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    return { status: response.status, body: (await response.json()) as T };
+  };
+
+  beforeAll(async () => {
+    shamba = await createShamba({
+      dataDir: dir.path,
+      logger: pino({ level: 'silent' }),
+      mqtt: { port: 0 },
+      api: { port: 0 },
+      workers: 1,
+      analyticsIntervalMs: 3_600_000,
+    });
+    const { registry, store } = shamba;
+    await registry.coops.upsert({
+      id: COOP,
+      name: 'Coop',
+      countryCode: 'ET',
+      timezone: 'Africa/Addis_Ababa',
+    });
+    await registry.farmers.upsert({
+      id: 'farmer-a',
+      coopId: COOP,
+      name: 'A',
+      phone: '+251911000001',
+      language: 'om',
+    });
+    const fields = [
+      fieldFixture({
+        id: 'maize-1',
+        coopId: COOP,
+        farmerId: 'farmer-a',
+        plantingDate: sowing,
+        areaHa: 0.8,
+        elevationM: 1640,
+        nitrogenKgHa: 80,
+      }),
+      fieldFixture({
+        id: 'maize-2',
+        coopId: COOP,
+        farmerId: 'farmer-a',
+        plantingDate: sowing,
+        areaHa: 1.2,
+        elevationM: 1640,
+      }),
+      fieldFixture({
+        id: 'teff-1',
+        coopId: COOP,
+        farmerId: 'farmer-a',
+        crop: 'teff',
+        plantingDate: sowing,
+        areaHa: 0.5,
+        elevationM: 1640,
+        nitrogenKgHa: 40,
+      }),
+      // Sown long before the station was put up: the season cannot be followed from sowing.
+      fieldFixture({
+        id: 'maize-old',
+        coopId: COOP,
+        farmerId: 'farmer-a',
+        plantingDate: '2026-01-10',
+        areaHa: 1,
+      }),
+    ];
+    for (const f of fields) await registry.fields.upsert(f);
+    await registry.devices.upsert({
+      id: 'wx-1',
+      coopId: COOP,
+      fieldId: null,
+      zoneId: null,
+      kind: 'weather-station',
+      secretHash: 'x',
+    });
+    const weather: StoredReading[] = [];
+    for (let d = 0; d < SOWN_DAYS_AGO; d++) {
+      const date = new Date(Date.parse(sowing) + d * DAY_MS).toISOString().slice(0, 10);
+      for (const r of stationDay(
+        'wx-1',
+        date,
+        {
+          tMaxC: 27,
+          tMinC: 13,
+          rhMaxPct: 85,
+          rhMinPct: 40,
+          windMs: 2,
+          solarMJ: 21,
+          rainMm: d % 4 === 0 ? 9 : 0,
+        },
+        { utcOffsetMinutes: EAT, seqStart: d * 96 },
+      ))
+        weather.push({ ...r, coopId: COOP, fieldId: null, zoneId: null, receivedMs: r.timeMs });
+    }
+    await store.write(weather);
+    // One scene 10 days ago: the maize fields green, the teff less so.
+    const acquiredMs = Date.now() - 10 * DAY_MS;
+    const ok = (mean: number) => ({
+      status: 'ok',
+      validFraction: 1,
+      pixelCount: 50,
+      ndvi: { mean, sd: 0.02, p10: mean - 0.03, p50: mean, p90: mean + 0.03 },
+    });
+    await registry.scenes.add(
+      { id: 'S2-test', acquiredMs, itemPath: 'x', cloudCoverPct: 0, processedMs: acquiredMs },
+      [
+        { sceneId: 'S2-test', fieldId: 'maize-1', acquiredMs, indices: ok(0.72) },
+        { sceneId: 'S2-test', fieldId: 'maize-2', acquiredMs, indices: ok(0.55) },
+        { sceneId: 'S2-test', fieldId: 'teff-1', acquiredMs, indices: ok(0.5) },
+      ],
+    );
+    manager = await seedToken(registry, {
+      role: 'manager',
+      coopId: COOP,
+      farmerId: null,
+      name: 'M',
+    });
+    farmer = await seedToken(registry, {
+      role: 'farmer',
+      coopId: COOP,
+      farmerId: 'farmer-a',
+      name: 'A',
+    });
+  });
+  afterAll(async () => {
+    await shamba?.close();
+    dir[Symbol.dispose]();
+  });
+
+  it('says so when no model is promoted', async () => {
+    const { status, body } = await get<FieldForecast>('/v1/fields/maize-1/forecast');
+    expect(status).toBe(200);
+    expect([body.status, body.versions.model, body.yieldTHa]).toEqual(['no-model', null, null]);
+    // The physics baseline does not need a model.
+    expect(body.fao33!.etaOverEtc).toBeGreaterThan(0);
+  });
+
+  it("serves the promoted model's P10/P50/P90 for the field's features, naming the version", async () => {
+    await initTfBackend();
+    const seasons: LabelledSeason[] = simulateSeasons({
+      base: BUILT_IN_SCENARIOS['oromia-drought']!,
+      count: 10,
+      seed: 3,
+    }).map((s) => ({ ...s, id: `${s.seed}/${s.fieldId}`, group: String(s.seed) }));
+    const { model, meta } = await trainYieldModel(seasons, {
+      seed: 3,
+      epochs: 30,
+      hiddenUnits: 8,
+      learningRate: 0.02,
+      batchSize: 32,
+      heldOutShare: 0.2,
+    });
+    const models = createModelStore({ dir: join(dir.path, 'models') });
+    version = await models.save('yield', model, meta);
+    await models.promote('yield', version);
+
+    const { body } = await get<FieldForecast>('/v1/fields/maize-1/forecast');
+    expect(body.status).toBe('ok');
+    expect(body.versions).toEqual({ model: version, waterBalance: 'fao56-water-balance@1.0.0' });
+    expect(body.daysSinceSowing).toBe(SOWN_DAYS_AGO);
+    expect(body.features!.seasonFraction).toBeCloseTo(SOWN_DAYS_AGO / 180, 3);
+    expect(body.features!.nitrogenKgHa).toBe(80);
+    expect(body.features!.ndviPeak).toBeCloseTo(0.72, 3);
+    const y = body.yieldTHa!;
+    expect(y.p10).toBeLessThanOrEqual(y.p50);
+    expect(y.p50).toBeLessThanOrEqual(y.p90);
+    // The very numbers the saved model gives for these features, here in the test's thread.
+    const [expected] = forecastRows(model, meta.normalization, [
+      FEATURE_NAMES.map((n) => body.features![n]!),
+    ]);
+    expect(y.p50).toBeCloseTo(expected!.p50THa, 1);
+    expect(body.productionT!.p50).toBeCloseTo(y.p50 * 0.8, 1);
+    model.dispose();
+
+    // A field without recorded N gets the training mean, and says so.
+    const other = (await get<FieldForecast>('/v1/fields/maize-2/forecast')).body;
+    expect(other.assumed.join()).toMatch(/nitrogen \d+ kg N\/ha \(the training data's mean\)/);
+  });
+
+  it("adds the fields up by crop for the cooperative's manager, not for a farmer", async () => {
+    const { status, body } = await get<CoopProduction>(`/v1/coops/${COOP}/production`);
+    expect(status).toBe(200);
+    expect(body.modelVersion).toBe(version);
+    const fields = await Promise.all(
+      ['maize-1', 'maize-2', 'teff-1'].map(
+        async (id) => (await get<FieldForecast>(`/v1/fields/${id}/forecast`)).body,
+      ),
+    );
+    const maize = body.crops.find((c) => c.crop === 'maize')!;
+    expect(maize).toMatchObject({ fields: 3, forecastFields: 2, areaHa: 2 });
+    expect(maize.productionT.p50).toBeCloseTo(
+      fields[0]!.productionT!.p50 + fields[1]!.productionT!.p50,
+      1,
+    );
+    expect(maize.productionT.p10).toBeLessThanOrEqual(maize.productionT.p50);
+    expect(maize.productionT.p90).toBeGreaterThanOrEqual(maize.productionT.p50);
+    expect(body.crops.find((c) => c.crop === 'teff')!.productionT.p50).toBeCloseTo(
+      fields[2]!.productionT!.p50,
+      2,
+    );
+    expect(body.withoutForecast).toEqual([
+      {
+        fieldId: 'maize-old',
+        crop: 'maize',
+        reason: 'the season began before the balance can reach',
+      },
+    ]);
+    expect((await get(`/v1/coops/${COOP}/production`, farmer)).status).toBe(403);
+    expect((await get('/v1/coops/other-coop/production')).status).toBe(404);
+  });
+});
