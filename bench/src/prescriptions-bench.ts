@@ -17,7 +17,8 @@ import { createSqliteRegistry, createSqliteTimeSeriesStore } from '@shamba/stora
 /**
  * `pnpm bench prescriptions`: FAO-56 water-balance prescriptions for FIELDS fields of 3 zones
  * each (one probe per zone, 15-minute readings for a day; one weather station per cooperative
- * of 100 fields, 15-minute readings since sowing 60 days ago), from SQLite, through the
+ * of 100 fields, 15-minute readings since sowing 60 days ago; a processed scene two days old
+ * with each zone's NDVI, for the N rate), from SQLite, through the
  * analytics workers. Peer: the same rows read straight from the same SQLite file with
  * better-sqlite3 and their JSON parsed, the floor under any prescription computed from them.
  */
@@ -128,6 +129,34 @@ export async function prescriptionsBench(): Promise<Record<string, number>> {
       await store.write(soil);
       readings += soil.length;
     }
+    // A scene two days ago, processed: each field's and zone's NDVI (the N rate reads these).
+    const sceneMs = nowMs - 2 * DAY_MS;
+    const ok = (mean: number) => ({
+      status: 'ok',
+      validFraction: 1,
+      pixelCount: 40,
+      ndvi: { mean, sd: 0.03, p10: mean - 0.04, p50: mean, p90: mean + 0.04 },
+    });
+    await registry.scenes.add(
+      {
+        id: 'S2-bench',
+        acquiredMs: sceneMs,
+        itemPath: 'bench',
+        cloudCoverPct: 5,
+        processedMs: sceneMs,
+      },
+      Array.from({ length: FIELDS }, (_, f) => ({
+        sceneId: 'S2-bench',
+        fieldId: `field-${f}`,
+        acquiredMs: sceneMs,
+        indices: {
+          ...ok(0.6),
+          zones: Object.fromEntries(
+            [0, 1, 2].map((z) => [`field-${f}-z${z}`, ok(0.5 + 0.05 * ((f + z) % 5))]),
+          ),
+        },
+      })),
+    );
     const seedSeconds = (performance.now() - t0) / 1000;
 
     const workers = defaultPoolSize();
@@ -146,9 +175,9 @@ export async function prescriptionsBench(): Promise<Record<string, number>> {
     if (made.length !== FIELDS)
       throw new Error(`expected ${FIELDS} prescriptions, got ${made.length}`);
     const rules = new Set(made.map((p) => p.rule.name));
-    const irrigate = made
-      .flatMap((p) => p.zones ?? [])
-      .filter((z) => z.action === 'irrigate').length;
+    const zonesMade = made.flatMap((p) => p.zones ?? []);
+    const irrigate = zonesMade.filter((z) => z.action === 'irrigate').length;
+    const fertilise = zonesMade.filter((z) => (z.nitrogen?.nKgHa ?? 0) > 0).length;
     await service.close();
     await pool.close();
     await store.close();
@@ -191,7 +220,7 @@ export async function prescriptionsBench(): Promise<Record<string, number>> {
     console.error(
       `prescriptions: ${FIELDS} fields x 3 zones (${readings} readings, seeded in ${seedSeconds.toFixed(1)} s) ` +
         `in ${seconds.toFixed(2)} s on ${workers} worker(s): ${(FIELDS / seconds).toFixed(0)} fields/s; ` +
-        `rules ${[...rules].join(', ')}; ${irrigate} of ${FIELDS * 3} zones to irrigate\n` +
+        `rules ${[...rules].join(', ')}; of ${FIELDS * 3} zones ${irrigate} to irrigate, ${fertilise} to fertilise\n` +
         `  per field, summed over lanes: query ${perField(stages.query)} ms, weather ${perField(stages.weather)} ms, ` +
         `compute ${perField(stages.compute)} ms, store ${perField(stages.store)} ms\n` +
         `  peer (bare better-sqlite3 read + JSON.parse of the same ${peerRows} rows): ${peerSeconds.toFixed(2)} s; ` +

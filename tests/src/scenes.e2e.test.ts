@@ -89,6 +89,21 @@ describe('satellite scenes through the watch folder to the API', () => {
       writeFileSync(join(dir.path, 'ndvi.png'), bytes);
       if (process.env.SHAMBA_KEEP_PNG !== undefined)
         writeFileSync(process.env.SHAMBA_KEEP_PNG, bytes);
+      // Each management zone gets its own indices (for the N rate per zone); the sandy zone the
+      // world grows at 0.9 vigour and drier is the paler one in every clear scene.
+      const series = await shamba.registry.scenes.fieldSeries('field-tolosa-maize');
+      type Z = { status: string; ndvi?: { mean: number } };
+      const zonesSeen = series
+        .map((e) => (e.indices as { zones?: Record<string, Z> }).zones!)
+        .filter(
+          (z) =>
+            z['tolosa-maize-sandy']!.status === 'ok' && z['tolosa-maize-loam']!.status === 'ok',
+        );
+      expect(zonesSeen.length).toBeGreaterThan(0);
+      for (const z of zonesSeen)
+        expect(z['tolosa-maize-sandy']!.ndvi!.mean).toBeLessThan(
+          z['tolosa-maize-loam']!.ndvi!.mean,
+        );
       for (const p of body.ndviSeries.filter((q) => q.quality === 'observed')) {
         expect(p.ndvi).toBeGreaterThan(0.15);
         expect(p.ndvi).toBeLessThan(0.95);

@@ -4,6 +4,7 @@ import type { Field, StoredReading } from '@shamba/schemas';
 import { fieldFixture, stationDay, type StationDayWeather } from '@shamba/schemas/testing';
 import { dailyEt0 } from '../agronomy/et0/et0.js';
 import { summariseStation, type StationWeather } from '../agronomy/weather/daily-weather.js';
+import { nitrogenRate } from '../agronomy/nitrogen/nitrogen-rate.js';
 import { addDays, waterBalancePrescription } from './water-balance-rule.js';
 
 const EAT = 180; // East Africa Time, UTC+3
@@ -274,5 +275,85 @@ describe('FAO-56 water balance rule', () => {
       ),
       { numRuns: 60 },
     );
+  });
+
+  it('gives N per zone against the greenest zone or the N-rich strip, from a recent scene only', () => {
+    const sowing = '2026-08-20';
+    const today = '2026-11-18';
+    const zones = [
+      { id: 'pale', boundary: square(0), areaHa: 0.3 },
+      { id: 'green', boundary: square(0.001), areaHa: 0.3 },
+      { id: 'cloudy', boundary: square(0.002), areaHa: 0.3 },
+    ];
+    const field = fieldFixture({ plantingDate: sowing, elevationM: 1640, zones });
+    const at = midnight(today) + 9 * 3_600_000;
+    const sceneMs = midnight(addDays(today, -3)) + 10 * 3_600_000;
+    const run = (acquiredMs: number, f: Field = field) =>
+      waterBalancePrescription({
+        field: f,
+        utcOffsetMinutes: EAT,
+        weather: weatherDays(addDays(today, -7), today),
+        soil: [probe('p', at, 0.2, 'pale')],
+        status: [],
+        asOfMs: at,
+        createdAtMs: at,
+        scene: {
+          sceneId: 'S2-x',
+          acquiredMs,
+          ndviByZone: { pale: 0.55, green: 0.75, cloudy: null },
+        },
+      });
+    const p = run(sceneMs);
+    const [pale, green, cloudy] = p.zones!;
+    // Sown 87 days before the scene; the station's week is warm, the days before it count too.
+    const expected = nitrogenRate({
+      crop: 'maize',
+      zoneNdvi: 0.55,
+      referenceNdvi: 0.75,
+      reference: 'best-zone',
+      growingDays: 87,
+      areaHa: 0.3,
+    });
+    expect(expected.nKgHa).toBeGreaterThan(0);
+    expect(pale!.nitrogen).toMatchObject({
+      status: 'ok',
+      reference: 'best-zone',
+      referenceNdvi: 0.75,
+      growingDays: 87,
+      nKgHa: expected.nKgHa,
+      sceneId: 'S2-x',
+    });
+    // The reference zone itself: RI_NDVI = 1, and OSU's corn RI (1.64 x 1 - 0.5287 = 1.11) still
+    // expects some response, so even the greenest zone gets the calibration's floor.
+    const floor = nitrogenRate({
+      crop: 'maize',
+      zoneNdvi: 0.75,
+      referenceNdvi: 0.75,
+      reference: 'best-zone',
+      growingDays: 87,
+      areaHa: 0.3,
+    }).nKgHa;
+    expect(green!.nitrogen!.nKgHa).toBe(floor);
+    expect(floor).toBeLessThan(expected.nKgHa);
+    expect(cloudy!.nitrogen).toBeNull();
+    expect(p.summary).toMatch(new RegExp(`N: pale ${expected.nKgHa} kg N/ha`));
+    expect(p.parameters.sceneId).toBe('S2-x');
+
+    // With an N-rich strip, it is the reference (and gets no rate itself).
+    const withStrip = run(sceneMs, {
+      ...field,
+      zones: zones.map((z) => (z.id === 'pale' ? { ...z, nRichStrip: true } : z)),
+    });
+    expect(withStrip.zones![0]!.nitrogen).toBeNull();
+    expect(withStrip.zones![1]!.nitrogen).toMatchObject({
+      reference: 'n-rich-strip',
+      referenceNdvi: 0.55,
+      nKgHa: floor, // greener than the strip: RI_NDVI is held at 1
+    });
+
+    // A scene three weeks old says nothing about the crop today.
+    const stale = run(sceneMs - 18 * 86_400_000);
+    expect(stale.zones!.map((z) => z.nitrogen)).toEqual([null, null, null]);
+    expect(stale.steps.find((s) => s.name === 'N sensing')!.value).toBe(20); // whole days
   });
 });

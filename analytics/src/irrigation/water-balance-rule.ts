@@ -24,6 +24,7 @@ import { createStepLog, round } from '../explain/step-log.js';
 import { HORIZON_DAYS, zoneIrrigation } from './zone-irrigation.js';
 import { latestPerDevice, rootZoneWaterContent } from './soil-moisture-rule.js';
 import { APPLICATION_EFFICIENCY } from './application-efficiency.js';
+import { N_SCENE_MAX_AGE_DAYS, zoneNitrogen } from '../agronomy/nitrogen/zone-nitrogen.js';
 
 /**
  * The FAO-56 rule: each management zone's root-zone depletion Dr is carried day by day by the
@@ -62,11 +63,14 @@ export interface WaterBalanceRuleInput {
   forecast?: readonly ForecastDay[];
   /** A parameter set's crop (defaults to the built-in table for `field.crop`). */
   crop?: CropParameters;
+  /** The latest scene with a clear view of the field: each zone's mean NDVI (null: cloudy). */
+  scene?: { sceneId: string; acquiredMs: number; ndviByZone: Record<string, number | null> };
 }
 
 export interface ZoneSpec {
   id: string;
   areaHa: number;
+  nRichStrip: boolean;
   soil: Field['soil'];
   rootDepthM: number;
 }
@@ -162,10 +166,19 @@ export function balanceField(
 
   const zones: ZoneSpec[] =
     field.zones === undefined || field.zones.length === 0
-      ? [{ id: field.id, areaHa: field.areaHa, soil: field.soil, rootDepthM: field.rootDepthM }]
+      ? [
+          {
+            id: field.id,
+            areaHa: field.areaHa,
+            nRichStrip: false,
+            soil: field.soil,
+            rootDepthM: field.rootDepthM,
+          },
+        ]
       : field.zones.map((z) => ({
           id: z.id,
           areaHa: z.areaHa,
+          nRichStrip: z.nRichStrip ?? false,
           soil: z.soil ?? field.soil,
           rootDepthM: z.rootDepthM ?? field.rootDepthM,
         }));
@@ -309,6 +322,47 @@ export function waterBalancePrescription(input: WaterBalanceRuleInput): Prescrip
     };
   });
 
+  // Nitrogen per zone from the latest clear scene, if it is recent enough to say how green
+  // the crop is now.
+  const scene = input.scene;
+  const sceneAgeDays =
+    scene === undefined ? null : Math.floor((input.asOfMs - scene.acquiredMs) / DAY_MS);
+  if (scene !== undefined && sceneAgeDays !== null && sceneAgeDays <= N_SCENE_MAX_AGE_DAYS) {
+    const sensed = localDate(scene.acquiredMs, input.utcOffsetMinutes);
+    const growingDays = growingDaysBetween(input.weather, sowing, sensed);
+    steps.push({
+      name: 'growing days',
+      formula: `days from sowing ${sowing} to the scene ${sensed} with (Tmax + Tmin)/2 - 4.4 > 0 (days without a record count)`,
+      value: growingDays,
+      unit: 'days',
+      source: 'Raun et al. 2002, INSEY',
+    });
+    const rates = zoneNitrogen({
+      crop: crop.crop,
+      sceneId: scene.sceneId,
+      zones: zones.map((z) => ({
+        id: z.id,
+        areaHa: z.areaHa,
+        ndvi: scene.ndviByZone[z.id] ?? null,
+        nRichStrip: z.nRichStrip,
+      })),
+      growingDays,
+    });
+    for (const z of zoneResults) z.nitrogen = rates.get(z.zoneId) ?? null;
+  } else {
+    steps.push({
+      name: 'N sensing',
+      formula:
+        scene === undefined
+          ? 'no clear scene of the field yet: no N rate'
+          : `the latest clear scene is ${sceneAgeDays} days old (> ${N_SCENE_MAX_AGE_DAYS}): no N rate`,
+      value: sceneAgeDays,
+      unit: 'days',
+      source: 'OSU SBNRC needs a current NDVI',
+    });
+    for (const z of zoneResults) z.nitrogen = null;
+  }
+
   const areaHa = zones.reduce((s, z) => s + z.areaHa, 0);
   const volumeM3 = round(
     zoneResults.reduce((s, z) => s + z.volumeM3, 0),
@@ -330,6 +384,21 @@ export function waterBalancePrescription(input: WaterBalanceRuleInput): Prescrip
       : action === 'none'
         ? `No irrigation needed on ${field.name} today.`
         : `No prescription for ${field.name}: ${zoneResults[0]!.reason}.`;
+  const fertilise = zoneResults.filter((z) => (z.nitrogen?.nKgHa ?? 0) > 0);
+  const nSummary =
+    fertilise.length === 0
+      ? ''
+      : ' N: ' +
+        fertilise
+          .map((z) => {
+            const first = z.nitrogen!.products[0];
+            return (
+              `${z.zoneId} ${z.nitrogen!.nKgHa} kg N/ha` +
+              (first === undefined ? '' : ` (${first.kgPerPlot} kg ${first.name})`)
+            );
+          })
+          .join('; ') +
+        '.';
   const deviceIds = [
     ...new Set([
       ...input.weather.deviceIds,
@@ -349,7 +418,7 @@ export function waterBalancePrescription(input: WaterBalanceRuleInput): Prescrip
     grossDepthMm: perArea((z) => z.grossDepthMm),
     volumeM3,
     method: field.irrigationMethod,
-    summary,
+    summary: summary + nSummary,
     rule: { ...WATER_BALANCE_RULE },
     parameters: {
       crop: crop.crop,
@@ -363,6 +432,7 @@ export function waterBalancePrescription(input: WaterBalanceRuleInput): Prescrip
       daysAfterSowing: das,
       areaHa,
       forecast: input.forecast === undefined ? 'persistence (no forecast)' : 'given',
+      sceneId: scene?.sceneId ?? 'none',
     },
     inputs: {
       fromMs: used.reduce((m, r) => Math.min(m, r.timeMs), input.weather.firstMs ?? input.asOfMs),
@@ -528,6 +598,22 @@ function sumBetween(events: readonly TimedAmount[], fromMs: number, toMs: number
   let sum = 0;
   for (const e of events) if (e.timeMs > fromMs && e.timeMs <= toMs) sum += e.mm;
   return sum;
+}
+
+/**
+ * Growing days for INSEY: days from sowing up to the sensing date whose mean temperature is
+ * above 4.4 °C (Raun et al. 2002). Days the station did not record count as growing: our
+ * cooperatives farm where a day below 4.4 °C in the season is rare.
+ */
+function growingDaysBetween(weather: StationWeather, sowing: string, sensed: string): number {
+  const days = new Map(weather.days.map((d) => [d.dateIso, d]));
+  let n = 0;
+  for (let date = sowing; date < sensed; date = addDays(date, 1)) {
+    const d = days.get(date);
+    if (d === undefined || !d.complete || d.tMaxC === null || d.tMinC === null) n++;
+    else if ((d.tMaxC + d.tMinC) / 2 - 4.4 > 0) n++;
+  }
+  return n;
 }
 
 function nearbyMean(et0ByDay: ReadonlyMap<string, number>, date: string): number | undefined {

@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
 import type { Field, Prescription } from '@shamba/schemas';
-import type { ReadingQuery, Registry, TimeSeriesStore } from '@shamba/storage';
+import type { FieldSceneIndices, ReadingQuery, Registry, TimeSeriesStore } from '@shamba/storage';
 import { localDate } from '../agronomy/weather/daily-weather.js';
 import { createFieldData, type FieldData } from './field-data.js';
-import { MAX_BALANCE_DAYS, addDays } from '../irrigation/water-balance-rule.js';
+import { MAX_BALANCE_DAYS, WATER_BALANCE_RULE, addDays } from '../irrigation/water-balance-rule.js';
 import type { WorkerPool } from '../worker/worker-pool.js';
 
 export interface PrescriptionServiceOptions {
@@ -87,18 +87,28 @@ export function createPrescriptionService(
     const stations = pass.data.stationsFor(context, field);
     const newest = (query: Omit<ReadingQuery, 'fromMs' | 'toMs' | 'limit'>) =>
       store.query({ ...query, fromMs: 0, toMs: Number.MAX_SAFE_INTEGER, limit: 1 });
-    const [[soil], [weather], previous] = await timed(pass, 'query', () =>
+    const [[soil], [weather], previous, series] = await timed(pass, 'query', () =>
       Promise.all([
         newest({ fieldId: field.id, stream: 'soil' }),
         stations.length === 0
           ? Promise.resolve([])
           : newest({ deviceIds: stations, stream: 'weather' }),
         registry.prescriptions.latest(field.id),
+        registry.scenes.fieldSeries(field.id),
       ]),
     );
     const asOfMs = Math.max(soil?.timeMs ?? -1, weather?.timeMs ?? -1);
     if (asOfMs < 0) return undefined;
-    if (previous !== undefined && previous.asOfMs >= asOfMs) return undefined;
+    const scene = latestClearScene(series, asOfMs);
+    // New readings make a new prescription; so does a new scene for the water-balance rule,
+    // whose N rate depends on it.
+    if (
+      previous !== undefined &&
+      previous.asOfMs >= asOfMs &&
+      (previous.rule.name !== WATER_BALANCE_RULE.name ||
+        previous.parameters.sceneId === (scene?.sceneId ?? 'none'))
+    )
+      return undefined;
 
     let prescription: Prescription | undefined;
     if (weather !== undefined) {
@@ -131,6 +141,7 @@ export function createPrescriptionService(
             status: status.filter((r) => r.values.appliedMm !== undefined),
             asOfMs,
             createdAtMs: clock(),
+            ...(scene === undefined ? {} : { scene }),
           }),
         );
       }
@@ -229,4 +240,29 @@ export function createPrescriptionService(
     close,
     [Symbol.asyncDispose]: close,
   };
+}
+
+/**
+ * The newest scene up to `asOfMs` with a clear view of the field or of any of its zones, as
+ * each zone's (or the field's, under its own id) mean NDVI.
+ */
+function latestClearScene(
+  series: readonly FieldSceneIndices[],
+  asOfMs: number,
+): { sceneId: string; acquiredMs: number; ndviByZone: Record<string, number | null> } | undefined {
+  type Indices = { status: string; ndvi?: { mean: number } };
+  const ndviOf = (i: Indices | undefined) =>
+    i !== undefined && i.status === 'ok' && i.ndvi !== undefined ? i.ndvi.mean : null;
+  for (let k = series.length - 1; k >= 0; k--) {
+    const entry = series[k]!;
+    if (entry.acquiredMs > asOfMs) continue;
+    const indices = entry.indices as Indices & { zones?: Record<string, Indices> };
+    const ndviByZone: Record<string, number | null> =
+      indices.zones === undefined
+        ? { [entry.fieldId]: ndviOf(indices) }
+        : Object.fromEntries(Object.entries(indices.zones).map(([id, z]) => [id, ndviOf(z)]));
+    if (Object.values(ndviByZone).some((v) => v !== null))
+      return { sceneId: entry.sceneId, acquiredMs: entry.acquiredMs, ndviByZone };
+  }
+  return undefined;
 }

@@ -49,11 +49,21 @@ export function createSceneService(options: SceneServiceOptions) {
       item,
       fields.map((f) => f.boundary),
     );
+    // Each field, and each of its management zones (for the N rate per zone).
     const perField: FieldSceneIndices[] = fields.map((f) => ({
       sceneId: item.id,
       fieldId: f.id,
       acquiredMs: item.acquiredMs,
-      indices: fieldIndices(bands, f.boundary),
+      indices: {
+        ...fieldIndices(bands, f.boundary),
+        ...(f.zones === undefined || f.zones.length === 0
+          ? {}
+          : {
+              zones: Object.fromEntries(
+                f.zones.map((z) => [z.id, fieldIndices(bands, z.boundary)]),
+              ),
+            }),
+      },
     }));
     await registry.scenes.add(
       {

@@ -50,6 +50,11 @@ export const ZoneSchema = z.object({
     })
     .optional(),
   rootDepthM: z.number().gt(0).max(3).optional(),
+  /**
+   * An N-rich reference strip (fertilised well above need): the N rate compares the other zones'
+   * NDVI with it (OSU SBNRC). Without one, the field's greenest zone is the reference.
+   */
+  nRichStrip: z.boolean().optional(),
 });
 export type Zone = z.infer<typeof ZoneSchema>;
 

@@ -36,6 +36,31 @@ export const ZonePrescriptionSchema = z.object({
   drSource: z.enum(DEPLETION_SOURCES).nullable(),
   summary: z.string(),
   steps: z.array(ComputationStepSchema),
+  /** N topdress for the zone from the latest clear scene (OSU SBNRC), or null without one. */
+  nitrogen: z
+    .object({
+      status: z.string(),
+      nKgHa: z.number(),
+      sceneId: z.string(),
+      zoneNdvi: z.number(),
+      referenceNdvi: z.number(),
+      reference: z.enum(['n-rich-strip', 'best-zone']),
+      growingDays: z.number(),
+      splits: z.array(z.object({ share: z.number(), nKgHa: z.number(), when: z.string() })),
+      products: z.array(
+        z.object({
+          product: z.string(),
+          name: z.string(),
+          kgPerHa: z.number(),
+          kgPerPlot: z.number(),
+          bagsPerPlot: z.number(),
+        }),
+      ),
+      summary: z.string(),
+      steps: z.array(ComputationStepSchema),
+    })
+    .nullable()
+    .optional(),
 });
 export type ZonePrescription = z.infer<typeof ZonePrescriptionSchema>;
 
