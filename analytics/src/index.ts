@@ -157,3 +157,4 @@ export {
   type ForecastService,
 } from './yield/forecast-service.js';
 export { seasonToDate, type SeasonToDate, type SeasonToDateInput } from './yield/season-to-date.js';
+export { cropFor, parameterSetLabel } from './crops/parameter-sets.js';

@@ -8,6 +8,7 @@ import { agronomyRoutes } from './routes/agronomy.js';
 import { deadLetterRoutes } from './routes/dead-letters.js';
 import { fieldRoutes } from './routes/fields.js';
 import { forecastRoutes } from './routes/forecasts.js';
+import { parameterSetRoutes } from './routes/parameter-sets.js';
 import { healthRoutes, type HealthCheck } from './routes/health.js';
 
 export interface AppOptions {
@@ -28,6 +29,7 @@ export function createApp(options: AppOptions) {
     .route('/fields', fieldRoutes({ registry, store }))
     .route('/dead-letters', deadLetterRoutes({ registry }))
     .route('/agronomy', agronomyRoutes())
+    .route('/', parameterSetRoutes({ registry }))
     .route(
       '/',
       options.forecasts === undefined

@@ -119,3 +119,11 @@ export {
   type Et0Request,
   type HourlyEt0Request,
 } from './agronomy/et0-request.js';
+export {
+  CropOverrideSchema,
+  ParameterSetInputSchema,
+  ParameterSetSchema,
+  type CropOverride,
+  type ParameterSet,
+  type ParameterSetInput,
+} from './registry/parameter-set.js';

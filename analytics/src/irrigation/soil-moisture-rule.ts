@@ -1,5 +1,5 @@
 import type { Field, Prescription, StoredReading } from '@shamba/schemas';
-import { cropParameters } from '../crops/crop-parameters.js';
+import { cropParameters, type CropParameters } from '../crops/crop-parameters.js';
 import {
   depletionFromWaterContent,
   readilyAvailableWaterMm,
@@ -31,11 +31,15 @@ export interface SoilMoistureRuleInput {
   fromMs: number;
   toMs: number;
   createdAtMs: number;
+  /** A parameter set's crop (defaults to the built-in table for `field.crop`). */
+  crop?: CropParameters;
+  /** The parameter set's label (`coop@version`), recorded with the prescription. */
+  parameterSet?: string;
 }
 
 export function soilMoisturePrescription(input: SoilMoistureRuleInput): Prescription {
   const { field } = input;
-  const crop = cropParameters(field.crop);
+  const crop = input.crop ?? cropParameters(field.crop);
   const efficiency = APPLICATION_EFFICIENCY[field.irrigationMethod];
   const latest = latestPerDevice(input.readings.filter((r) => r.stream === 'soil'));
   const asOfMs = Math.max(input.fromMs, ...latest.map((r) => r.timeMs));
@@ -56,6 +60,7 @@ export function soilMoisturePrescription(input: SoilMoistureRuleInput): Prescrip
       depletionFractionSource: crop.source,
       applicationEfficiency: efficiency,
       areaHa: field.areaHa,
+      parameterSet: input.parameterSet ?? 'built-in',
     },
     inputs: {
       fromMs: input.fromMs,

@@ -63,6 +63,8 @@ export interface WaterBalanceRuleInput {
   forecast?: readonly ForecastDay[];
   /** A parameter set's crop (defaults to the built-in table for `field.crop`). */
   crop?: CropParameters;
+  /** The parameter set's label (`coop@version`), recorded with the prescription. */
+  parameterSet?: string;
   /** The latest scene with a clear view of the field: each zone's mean NDVI (null: cloudy). */
   scene?: { sceneId: string; acquiredMs: number; ndviByZone: Record<string, number | null> };
 }
@@ -433,6 +435,7 @@ export function waterBalancePrescription(input: WaterBalanceRuleInput): Prescrip
       areaHa,
       forecast: input.forecast === undefined ? 'persistence (no forecast)' : 'given',
       sceneId: scene?.sceneId ?? 'none',
+      parameterSet: input.parameterSet ?? 'built-in',
     },
     inputs: {
       fromMs: used.reduce((m, r) => Math.min(m, r.timeMs), input.weather.firstMs ?? input.asOfMs),

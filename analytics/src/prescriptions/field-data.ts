@@ -1,4 +1,4 @@
-import type { Field } from '@shamba/schemas';
+import type { Field, ParameterSet } from '@shamba/schemas';
 import type { Registry, TimeSeriesStore } from '@shamba/storage';
 import {
   summariseStation,
@@ -8,6 +8,8 @@ import {
 
 export interface CoopContext {
   utcOffsetMinutes: number;
+  /** The cooperative's latest published parameter set, if it has one. */
+  parameterSet: ParameterSet | undefined;
   /** Weather stations by the field they stand on (null: the cooperative's own). */
   stationsByField: Map<string | null, string[]>;
 }
@@ -48,7 +50,10 @@ export function createFieldData(options: {
       if (context === undefined) {
         context = timed('query', async () => {
           const coop = await registry.coops.get(coopId);
-          const devices = await registry.devices.list({ coopId });
+          const [devices, parameterSet] = await Promise.all([
+            registry.devices.list({ coopId }),
+            registry.parameterSets.latest(coopId),
+          ]);
           const stationsByField = new Map<string | null, string[]>();
           for (const d of devices.filter((x) => x.kind === 'weather-station')) {
             const list = stationsByField.get(d.fieldId) ?? [];
@@ -57,6 +62,7 @@ export function createFieldData(options: {
           }
           return {
             utcOffsetMinutes: utcOffsetMinutes(coop?.timezone ?? 'UTC', clock()),
+            parameterSet,
             stationsByField,
           };
         });

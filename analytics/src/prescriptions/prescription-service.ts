@@ -3,6 +3,7 @@ import type { Field, Prescription } from '@shamba/schemas';
 import type { FieldSceneIndices, ReadingQuery, Registry, TimeSeriesStore } from '@shamba/storage';
 import { localDate } from '../agronomy/weather/daily-weather.js';
 import { createFieldData, type FieldData } from './field-data.js';
+import { cropFor, parameterSetLabel } from '../crops/parameter-sets.js';
 import { MAX_BALANCE_DAYS, WATER_BALANCE_RULE, addDays } from '../irrigation/water-balance-rule.js';
 import type { WorkerPool } from '../worker/worker-pool.js';
 
@@ -100,11 +101,14 @@ export function createPrescriptionService(
     const asOfMs = Math.max(soil?.timeMs ?? -1, weather?.timeMs ?? -1);
     if (asOfMs < 0) return undefined;
     const scene = latestClearScene(series, asOfMs);
-    // New readings make a new prescription; so does a new scene for the water-balance rule,
-    // whose N rate depends on it.
+    const parameterSet = parameterSetLabel(context.parameterSet);
+    const crop = cropFor(field.crop, context.parameterSet);
+    // New readings make a new prescription; so does a newly published parameter set, and a new
+    // scene for the water-balance rule, whose N rate depends on it.
     if (
       previous !== undefined &&
       previous.asOfMs >= asOfMs &&
+      (previous.parameters.parameterSet ?? 'built-in') === parameterSet &&
       (previous.rule.name !== WATER_BALANCE_RULE.name ||
         previous.parameters.sceneId === (scene?.sceneId ?? 'none'))
     )
@@ -141,6 +145,8 @@ export function createPrescriptionService(
             status: status.filter((r) => r.values.appliedMm !== undefined),
             asOfMs,
             createdAtMs: clock(),
+            crop,
+            parameterSet,
             ...(scene === undefined ? {} : { scene }),
           }),
         );
@@ -160,6 +166,8 @@ export function createPrescriptionService(
           fromMs,
           toMs,
           createdAtMs: clock(),
+          crop,
+          parameterSet,
         }),
       );
     }

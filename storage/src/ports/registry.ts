@@ -1,4 +1,13 @@
-import type { Coop, Device, Farmer, Field, Prescription, Principal } from '@shamba/schemas';
+import type {
+  Coop,
+  Device,
+  Farmer,
+  Field,
+  ParameterSet,
+  ParameterSetInput,
+  Prescription,
+  Principal,
+} from '@shamba/schemas';
 
 export interface DeviceRecord extends Device {
   /** scrypt hash of the device secret (see @shamba/ingest secrets); the secret is never stored. */
@@ -80,6 +89,19 @@ export interface Registry {
     list(): Promise<SceneRecord[]>;
     /** A field's indices from every scene, oldest first. */
     fieldSeries(fieldId: string): Promise<FieldSceneIndices[]>;
+  };
+  parameterSets: {
+    /** Publishes the next version of the cooperative's parameter set. */
+    add(
+      coopId: string,
+      input: ParameterSetInput,
+      author: string,
+      atMs: number,
+    ): Promise<ParameterSet>;
+    latest(coopId: string): Promise<ParameterSet | undefined>;
+    get(coopId: string, version: number): Promise<ParameterSet | undefined>;
+    /** Every version, newest first. */
+    list(coopId: string): Promise<ParameterSet[]>;
   };
   deadLetters: {
     /** Identical repeats fold into one row with a count; the oldest rows go past the cap. */

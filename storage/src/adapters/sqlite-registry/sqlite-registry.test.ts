@@ -80,4 +80,25 @@ describe('SQLite registry', () => {
     expect((await registry.prescriptions.latest('f-1'))?.id).toBe('p-2');
     expect(await registry.prescriptions.latest('f-9')).toBeUndefined();
   });
+
+  it('publishes parameter sets as numbered versions per cooperative, never editing one', async () => {
+    const maize = { crops: { maize: { depletionFraction: 0.45 } } };
+    const [a1, a2, b1] = [
+      await registry.parameterSets.add('coop-a', { note: 'trial 2025', ...maize }, 'Dr. A', 1),
+      await registry.parameterSets.add('coop-a', { note: 'trial 2026', crops: {} }, 'Dr. A', 2),
+      await registry.parameterSets.add('coop-b', { note: 'regional', ...maize }, 'Dr. B', 3),
+    ];
+    expect([a1.version, a2.version, b1.version]).toEqual([1, 2, 1]);
+    expect((await registry.parameterSets.latest('coop-a'))?.note).toBe('trial 2026');
+    expect(await registry.parameterSets.get('coop-a', 1)).toEqual(a1);
+    expect((await registry.parameterSets.list('coop-a')).map((s) => s.version)).toEqual([2, 1]);
+    expect(await registry.parameterSets.latest('coop-c')).toBeUndefined();
+    // Concurrent publications still get distinct versions.
+    const many = await Promise.all(
+      [1, 2, 3].map((i) =>
+        registry.parameterSets.add('coop-c', { note: `n${i}`, crops: {} }, 'X', i),
+      ),
+    );
+    expect(many.map((s) => s.version).sort()).toEqual([1, 2, 3]);
+  });
 });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Coop, Farmer, Field, Prescription, Principal } from '@shamba/schemas';
+import type { Coop, Farmer, Field, ParameterSet, Prescription, Principal } from '@shamba/schemas';
 import { openDatabase } from '../../sqlite/open-database.js';
 import type {
   DeadLetter,
@@ -29,6 +29,9 @@ const MIGRATIONS = [
    CREATE TABLE field_scene_indices (
      scene_id TEXT NOT NULL, field_id TEXT NOT NULL, acquired_ms INTEGER NOT NULL, doc TEXT NOT NULL,
      PRIMARY KEY (field_id, scene_id));`,
+  `CREATE TABLE parameter_sets (
+     coop_id TEXT NOT NULL, version INTEGER NOT NULL, doc TEXT NOT NULL,
+     PRIMARY KEY (coop_id, version));`,
 ];
 
 export interface SqliteRegistryOptions {
@@ -202,6 +205,51 @@ export function createSqliteRegistry(options: SqliteRegistryOptions): Promise<Re
           db
             .prepare('SELECT doc FROM field_scene_indices WHERE field_id = ? ORDER BY acquired_ms')
             .all(fieldId),
+        ),
+    },
+    parameterSets: {
+      add: async (coopId, input, author, atMs) =>
+        // Read the last version and write the next in one transaction: two agronomists
+        // publishing at once get 2 and 3, never two 2s.
+        db
+          .transaction(() => {
+            const { last } = db
+              .prepare('SELECT MAX(version) AS last FROM parameter_sets WHERE coop_id = ?')
+              .get(coopId) as { last: number | null };
+            const set: ParameterSet = {
+              ...input,
+              coopId,
+              version: (last ?? 0) + 1,
+              createdAtMs: atMs,
+              author,
+            };
+            db.prepare('INSERT INTO parameter_sets (coop_id, version, doc) VALUES (?, ?, ?)').run(
+              coopId,
+              set.version,
+              JSON.stringify(set),
+            );
+            return set;
+          })
+          .immediate(),
+      latest: async (coopId) =>
+        doc<ParameterSet>(
+          db
+            .prepare(
+              'SELECT doc FROM parameter_sets WHERE coop_id = ? ORDER BY version DESC LIMIT 1',
+            )
+            .get(coopId),
+        ),
+      get: async (coopId, version) =>
+        doc<ParameterSet>(
+          db
+            .prepare('SELECT doc FROM parameter_sets WHERE coop_id = ? AND version = ?')
+            .get(coopId, version),
+        ),
+      list: async (coopId) =>
+        docs<ParameterSet>(
+          db
+            .prepare('SELECT doc FROM parameter_sets WHERE coop_id = ? ORDER BY version DESC')
+            .all(coopId),
         ),
     },
     deadLetters: {
