@@ -67,6 +67,11 @@ export interface WaterBalanceRuleInput {
   parameterSet?: string;
   /** The latest scene with a clear view of the field: each zone's mean NDVI (null: cloudy). */
   scene?: { sceneId: string; acquiredMs: number; ndviByZone: Record<string, number | null> };
+  /**
+   * Depletion (share of TAW) of zones without a probe, from the fusion model fitted on the
+   * cooperative's probed zones; used where neither a probe nor the balance since sowing gives Dr.
+   */
+  fused?: Record<string, { share: number; sd: number; trainedOn: number; model: string }>;
 }
 
 export interface ZoneSpec {
@@ -166,24 +171,7 @@ export function balanceField(
           'FAO-56 eq. 6 from the station',
         );
 
-  const zones: ZoneSpec[] =
-    field.zones === undefined || field.zones.length === 0
-      ? [
-          {
-            id: field.id,
-            areaHa: field.areaHa,
-            nRichStrip: false,
-            soil: field.soil,
-            rootDepthM: field.rootDepthM,
-          },
-        ]
-      : field.zones.map((z) => ({
-          id: z.id,
-          areaHa: z.areaHa,
-          nRichStrip: z.nRichStrip ?? false,
-          soil: z.soil ?? field.soil,
-          rootDepthM: z.rootDepthM ?? field.rootDepthM,
-        }));
+  const zones = fieldZones(field);
   const zoned = zones.length > 1 || zones[0]!.id !== field.id;
   const soilFor = (zoneId: string) =>
     input.soil.filter((r) => r.stream === 'soil' && (!zoned || r.zoneId === zoneId));
@@ -248,11 +236,36 @@ export function waterBalancePrescription(input: WaterBalanceRuleInput): Prescrip
   });
 
   const forecast = input.forecast ?? persistenceForecast(today, et0Today);
+  // A zone's NDVI from a scene no older than the N rate accepts sets its Kc from the canopy.
+  const recentScene =
+    input.scene !== undefined &&
+    input.asOfMs - input.scene.acquiredMs <= N_SCENE_MAX_AGE_DAYS * DAY_MS
+      ? input.scene
+      : undefined;
+  const canopy = (zoneId: string): number | undefined =>
+    recentScene?.ndviByZone[zoneId] ?? undefined;
   const zoneResults: ZonePrescription[] = zones.map((zone, i) => {
     const state = states[i]!;
     let drMm = state.final.drMm;
     let drSource: ZonePrescription['drSource'] = state.final.source;
     const zoneSteps: ComputationStep[] = [...state.steps];
+    let drSdMm: number | null = null;
+    const fused = input.fused?.[zone.id];
+    if (drMm === null && fused !== undefined) {
+      const taw = tawOf(zone);
+      drMm = fused.share * taw;
+      drSdMm = round(fused.sd * taw, 1);
+      drSource = 'fusion-model';
+      zoneSteps.push({
+        name: 'Dr',
+        formula:
+          `no probe and no balance since sowing: fusion model on ${fused.trainedOn} probed zones ` +
+          `of the cooperative, Dr/TAW ${round(fused.share, 3)} +- ${round(fused.sd, 3)} x TAW (+- ${drSdMm} mm)`,
+        value: round(drMm, 1),
+        unit: 'mm',
+        source: fused.model,
+      });
+    }
     if (drMm === null && knownShares.length > 0) {
       const share = knownShares.reduce((s, v) => s + v, 0) / knownShares.length;
       drMm = share * tawOf(zone);
@@ -302,6 +315,7 @@ export function waterBalancePrescription(input: WaterBalanceRuleInput): Prescrip
       forecast,
       method: field.irrigationMethod,
       ...(field.pumpFlowM3h === undefined ? {} : { pumpFlowM3h: field.pumpFlowM3h }),
+      ...(canopy(zone.id) === undefined ? {} : { canopyNdvi: canopy(zone.id)! }),
     });
     const value = (name: string) => result.steps.find((s) => s.name === name)?.value ?? null;
     return {
@@ -319,7 +333,10 @@ export function waterBalancePrescription(input: WaterBalanceRuleInput): Prescrip
       rawMm: value('RAW'),
       tawMm: value('TAW'),
       drSource,
-      summary: `Zone ${zone.id}: ${result.summary}`,
+      drSdMm,
+      summary:
+        `Zone ${zone.id}: ${result.summary}` +
+        (drSdMm === null ? '' : ` (Dr estimated from similar probed zones, +- ${drSdMm} mm.)`),
       steps: [...zoneSteps, ...result.steps],
     };
   });
@@ -446,6 +463,27 @@ export function waterBalancePrescription(input: WaterBalanceRuleInput): Prescrip
     steps,
     zones: zoneResults,
   };
+}
+
+/** A field's management zones, each with what it does not set taken from the field. */
+export function fieldZones(field: Field): ZoneSpec[] {
+  return field.zones === undefined || field.zones.length === 0
+    ? [
+        {
+          id: field.id,
+          areaHa: field.areaHa,
+          nRichStrip: false,
+          soil: field.soil,
+          rootDepthM: field.rootDepthM,
+        },
+      ]
+    : field.zones.map((z) => ({
+        id: z.id,
+        areaHa: z.areaHa,
+        nRichStrip: z.nRichStrip ?? false,
+        soil: z.soil ?? field.soil,
+        rootDepthM: z.rootDepthM ?? field.rootDepthM,
+      }));
 }
 
 /** Without a forecast: ET0 stays at the recent mean and no rain falls (the cautious case). */

@@ -82,4 +82,27 @@ describe('zoneIrrigation', () => {
   it('does not irrigate a soaked zone after heavy rain', () => {
     expect(zoneIrrigation({ ...zone, drMm: 0 })).toMatchObject({ action: 'none', grossDepthMm: 0 });
   });
+
+  it('takes Kc from the canopy when a recent scene gives the zone NDVI', () => {
+    // Maize Kc ini 0.3, mid 1.2; NDVI 0.5: cover (0.5 - 0.15) / 0.7 = 0.5 -> Kc 0.75, ETc 3.75.
+    const pale = zoneIrrigation({ ...zone, canopyNdvi: 0.5 });
+    const kc = pale.steps.find((s) => s.name === 'Kc')!;
+    expect([kc.value, kc.source]).toEqual([
+      0.75,
+      expect.stringMatching(/Neale, Bausch & Heermann 1989/),
+    ]);
+    expect(pale.steps.find((s) => s.name === 'ETc')!.value).toBe(3.8);
+    // p = 0.55 + 0.04 (5 - 3.75) = 0.6 -> RAW 108 mm > Dr 100: a thin canopy can wait.
+    expect(pale.action).toBe('none');
+    // Beyond full cover Kc stays at Kc mid; bare soil at Kc ini.
+    expect(
+      zoneIrrigation({ ...zone, canopyNdvi: 0.95 }).steps.find((s) => s.name === 'Kc')!.value,
+    ).toBe(1.2);
+    expect(
+      zoneIrrigation({ ...zone, canopyNdvi: 0.05 }).steps.find((s) => s.name === 'Kc')!.value,
+    ).toBe(0.3);
+    // A perennial keeps its table Kc (shade trees and cover crops confuse its NDVI).
+    const coffee = zoneIrrigation({ ...zone, crop: cropParameters('coffee'), canopyNdvi: 0.3 });
+    expect(coffee.steps.find((s) => s.name === 'Kc')!.value).toBe(cropParameters('coffee').kc.mid);
+  });
 });

@@ -9,6 +9,12 @@ import {
   totalAvailableWaterMm,
 } from '../agronomy/water-balance/soil-water.js';
 import { APPLICATION_EFFICIENCY } from './application-efficiency.js';
+import {
+  CANOPY_KC_SOURCE,
+  NDVI_BARE_SOIL,
+  NDVI_FULL_COVER,
+  canopyKc,
+} from '../agronomy/water-balance/canopy-kc.js';
 
 /**
  * Forecast rain within this many days may stand in for irrigation. Waiting costs yield once
@@ -36,6 +42,11 @@ export interface ZoneIrrigationInput {
   method: IrrigationMethod;
   /** Pump discharge where known, m3/h. */
   pumpFlowM3h?: number;
+  /**
+   * The zone's NDVI in a recent scene: Kc then follows the canopy (`canopyKc`) instead of the
+   * calendar, today and over the forecast (a week's growth is within a scene's uncertainty).
+   */
+  canopyNdvi?: number;
 }
 
 export interface ZoneIrrigation {
@@ -61,13 +72,24 @@ export interface ZoneIrrigation {
 export function zoneIrrigation(input: ZoneIrrigationInput): ZoneIrrigation {
   const { steps, step } = createStepLog({ digitsFor: (unit) => (unit === '' ? 3 : 1) });
   const today = cropDay(input.crop, input.daysAfterSowing, input.maxRootDepthM);
-  const kc = step(
-    'Kc',
-    `${today.stage}, day ${input.daysAfterSowing} after sowing`,
-    today.kc,
-    '',
-    `${input.crop.kc.source}; FAO-56 eq. 66`,
-  );
+  const ndvi = input.canopyNdvi;
+  // Perennials keep their table Kc: their NDVI mixes crop, shade trees and inter-row cover.
+  const fromCanopy = ndvi !== undefined && input.crop.stages !== null;
+  const kc = fromCanopy
+    ? step(
+        'Kc',
+        `canopy: ${input.crop.kc.ini} + (${input.crop.kc.mid} - ${input.crop.kc.ini}) x (NDVI ${round(ndvi, 3)} - ${NDVI_BARE_SOIL}) / (${NDVI_FULL_COVER} - ${NDVI_BARE_SOIL}), within [Kc ini, Kc mid]`,
+        canopyKc(input.crop, ndvi),
+        '',
+        CANOPY_KC_SOURCE,
+      )
+    : step(
+        'Kc',
+        `${today.stage}, day ${input.daysAfterSowing} after sowing`,
+        today.kc,
+        '',
+        `${input.crop.kc.source}; FAO-56 eq. 66`,
+      );
   const etc = step(
     'ETc',
     `ET0 ${round(input.et0Mm, 1)} mm x Kc ${kc}`,
@@ -113,7 +135,7 @@ export function zoneIrrigation(input: ZoneIrrigationInput): ZoneIrrigation {
     projected = stepWaterBalance({
       drPreviousMm: projected,
       et0Mm: day.et0Mm,
-      kc: d.kc,
+      kc: fromCanopy ? kc : d.kc,
       rainMm: day.rainMm,
       irrigationMm: 0,
       tawMm: taw,

@@ -4,7 +4,17 @@ import type { FieldSceneIndices, ReadingQuery, Registry, TimeSeriesStore } from 
 import { localDate } from '../agronomy/weather/daily-weather.js';
 import { createFieldData, type FieldData } from './field-data.js';
 import { cropFor, parameterSetLabel } from '../crops/parameter-sets.js';
-import { MAX_BALANCE_DAYS, WATER_BALANCE_RULE, addDays } from '../irrigation/water-balance-rule.js';
+import {
+  MAX_BALANCE_DAYS,
+  WATER_BALANCE_RULE,
+  addDays,
+  fieldZones,
+  type WaterBalanceRuleInput,
+} from '../irrigation/water-balance-rule.js';
+import { N_SCENE_MAX_AGE_DAYS } from '../agronomy/nitrogen/zone-nitrogen.js';
+import { cropDay } from '../agronomy/water-balance/crop-coefficient.js';
+import type { CropParameters } from '../crops/crop-parameters.js';
+import { MIN_FUSION_ZONES, fusionRow, type FusionRow } from '../fusion/fusion-features.js';
 import type { WorkerPool } from '../worker/worker-pool.js';
 
 export interface PrescriptionServiceOptions {
@@ -72,6 +82,16 @@ export function createPrescriptionService(
   interface Pass {
     stages: Record<Stage, number>;
     data: FieldData;
+    /** Every field's current water-balance prescription, for the fusion model's second step. */
+    fusion: FusionEntry[];
+  }
+  interface FusionEntry {
+    field: Field;
+    latest: Prescription;
+    crop: CropParameters;
+    scene: ClearScene | undefined;
+    /** Recomputes this field's (new) prescription with fused depletion for some zones. */
+    rerun?: (fused: NonNullable<WaterBalanceRuleInput['fused']>) => Promise<Prescription>;
   }
 
   const timed = async <T>(pass: Pass, stage: Stage, work: () => Promise<T>): Promise<T> => {
@@ -111,8 +131,11 @@ export function createPrescriptionService(
       (previous.parameters.parameterSet ?? 'built-in') === parameterSet &&
       (previous.rule.name !== WATER_BALANCE_RULE.name ||
         previous.parameters.sceneId === (scene?.sceneId ?? 'none'))
-    )
+    ) {
+      if (previous.rule.name === WATER_BALANCE_RULE.name)
+        pass.fusion.push({ field, latest: previous, crop, scene });
       return undefined;
+    }
 
     let prescription: Prescription | undefined;
     if (weather !== undefined) {
@@ -136,20 +159,40 @@ export function createPrescriptionService(
             store.query({ fieldId: field.id, stream: 'status', fromMs: startMs, toMs: asOfMs + 1 }),
           ]),
         );
-        prescription = await timed(pass, 'compute', () =>
-          pool.run('irrigation.water-balance', {
-            field,
-            utcOffsetMinutes: offset,
-            weather: summary,
-            soil: probes,
-            status: status.filter((r) => r.values.appliedMm !== undefined),
-            asOfMs,
-            createdAtMs: clock(),
-            crop,
-            parameterSet,
-            ...(scene === undefined ? {} : { scene }),
-          }),
+        const ruleInput: WaterBalanceRuleInput = {
+          field,
+          utcOffsetMinutes: offset,
+          weather: summary,
+          soil: probes,
+          status: status.filter((r) => r.values.appliedMm !== undefined),
+          asOfMs,
+          createdAtMs: clock(),
+          crop,
+          parameterSet,
+          ...(scene === undefined
+            ? {}
+            : {
+                scene: {
+                  sceneId: scene.sceneId,
+                  acquiredMs: scene.acquiredMs,
+                  ndviByZone: scene.ndviByZone,
+                },
+              }),
+        };
+        const made = await timed(pass, 'compute', () =>
+          pool.run('irrigation.water-balance', ruleInput),
         );
+        prescription = made;
+        pass.fusion.push({
+          field,
+          latest: made,
+          crop,
+          scene,
+          rerun: (fused) =>
+            timed(pass, 'compute', () =>
+              pool.run('irrigation.water-balance', { ...ruleInput, fused }),
+            ),
+        });
       }
     }
     if (prescription === undefined) {
@@ -188,6 +231,7 @@ export function createPrescriptionService(
     const stages = zeroStages();
     const pass: Pass = {
       stages,
+      fusion: [],
       data: createFieldData({
         registry,
         store,
@@ -222,10 +266,79 @@ export function createPrescriptionService(
         }
       }),
     );
+    // Second step: zones with neither a probe nor a balance since sowing get their depletion
+    // from a model fitted on the cooperative's probed zones.
+    for (const replaced of await fuse(pass)) {
+      const i = made.findIndex((p) => p.fieldId === replaced.fieldId);
+      if (i >= 0) made[i] = replaced;
+    }
     state.runs++;
     state.lastRunMs = clock();
     state.lastStagesMs = pass.stages;
     return made.sort((a, b) => a.fieldId.localeCompare(b.fieldId));
+  }
+
+  async function fuse(pass: Pass): Promise<Prescription[]> {
+    const replaced: Prescription[] = [];
+    const byCoop = new Map<string, FusionEntry[]>();
+    for (const e of pass.fusion) {
+      const list = byCoop.get(e.field.coopId) ?? [];
+      list.push(e);
+      byCoop.set(e.field.coopId, list);
+    }
+    for (const entries of byCoop.values()) {
+      const train: (FusionRow & { share: number })[] = [];
+      const targets: { entry: FusionEntry; zoneId: string; row: FusionRow }[] = [];
+      for (const entry of entries) {
+        const das = Number(entry.latest.parameters.daysAfterSowing ?? 0);
+        const recent =
+          entry.scene !== undefined &&
+          entry.latest.asOfMs - entry.scene.acquiredMs <= N_SCENE_MAX_AGE_DAYS * DAY_MS;
+        for (const spec of fieldZones(entry.field)) {
+          const zone = entry.latest.zones?.find((z) => z.zoneId === spec.id);
+          const ndvi = recent ? entry.scene!.ndviByZone[spec.id] : null;
+          if (zone === undefined || ndvi === null || ndvi === undefined) continue;
+          const row = fusionRow({
+            ndvi,
+            ndmi: entry.scene!.ndmiByZone[spec.id] ?? null,
+            soil: spec.soil,
+            rootDepthM: spec.rootDepthM,
+            kc: cropDay(entry.crop, das, spec.rootDepthM).kc,
+          });
+          if (zone.drSource === 'sensor' && zone.drMm !== null && zone.tawMm)
+            train.push({ ...row, share: Math.min(1, zone.drMm / zone.tawMm) });
+          else if (
+            entry.rerun !== undefined &&
+            (zone.drSource === null || zone.drSource === 'sibling-zones')
+          )
+            targets.push({ entry, zoneId: spec.id, row });
+        }
+      }
+      if (train.length < MIN_FUSION_ZONES || targets.length === 0) continue;
+      const result = await timed(pass, 'compute', () =>
+        pool.run('fusion.fit-predict', {
+          train,
+          predict: targets.map((t) => t.row),
+          seed: 1,
+        }),
+      );
+      const perField = new Map<FusionEntry, Record<string, FusedZone>>();
+      targets.forEach((t, i) => {
+        const fused = perField.get(t.entry) ?? {};
+        fused[t.zoneId] = {
+          ...result.predictions[i]!,
+          trainedOn: result.trainedOn,
+          model: result.model,
+        };
+        perField.set(t.entry, fused);
+      });
+      for (const [entry, fused] of perField) {
+        const prescription = await entry.rerun!(fused);
+        await timed(pass, 'store', () => registry.prescriptions.add(prescription));
+        replaced.push(prescription);
+      }
+    }
+    return replaced;
   }
 
   const close = async () => {
@@ -250,27 +363,35 @@ export function createPrescriptionService(
   };
 }
 
+interface ClearScene {
+  sceneId: string;
+  acquiredMs: number;
+  ndviByZone: Record<string, number | null>;
+  ndmiByZone: Record<string, number | null>;
+}
+type FusedZone = NonNullable<WaterBalanceRuleInput['fused']>[string];
+
 /**
  * The newest scene up to `asOfMs` with a clear view of the field or of any of its zones, as
- * each zone's (or the field's, under its own id) mean NDVI.
+ * each zone's (or the field's, under its own id) mean NDVI and NDMI.
  */
 function latestClearScene(
   series: readonly FieldSceneIndices[],
   asOfMs: number,
-): { sceneId: string; acquiredMs: number; ndviByZone: Record<string, number | null> } | undefined {
-  type Indices = { status: string; ndvi?: { mean: number } };
-  const ndviOf = (i: Indices | undefined) =>
-    i !== undefined && i.status === 'ok' && i.ndvi !== undefined ? i.ndvi.mean : null;
+): ClearScene | undefined {
+  type Indices = { status: string; ndvi?: { mean: number }; ndmi?: { mean: number } | null };
+  const meanOf = (i: Indices | undefined, key: 'ndvi' | 'ndmi') =>
+    i !== undefined && i.status === 'ok' ? (i[key]?.mean ?? null) : null;
   for (let k = series.length - 1; k >= 0; k--) {
     const entry = series[k]!;
     if (entry.acquiredMs > asOfMs) continue;
     const indices = entry.indices as Indices & { zones?: Record<string, Indices> };
-    const ndviByZone: Record<string, number | null> =
-      indices.zones === undefined
-        ? { [entry.fieldId]: ndviOf(indices) }
-        : Object.fromEntries(Object.entries(indices.zones).map(([id, z]) => [id, ndviOf(z)]));
+    const zones: [string, Indices][] =
+      indices.zones === undefined ? [[entry.fieldId, indices]] : Object.entries(indices.zones);
+    const ndviByZone = Object.fromEntries(zones.map(([id, z]) => [id, meanOf(z, 'ndvi')]));
+    const ndmiByZone = Object.fromEntries(zones.map(([id, z]) => [id, meanOf(z, 'ndmi')]));
     if (Object.values(ndviByZone).some((v) => v !== null))
-      return { sceneId: entry.sceneId, acquiredMs: entry.acquiredMs, ndviByZone };
+      return { sceneId: entry.sceneId, acquiredMs: entry.acquiredMs, ndviByZone, ndmiByZone };
   }
   return undefined;
 }

@@ -1,5 +1,6 @@
 import { soilMoisturePrescription } from '../irrigation/soil-moisture-rule.js';
 import { waterBalancePrescription } from '../irrigation/water-balance-rule.js';
+import type { fitPredictFusion } from '../fusion/soil-water-fusion.js';
 
 /**
  * What the analytics worker can compute: pure functions only, so the same call gives the same
@@ -8,6 +9,11 @@ import { waterBalancePrescription } from '../irrigation/water-balance-rule.js';
 export const TASKS = {
   'irrigation.soil-moisture': soilMoisturePrescription,
   'irrigation.water-balance': waterBalancePrescription,
+  /** Soil water of unprobed zones from the probed ones (TF.js ensemble, loaded on first use). */
+  'fusion.fit-predict': async (input: Parameters<typeof fitPredictFusion>[0]) => {
+    await (await import('../models/tf-backend.js')).initTfBackend();
+    return (await import('../fusion/soil-water-fusion.js')).fitPredictFusion(input);
+  },
   /** Yield quantiles from a stored model version (TF.js loads in the worker on first use). */
   'yield.forecast': async (input: { modelsDir: string; version: string; rows: number[][] }) =>
     (await import('../yield/forecast-task.js')).forecastWithModel(input),

@@ -14,7 +14,12 @@ export type ComputationStep = z.infer<typeof ComputationStepSchema>;
 export const IrrigationActionSchema = z.enum(['irrigate', 'none', 'insufficient-data']);
 
 /** Where a zone's root-zone depletion came from on the day of the prescription. */
-export const DEPLETION_SOURCES = ['sensor', 'water-balance', 'sibling-zones'] as const;
+export const DEPLETION_SOURCES = [
+  'sensor',
+  'water-balance',
+  'fusion-model',
+  'sibling-zones',
+] as const;
 export type DepletionSource = (typeof DEPLETION_SOURCES)[number];
 
 /** What one management zone should get (FAO-56 water balance rule). */
@@ -34,6 +39,8 @@ export const ZonePrescriptionSchema = z.object({
   rawMm: z.number().nullable(),
   tawMm: z.number().nullable(),
   drSource: z.enum(DEPLETION_SOURCES).nullable(),
+  /** One standard deviation of Dr where a model estimated it (fusion), mm. */
+  drSdMm: z.number().nullable().optional(),
   summary: z.string(),
   steps: z.array(ComputationStepSchema),
   /** N topdress for the zone from the latest clear scene (OSU SBNRC), or null without one. */

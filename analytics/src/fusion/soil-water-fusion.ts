@@ -1,0 +1,134 @@
+import { tf } from '../models/tf-backend.js';
+import { FUSION_FEATURES, MIN_FUSION_ZONES, type FusionRow } from './fusion-features.js';
+
+/**
+ * Soil water for zones without a probe, from the zones with one (issue 6, "fusion"): a small
+ * TF.js network learns the probed zones' depletion (Dr/TAW) from what every zone has, its
+ * satellite indices, soil and crop stage, and predicts it for the others.
+ *
+ * Uncertainty: an ensemble of networks, each fitted to a bootstrap resample of the probed zones
+ * (Lakshminarayanan et al. 2017, "deep ensembles"); their spread, plus the residual scatter
+ * inflated by the leverage of the point (as in linear regression's prediction interval,
+ * s²(1 + h) with h from the point's standardized distance to the training zones), so the band
+ * widens where the model extrapolates.
+ */
+export const FUSION_ENSEMBLE = 5;
+const EPOCHS = 200;
+const HIDDEN = 6;
+
+export interface FusionPrediction {
+  /** Predicted depletion as a share of TAW, within [0, 1]. */
+  share: number;
+  /** One standard deviation of it. */
+  sd: number;
+}
+
+export interface FusionResult {
+  predictions: FusionPrediction[];
+  trainedOn: number;
+  residualSd: number;
+  model: string;
+}
+
+/** Mulberry32, for the bootstrap draws. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export async function fitPredictFusion(input: {
+  train: readonly (FusionRow & { share: number })[];
+  predict: readonly FusionRow[];
+  seed: number;
+}): Promise<FusionResult> {
+  const { train, predict, seed } = input;
+  if (train.length < MIN_FUSION_ZONES)
+    throw new Error(`fusion needs at least ${MIN_FUSION_ZONES} probed zones, has ${train.length}`);
+  const width = FUSION_FEATURES.length;
+  // Standardize on the training zones; a missing value takes the training mean (z = 0).
+  const mean = Array.from({ length: width }, (_, j) => {
+    const v = train.flatMap((r) => (r.x[j] === null ? [] : [r.x[j]!]));
+    return v.length === 0 ? 0 : v.reduce((s, x) => s + x, 0) / v.length;
+  });
+  const std = mean.map((m, j) => {
+    const v = train.flatMap((r) => (r.x[j] === null ? [] : [r.x[j]!]));
+    return Math.sqrt(v.reduce((s, x) => s + (x - m) ** 2, 0) / Math.max(1, v.length)) || 1;
+  });
+  const z = (x: readonly (number | null)[]) =>
+    x.map((v, j) => (v === null ? 0 : (v - mean[j]!) / std[j]!));
+  const trainZ = train.map((r) => z(r.x));
+  const predictZ = predict.map((r) => z(r.x));
+  const ys = train.map((r) => r.share);
+
+  const draw = random(seed);
+  const members: number[][] = []; // member x prediction
+  const inSample: number[][] = []; // member x training row
+  for (let k = 0; k < FUSION_ENSEMBLE; k++) {
+    const pick = Array.from({ length: train.length }, () => Math.floor(draw() * train.length));
+    const init = (o: number) => tf.initializers.glorotUniform({ seed: seed * 101 + k * 7 + o });
+    const model = tf.sequential();
+    model.add(
+      tf.layers.dense({
+        inputShape: [width],
+        units: HIDDEN,
+        activation: 'tanh',
+        kernelInitializer: init(1),
+        kernelRegularizer: tf.regularizers.l2({ l2: 1e-3 }),
+      }),
+    );
+    model.add(tf.layers.dense({ units: 1, activation: 'sigmoid', kernelInitializer: init(2) }));
+    model.compile({ optimizer: tf.train.adam(0.05), loss: 'meanSquaredError' });
+    const xs = tf.tensor2d(pick.map((i) => trainZ[i]!));
+    const yt = tf.tensor2d(pick.map((i) => [ys[i]!]));
+    try {
+      await model.fit(xs, yt, {
+        epochs: EPOCHS,
+        batchSize: train.length,
+        shuffle: false,
+        verbose: 0,
+      });
+      const out = tf.tidy(() => {
+        const all = tf.tensor2d([...predictZ, ...trainZ]);
+        return (model.predict(all) as tf.Tensor2D).arraySync().map((r) => r[0]!);
+      });
+      members.push(out.slice(0, predict.length));
+      inSample.push(out.slice(predict.length));
+    } finally {
+      xs.dispose();
+      yt.dispose();
+      model.optimizer.dispose();
+      model.dispose();
+    }
+  }
+
+  // Residual scatter of the ensemble mean on the probed zones.
+  const fitted = ys.map((_, i) => inSample.reduce((s, m) => s + m[i]!, 0) / FUSION_ENSEMBLE);
+  const residualSd = Math.sqrt(
+    ys.reduce((s, y, i) => s + (y - fitted[i]!) ** 2, 0) / Math.max(1, ys.length - 1),
+  );
+  const n = train.length;
+  const predictions = predictZ.map((x, i) => {
+    const values = members.map((m) => m[i]!);
+    const mu = values.reduce((s, v) => s + v, 0) / values.length;
+    const spread = values.reduce((s, v) => s + (v - mu) ** 2, 0) / Math.max(1, values.length - 1);
+    // Leverage of the point: h = (1 + d²) / n, d² its squared standardized distance.
+    const d2 = x.reduce((s, v) => s + v * v, 0);
+    const h = (1 + d2) / n;
+    return {
+      share: Math.min(1, Math.max(0, mu)),
+      sd: Math.sqrt(spread + residualSd ** 2 * (1 + h)),
+    };
+  });
+  return {
+    predictions,
+    trainedOn: n,
+    residualSd,
+    model: `tfjs ensemble of ${FUSION_ENSEMBLE} (${width}-${HIDDEN}-1, tanh/sigmoid), seed ${seed}`,
+  };
+}
