@@ -158,3 +158,7 @@ export {
 } from './yield/forecast-service.js';
 export { seasonToDate, type SeasonToDate, type SeasonToDateInput } from './yield/season-to-date.js';
 export { cropFor, parameterSetLabel } from './crops/parameter-sets.js';
+export { historyFeatures, historySeasons, parseYieldHistoryCsv } from './yield/yield-history.js';
+export type { LabelledSeason } from './yield/train-yield-model.js';
+// TF.js-free until a model is saved or loaded: listing and promoting versions stay cheap.
+export { createModelStore, type ModelStore } from './models/model-store.js';

@@ -9,6 +9,7 @@ import { deadLetterRoutes } from './routes/dead-letters.js';
 import { fieldRoutes } from './routes/fields.js';
 import { forecastRoutes } from './routes/forecasts.js';
 import { parameterSetRoutes } from './routes/parameter-sets.js';
+import { modelRoutes, type YieldModels } from './routes/models.js';
 import { healthRoutes, type HealthCheck } from './routes/health.js';
 
 export interface AppOptions {
@@ -17,6 +18,8 @@ export interface AppOptions {
   health: HealthCheck;
   /** Yield forecasts (GET /v1/fields/:id/forecast, /v1/coops/:id/production), when analytics run. */
   forecasts?: ForecastService;
+  /** Yield history uploads and model versions (train, list, promote), when analytics run. */
+  models?: YieldModels;
   /** Prometheus exposition (text format) for GET /metrics. */
   metrics?: () => Promise<{ contentType: string; body: string }>;
 }
@@ -30,6 +33,12 @@ export function createApp(options: AppOptions) {
     .route('/dead-letters', deadLetterRoutes({ registry }))
     .route('/agronomy', agronomyRoutes())
     .route('/', parameterSetRoutes({ registry }))
+    .route(
+      '/',
+      options.models === undefined
+        ? new Hono<AppEnv>()
+        : modelRoutes({ registry, models: options.models }),
+    )
     .route(
       '/',
       options.forecasts === undefined

@@ -20,6 +20,7 @@ import {
   type Registry,
   type TimeSeriesStore,
 } from '@shamba/storage';
+import { createYieldModels } from './yield-models.js';
 
 export type StoreOptions =
   | { kind: 'sqlite' }
@@ -149,6 +150,7 @@ export async function createShamba(options: ShambaOptions): Promise<Shamba> {
         store,
         health,
         metrics: async () => ({ contentType: metrics.contentType, body: await metrics.metrics() }),
+        models: createYieldModels({ registry, pool, dataDir: options.dataDir }),
         forecasts: createForecastService({
           registry,
           store,

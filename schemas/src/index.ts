@@ -127,3 +127,8 @@ export {
   type ParameterSet,
   type ParameterSetInput,
 } from './registry/parameter-set.js';
+export {
+  MAX_HISTORY_ROWS,
+  YieldHistoryRowSchema,
+  type YieldHistoryRow,
+} from './agronomy/yield-history.js';

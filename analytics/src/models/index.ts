@@ -14,3 +14,4 @@ export {
   type LabelledSeason,
   type YieldModelMeta,
 } from '../yield/train-yield-model.js';
+export { trainAndSave, type TrainedVersion } from '../yield/train-and-save.js';

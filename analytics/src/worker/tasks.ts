@@ -1,6 +1,7 @@
 import { soilMoisturePrescription } from '../irrigation/soil-moisture-rule.js';
 import { waterBalancePrescription } from '../irrigation/water-balance-rule.js';
 import type { fitPredictFusion } from '../fusion/soil-water-fusion.js';
+import type { trainAndSave } from '../yield/train-and-save.js';
 
 /**
  * What the analytics worker can compute: pure functions only, so the same call gives the same
@@ -17,6 +18,9 @@ export const TASKS = {
   /** Yield quantiles from a stored model version (TF.js loads in the worker on first use). */
   'yield.forecast': async (input: { modelsDir: string; version: string; rows: number[][] }) =>
     (await import('../yield/forecast-task.js')).forecastWithModel(input),
+  /** Trains and saves a yield model version (TF.js loads in the worker on first use). */
+  'yield.train': async (input: Parameters<typeof trainAndSave>[0]) =>
+    (await import('../yield/train-and-save.js')).trainAndSave(input),
   /** Loads TF.js in the worker (once, on first use) and names the backend its models run on. */
   'models.backend': async (_: null) => (await import('../models/tf-backend.js')).initTfBackend(),
 } as const;

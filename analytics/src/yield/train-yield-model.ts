@@ -20,6 +20,11 @@ export interface LabelledSeason {
   nitrogenKgHa: number;
   tawMm: number;
   yieldTHa: number;
+  /**
+   * For history known only at harvest: the feature row at the end of the season (`days` then
+   * empty). Such a season gives one training row instead of one per forecast point.
+   */
+  endOfSeason?: number[];
 }
 
 /** A forecast is made at these points of the season; each gives a training row. */
@@ -62,6 +67,17 @@ interface Row {
 }
 
 function rowsOf(season: LabelledSeason): Row[] {
+  if (season.endOfSeason !== undefined) {
+    const x = season.endOfSeason;
+    return [
+      {
+        x,
+        y: season.yieldTHa,
+        crop: season.crop,
+        etaOverEtc: x[FEATURE_NAMES.indexOf('etaOverEtc')]!,
+      },
+    ];
+  }
   return FORECAST_POINTS.map((f) => {
     const days = season.days.slice(0, Math.max(1, Math.round(f * season.days.length)));
     const x = yieldFeatures({ ...season, days });

@@ -1,7 +1,12 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_YIELD_TRAINING } from '@shamba/analytics';
-import type { LabelledSeason } from '@shamba/analytics/models';
+import { readFile } from 'node:fs/promises';
+import {
+  DEFAULT_YIELD_TRAINING,
+  historySeasons,
+  parseYieldHistoryCsv,
+  type LabelledSeason,
+} from '@shamba/analytics';
 import { simulateSeasons } from '@shamba/firmware-sim';
 import { loadConfig } from '../config.js';
 import { loadScenario } from '../scenarios.js';
@@ -22,6 +27,10 @@ function. The version is saved under <data-dir>/models/yield/ as TF.js model fil
   --epochs N             (default ${DEFAULT_YIELD_TRAINING.epochs})
   --hidden-units N       (default ${DEFAULT_YIELD_TRAINING.hiddenUnits})
   --learning-rate X      (default ${DEFAULT_YIELD_TRAINING.learningRate})
+  --history FILE.csv     also learn from a cooperative's own field-seasons (columns:
+                         season,field_id,crop,yield_t_ha,nitrogen_kg_ha,taw_mm,rain_mm,
+                         gdd_per_day,eta_over_etc,ndvi_peak,ndvi_integral), labelled "history"
+  --coop ID              the cooperative the history is from     (default history)
   --promote              promote the new version
   --data-dir DIR         (SHAMBA_DATA_DIR, default ./data)
   -h, --help`;
@@ -42,6 +51,8 @@ export const modelCommand: Command = {
         'hidden-units': { type: 'string', default: String(DEFAULT_YIELD_TRAINING.hiddenUnits) },
         'learning-rate': { type: 'string', default: String(DEFAULT_YIELD_TRAINING.learningRate) },
         promote: { type: 'boolean' },
+        history: { type: 'string' },
+        coop: { type: 'string', default: 'history' },
         'data-dir': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -52,8 +63,7 @@ export const modelCommand: Command = {
       return values.help === true ? 0 : 2;
     }
     // TF.js loads here, not when the CLI starts: other commands never pay for it.
-    const { createModelStore, initTfBackend, trainYieldModel } =
-      await import('@shamba/analytics/models');
+    const { createModelStore, trainAndSave } = await import('@shamba/analytics/models');
     const config = loadConfig({ dataDir: values['data-dir'] }, env);
     const store = createModelStore({ dir: join(config.dataDir, 'models') });
     if (verb === 'list') {
@@ -90,9 +100,8 @@ export const modelCommand: Command = {
     };
     if (!(training.learningRate > 0 && training.learningRate < 1))
       throw new Error('--learning-rate must be in (0, 1)');
-    const backend = await initTfBackend();
     const base = await loadScenario(values.scenario);
-    const seasons: LabelledSeason[] = simulateSeasons({
+    const simulated: LabelledSeason[] = simulateSeasons({
       base,
       count: int('seasons', values.seasons),
       seed: training.seed,
@@ -101,19 +110,23 @@ export const modelCommand: Command = {
       id: `${s.scenarioId}/${s.seed}/${s.fieldId}`,
       group: `${s.scenarioId}/${s.seed}`,
     }));
-    const { model, meta } = await trainYieldModel(seasons, training);
-    const saved = await store.save('yield', model, { ...meta, backend, scenario: base.id });
-    model.dispose();
-    if (values.promote === true) await store.promote('yield', saved);
-    console.log(
-      JSON.stringify({
-        version: saved,
-        promoted: values.promote === true,
-        backend,
-        data: meta.data,
-        evaluation: meta.evaluation,
-      }),
-    );
+    const history =
+      values.history === undefined
+        ? []
+        : historySeasons(values.coop, parseYieldHistoryCsv(await readFile(values.history, 'utf8')));
+    const result = await trainAndSave({
+      modelsDir: join(config.dataDir, 'models'),
+      seasons: [...simulated, ...history],
+      options: training,
+      extra: {
+        scenario: base.id,
+        ...(values.history === undefined
+          ? {}
+          : { history: { coop: values.coop, file: values.history } }),
+      },
+      promote: values.promote === true,
+    });
+    console.log(JSON.stringify(result));
     return 0;
   },
 };

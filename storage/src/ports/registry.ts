@@ -7,6 +7,7 @@ import type {
   ParameterSetInput,
   Prescription,
   Principal,
+  YieldHistoryRow,
 } from '@shamba/schemas';
 
 export interface DeviceRecord extends Device {
@@ -102,6 +103,11 @@ export interface Registry {
     get(coopId: string, version: number): Promise<ParameterSet | undefined>;
     /** Every version, newest first. */
     list(coopId: string): Promise<ParameterSet[]>;
+  };
+  yieldHistory: {
+    /** Adds or replaces (by season and field) a cooperative's field-seasons; returns the count kept. */
+    put(coopId: string, rows: readonly YieldHistoryRow[]): Promise<number>;
+    list(coopId: string): Promise<YieldHistoryRow[]>;
   };
   deadLetters: {
     /** Identical repeats fold into one row with a count; the oldest rows go past the cap. */

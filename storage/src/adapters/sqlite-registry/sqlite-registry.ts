@@ -1,5 +1,13 @@
 import { createHash } from 'node:crypto';
-import type { Coop, Farmer, Field, ParameterSet, Prescription, Principal } from '@shamba/schemas';
+import type {
+  Coop,
+  Farmer,
+  Field,
+  ParameterSet,
+  Prescription,
+  Principal,
+  YieldHistoryRow,
+} from '@shamba/schemas';
 import { openDatabase } from '../../sqlite/open-database.js';
 import type {
   DeadLetter,
@@ -32,6 +40,9 @@ const MIGRATIONS = [
   `CREATE TABLE parameter_sets (
      coop_id TEXT NOT NULL, version INTEGER NOT NULL, doc TEXT NOT NULL,
      PRIMARY KEY (coop_id, version));`,
+  `CREATE TABLE yield_history (
+     coop_id TEXT NOT NULL, season TEXT NOT NULL, field_id TEXT NOT NULL, doc TEXT NOT NULL,
+     PRIMARY KEY (coop_id, season, field_id));`,
 ];
 
 export interface SqliteRegistryOptions {
@@ -249,6 +260,26 @@ export function createSqliteRegistry(options: SqliteRegistryOptions): Promise<Re
         docs<ParameterSet>(
           db
             .prepare('SELECT doc FROM parameter_sets WHERE coop_id = ? ORDER BY version DESC')
+            .all(coopId),
+        ),
+    },
+    yieldHistory: {
+      put: async (coopId, rows) => {
+        const put = db.prepare(
+          'INSERT OR REPLACE INTO yield_history (coop_id, season, field_id, doc) VALUES (?, ?, ?, ?)',
+        );
+        db.transaction(() => {
+          for (const r of rows) put.run(coopId, r.season, r.field_id, JSON.stringify(r));
+        })();
+        const { n } = db
+          .prepare('SELECT COUNT(*) AS n FROM yield_history WHERE coop_id = ?')
+          .get(coopId) as { n: number };
+        return n;
+      },
+      list: async (coopId) =>
+        docs<YieldHistoryRow>(
+          db
+            .prepare('SELECT doc FROM yield_history WHERE coop_id = ? ORDER BY season, field_id')
             .all(coopId),
         ),
     },
