@@ -9,6 +9,7 @@ import { deadLetterRoutes } from './routes/dead-letters.js';
 import { fieldRoutes } from './routes/fields.js';
 import { forecastRoutes } from './routes/forecasts.js';
 import { parameterSetRoutes } from './routes/parameter-sets.js';
+import { weatherForecastRoutes } from './routes/weather-forecasts.js';
 import { modelRoutes, type YieldModels } from './routes/models.js';
 import { healthRoutes, type HealthCheck } from './routes/health.js';
 
@@ -33,6 +34,7 @@ export function createApp(options: AppOptions) {
     .route('/dead-letters', deadLetterRoutes({ registry }))
     .route('/agronomy', agronomyRoutes())
     .route('/', parameterSetRoutes({ registry }))
+    .route('/', weatherForecastRoutes({ registry }))
     .route(
       '/',
       options.models === undefined

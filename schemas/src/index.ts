@@ -132,3 +132,4 @@ export {
   YieldHistoryRowSchema,
   type YieldHistoryRow,
 } from './agronomy/yield-history.js';
+export { WeatherForecastSchema, type WeatherForecast } from './agronomy/weather-forecast.js';

@@ -1,4 +1,5 @@
 import type {
+  WeatherForecast,
   ComputationStep,
   Field,
   Prescription,
@@ -21,6 +22,7 @@ import {
   type TimedAmount,
 } from '../agronomy/weather/daily-weather.js';
 import { createStepLog, round } from '../explain/step-log.js';
+import { forecastDays, type ForecastDay } from '../agronomy/weather/forecast-days.js';
 import { HORIZON_DAYS, zoneIrrigation } from './zone-irrigation.js';
 import { latestPerDevice, rootZoneWaterContent } from './soil-moisture-rule.js';
 import { APPLICATION_EFFICIENCY } from './application-efficiency.js';
@@ -40,11 +42,7 @@ export const MAX_BALANCE_DAYS = 240;
 /** Days whose ET0 stands in for a day without a complete record, and for today's and the forecast's. */
 export const ET0_FILL_DAYS = 3;
 
-export interface ForecastDay {
-  dateIso: string;
-  et0Mm: number;
-  rainMm: number;
-}
+export type { ForecastDay };
 
 export interface WaterBalanceRuleInput {
   field: Field;
@@ -61,6 +59,8 @@ export interface WaterBalanceRuleInput {
   createdAtMs: number;
   /** A weather forecast, day 1 = tomorrow; without one, ET0 persists and no rain is assumed. */
   forecast?: readonly ForecastDay[];
+  /** The cooperative's latest issued forecast (used when `forecast` is not given). */
+  weatherForecast?: WeatherForecast;
   /** A parameter set's crop (defaults to the built-in table for `field.crop`). */
   crop?: CropParameters;
   /** The parameter set's label (`coop@version`), recorded with the prescription. */
@@ -100,6 +100,7 @@ export interface FieldBalance {
   et0Today: number | null;
   /** Field-level steps: elevation and ET0. */
   steps: ComputationStep[];
+  site: { latitudeDeg: number; elevationM: number };
   zones: {
     spec: ZoneSpec;
     final: ZoneState;
@@ -211,6 +212,7 @@ export function balanceField(
     start,
     et0Today,
     steps,
+    site: { latitudeDeg, elevationM },
     zones: zones.map((spec, i) => ({ spec, ...states[i]! })),
   };
 }
@@ -235,7 +237,22 @@ export function waterBalancePrescription(input: WaterBalanceRuleInput): Prescrip
     return dr === null ? [] : [dr / tawOf(zone)];
   });
 
-  const forecast = input.forecast ?? persistenceForecast(today, et0Today);
+  const issued =
+    input.weatherForecast === undefined
+      ? []
+      : forecastDays(input.weatherForecast, {
+          today,
+          latitudeDeg: balance.site.latitudeDeg,
+          elevationM: balance.site.elevationM,
+        });
+  const forecast =
+    input.forecast ?? (issued.length > 0 ? issued : persistenceForecast(today, et0Today));
+  const forecastLabel =
+    input.forecast !== undefined
+      ? 'given'
+      : issued.length > 0
+        ? `${input.weatherForecast!.source} issued ${input.weatherForecast!.issuedAt}`
+        : 'persistence (no forecast)';
   // A zone's NDVI from a scene no older than the N rate accepts sets its Kc from the canopy.
   const recentScene =
     input.scene !== undefined &&
@@ -450,7 +467,8 @@ export function waterBalancePrescription(input: WaterBalanceRuleInput): Prescrip
       balanceStart: start,
       daysAfterSowing: das,
       areaHa,
-      forecast: input.forecast === undefined ? 'persistence (no forecast)' : 'given',
+      forecast: forecastLabel,
+      forecastIssuedAt: input.weatherForecast?.issuedAt ?? 'none',
       sceneId: scene?.sceneId ?? 'none',
       parameterSet: input.parameterSet ?? 'built-in',
     },

@@ -1,4 +1,4 @@
-import type { Field, ParameterSet } from '@shamba/schemas';
+import type { Field, ParameterSet, WeatherForecast } from '@shamba/schemas';
 import type { Registry, TimeSeriesStore } from '@shamba/storage';
 import {
   summariseStation,
@@ -10,6 +10,8 @@ export interface CoopContext {
   utcOffsetMinutes: number;
   /** The cooperative's latest published parameter set, if it has one. */
   parameterSet: ParameterSet | undefined;
+  /** The cooperative's latest weather forecast, if one was issued. */
+  forecast: WeatherForecast | undefined;
   /** Weather stations by the field they stand on (null: the cooperative's own). */
   stationsByField: Map<string | null, string[]>;
 }
@@ -50,9 +52,10 @@ export function createFieldData(options: {
       if (context === undefined) {
         context = timed('query', async () => {
           const coop = await registry.coops.get(coopId);
-          const [devices, parameterSet] = await Promise.all([
+          const [devices, parameterSet, forecast] = await Promise.all([
             registry.devices.list({ coopId }),
             registry.parameterSets.latest(coopId),
+            registry.weatherForecasts.latest(coopId),
           ]);
           const stationsByField = new Map<string | null, string[]>();
           for (const d of devices.filter((x) => x.kind === 'weather-station')) {
@@ -63,6 +66,7 @@ export function createFieldData(options: {
           return {
             utcOffsetMinutes: utcOffsetMinutes(coop?.timezone ?? 'UTC', clock()),
             parameterSet,
+            forecast,
             stationsByField,
           };
         });

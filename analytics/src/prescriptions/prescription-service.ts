@@ -130,7 +130,8 @@ export function createPrescriptionService(
       previous.asOfMs >= asOfMs &&
       (previous.parameters.parameterSet ?? 'built-in') === parameterSet &&
       (previous.rule.name !== WATER_BALANCE_RULE.name ||
-        previous.parameters.sceneId === (scene?.sceneId ?? 'none'))
+        (previous.parameters.sceneId === (scene?.sceneId ?? 'none') &&
+          previous.parameters.forecastIssuedAt === (context.forecast?.issuedAt ?? 'none')))
     ) {
       if (previous.rule.name === WATER_BALANCE_RULE.name)
         pass.fusion.push({ field, latest: previous, crop, scene });
@@ -169,6 +170,7 @@ export function createPrescriptionService(
           createdAtMs: clock(),
           crop,
           parameterSet,
+          ...(context.forecast === undefined ? {} : { weatherForecast: context.forecast }),
           ...(scene === undefined
             ? {}
             : {

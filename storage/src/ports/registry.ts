@@ -7,6 +7,7 @@ import type {
   ParameterSetInput,
   Prescription,
   Principal,
+  WeatherForecast,
   YieldHistoryRow,
 } from '@shamba/schemas';
 
@@ -103,6 +104,11 @@ export interface Registry {
     get(coopId: string, version: number): Promise<ParameterSet | undefined>;
     /** Every version, newest first. */
     list(coopId: string): Promise<ParameterSet[]>;
+  };
+  weatherForecasts: {
+    /** Keeps the cooperative's newest forecast (an older issue than the kept one is ignored). */
+    put(coopId: string, forecast: WeatherForecast): Promise<void>;
+    latest(coopId: string): Promise<WeatherForecast | undefined>;
   };
   yieldHistory: {
     /** Adds or replaces (by season and field) a cooperative's field-seasons; returns the count kept. */

@@ -6,6 +6,7 @@ import type {
   ParameterSet,
   Prescription,
   Principal,
+  WeatherForecast,
   YieldHistoryRow,
 } from '@shamba/schemas';
 import { openDatabase } from '../../sqlite/open-database.js';
@@ -43,6 +44,8 @@ const MIGRATIONS = [
   `CREATE TABLE yield_history (
      coop_id TEXT NOT NULL, season TEXT NOT NULL, field_id TEXT NOT NULL, doc TEXT NOT NULL,
      PRIMARY KEY (coop_id, season, field_id));`,
+  `CREATE TABLE weather_forecasts (
+     coop_id TEXT PRIMARY KEY, issued_ms INTEGER NOT NULL, doc TEXT NOT NULL);`,
 ];
 
 export interface SqliteRegistryOptions {
@@ -261,6 +264,19 @@ export function createSqliteRegistry(options: SqliteRegistryOptions): Promise<Re
           db
             .prepare('SELECT doc FROM parameter_sets WHERE coop_id = ? ORDER BY version DESC')
             .all(coopId),
+        ),
+    },
+    weatherForecasts: {
+      put: async (coopId, forecast) => {
+        db.prepare(
+          `INSERT INTO weather_forecasts (coop_id, issued_ms, doc) VALUES (?, ?, ?)
+           ON CONFLICT (coop_id) DO UPDATE SET issued_ms = excluded.issued_ms, doc = excluded.doc
+           WHERE excluded.issued_ms >= weather_forecasts.issued_ms`,
+        ).run(coopId, Date.parse(forecast.issuedAt), JSON.stringify(forecast));
+      },
+      latest: async (coopId) =>
+        doc<WeatherForecast>(
+          db.prepare('SELECT doc FROM weather_forecasts WHERE coop_id = ?').get(coopId),
         ),
     },
     yieldHistory: {
