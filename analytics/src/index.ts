@@ -2,6 +2,7 @@ export {
   CROP_PARAMETERS,
   DEFAULT_CROP_PARAMETERS,
   cropParameters,
+  nominalSeasonDays,
   type CropParameters,
 } from './crops/crop-parameters.js';
 export { APPLICATION_EFFICIENCY } from './irrigation/application-efficiency.js';

@@ -257,3 +257,13 @@ export const DEFAULT_CROP_PARAMETERS: CropParameters = {
 export function cropParameters(crop: string): CropParameters {
   return Object.hasOwn(CROP_PARAMETERS, crop) ? CROP_PARAMETERS[crop]! : DEFAULT_CROP_PARAMETERS;
 }
+
+/**
+ * The crop's season from sowing to harvest by its stage lengths (FAO-56 Table 11), days; a
+ * year for perennials. The yield model's "season fraction" is days since sowing over this, in
+ * training and in forecasting alike.
+ */
+export function nominalSeasonDays(crop: CropParameters): number {
+  const s = crop.stages;
+  return s === null ? 365 : s.iniDays + s.devDays + s.midDays + s.lateDays;
+}

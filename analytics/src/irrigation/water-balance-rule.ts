@@ -101,6 +101,8 @@ export interface FieldBalance {
   /** Field-level steps: elevation and ET0. */
   steps: ComputationStep[];
   site: { latitudeDeg: number; elevationM: number };
+  /** ET0 of each complete day from the station, mm. */
+  et0ByDay: ReadonlyMap<string, number>;
   zones: {
     spec: ZoneSpec;
     final: ZoneState;
@@ -213,6 +215,7 @@ export function balanceField(
     et0Today,
     steps,
     site: { latitudeDeg, elevationM },
+    et0ByDay,
     zones: zones.map((spec, i) => ({ spec, ...states[i]! })),
   };
 }

@@ -82,17 +82,31 @@ export function createForecastService(options: {
   const { registry, store, pool, modelsDir } = options;
   const clock = options.clock ?? Date.now;
 
-  const promoted = async (): Promise<{ version: string; nitrogenMean: number } | null> => {
+  const promoted = async (): Promise<{
+    version: string;
+    nitrogenMean: number;
+    /** Why it cannot be used (trained on other features), or null. */
+    unusable: string | null;
+  } | null> => {
     try {
       const { version } = JSON.parse(
         await readFile(join(modelsDir, 'yield', 'promoted.json'), 'utf8'),
       ) as { version: string };
       const meta = JSON.parse(
         await readFile(join(modelsDir, 'yield', version, 'meta.json'), 'utf8'),
-      ) as { normalization: { mean: number[] } };
+      ) as { normalization: { mean: number[] }; features?: string[] };
+      const same =
+        meta.features !== undefined &&
+        meta.features.length === FEATURE_NAMES.length &&
+        meta.features.every((f, i) => f === FEATURE_NAMES[i]);
       return {
         version,
-        nitrogenMean: meta.normalization.mean[FEATURE_NAMES.indexOf('nitrogenKgHa')] ?? 0,
+        nitrogenMean: same
+          ? (meta.normalization.mean[FEATURE_NAMES.indexOf('nitrogenKgHa')] ?? 0)
+          : 0,
+        unusable: same
+          ? null
+          : `the promoted model ${version} was trained on other features: train and promote a new one`,
       };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
@@ -143,12 +157,15 @@ export function createForecastService(options: {
     );
     const rows = prepared.flatMap((p) => (p.season.features === null ? [] : [p.season.features]));
     const quantiles =
-      model === null || rows.length === 0
+      model === null || model.unusable !== null || rows.length === 0
         ? []
         : await pool.run('yield.forecast', { modelsDir, version: model.version, rows });
     let next = 0;
     return prepared.map(({ field, season }) => {
-      const q = season.features === null || model === null ? undefined : quantiles[next++];
+      const q =
+        season.features === null || model === null || model.unusable !== null
+          ? undefined
+          : quantiles[next++];
       const base = {
         fieldId: field.id,
         coopId: field.coopId,
@@ -189,7 +206,8 @@ export function createForecastService(options: {
         return {
           ...base,
           status: 'no-model',
-          reason: 'no yield model is promoted: run `shamba model train --promote`',
+          reason:
+            model?.unusable ?? 'no yield model is promoted: run `shamba model train --promote`',
           yieldTHa: null,
           productionT: null,
         };

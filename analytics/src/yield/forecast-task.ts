@@ -1,5 +1,5 @@
 import { createModelStore } from '../models/model-store.js';
-import { forecastRows, type Forecast } from './train-yield-model.js';
+import { forecastRows, type Calibration, type Forecast } from './train-yield-model.js';
 
 /** Models loaded in this thread, by folder and version (a version never changes on disk). */
 const loaded = new Map<string, ReturnType<ReturnType<typeof createModelStore>['load']>>();
@@ -24,5 +24,7 @@ export async function forecastWithModel(input: {
   }
   const { model, meta } = await entry;
   const normalization = meta.normalization as { mean: number[]; std: number[] };
-  return forecastRows(model, normalization, input.rows);
+  // Versions saved before calibration existed have none: their band is the model's own.
+  const calibration = (meta.calibration as Calibration | undefined) ?? null;
+  return forecastRows(model, normalization, input.rows, calibration);
 }

@@ -1,4 +1,5 @@
 import { totalAvailableWaterMm } from '../agronomy/water-balance/soil-water.js';
+import { cropParameters, nominalSeasonDays } from '../crops/crop-parameters.js';
 import {
   addDays,
   balanceField,
@@ -35,11 +36,9 @@ export interface SeasonToDate {
 export function seasonToDate(input: SeasonToDateInput): SeasonToDate {
   const { field } = input;
   const balance = balanceField(input);
-  const { crop, sowing, today } = balance;
-  const seasonLengthDays =
-    crop.stages === null
-      ? 365
-      : crop.stages.iniDays + crop.stages.devDays + crop.stages.midDays + crop.stages.lateDays;
+  const { sowing, today } = balance;
+  // The built-in crop's length, as in training (a parameter set's stages do not move it).
+  const seasonLengthDays = nominalSeasonDays(cropParameters(field.crop));
   const assumed: string[] = [];
   const empty = (missing: string, daysSinceSowing: number): SeasonToDate => ({
     features: null,
@@ -80,11 +79,14 @@ export function seasonToDate(input: SeasonToDateInput): SeasonToDate {
 
   const days: SeasonDay[] = [];
   let last = weather.get(sowing)!;
+  let lastEt0 = 0;
   for (let date = sowing; date < today; date = addDays(date, 1)) {
     const w = weather.get(date);
     // A day without a complete record keeps the last known temperatures (for GDD only).
     if (w !== undefined && w.complete) last = w;
     const et = traceByDay.get(date);
+    // A day without a complete record keeps the last known ET0, as it keeps the temperatures.
+    lastEt0 = balance.et0ByDay.get(date) ?? lastEt0;
     days.push({
       tMaxC: last.tMaxC ?? 0,
       tMinC: last.tMinC ?? 0,
@@ -92,6 +94,7 @@ export function seasonToDate(input: SeasonToDateInput): SeasonToDate {
       ndvi: ndviAt(Date.parse(`${date}T12:00:00Z`) - input.utcOffsetMinutes * 60_000),
       etaMm: et?.eta ?? 0,
       etcMm: et?.etc ?? 0,
+      et0Mm: lastEt0,
     });
   }
   if (days.length === 0) return empty('sown today', 0);

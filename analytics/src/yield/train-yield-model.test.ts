@@ -4,6 +4,7 @@ import { initTfBackend, tf } from '../models/tf-backend.js';
 import { fao33Yield } from './yield-features.js';
 import { forecastRows, trainYieldModel, type LabelledSeason } from './train-yield-model.js';
 import { yieldFeatures } from './yield-features.js';
+import { cropParameters, nominalSeasonDays } from '../crops/crop-parameters.js';
 
 function seasons(count: number, seed: number): LabelledSeason[] {
   return simulateSeasons({ base: BUILT_IN_SCENARIOS['oromia-drought']!, count, seed }).map(
@@ -52,6 +53,40 @@ describe('yield forecast (TF.js, pinball loss)', () => {
       expect(close.length / fresh.length).toBeGreaterThanOrEqual(0.75);
       model.dispose();
       expect(tf.memory().numTensors).toBe(before);
+    },
+  );
+
+  it(
+    'mid-season P10-P90, conformally calibrated, holds most fresh simulated truths',
+    { timeout: 120_000 },
+    async () => {
+      const { model, meta } = await trainYieldModel(seasons(40, 77), {
+        seed: 77,
+        epochs: 150,
+        hiddenUnits: 16,
+        learningRate: 0.01,
+        batchSize: 64,
+        heldOutShare: 0.25,
+      });
+      expect(meta.calibration!.byCrop.maize!.widenTHa.length).toBeGreaterThan(0);
+      // 30 weather-years the model never saw, forecast 60 % into each field's season.
+      const fresh = seasons(30, 1234);
+      const rows = fresh.map((s) =>
+        yieldFeatures({
+          ...s,
+          days: s.days.slice(0, Math.round(0.6 * s.days.length)),
+          seasonLengthDays: nominalSeasonDays(cropParameters(s.crop)),
+        }),
+      );
+      const calibrated = forecastRows(model, meta.normalization, rows, meta.calibration);
+      const raw = forecastRows(model, meta.normalization, rows);
+      const coverage = (f: typeof raw) =>
+        fresh.filter((s, i) => s.yieldTHa >= f[i]!.p10THa && s.yieldTHa <= f[i]!.p90THa).length /
+        fresh.length;
+      // Nominal 0.8; calibration widens, never narrows.
+      expect(coverage(calibrated)).toBeGreaterThanOrEqual(0.7);
+      expect(coverage(calibrated)).toBeGreaterThanOrEqual(coverage(raw));
+      model.dispose();
     },
   );
 

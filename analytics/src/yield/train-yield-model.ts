@@ -1,7 +1,8 @@
-import { tf } from '../models/tf-backend.js';
+import { initTfBackend, tf } from '../models/tf-backend.js';
 import { FEATURE_NAMES, fao33Yield, yieldFeatures, type SeasonDay } from './yield-features.js';
 import { buildQuantileModel, pinballLoss, quantilesFromOutputs } from './quantile-model.js';
 import { round } from '../explain/step-log.js';
+import { cropParameters, nominalSeasonDays } from '../crops/crop-parameters.js';
 import { DEFAULT_YIELD_TRAINING, type YieldTrainingOptions } from './yield-training-options.js';
 
 /** A finished season with its harvested (or simulated) yield. */
@@ -38,9 +39,21 @@ export interface Evaluation {
   p10p90Coverage: number | null;
 }
 
+/**
+ * Conformalized quantile regression (Romano, Patterson & Candès 2019): how much to widen the
+ * model's [P10, P90] at each point of the season so that it holds 80 % of the truths of seasons
+ * it never saw (the calibration groups). Interpolated in the season fraction between points.
+ */
+export interface Calibration {
+  /** Per crop (as the model one-hot encodes it: a yield crop, or `other`). */
+  byCrop: Record<string, { seasonFractions: number[]; widenTHa: number[] }>;
+  calibrationRows: number;
+}
+
 export interface YieldModelMeta {
   features: readonly string[];
   normalization: { mean: number[]; std: number[] };
+  calibration: Calibration | null;
   training: YieldTrainingOptions;
   data: {
     seasons: number;
@@ -78,9 +91,11 @@ function rowsOf(season: LabelledSeason): Row[] {
       },
     ];
   }
+  // The season fraction is measured against the crop's nominal season, as in forecasting.
+  const seasonLengthDays = nominalSeasonDays(cropParameters(season.crop));
   return FORECAST_POINTS.map((f) => {
     const days = season.days.slice(0, Math.max(1, Math.round(f * season.days.length)));
-    const x = yieldFeatures({ ...season, days });
+    const x = yieldFeatures({ ...season, days, seasonLengthDays });
     return {
       x,
       y: season.yieldTHa,
@@ -118,15 +133,23 @@ export async function trainYieldModel(
 ): Promise<{ model: tf.LayersModel; meta: YieldModelMeta }> {
   if (seasons.length < 8)
     throw new Error(`${seasons.length} seasons: at least 8 are needed to train and hold some out`);
+  await initTfBackend(); // once per thread; every caller gets the fastest backend that loads
   const groups = shuffled([...new Set(seasons.map((s) => s.group))].sort(), options.seed);
   if (groups.length < 4) throw new Error(`${groups.length} weather groups: at least 4 are needed`);
   const heldOutGroups = new Set(
     groups.slice(0, Math.max(1, Math.round(groups.length * options.heldOutShare))),
   );
-  const testSeasons = seasons.filter((s) => heldOutGroups.has(s.group));
+  // Held-out groups: the first half calibrates the band (conformal), the second evaluates.
+  const heldOutList = [...heldOutGroups];
+  const calibrationGroups = new Set(heldOutList.slice(0, Math.floor(heldOutList.length / 2)));
+  const testSeasons = seasons.filter(
+    (s) => heldOutGroups.has(s.group) && !calibrationGroups.has(s.group),
+  );
+  const calibrationSeasons = seasons.filter((s) => calibrationGroups.has(s.group));
   const trainSeasons = seasons.filter((s) => !heldOutGroups.has(s.group));
-  const heldOut = testSeasons.length;
+  const heldOut = testSeasons.length + calibrationSeasons.length;
   const test = testSeasons.flatMap(rowsOf);
+  const calibrationRows = calibrationSeasons.flatMap(rowsOf);
   const train = shuffled(trainSeasons.flatMap(rowsOf), options.seed + 1);
 
   const width = FEATURE_NAMES.length;
@@ -164,10 +187,19 @@ export async function trainYieldModel(
     model.optimizer.dispose();
   }
 
+  const calibration = conformalWidening(
+    calibrationRows,
+    forecastRows(
+      model,
+      normalization,
+      calibrationRows.map((r) => r.x),
+    ),
+  );
   const forecasts = forecastRows(
     model,
     normalization,
     test.map((r) => r.x),
+    calibration,
   );
   const evaluation = {
     model: evaluate(test.map((r, i) => ({ truth: r.y, ...forecasts[i]! }))),
@@ -178,6 +210,7 @@ export async function trainYieldModel(
   const meta: YieldModelMeta = {
     features: FEATURE_NAMES,
     normalization,
+    calibration,
     training: options,
     data: {
       seasons: seasons.length,
@@ -196,11 +229,75 @@ function normalize(x: readonly number[], n: { mean: number[]; std: number[] }): 
   return x.map((v, j) => (v - n.mean[j]!) / n.std[j]!);
 }
 
-/** P10/P50/P90 for rows of features; yields are never below zero. */
+const BAND_MISS = 0.2; // P10-P90 leaves 20 % of truths outside
+
+/** The crop a feature row encodes (its one-hot column), for per-crop calibration. */
+function cropOfRow(x: readonly number[]): string {
+  const hot = FEATURE_NAMES.findIndex((n, j) => n.startsWith('crop:') && x[j] === 1);
+  return hot < 0 ? 'other' : FEATURE_NAMES[hot]!.slice('crop:'.length);
+}
+
+/**
+ * CQR scores max(P10 − y, y − P90) per crop and forecast point, and their (1 − α)(1 + 1/n)
+ * empirical quantile: the margin that makes the band hold 1 − α of unseen truths there.
+ */
+function conformalWidening(
+  rows: readonly Row[],
+  forecasts: readonly Forecast[],
+): Calibration | null {
+  if (rows.length === 0) return null;
+  const fraction = FEATURE_NAMES.indexOf('seasonFraction');
+  const groups = new Map<string, Map<number, number[]>>();
+  rows.forEach((r, i) => {
+    const f = forecasts[i]!;
+    const crop = cropOfRow(r.x);
+    const point = round(r.x[fraction]!, 2);
+    const byPoint = groups.get(crop) ?? new Map<number, number[]>();
+    const scores = byPoint.get(point) ?? [];
+    scores.push(Math.max(f.p10THa - r.y, r.y - f.p90THa));
+    byPoint.set(point, scores);
+    groups.set(crop, byPoint);
+  });
+  const byCrop: Calibration['byCrop'] = {};
+  for (const [crop, byPoint] of groups) {
+    const points = [...byPoint.keys()].sort((a, b) => a - b);
+    byCrop[crop] = {
+      seasonFractions: points,
+      widenTHa: points.map((p) => {
+        const scores = byPoint.get(p)!.sort((a, b) => a - b);
+        const n = scores.length;
+        const k = Math.min(n - 1, Math.ceil((1 - BAND_MISS) * (n + 1)) - 1);
+        return round(Math.max(0, scores[k]!), 4);
+      }),
+    };
+  }
+  return { byCrop, calibrationRows: rows.length };
+}
+
+function widenAt(calibration: Calibration, x: readonly number[]): number {
+  const c = calibration.byCrop[cropOfRow(x)];
+  if (c === undefined) {
+    // A crop the calibration never saw: the widest margin of any.
+    return Math.max(0, ...Object.values(calibration.byCrop).flatMap((v) => v.widenTHa));
+  }
+  const seasonFraction = x[FEATURE_NAMES.indexOf('seasonFraction')]!;
+  const { seasonFractions: p, widenTHa: w } = c;
+  if (seasonFraction <= p[0]!) return w[0]!;
+  for (let i = 1; i < p.length; i++)
+    if (seasonFraction <= p[i]!)
+      return w[i - 1]! + ((seasonFraction - p[i - 1]!) / (p[i]! - p[i - 1]!)) * (w[i]! - w[i - 1]!);
+  return w.at(-1)!;
+}
+
+/**
+ * P10/P50/P90 for rows of features; yields are never below zero. With a calibration, the band is
+ * widened by its conformal margin at the row's season fraction.
+ */
 export function forecastRows(
   model: tf.LayersModel,
   normalization: { mean: number[]; std: number[] },
   rows: readonly (readonly number[])[],
+  calibration: Calibration | null = null,
 ): Forecast[] {
   if (rows.length === 0) return [];
   const values = tf.tidy(() => {
@@ -209,11 +306,14 @@ export function forecastRows(
     ) as tf.Tensor2D;
     return quantilesFromOutputs(raw).arraySync();
   });
-  return values.map(([p10, p50, p90]) => ({
-    p10THa: Math.max(0, p10!),
-    p50THa: Math.max(0, p50!),
-    p90THa: Math.max(0, p90!),
-  }));
+  return values.map(([p10, p50, p90], i) => {
+    const widen = calibration === null ? 0 : widenAt(calibration, rows[i]!);
+    return {
+      p10THa: Math.max(0, p10! - widen),
+      p50THa: Math.max(0, p50!),
+      p90THa: Math.max(0, p90! + widen),
+    };
+  });
 }
 
 function evaluate(

@@ -10,6 +10,8 @@ export interface SeasonDay {
   /** Crop ET under stress and without, mm (from the water balance). */
   etaMm: number;
   etcMm: number;
+  /** Reference ET of the day, mm (FAO-56 eq. 6). */
+  et0Mm: number;
 }
 
 /** Crops with their own input; others share `other`. */
@@ -22,6 +24,7 @@ export const FEATURE_NAMES = [
   'gddPerDay',
   'etaOverEtc',
   'rainMm',
+  'rainOverEt0',
   'nitrogenKgHa',
   'tawMm',
   ...YIELD_CROPS.map((c) => `crop:${c}`),
@@ -51,6 +54,7 @@ export function yieldFeatures(input: YieldFeatureInput): number[] {
   const ndvis = days.map((d) => d.ndvi).filter((v): v is number => v !== null);
   const eta = days.reduce((s, d) => s + d.etaMm, 0);
   const etc = days.reduce((s, d) => s + d.etcMm, 0);
+  const et0 = days.reduce((s, d) => s + d.et0Mm, 0);
   const gdd = days.reduce((s, d) => s + Math.max(0, (d.tMaxC + d.tMinC) / 2 - GDD_BASE_C), 0);
   const crop = (YIELD_CROPS as readonly string[]).includes(input.crop) ? input.crop : 'other';
   return [
@@ -60,6 +64,9 @@ export function yieldFeatures(input: YieldFeatureInput): number[] {
     gdd / n,
     etc > 0 ? eta / etc : 1,
     days.reduce((s, d) => s + d.rainMm, 0),
+    // Supply over demand so far: in a failed-rains year it is low from the start, and says
+    // more about the weeks ahead than the rain total alone.
+    et0 > 0 ? days.reduce((s, d) => s + d.rainMm, 0) / et0 : 0,
     input.nitrogenKgHa,
     input.tawMm,
     ...YIELD_CROPS.map((c) => (c === crop ? 1 : 0)),
