@@ -163,3 +163,11 @@ export { historyFeatures, historySeasons, parseYieldHistoryCsv } from './yield/y
 export type { LabelledSeason } from './yield/train-yield-model.js';
 // TF.js-free until a model is saved or loaded: listing and promoting versions stay cheap.
 export { createModelStore, type ModelStore } from './models/model-store.js';
+export {
+  MIN_CLEAR_SHARE,
+  MIN_FIELD_PIXELS,
+  UNIFORM_NDVI_SPREAD,
+  delineateZones,
+  type ZoneDelineation,
+} from './zones/delineate-zones.js';
+export { FUZZINESS, bestClassCount, fuzzyKMeans, type FuzzyResult } from './zones/fuzzy-k-means.js';

@@ -1,7 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
+import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
 import { describe, expect, it } from 'vitest';
+import type { Polygon } from '@shamba/schemas';
 import { createShamba, seedScenario } from '@shamba/cli';
 import {
   OROMIA_DEMO,
@@ -104,6 +106,34 @@ describe('satellite scenes through the watch folder to the API', () => {
         expect(z['tolosa-maize-sandy']!.ndvi!.mean).toBeLessThan(
           z['tolosa-maize-loam']!.ndvi!.mean,
         );
+      // Management zones from the field's NDVI history: the paler half is where the world put
+      // the sandy, shallower zone.
+      const delineate = async (token: string, body: object) =>
+        fetch(`${shamba.api.url}/v1/fields/field-tolosa-maize/zones/delineate`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+      expect((await delineate(tokens.manager, {})).status).toBe(403);
+      const zoning = (await (await delineate(tokens.agronomist, { apply: true })).json()) as {
+        status: string;
+        applied: boolean;
+        classCount: number;
+        zones: { id: string; boundary: Polygon; areaHa: number }[];
+        zoneStats: { zoneId: string; vigourClass: number }[];
+      };
+      expect([zoning.status, zoning.applied], JSON.stringify(zoning)).toEqual(['ok', true]);
+      const low = zoning.zones.find(
+        (z) => zoning.zoneStats.find((s) => s.zoneId === z.id)!.vigourClass === 0,
+      )!;
+      const high = zoning.zones.find(
+        (z) =>
+          zoning.zoneStats.find((s) => s.zoneId === z.id)!.vigourClass === zoning.classCount - 1,
+      )!;
+      expect(booleanPointInPolygon([38.7204, 7.9307], low.boundary)).toBe(true); // sandy
+      expect(booleanPointInPolygon([38.7211, 7.9309], high.boundary)).toBe(true); // loam
+      const stored = await shamba.registry.fields.get('field-tolosa-maize');
+      expect(stored!.zones!.map((z) => z.id)).toEqual(zoning.zones.map((z) => z.id));
       for (const p of body.ndviSeries.filter((q) => q.quality === 'observed')) {
         expect(p.ndvi).toBeGreaterThan(0.15);
         expect(p.ndvi).toBeLessThan(0.95);

@@ -2,9 +2,15 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { ShambaError, UP_STREAMS, type Field } from '@shamba/schemas';
 import type { Registry, TimeSeriesStore } from '@shamba/storage';
-import { gapFill, readSceneBands, readSceneItem, renderFieldNdviPng } from '@shamba/analytics';
+import {
+  delineateZones,
+  gapFill,
+  readSceneBands,
+  readSceneItem,
+  renderFieldNdviPng,
+} from '@shamba/analytics';
 import type { AppEnv } from '../auth/bearer-auth.js';
-import { canSeeField, fieldFilterFor } from '../auth/tenancy.js';
+import { canSeeField, fieldFilterFor, requireRole } from '../auth/tenancy.js';
 
 const DAY_MS = 86_400_000;
 /** One request returns at most this many readings: a season of 15-minute samples from 5 probes. */
@@ -19,6 +25,14 @@ const ReadingsQuery = z.object({
   to: Instant.optional(),
   stream: z.enum(UP_STREAMS).optional(),
 });
+
+const DelineateBody = z
+  .object({
+    /** Store the zones on the field (prescriptions then use them); otherwise only propose. */
+    apply: z.boolean().default(false),
+    maxZones: z.number().int().min(2).max(5).default(5),
+  })
+  .strict();
 
 export function fieldRoutes(deps: { registry: Registry; store: TimeSeriesStore }) {
   const { registry, store } = deps;
@@ -112,6 +126,30 @@ export function fieldRoutes(deps: { registry: Registry; store: TimeSeriesStore }
         'content-type': 'image/png',
         'x-scene-id': scene.id,
       });
+    })
+    .post('/:fieldId/zones/delineate', async (c) => {
+      const principal = c.get('principal');
+      requireRole(principal, ['admin', 'agronomist']);
+      const field = await visibleField(principal, c.req.param('fieldId'));
+      const parsed = DelineateBody.safeParse(await c.req.json().catch(() => ({})));
+      if (!parsed.success) throw new ShambaError('INVALID_REQUEST', z.prettifyError(parsed.error));
+      // The field's NDVI history: every processed scene in which it was seen clear.
+      const seen = new Set(
+        (await registry.scenes.fieldSeries(field.id))
+          .filter((s) => (s.indices as { status?: string }).status === 'ok')
+          .map((s) => s.sceneId),
+      );
+      const records = (await registry.scenes.list()).filter((s) => seen.has(s.id));
+      const scenes = await Promise.all(
+        records.map(async (record) => ({
+          sceneId: record.id,
+          bands: await readSceneBands(await readSceneItem(record.itemPath), [field.boundary]),
+        })),
+      );
+      const result = delineateZones({ field, scenes, maxZones: parsed.data.maxZones });
+      const applied = parsed.data.apply && result.status === 'ok';
+      if (applied) await registry.fields.upsert({ ...field, zones: result.zones });
+      return c.json({ fieldId: field.id, applied, ...result });
     })
     .get('/:fieldId/prescriptions/latest', async (c) => {
       const field = await visibleField(c.get('principal'), c.req.param('fieldId'));
