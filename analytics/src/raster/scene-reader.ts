@@ -3,6 +3,9 @@ import { dirname, resolve } from 'node:path';
 import { fromFile } from 'geotiff';
 import { ShambaError } from '@shamba/schemas';
 import { validateTiff, type ByteSource, type RasterBudget } from './tiff-guard.js';
+import { useNativeDeflate } from './native-deflate.js';
+
+useNativeDeflate();
 
 /** One band as read: pixel values with the georeferencing and reflectance scaling to use them. */
 export interface BandRaster {

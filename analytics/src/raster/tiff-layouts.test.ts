@@ -1,0 +1,91 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { deflateSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { readBand } from './scene-reader.js';
+import { encodeGeoTiff, type GeoTiffLayout } from './tiff-writer.js';
+
+// One 300 x 200 uint16 raster written in every layout the reader must handle; each must decode
+// to the very same pixels, whole and through a window, and the window must cross tile edges.
+const W = 300;
+const H = 200;
+const values = new Uint16Array(W * H);
+for (let y = 0; y < H; y++)
+  for (let x = 0; x < W; x++) values[y * W + x] = 1000 + ((x * 37 + y * 101) % 5000);
+const image = {
+  width: W,
+  height: H,
+  values,
+  originX: 500_000,
+  originY: 9_000_000,
+  resolution: 10,
+  epsg: 32737,
+};
+const LAYOUTS: Record<string, GeoTiffLayout> = {
+  'stripped, none': { compression: 'none', predictor: false },
+  'stripped, DEFLATE': { compression: 'deflate', predictor: false, rowsPerStrip: 8 },
+  'stripped, DEFLATE + predictor': { compression: 'deflate', predictor: true },
+  'tiled 64, none': { tileSize: 64, compression: 'none', predictor: false },
+  'tiled 64, DEFLATE': { tileSize: 64, compression: 'deflate', predictor: false },
+  'tiled 128, DEFLATE + predictor': { tileSize: 128, compression: 'deflate', predictor: true },
+};
+const dir = mkdtempSync(join(tmpdir(), 'shamba-tiff-'));
+const write = (name: string, bytes: Buffer) => {
+  const path = join(dir, `${name.replaceAll(/\W+/g, '-')}.tif`);
+  writeFileSync(path, bytes);
+  return { path, scale: 1e-4, offset: -0.1, nodata: 0 };
+};
+
+describe('GeoTIFF layouts (UTM south, EPSG:32737)', () => {
+  for (const [name, layout] of Object.entries(LAYOUTS)) {
+    it(`reads ${name} pixel for pixel`, async () => {
+      const file = write(name, encodeGeoTiff(image, layout));
+      const whole = await readBand('B04', file);
+      expect([whole.width, whole.height, whole.epsg, whole.originX, whole.originY]).toEqual([
+        W,
+        H,
+        32737,
+        500_000,
+        9_000_000,
+      ]);
+      expect(Array.from(whole.values)).toEqual(Array.from(values));
+      // A window across tile edges (64 and 128 in both directions).
+      const window = await readBand('B04', file, undefined, [
+        500_000 + 600,
+        9_000_000 - 1500,
+        500_000 + 1400,
+        9_000_000 - 550,
+      ]);
+      expect([window.width, window.height, window.originX, window.originY]).toEqual([
+        80, 95, 500_600, 8_999_450,
+      ]);
+      for (const [col, row] of [
+        [0, 0],
+        [79, 94],
+        [4, 9],
+        [68, 73],
+      ] as const)
+        expect(window.values[row * 80 + col]).toBe(values[(55 + row) * W + 60 + col]);
+    });
+  }
+
+  it('refuses a DEFLATE tile that inflates far past its declared size (zip bomb)', async () => {
+    const honest = encodeGeoTiff(image, { tileSize: 64, compression: 'deflate', predictor: false });
+    // The first tile's bytes replaced by 64 MiB of zeros, deflated to about 64 KiB; the file
+    // is rebuilt with that tile at the end and its offset and count patched.
+    const bomb = deflateSync(Buffer.alloc(64 * 2 ** 20));
+    const file = Buffer.concat([honest, bomb]);
+    const ifdCount = file.readUInt16LE(8);
+    for (let i = 0; i < ifdCount; i++) {
+      const entry = 10 + i * 12;
+      const tag = file.readUInt16LE(entry);
+      const at = file.readUInt32LE(entry + 8);
+      if (tag === 324) file.writeUInt32LE(honest.length, at); // TileOffsets[0]
+      if (tag === 325) file.writeUInt32LE(bomb.length, at); // TileByteCounts[0]
+    }
+    await expect(readBand('B04', write('bomb', file))).rejects.toMatchObject({
+      code: 'RASTER_INVALID',
+    });
+  });
+});
