@@ -171,3 +171,4 @@ export {
   type ZoneDelineation,
 } from './zones/delineate-zones.js';
 export { FUZZINESS, bestClassCount, fuzzyKMeans, type FuzzyResult } from './zones/fuzzy-k-means.js';
+export { encodeGeoTiff, type GeoTiffImage, type GeoTiffLayout } from './raster/tiff-writer.js';

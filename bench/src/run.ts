@@ -1,10 +1,12 @@
 import { ingestBench } from './ingest-bench.js';
 import { prescriptionsBench } from './prescriptions-bench.js';
+import { rasterBench } from './raster-bench.js';
 
 /** `pnpm bench [name]`: runs the named benchmarks (all by default), one JSON line each. */
 const BENCHES: Record<string, () => Promise<Record<string, number>>> = {
   ingest: ingestBench,
   prescriptions: prescriptionsBench,
+  raster: rasterBench,
 };
 
 const names = process.argv.slice(2).filter((a) => a !== '--');

@@ -1,4 +1,4 @@
-import { open, readFile } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fromFile } from 'geotiff';
 import { ShambaError } from '@shamba/schemas';
@@ -94,6 +94,70 @@ async function fileSource(path: string): Promise<ByteSource & { close(): Promise
 /** A rectangle in the raster's CRS: minX, minY, maxX, maxY. */
 export type MapWindow = [number, number, number, number];
 
+interface OpenedBand {
+  tiff: Awaited<ReturnType<typeof fromFile>>;
+  image: Awaited<ReturnType<Awaited<ReturnType<typeof fromFile>>['getImage']>>;
+  epsg: number;
+  imageX: number;
+  imageY: number;
+  resolutionX: number;
+  resolutionY: number;
+}
+
+/** Band files checked and opened, by path and version: a scene's fields read it many times. */
+const opened = new Map<string, Promise<OpenedBand>>();
+const MAX_OPEN = 16;
+
+/**
+ * A band file, its structure checked (once per file version and budget) and its first image
+ * opened. The few most recently used stay open; the oldest is closed past `MAX_OPEN`.
+ */
+async function openBand(path: string, budget?: RasterBudget): Promise<OpenedBand> {
+  const { mtimeMs, size } = await stat(path);
+  const key = `${path}|${mtimeMs}|${size}|${JSON.stringify(budget ?? null)}`;
+  const hit = opened.get(key);
+  if (hit !== undefined) {
+    opened.delete(key); // most recent last
+    opened.set(key, hit);
+    return hit;
+  }
+  const opening = (async (): Promise<OpenedBand> => {
+    const source = await fileSource(path);
+    try {
+      await validateTiff(source, budget);
+    } finally {
+      await source.close();
+    }
+    const tiff = await fromFile(path);
+    const image = await tiff.getImage();
+    const keys = image.getGeoKeys() as Record<string, number | undefined> | null;
+    const epsg = keys?.ProjectedCSTypeGeoKey ?? keys?.GeographicTypeGeoKey;
+    if (epsg === undefined) {
+      await tiff.close();
+      throw new ShambaError('RASTER_UNSUPPORTED', `${path} has no EPSG code in its GeoKeys`);
+    }
+    const [imageX, imageY] = image.getOrigin() as [number, number];
+    const [resolutionX, signedResolutionY] = image.getResolution() as [number, number];
+    return {
+      tiff,
+      image,
+      epsg,
+      imageX,
+      imageY,
+      resolutionX,
+      resolutionY: Math.abs(signedResolutionY),
+    };
+  })();
+  opened.set(key, opening);
+  opening.catch(() => opened.delete(key));
+  while (opened.size > MAX_OPEN) {
+    const [oldest, band] = opened.entries().next().value as [string, Promise<OpenedBand>];
+    opened.delete(oldest);
+    band.then(async (b) => void (await b.tiff.close())).catch(() => undefined);
+  }
+  return opening;
+}
+
 /**
  * Reads one band file: its structure is checked first, then geotiff decodes it. With a window,
  * only the pixels covering it are decoded (geotiff reads just the tiles or strips it touches),
@@ -106,22 +170,10 @@ export async function readBand(
   budget?: RasterBudget,
   windowFor?: MapWindow | ((epsg: number) => MapWindow),
 ): Promise<BandRaster> {
-  const source = await fileSource(file.path);
-  try {
-    await validateTiff(source, budget);
-  } finally {
-    await source.close();
-  }
-  const tiff = await fromFile(file.path);
-  const image = await tiff.getImage();
-  const keys = image.getGeoKeys() as Record<string, number | undefined> | null;
-  const epsg = keys?.ProjectedCSTypeGeoKey ?? keys?.GeographicTypeGeoKey;
-  if (epsg === undefined) {
-    throw new ShambaError('RASTER_UNSUPPORTED', `${file.path} has no EPSG code in its GeoKeys`);
-  }
-  const [imageX, imageY] = image.getOrigin() as [number, number];
-  const [resolutionX, signedResolutionY] = image.getResolution() as [number, number];
-  const resolutionY = Math.abs(signedResolutionY);
+  const { image, epsg, imageX, imageY, resolutionX, resolutionY } = await openBand(
+    file.path,
+    budget,
+  );
   const window = typeof windowFor === 'function' ? windowFor(epsg) : windowFor;
   // The pixel window [left, top, right, bottom), clamped to the image.
   const [left, top, right, bottom] =
