@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FEATURE_NAMES, type CoopProduction, type FieldForecast } from '@shamba/analytics';
 import {
@@ -9,11 +8,11 @@ import {
   trainYieldModel,
   type LabelledSeason,
 } from '@shamba/analytics/models';
-import { createShamba, type Shamba } from '@shamba/cli';
+import type { Shamba } from '@shamba/cli';
 import { BUILT_IN_SCENARIOS, simulateSeasons } from '@shamba/firmware-sim';
 import type { StoredReading } from '@shamba/schemas';
 import { fieldFixture, stationDay } from '@shamba/schemas/testing';
-import { COOP, seedToken } from './support/seed.js';
+import { COOP, seedToken, startShamba } from './support/seed.js';
 import { tempDir } from './support/temp-dir.js';
 
 const DAY_MS = 86_400_000;
@@ -40,14 +39,7 @@ describe('yield forecasts over the API', () => {
   };
 
   beforeAll(async () => {
-    shamba = await createShamba({
-      dataDir: dir.path,
-      logger: pino({ level: 'silent' }),
-      mqtt: { port: 0 },
-      api: { port: 0 },
-      workers: 1,
-      analyticsIntervalMs: 3_600_000,
-    });
+    shamba = await startShamba(dir.path);
     const { registry, store } = shamba;
     await registry.coops.upsert({
       id: COOP,

@@ -1,9 +1,7 @@
-import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { FEATURE_NAMES, yieldFeatures } from '@shamba/analytics';
-import { createShamba } from '@shamba/cli';
 import { BUILT_IN_SCENARIOS, simulateSeasons } from '@shamba/firmware-sim';
-import { COOP, seedToken } from './support/seed.js';
+import { COOP, seedCoop, seedToken, startShamba } from './support/seed.js';
 import { tempDir } from './support/temp-dir.js';
 
 const HEADER =
@@ -43,20 +41,8 @@ describe('yield history and models over the API', () => {
     { timeout: 120_000 },
     async () => {
       using dir = tempDir();
-      await using shamba = await createShamba({
-        dataDir: dir.path,
-        logger: pino({ level: 'silent' }),
-        mqtt: { port: 0 },
-        api: { port: 0 },
-        workers: 1,
-        analyticsIntervalMs: 3_600_000,
-      });
-      await shamba.registry.coops.upsert({
-        id: COOP,
-        name: 'C',
-        countryCode: 'ET',
-        timezone: 'Africa/Addis_Ababa',
-      });
+      await using shamba = await startShamba(dir.path);
+      await seedCoop(shamba.registry);
       const agronomist = await seedToken(shamba.registry, {
         role: 'agronomist',
         coopId: COOP,

@@ -1,8 +1,6 @@
-import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { createShamba } from '@shamba/cli';
 import type { ParameterSet, Prescription } from '@shamba/schemas';
-import { COOP, seedToken, testField } from './support/seed.js';
+import { COOP, seedCoop, seedToken, startShamba, testField } from './support/seed.js';
 import { tempDir } from './support/temp-dir.js';
 
 // An agronomist tunes the cooperative's maize for its sandy soils; the next pass recomputes
@@ -10,28 +8,9 @@ import { tempDir } from './support/temp-dir.js';
 describe('versioned parameter sets', () => {
   it('are published by agronomists only, validated, and used and recorded by the next prescription', async () => {
     using dir = tempDir();
-    await using shamba = await createShamba({
-      dataDir: dir.path,
-      logger: pino({ level: 'silent' }),
-      mqtt: { port: 0 },
-      api: { port: 0 },
-      workers: 1,
-      analyticsIntervalMs: 3_600_000,
-    });
+    await using shamba = await startShamba(dir.path);
     const { registry, store } = shamba;
-    await registry.coops.upsert({
-      id: COOP,
-      name: 'C',
-      countryCode: 'ET',
-      timezone: 'Africa/Addis_Ababa',
-    });
-    await registry.farmers.upsert({
-      id: 'f',
-      coopId: COOP,
-      name: 'F',
-      phone: '+251911000001',
-      language: 'om',
-    });
+    await seedCoop(registry);
     await registry.fields.upsert(testField('field-1', 'f'));
     await registry.devices.upsert({
       id: 'probe-1',

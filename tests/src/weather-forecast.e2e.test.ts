@@ -1,9 +1,7 @@
-import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { createShamba } from '@shamba/cli';
 import type { StoredReading } from '@shamba/schemas';
 import { fieldFixture, stationDay } from '@shamba/schemas/testing';
-import { COOP, seedToken } from './support/seed.js';
+import { COOP, seedCoop, seedToken, startShamba } from './support/seed.js';
 import { tempDir } from './support/temp-dir.js';
 
 const DAY_MS = 86_400_000;
@@ -14,31 +12,12 @@ const EAT = 180;
 describe('weather forecasts in prescriptions', () => {
   it('hold irrigation when the forecast rain covers the need', async () => {
     using dir = tempDir();
-    await using shamba = await createShamba({
-      dataDir: dir.path,
-      logger: pino({ level: 'silent' }),
-      mqtt: { port: 0 },
-      api: { port: 0 },
-      workers: 1,
-      analyticsIntervalMs: 3_600_000,
-    });
+    await using shamba = await startShamba(dir.path);
     const { registry, store } = shamba;
     const now = Math.floor(Date.now() / 900_000) * 900_000;
     const today = new Date(now + EAT * 60_000).toISOString().slice(0, 10);
     const day = (k: number) => new Date(Date.parse(today) + k * DAY_MS).toISOString().slice(0, 10);
-    await registry.coops.upsert({
-      id: COOP,
-      name: 'C',
-      countryCode: 'ET',
-      timezone: 'Africa/Addis_Ababa',
-    });
-    await registry.farmers.upsert({
-      id: 'f',
-      coopId: COOP,
-      name: 'F',
-      phone: '+251911000001',
-      language: 'om',
-    });
+    await seedCoop(registry);
     await registry.fields.upsert(
       fieldFixture({
         id: 'plot',

@@ -1,4 +1,5 @@
 import { tf } from '../models/tf-backend.js';
+import { mulberry32 } from '../models/seeded-random.js';
 import { FUSION_FEATURES, MIN_FUSION_ZONES, type FusionRow } from './fusion-features.js';
 
 /**
@@ -30,18 +31,6 @@ export interface FusionResult {
   model: string;
 }
 
-/** Mulberry32, for the bootstrap draws. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export async function fitPredictFusion(input: {
   train: readonly (FusionRow & { share: number })[];
   predict: readonly FusionRow[];
@@ -66,7 +55,7 @@ export async function fitPredictFusion(input: {
   const predictZ = predict.map((r) => z(r.x));
   const ys = train.map((r) => r.share);
 
-  const draw = random(seed);
+  const draw = mulberry32(seed);
   const members: number[][] = []; // member x prediction
   const inSample: number[][] = []; // member x training row
   for (let k = 0; k < FUSION_ENSEMBLE; k++) {

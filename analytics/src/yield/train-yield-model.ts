@@ -1,4 +1,5 @@
 import { initTfBackend, tf } from '../models/tf-backend.js';
+import { mulberry32 } from '../models/seeded-random.js';
 import { FEATURE_NAMES, fao33Yield, yieldFeatures, type SeasonDay } from './yield-features.js';
 import { buildQuantileModel, pinballLoss, quantilesFromOutputs } from './quantile-model.js';
 import { round } from '../explain/step-log.js';
@@ -105,16 +106,9 @@ function rowsOf(season: LabelledSeason): Row[] {
   });
 }
 
-/** Mulberry32: a seeded shuffle, so that training is reproducible from its seed. */
+/** A seeded shuffle (Fisher-Yates), so that training is reproducible from its seed. */
 function shuffled<T>(items: readonly T[], seed: number): T[] {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   const out = [...items];
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(next() * (i + 1));

@@ -1,5 +1,5 @@
 import type { Field, Principal, Role } from '@shamba/schemas';
-import type { FieldFilter } from '@shamba/storage';
+import type { FieldFilter, Registry } from '@shamba/storage';
 import { ShambaError } from '@shamba/schemas';
 
 /** Tenancy (ARCHITECTURE.md): a farmer sees only their own fields, everyone else only their cooperative. */
@@ -21,4 +21,23 @@ export function requireRole(principal: Principal, roles: readonly Role[]): void 
   if (!roles.includes(principal.role)) {
     throw new ShambaError('NOT_AUTHORIZED', `this needs one of the roles: ${roles.join(', ')}`);
   }
+}
+
+/**
+ * A cooperative the principal works for (staff of that cooperative in one of `roles`, or an
+ * admin). Someone else's cooperative and no cooperative look the same: NOT_FOUND.
+ */
+export async function staffCoop(
+  registry: Registry,
+  principal: Principal,
+  coopId: string,
+  roles: readonly Role[] = ['admin', 'manager', 'agronomist'],
+): Promise<string> {
+  requireRole(principal, roles);
+  if (
+    (principal.role !== 'admin' && principal.coopId !== coopId) ||
+    (await registry.coops.get(coopId)) === undefined
+  )
+    throw new ShambaError('NOT_FOUND', `no cooperative ${coopId}`);
+  return coopId;
 }

@@ -3,7 +3,7 @@ import { ShambaError } from '@shamba/schemas';
 import type { ForecastService } from '@shamba/analytics';
 import type { Registry } from '@shamba/storage';
 import type { AppEnv } from '../auth/bearer-auth.js';
-import { canSeeField, requireRole } from '../auth/tenancy.js';
+import { canSeeField, staffCoop } from '../auth/tenancy.js';
 
 /**
  * Yield forecasts: a field's P10/P50/P90 (its farmer and its cooperative's staff), and a
@@ -20,13 +20,7 @@ export function forecastRoutes(deps: { registry: Registry; forecasts: ForecastSe
       return c.json(await forecasts.field(field));
     })
     .get('/coops/:coopId/production', async (c) => {
-      const principal = c.get('principal');
-      requireRole(principal, ['admin', 'manager', 'agronomist']);
-      const coopId = c.req.param('coopId');
-      if (principal.role !== 'admin' && principal.coopId !== coopId)
-        throw new ShambaError('NOT_FOUND', `no cooperative ${coopId}`);
-      if ((await registry.coops.get(coopId)) === undefined)
-        throw new ShambaError('NOT_FOUND', `no cooperative ${coopId}`);
+      const coopId = await staffCoop(registry, c.get('principal'), c.req.param('coopId'));
       return c.json(await forecasts.coop(coopId));
     });
 }

@@ -1,11 +1,11 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
-import { ShambaError, type Principal } from '@shamba/schemas';
+
 import { parseYieldHistoryCsv } from '@shamba/analytics';
 import type { Registry } from '@shamba/storage';
 import type { AppEnv } from '../auth/bearer-auth.js';
-import { requireRole } from '../auth/tenancy.js';
+import { requireRole, staffCoop } from '../auth/tenancy.js';
+import { limitBody, parseJsonBody } from '../http/body.js';
 
 /** What the API needs of the yield models; `shamba start` provides it (training in a worker). */
 export interface YieldModels {
@@ -36,14 +36,6 @@ export type TrainRequest = z.infer<typeof TrainRequestSchema>;
 /** A decade of a large cooperative's field-seasons is a few MiB of CSV. */
 const MAX_HISTORY_BYTES = 8 * 1024 * 1024;
 
-const ownCoop = async (registry: Registry, principal: Principal, coopId: string) => {
-  if (
-    (principal.role !== 'admin' && principal.coopId !== coopId) ||
-    (await registry.coops.get(coopId)) === undefined
-  )
-    throw new ShambaError('NOT_FOUND', `no cooperative ${coopId}`);
-};
-
 /**
  * Yield history uploads (CSV) and model versions: list, train (with a seed and
  * hyperparameters; simulated seasons plus the caller's cooperative's history), promote.
@@ -51,37 +43,22 @@ const ownCoop = async (registry: Registry, principal: Principal, coopId: string)
 export function modelRoutes(deps: { registry: Registry; models: YieldModels }) {
   const { registry, models } = deps;
   return new Hono<AppEnv>()
-    .post(
-      '/coops/:coopId/yield-history',
-      bodyLimit({
-        maxSize: MAX_HISTORY_BYTES,
-        onError: () => {
-          throw new ShambaError('INVALID_REQUEST', `body larger than ${MAX_HISTORY_BYTES} bytes`);
+    .post('/coops/:coopId/yield-history', limitBody(MAX_HISTORY_BYTES), async (c) => {
+      const coopId = await staffCoop(registry, c.get('principal'), c.req.param('coopId'));
+      const rows = parseYieldHistoryCsv(await c.req.text());
+      const total = await registry.yieldHistory.put(coopId, rows);
+      return c.json(
+        {
+          coopId,
+          received: rows.length,
+          stored: total,
+          seasons: [...new Set(rows.map((r) => r.season))],
         },
-      }),
-      async (c) => {
-        const principal = c.get('principal');
-        requireRole(principal, ['admin', 'manager', 'agronomist']);
-        const coopId = c.req.param('coopId');
-        await ownCoop(registry, principal, coopId);
-        const rows = parseYieldHistoryCsv(await c.req.text());
-        const total = await registry.yieldHistory.put(coopId, rows);
-        return c.json(
-          {
-            coopId,
-            received: rows.length,
-            stored: total,
-            seasons: [...new Set(rows.map((r) => r.season))],
-          },
-          201,
-        );
-      },
-    )
+        201,
+      );
+    })
     .get('/coops/:coopId/yield-history', async (c) => {
-      const principal = c.get('principal');
-      requireRole(principal, ['admin', 'manager', 'agronomist']);
-      const coopId = c.req.param('coopId');
-      await ownCoop(registry, principal, coopId);
+      const coopId = await staffCoop(registry, c.get('principal'), c.req.param('coopId'));
       return c.json({ coopId, rows: await registry.yieldHistory.list(coopId) });
     })
     .get('/models/yield', async (c) => {
@@ -100,20 +77,13 @@ export function modelRoutes(deps: { registry: Registry; models: YieldModels }) {
     .post('/models/yield/train', async (c) => {
       const principal = c.get('principal');
       requireRole(principal, ['admin', 'agronomist']);
-      let body: unknown;
-      try {
-        body = await c.req.json();
-      } catch {
-        throw new ShambaError('INVALID_REQUEST', 'the body is not JSON');
-      }
-      const parsed = TrainRequestSchema.safeParse(body);
-      if (!parsed.success) throw new ShambaError('INVALID_REQUEST', z.prettifyError(parsed.error));
+      const request = await parseJsonBody(c, TrainRequestSchema);
       // An agronomist's model learns from their own cooperative's history; an admin's from all.
       const coops =
         principal.role === 'admin'
           ? (await registry.coops.list()).map((x) => x.id)
           : [principal.coopId ?? ''];
-      return c.json(await models.train(parsed.data, coops), 201);
+      return c.json(await models.train(request, coops), 201);
     })
     .post('/models/yield/:version/promote', async (c) => {
       requireRole(c.get('principal'), ['admin', 'agronomist']);

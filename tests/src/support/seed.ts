@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { pino } from 'pino';
+import { createShamba, type Shamba, type ShambaOptions } from '@shamba/cli';
 import type { Field, Principal } from '@shamba/schemas';
 import { fieldFixture } from '@shamba/schemas/testing';
 import { generateSecret, hashSecret } from '@shamba/ingest';
@@ -28,4 +30,40 @@ export async function seedToken(registry: Registry, principal: Principal): Promi
   const token = randomBytes(24).toString('base64url');
   await registry.tokens.add(tokenDigest(token), principal);
   return token;
+}
+
+/**
+ * The whole system in this process on ports chosen by the OS, with one analytics worker, and
+ * analytics passes left to the test (it calls `runOnce` itself).
+ */
+export function startShamba(
+  dataDir: string,
+  options: Partial<ShambaOptions> = {},
+): Promise<Shamba> {
+  return createShamba({
+    dataDir,
+    logger: pino({ level: 'silent' }),
+    mqtt: { port: 0 },
+    api: { port: 0 },
+    workers: 1,
+    analyticsIntervalMs: 3_600_000,
+    ...options,
+  });
+}
+
+/** The test cooperative (East Africa Time) with one farmer, `f`. */
+export async function seedCoop(registry: Registry): Promise<void> {
+  await registry.coops.upsert({
+    id: COOP,
+    name: 'Test coop',
+    countryCode: 'ET',
+    timezone: 'Africa/Addis_Ababa',
+  });
+  await registry.farmers.upsert({
+    id: 'f',
+    coopId: COOP,
+    name: 'F',
+    phone: '+251911000001',
+    language: 'om',
+  });
 }
