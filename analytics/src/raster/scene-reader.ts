@@ -1,6 +1,6 @@
 import { open, readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { fromFile } from 'geotiff';
+import { fromFile, fromUrl } from 'geotiff';
 import { ShambaError } from '@shamba/schemas';
 import { validateTiff, type ByteSource, type RasterBudget } from './tiff-guard.js';
 import { useNativeDeflate } from './native-deflate.js';
@@ -46,7 +46,8 @@ export async function readSceneItem(itemPath: string): Promise<SceneItem> {
     assets?: Record<string, StacAsset>;
   };
   try {
-    item = JSON.parse(await readFile(itemPath, 'utf8')) as typeof item;
+    const text = isUrl(itemPath) ? await fetchText(itemPath) : await readFile(itemPath, 'utf8');
+    item = JSON.parse(text) as typeof item;
   } catch (cause) {
     throw new ShambaError('RASTER_INVALID', `${itemPath} is not a STAC item`, { cause });
   }
@@ -62,7 +63,12 @@ export async function readSceneItem(itemPath: string): Promise<SceneItem> {
   for (const [name, asset] of Object.entries(item.assets)) {
     const raster = asset['raster:bands']?.[0];
     bands[name] = {
-      path: resolve(dirname(itemPath), asset.href),
+      // An asset's href is absolute (a URL or a path) or relative to the item, wherever it is.
+      path: isUrl(asset.href)
+        ? asset.href
+        : isUrl(itemPath)
+          ? new URL(asset.href, itemPath).href
+          : resolve(dirname(itemPath), asset.href),
       scale: raster?.scale ?? 1,
       offset: raster?.offset ?? 0,
       nodata: raster?.nodata ?? null,
@@ -74,6 +80,53 @@ export async function readSceneItem(itemPath: string): Promise<SceneItem> {
     acquiredMs,
     cloudCoverPct: typeof cloud === 'number' ? cloud : null,
     bands,
+  };
+}
+
+const isUrl = (path: string) => /^https?:\/\//i.test(path);
+
+/** Remote reads give up after this long: a stalled server must not hold a scene pass forever. */
+const HTTP_TIMEOUT_MS = 30_000;
+
+async function fetchText(url: string): Promise<string> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(HTTP_TIMEOUT_MS) });
+  if (!response.ok) throw new Error(`GET ${url}: ${response.status}`);
+  return response.text();
+}
+
+/**
+ * A Cloud-Optimized GeoTIFF over HTTP(S): the structure check reads the header and IFDs with
+ * range requests, as geotiff then reads only the tiles a window needs. A server that ignores
+ * Range (answers 200 with the whole file) is refused: a 10980 x 10980 band is hundreds of MB.
+ */
+async function httpSource(url: string): Promise<ByteSource & { close(): Promise<void> }> {
+  const range = async (from: number, to: number) => {
+    const response = await fetch(url, {
+      headers: { range: `bytes=${from}-${to}` },
+      signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
+    });
+    if (response.status !== 206) {
+      await response.body?.cancel();
+      throw new ShambaError(
+        'RASTER_UNSUPPORTED',
+        `${url} does not answer range requests (status ${response.status}): not cloud-optimized reading`,
+      );
+    }
+    return response;
+  };
+  const first = await range(0, 0);
+  await first.arrayBuffer();
+  const total = Number(/\/(\d+)$/.exec(first.headers.get('content-range') ?? '')?.[1]);
+  if (!Number.isFinite(total))
+    throw new ShambaError('RASTER_INVALID', `${url}: no total size in Content-Range`);
+  return {
+    size: total,
+    read: async (offset, length) => {
+      const end = Math.min(total, offset + length) - 1;
+      if (end < offset) return Buffer.alloc(0);
+      return Buffer.from(await (await range(offset, end)).arrayBuffer());
+    },
+    close: () => Promise.resolve(),
   };
 }
 
@@ -113,8 +166,9 @@ const MAX_OPEN = 16;
  * opened. The few most recently used stay open; the oldest is closed past `MAX_OPEN`.
  */
 async function openBand(path: string, budget?: RasterBudget): Promise<OpenedBand> {
-  const { mtimeMs, size } = await stat(path);
-  const key = `${path}|${mtimeMs}|${size}|${JSON.stringify(budget ?? null)}`;
+  // A local file's version is its mtime and size; a URL is taken as immutable (COG archives are).
+  const version = isUrl(path) ? 'url' : await stat(path).then((s) => `${s.mtimeMs}|${s.size}`);
+  const key = `${path}|${version}|${JSON.stringify(budget ?? null)}`;
   const hit = opened.get(key);
   if (hit !== undefined) {
     opened.delete(key); // most recent last
@@ -122,13 +176,13 @@ async function openBand(path: string, budget?: RasterBudget): Promise<OpenedBand
     return hit;
   }
   const opening = (async (): Promise<OpenedBand> => {
-    const source = await fileSource(path);
+    const source = isUrl(path) ? await httpSource(path) : await fileSource(path);
     try {
       await validateTiff(source, budget);
     } finally {
       await source.close();
     }
-    const tiff = await fromFile(path);
+    const tiff = isUrl(path) ? await fromUrl(path, { allowFullFile: false }) : await fromFile(path);
     const image = await tiff.getImage();
     const keys = image.getGeoKeys() as Record<string, number | undefined> | null;
     const epsg = keys?.ProjectedCSTypeGeoKey ?? keys?.GeographicTypeGeoKey;
