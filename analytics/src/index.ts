@@ -63,7 +63,14 @@ export {
   type SceneService,
   type SceneServiceOptions,
 } from './scenes/scene-service.js';
-export { MASKED_RGB, NDVI_RAMP, rampColour, renderFieldNdviPng } from './raster/ndvi-png.js';
+export {
+  MASKED_RGB,
+  MAX_PNG_SIDE,
+  NDVI_RAMP,
+  rampColour,
+  renderFieldNdviPng,
+  renderNdviPng,
+} from './raster/ndvi-png.js';
 export { WINDOW_MARGIN_M, readSceneBands, windowAround } from './raster/scene-bands.js';
 export {
   computeEt0,

@@ -9,6 +9,7 @@ import { deadLetterRoutes } from './routes/dead-letters.js';
 import { fieldRoutes } from './routes/fields.js';
 import { forecastRoutes } from './routes/forecasts.js';
 import { parameterSetRoutes } from './routes/parameter-sets.js';
+import { sceneRoutes, type SceneRegistrar } from './routes/scenes.js';
 import { weatherForecastRoutes } from './routes/weather-forecasts.js';
 import { modelRoutes, type YieldModels } from './routes/models.js';
 import { healthRoutes, type HealthCheck } from './routes/health.js';
@@ -21,6 +22,8 @@ export interface AppOptions {
   forecasts?: ForecastService;
   /** Yield history uploads and model versions (train, list, promote), when analytics run. */
   models?: YieldModels;
+  /** Scene registration by URL (POST /v1/scenes), when the scene service runs. */
+  scenes?: SceneRegistrar;
   /** Prometheus exposition (text format) for GET /metrics. */
   metrics?: () => Promise<{ contentType: string; body: string }>;
 }
@@ -35,6 +38,12 @@ export function createApp(options: AppOptions) {
     .route('/agronomy', agronomyRoutes())
     .route('/', parameterSetRoutes({ registry }))
     .route('/', weatherForecastRoutes({ registry }))
+    .route(
+      '/',
+      options.scenes === undefined
+        ? new Hono<AppEnv>()
+        : sceneRoutes({ registry, scenes: options.scenes }),
+    )
     .route(
       '/',
       options.models === undefined

@@ -118,6 +118,11 @@ export async function createShamba(options: ShambaOptions): Promise<Shamba> {
       ...(options.analyticsIntervalMs === undefined
         ? {}
         : { intervalMs: options.analyticsIntervalMs }),
+      // scene.registered: the fields it covers get new prescriptions (N rate, canopy Kc) now.
+      onRegistered: (scene) => {
+        logger.info(scene, 'scene.registered');
+        void prescriptions.runOnce();
+      },
     });
     opened.push(scenes);
     scenes.start();
@@ -151,6 +156,7 @@ export async function createShamba(options: ShambaOptions): Promise<Shamba> {
         health,
         metrics: async () => ({ contentType: metrics.contentType, body: await metrics.metrics() }),
         models: createYieldModels({ registry, pool, dataDir: options.dataDir }),
+        scenes,
         forecasts: createForecastService({
           registry,
           store,

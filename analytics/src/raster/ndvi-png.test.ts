@@ -10,7 +10,13 @@ import {
   renderScene,
   writeScene,
 } from '@shamba/firmware-sim';
-import { NDVI_RAMP, rampColour, renderFieldNdviPng } from './ndvi-png.js';
+import {
+  MAX_PNG_SIDE,
+  NDVI_RAMP,
+  rampColour,
+  renderFieldNdviPng,
+  renderNdviPng,
+} from './ndvi-png.js';
 import { readBand, readSceneItem } from './scene-reader.js';
 
 describe('NDVI PNG', () => {
@@ -51,5 +57,33 @@ describe('NDVI PNG', () => {
       return g / opaque - r / opaque;
     };
     expect(greenness('field-almaz-maize')).toBeGreaterThan(greenness('field-tolosa-maize') + 20);
+  });
+
+  it('draws a cooperative: every field on one image over their extent, nothing between them', async () => {
+    const start = Date.UTC(2026, 10, 1);
+    const world = createWorld(OROMIA_DEMO, start);
+    world.advanceTo(start + 5 * 86_400_000);
+    const scene = renderScene(OROMIA_DEMO, world, { seed: 4 });
+    const dir = mkdtempSync(join(tmpdir(), 'shamba-png-'));
+    writeScene(scene, dir);
+    const item = await readSceneItem(join(dir, `${scene.id}.json`));
+    const bands = {
+      B04: await readBand('B04', item.bands.B04!),
+      B08: await readBand('B08', item.bands.B08!),
+    };
+    const boundaries = OROMIA_DEMO.fields.map((f) => f.boundary);
+    const coop = PNG.sync.read(renderNdviPng(bands, boundaries, 1));
+    const drawn = (png: PNG) => {
+      let n = 0;
+      for (let i = 3; i < png.data.length; i += 4) if (png.data[i] === 255) n++;
+      return n;
+    };
+    // Each field drawn alone, and together: the same pixels, no more.
+    const alone = boundaries.map((b) => drawn(PNG.sync.read(renderNdviPng(bands, [b], 1))));
+    expect(drawn(coop)).toBe(alone.reduce((s, n) => s + n, 0));
+    expect(coop.width * coop.height).toBeGreaterThan(drawn(coop)); // gaps between the plots stay transparent
+    // A large extent is drawn smaller, never past MAX_PNG_SIDE.
+    const big = PNG.sync.read(renderNdviPng(bands, boundaries, 500));
+    expect(Math.max(big.width, big.height)).toBeLessThanOrEqual(MAX_PNG_SIDE);
   });
 });

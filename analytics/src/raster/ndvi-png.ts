@@ -46,30 +46,52 @@ export function rampColour(value: number): [number, number, number] {
 }
 
 /**
- * A PNG of a field's NDVI on the B04/B08 10 m grid, one image pixel per raster pixel whose centre
- * lies in the field (scaled up by `scale` for small plots on small screens).
+ * One field's NDVI as a PNG: the pixels whose centre is in the field, coloured by `NDVI_RAMP`;
+ * masked pixels (cloud, shadow, nodata) grey; outside the field transparent. Each pixel is
+ * drawn `scale` x `scale` so a plot of a few dozen pixels is visible on a phone.
  */
 export function renderFieldNdviPng(bands: SceneBands, boundary: Polygon, scale = 8): Buffer {
+  return renderNdviPng(bands, [boundary], scale);
+}
+
+/** The largest side of a rendered image, px: a cooperative's fields may span kilometres. */
+export const MAX_PNG_SIDE = 2048;
+
+/**
+ * The NDVI of several fields (a cooperative's) in one PNG over their common extent, coloured as
+ * `renderFieldNdviPng` colours one; pixels are enlarged up to `scale` while the image stays within
+ * `MAX_PNG_SIDE`.
+ */
+export function renderNdviPng(
+  bands: SceneBands,
+  boundaries: readonly Polygon[],
+  scale = 8,
+): Buffer {
   const { B04: red, B08: nir } = bands;
-  const { polygon, col0, col1, row0, row1 } = fieldPixels(red, boundary);
+  const extents = boundaries.map((b) => fieldPixels(red, b));
+  const col0 = Math.min(...extents.map((e) => e.col0));
+  const col1 = Math.max(...extents.map((e) => e.col1));
+  const row0 = Math.min(...extents.map((e) => e.row0));
+  const row1 = Math.max(...extents.map((e) => e.row1));
   const width = Math.max(1, col1 - col0 + 1);
   const height = Math.max(1, row1 - row0 + 1);
-  const png = new PNG({ width: width * scale, height: height * scale });
+  const k = Math.max(1, Math.min(scale, Math.floor(MAX_PNG_SIDE / Math.max(width, height))));
+  const png = new PNG({ width: width * k, height: height * k });
   for (let row = 0; row < height; row++) {
     for (let col = 0; col < width; col++) {
       const x = red.originX + (col0 + col + 0.5) * red.resolutionX;
       const y = red.originY - (row0 + row + 0.5) * red.resolutionY;
       let rgba: [number, number, number, number] = [0, 0, 0, 0];
-      if (booleanPointInPolygon([x, y], polygon)) {
+      if (extents.some((e) => booleanPointInPolygon([x, y], e.polygon))) {
         const r = sample(red, x, y);
         const n = sample(nir, x, y);
         const cls = bands.SCL === undefined ? 4 : sceneClass(bands.SCL, x, y);
         const masked = r === null || n === null || cls === null || !USABLE_SCL.has(cls);
         rgba = masked ? [...MASKED_RGB, 255] : [...rampColour(ndvi(r, n)), 255];
       }
-      for (let dy = 0; dy < scale; dy++) {
-        for (let dx = 0; dx < scale; dx++) {
-          const at = ((row * scale + dy) * width * scale + (col * scale + dx)) * 4;
+      for (let dy = 0; dy < k; dy++) {
+        for (let dx = 0; dx < k; dx++) {
+          const at = ((row * k + dy) * width * k + (col * k + dx)) * 4;
           png.data[at] = rgba[0];
           png.data[at + 1] = rgba[1];
           png.data[at + 2] = rgba[2];

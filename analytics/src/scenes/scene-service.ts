@@ -14,6 +14,11 @@ export interface SceneServiceOptions {
   scenesDir: string;
   intervalMs?: number;
   clock?: () => number;
+  /**
+   * Told of every scene once its fields' indices are stored (the `scene.registered` event):
+   * `shamba start` recomputes prescriptions, whose N rates and canopy Kc depend on it.
+   */
+  onRegistered?: (scene: { sceneId: string; acquiredMs: number; fields: number }) => void;
 }
 
 /**
@@ -76,6 +81,11 @@ export function createSceneService(options: SceneServiceOptions) {
       perField,
     );
     logger.info({ sceneId: item.id, fields: perField.length }, 'scene processed');
+    options.onRegistered?.({
+      sceneId: item.id,
+      acquiredMs: item.acquiredMs,
+      fields: perField.length,
+    });
     return 'processed';
   }
 
@@ -100,6 +110,16 @@ export function createSceneService(options: SceneServiceOptions) {
 
   return {
     runOnce: () => (running ??= runOnce().finally(() => (running = undefined))),
+    /**
+     * Registers one scene by its STAC item (a URL, for Cloud-Optimized GeoTIFFs, or a path):
+     * read for the registered fields, stored, announced. Errors reach the caller.
+     */
+    async register(itemPath: string) {
+      const item = await readSceneItem(itemPath);
+      const outcome = await processItem(itemPath);
+      seen.add(itemPath);
+      return { sceneId: item.id, acquiredMs: item.acquiredMs, outcome };
+    },
     start() {
       timer ??= setInterval(
         () => void (running ??= runOnce().finally(() => (running = undefined))),
