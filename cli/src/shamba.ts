@@ -118,6 +118,7 @@ export async function createShamba(options: ShambaOptions): Promise<Shamba> {
       ...(options.analyticsIntervalMs === undefined
         ? {}
         : { intervalMs: options.analyticsIntervalMs }),
+      pool,
       // scene.registered: the fields it covers get new prescriptions (N rate, canopy Kc) now.
       onRegistered: (scene) => {
         logger.info(scene, 'scene.registered');

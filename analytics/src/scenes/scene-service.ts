@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { isShambaError } from '@shamba/schemas';
 import type { FieldSceneIndices, Registry } from '@shamba/storage';
-import { fieldIndices } from '../raster/field-indices.js';
-import { readSceneBands } from '../raster/scene-bands.js';
 import { readSceneItem } from '../raster/scene-reader.js';
+import type { WorkerPool } from '../worker/worker-pool.js';
+import { sceneFieldIndices } from './scene-indices.js';
 
 export interface SceneServiceOptions {
   registry: Registry;
@@ -19,7 +19,17 @@ export interface SceneServiceOptions {
    * `shamba start` recomputes prescriptions, whose N rates and canopy Kc depend on it.
    */
   onRegistered?: (scene: { sceneId: string; acquiredMs: number; fields: number }) => void;
+  /** Where scenes are decoded (heap-capped workers); the calling thread without one. */
+  pool?: WorkerPool;
+  /** A scene whose decoding takes longer is abandoned and its worker replaced. */
+  decodeTimeoutMs?: number;
 }
+
+/**
+ * A scene for a cooperative's fields decodes in well under a second here (a few windows of a
+ * tile); a minute means a file built to make the decoder loop.
+ */
+export const DECODE_TIMEOUT_MS = 60_000;
 
 /**
  * The watch folder: new scenes (STAC items) are read once, for the window that covers the
@@ -50,25 +60,26 @@ export function createSceneService(options: SceneServiceOptions) {
     if (await registry.scenes.has(item.id)) return 'known';
     const fields = await registry.fields.list();
     if (fields.length === 0) return 'no-fields'; // read again once fields exist
-    const bands = await readSceneBands(
-      item,
-      fields.map((f) => f.boundary),
-    );
-    // Each field, and each of its management zones (for the N rate per zone).
-    const perField: FieldSceneIndices[] = fields.map((f) => ({
+    const input = {
+      itemPath,
+      fields: fields.map((f) => ({
+        id: f.id,
+        boundary: f.boundary,
+        ...(f.zones ? { zones: f.zones } : {}),
+      })),
+    };
+    // Decoding runs in an analytics worker when there is a pool: heap-capped and watched.
+    const { perField: indices } =
+      options.pool === undefined
+        ? await sceneFieldIndices(input)
+        : await options.pool.run('scene.indices', input, {
+            timeoutMs: options.decodeTimeoutMs ?? DECODE_TIMEOUT_MS,
+          });
+    const perField: FieldSceneIndices[] = indices.map((f) => ({
       sceneId: item.id,
-      fieldId: f.id,
+      fieldId: f.fieldId,
       acquiredMs: item.acquiredMs,
-      indices: {
-        ...fieldIndices(bands, f.boundary),
-        ...(f.zones === undefined || f.zones.length === 0
-          ? {}
-          : {
-              zones: Object.fromEntries(
-                f.zones.map((z) => [z.id, fieldIndices(bands, z.boundary)]),
-              ),
-            }),
-      },
+      indices: f.indices,
     }));
     await registry.scenes.add(
       {

@@ -1,4 +1,5 @@
 import { parentPort } from 'node:worker_threads';
+import { isShambaError } from '@shamba/schemas';
 import { runTask, type TaskName } from './tasks.js';
 
 /** The worker is a thin message shell around the pure tasks (STYLE.md). */
@@ -13,7 +14,8 @@ parentPort?.on('message', (request: Request) => {
     (value) => parentPort!.postMessage({ id: request.id, ok: true, value }),
     (error: unknown) => {
       const message = error instanceof Error ? error.message : String(error);
-      parentPort!.postMessage({ id: request.id, ok: false, message });
+      const code = isShambaError(error) ? error.code : undefined;
+      parentPort!.postMessage({ id: request.id, ok: false, message, code });
     },
   );
 });

@@ -1,7 +1,9 @@
+import { isMainThread } from 'node:worker_threads';
 import { soilMoisturePrescription } from '../irrigation/soil-moisture-rule.js';
 import { waterBalancePrescription } from '../irrigation/water-balance-rule.js';
 import type { fitPredictFusion } from '../fusion/soil-water-fusion.js';
 import type { trainAndSave } from '../yield/train-and-save.js';
+import type { SceneIndicesInput } from '../scenes/scene-indices.js';
 
 /**
  * What the analytics worker can compute: pure functions only, so the same call gives the same
@@ -21,6 +23,13 @@ export const TASKS = {
   /** Trains and saves a yield model version (TF.js loads in the worker on first use). */
   'yield.train': async (input: Parameters<typeof trainAndSave>[0]) =>
     (await import('../yield/train-and-save.js')).trainAndSave(input),
+  /** A scene's indices for the given fields: GeoTIFF decoding off the main thread. */
+  'scene.indices': async (input: SceneIndicesInput) => {
+    // geotiff, imported in a worker thread, takes itself for its own decoder worker unless a
+    // Worker global exists; the placeholder is never used (we decode without geotiff's pool).
+    if (!isMainThread) (globalThis as { Worker?: unknown }).Worker ??= class WorkerPlaceholder {};
+    return (await import('../scenes/scene-indices.js')).sceneFieldIndices(input);
+  },
   /** Loads TF.js in the worker (once, on first use) and names the backend its models run on. */
   'models.backend': async (_: null) => (await import('../models/tf-backend.js')).initTfBackend(),
 } as const;

@@ -1,5 +1,10 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import proj4 from 'proj4';
 import { fieldFixture } from '@shamba/schemas/testing';
 import { afterEach, describe, expect, it } from 'vitest';
+import { encodeGeoTiff } from '../raster/tiff-writer.js';
 import { runTask } from './tasks.js';
 import { createWorkerPool, type WorkerPool } from './worker-pool.js';
 
@@ -68,5 +73,81 @@ describe('analytics worker pool', () => {
     expect(await pool.run('irrigation.soil-moisture', input)).toEqual(
       await runTask('irrigation.soil-moisture', input),
     );
+  });
+
+  it('decodes scenes in a worker: a stuck decode is stopped by the watchdog, a bad file keeps its code', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'shamba-pool-'));
+    const W = 3000;
+    const values = new Uint16Array(W * W).map((_, i) => 1000 + (i % 3000));
+    const utm = {
+      width: W,
+      height: W,
+      values,
+      originX: 480_000,
+      originY: 880_000,
+      resolution: 10,
+      epsg: 32637,
+    };
+    const layout = { tileSize: 256, compression: 'deflate', predictor: true } as const;
+    writeFileSync(join(dir, 'B04.tif'), encodeGeoTiff(utm, layout));
+    writeFileSync(join(dir, 'B08.tif'), encodeGeoTiff(utm, layout));
+    const band = (href: string) => ({ href, 'raster:bands': [{ scale: 1e-4, offset: -0.1 }] });
+    writeFileSync(
+      join(dir, 'item.json'),
+      JSON.stringify({
+        id: 'S',
+        properties: { datetime: '2026-11-01T08:00:00Z' },
+        assets: { B04: band('B04.tif'), B08: band('B08.tif') },
+      }),
+    );
+    // A "field" over the whole tile: far more work than a millisecond allows.
+    const toLonLat = proj4('+proj=utm +zone=37 +datum=WGS84 +units=m +no_defs', 'EPSG:4326');
+    const corner = (x: number, y: number) => toLonLat.forward<[number, number]>([x, y]);
+    const huge = {
+      type: 'Polygon' as const,
+      coordinates: [
+        [
+          corner(480_000, 850_000),
+          corner(510_000, 850_000),
+          corner(510_000, 880_000),
+          corner(480_000, 880_000),
+          corner(480_000, 850_000),
+        ],
+      ],
+    };
+    const small = {
+      type: 'Polygon' as const,
+      coordinates: [
+        [
+          corner(490_000, 870_000),
+          corner(490_200, 870_000),
+          corner(490_200, 870_200),
+          corner(490_000, 870_200),
+          corner(490_000, 870_000),
+        ],
+      ],
+    };
+    pool = await createWorkerPool({ size: 1 });
+    const itemPath = join(dir, 'item.json');
+    await expect(
+      pool.run(
+        'scene.indices',
+        { itemPath, fields: [{ id: 'f', boundary: huge }] },
+        { timeoutMs: 1 },
+      ),
+    ).rejects.toThrow(/took longer than 1 ms: stopped/);
+    // A fresh worker takes the next scene.
+    const ok = await pool.run(
+      'scene.indices',
+      { itemPath, fields: [{ id: 'f', boundary: small }] },
+      { timeoutMs: 60_000 },
+    );
+    expect(ok.perField[0]!.indices.status).toBe('ok');
+    // A file that is not a TIFF: refused in the worker with its own code.
+    writeFileSync(join(dir, 'B08.tif'), Buffer.from('not a tiff at all, just text'));
+    await expect(
+      pool.run('scene.indices', { itemPath, fields: [{ id: 'f', boundary: small }] }),
+    ).rejects.toMatchObject({ code: 'RASTER_INVALID' });
+    expect(pool.status().alive).toBe(1);
   });
 });

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { ShambaError } from '@shamba/schemas';
+import { ERROR_CODES, ShambaError, type ErrorCode } from '@shamba/schemas';
 import { runTask, type TaskInput, type TaskName, type TaskOutput } from './tasks.js';
 
 export interface WorkerPoolOptions {
@@ -19,7 +19,12 @@ export interface WorkerPoolStatus {
 }
 
 export interface WorkerPool extends AsyncDisposable {
-  run<T extends TaskName>(task: T, input: TaskInput<T>): Promise<TaskOutput<T>>;
+  /** Runs a task on the next worker; with `timeoutMs`, a task past its time stops its worker. */
+  run<T extends TaskName>(
+    task: T,
+    input: TaskInput<T>,
+    options?: { timeoutMs?: number },
+  ): Promise<TaskOutput<T>>;
   status(): WorkerPoolStatus;
   close(): Promise<void>;
 }
@@ -32,6 +37,8 @@ interface Pending {
 interface Slot {
   worker: Worker;
   pending: Map<number, Pending>;
+  /** Replaced already (its task overran): its exit must not start another. */
+  retired?: boolean;
 }
 
 const WORKER_URL = new URL('./analytics-worker.ts', import.meta.url);
@@ -68,7 +75,7 @@ export function createWorkerPool(options: WorkerPoolOptions = {}): Promise<Worke
     const slot: Slot = { worker, pending: new Map() };
     worker.on(
       'message',
-      (message: { id: number; ok: boolean; value?: never; message?: string }) => {
+      (message: { id: number; ok: boolean; value?: never; message?: string; code?: string }) => {
         const pending = slot.pending.get(message.id);
         if (pending === undefined) return;
         slot.pending.delete(message.id);
@@ -77,7 +84,15 @@ export function createWorkerPool(options: WorkerPoolOptions = {}): Promise<Worke
           pending.resolve(message.value as never);
         } else {
           stats.failed++;
-          pending.reject(new ShambaError('WORKER_FAILED', message.message ?? 'task failed'));
+          // A task's own ShambaError keeps its code (RASTER_INVALID stays RASTER_INVALID).
+          pending.reject(
+            new ShambaError(
+              (ERROR_CODES as readonly string[]).includes(message.code ?? '')
+                ? (message.code as ErrorCode)
+                : 'WORKER_FAILED',
+              message.message ?? 'task failed',
+            ),
+          );
         }
       },
     );
@@ -96,7 +111,7 @@ export function createWorkerPool(options: WorkerPoolOptions = {}): Promise<Worke
     worker.on('exit', (code) => {
       fail(new Error(`exit code ${code}`));
       // A crashed worker is replaced, so one bad task does not shrink the pool for good.
-      if (!closed) slots[index] = spawn(index);
+      if (!closed && slot.retired !== true) slots[index] = spawn(index);
     });
     return slot;
   };
@@ -107,7 +122,7 @@ export function createWorkerPool(options: WorkerPoolOptions = {}): Promise<Worke
     await Promise.all(slots.map((s) => s.worker.terminate()));
   };
   const pool: WorkerPool = {
-    run(task, input) {
+    run(task, input, runOptions = {}) {
       if (closed) return Promise.reject(new ShambaError('WORKER_FAILED', 'worker pool is closed'));
       if (slots.length === 0) {
         return runTask(task, input).then(
@@ -121,11 +136,40 @@ export function createWorkerPool(options: WorkerPoolOptions = {}): Promise<Worke
           },
         );
       }
-      const slot = slots[turn++ % slots.length]!;
+      const index = turn++ % slots.length;
+      const slot = slots[index]!;
       const id = nextId++;
       return new Promise((resolve, reject) => {
         slot.pending.set(id, { resolve, reject });
         slot.worker.postMessage({ id, task, input });
+        const { timeoutMs } = runOptions;
+        if (timeoutMs === undefined) return;
+        // The watchdog: a task past its time (a decoder caught in a loop) stops its worker;
+        // the pool starts a fresh one, and the other tasks of that worker fail and are retried.
+        const timer = setTimeout(() => {
+          const pending = slot.pending.get(id);
+          if (pending === undefined) return;
+          slot.pending.delete(id);
+          stats.failed++;
+          pending.reject(
+            new ShambaError('WORKER_FAILED', `${task} took longer than ${timeoutMs} ms: stopped`),
+          );
+          // Replaced at once, so the next task does not go to the worker being stopped.
+          slot.retired = true;
+          if (!closed && slots[index] === slot) slots[index] = spawn(index);
+          void slot.worker.terminate();
+        }, timeoutMs);
+        const settle = slot.pending.get(id)!;
+        slot.pending.set(id, {
+          resolve: (value) => {
+            clearTimeout(timer);
+            settle.resolve(value);
+          },
+          reject: (error) => {
+            clearTimeout(timer);
+            settle.reject(error);
+          },
+        });
       });
     },
     status: () => ({
