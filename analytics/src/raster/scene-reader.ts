@@ -30,12 +30,24 @@ export interface SceneItem {
   id: string;
   acquiredMs: number;
   cloudCoverPct: number | null;
-  bands: Record<string, { path: string; scale: number; offset: number; nodata: number | null }>;
+  bands: Record<
+    string,
+    {
+      path: string;
+      scale: number;
+      offset: number;
+      nodata: number | null;
+      /** The band's sample in a multi-band file (0 for a file of one band). */
+      sample?: number;
+    }
+  >;
 }
 
 interface StacAsset {
   href: string;
   'raster:bands'?: { scale?: number; offset?: number; nodata?: number }[];
+  /** STAC eo extension: the bands a multi-band asset holds, in sample order. */
+  'eo:bands'?: { name?: string }[];
 }
 
 /** Reads a STAC item (the sidecar of a scene's band files) for acquisition time and scaling. */
@@ -61,18 +73,26 @@ export async function readSceneItem(itemPath: string): Promise<SceneItem> {
   }
   const bands: SceneItem['bands'] = {};
   for (const [name, asset] of Object.entries(item.assets)) {
-    const raster = asset['raster:bands']?.[0];
-    bands[name] = {
-      // An asset's href is absolute (a URL or a path) or relative to the item, wherever it is.
-      path: isUrl(asset.href)
-        ? asset.href
-        : isUrl(itemPath)
-          ? new URL(asset.href, itemPath).href
-          : resolve(dirname(itemPath), asset.href),
-      scale: raster?.scale ?? 1,
-      offset: raster?.offset ?? 0,
-      nodata: raster?.nodata ?? null,
-    };
+    // An asset's href is absolute (a URL or a path) or relative to the item, wherever it is.
+    const path = isUrl(asset.href)
+      ? asset.href
+      : isUrl(itemPath)
+        ? new URL(asset.href, itemPath).href
+        : resolve(dirname(itemPath), asset.href);
+    const eo = asset['eo:bands'];
+    // A multi-band file (STAC eo:bands): each band by its name, at its sample.
+    const names =
+      eo !== undefined && eo.length > 1 ? eo.map((b, i) => b.name ?? `${name}-${i}`) : [name];
+    names.forEach((band, sample) => {
+      const raster = asset['raster:bands']?.[sample];
+      bands[band] = {
+        path,
+        scale: raster?.scale ?? 1,
+        offset: raster?.offset ?? 0,
+        nodata: raster?.nodata ?? null,
+        ...(names.length > 1 ? { sample } : {}),
+      };
+    });
   }
   const cloud = item.properties?.['eo:cloud_cover'];
   return {
@@ -242,9 +262,10 @@ export async function readBand(
   if (right <= left || bottom <= top) {
     throw new ShambaError('RASTER_INVALID', `the window does not overlap ${file.path}`);
   }
-  const [values] = (await image.readRasters({ window: [left, top, right, bottom] })) as unknown as [
-    ArrayLike<number>,
-  ];
+  const [values] = (await image.readRasters({
+    window: [left, top, right, bottom],
+    samples: [file.sample ?? 0],
+  })) as unknown as [ArrayLike<number>];
   return {
     band,
     width: right - left,

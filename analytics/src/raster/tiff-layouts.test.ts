@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { readBand } from './scene-reader.js';
+import { readBand, readSceneItem } from './scene-reader.js';
 import { encodeGeoTiff, type GeoTiffLayout } from './tiff-writer.js';
 
 // One 300 x 200 uint16 raster written in every layout the reader must handle; each must decode
@@ -87,5 +87,49 @@ describe('GeoTIFF layouts (UTM south, EPSG:32737)', () => {
     await expect(readBand('B04', write('bomb', file))).rejects.toMatchObject({
       code: 'RASTER_INVALID',
     });
+  });
+
+  it('reads each band of a multi-band file by the name its STAC item gives it (eo:bands)', async () => {
+    const nir = values.map((v) => v + 2000);
+    const swir = values.map((v) => 9000 - v);
+    const layout = { tileSize: 64, compression: 'deflate', predictor: true } as const;
+    writeFileSync(
+      join(dir, 'stack.tif'),
+      encodeGeoTiff({ ...image, values: [values, nir, swir] }, layout),
+    );
+    const asset = {
+      href: './stack.tif',
+      'eo:bands': [{ name: 'B04' }, { name: 'B08' }, { name: 'B11' }],
+      'raster:bands': [
+        { scale: 1e-4, offset: -0.1 },
+        { scale: 1e-4, offset: -0.1 },
+        { scale: 2e-4, offset: 0 },
+      ],
+    };
+    writeFileSync(
+      join(dir, 'stack.json'),
+      JSON.stringify({
+        id: 'STACK',
+        properties: { datetime: '2026-11-01T08:00:00Z' },
+        assets: { stack: asset },
+      }),
+    );
+    const item = await readSceneItem(join(dir, 'stack.json'));
+    expect(Object.keys(item.bands)).toEqual(['B04', 'B08', 'B11']);
+    expect(item.bands.B11).toMatchObject({ sample: 2, scale: 2e-4 });
+    for (const [name, expected] of [
+      ['B04', values],
+      ['B08', nir],
+      ['B11', swir],
+    ] as const) {
+      const band = await readBand(name, item.bands[name]!, undefined, [
+        500_000 + 600,
+        9_000_000 - 1500,
+        500_000 + 1400,
+        9_000_000 - 550,
+      ]);
+      expect(band.values[0], name).toBe(expected[55 * W + 60]);
+      expect(band.values[94 * 80 + 79], name).toBe(expected[149 * W + 139]);
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { deflateSync } from 'node:zlib';
 
 /**
- * A single-band uint16 GeoTIFF (TIFF 6.0, baseline plus the tiling and predictor extensions, and
+ * A uint16 GeoTIFF of one band or several (TIFF 6.0, baseline plus the tiling and predictor extensions, and
  * GeoTIFF 1.1 keys), laid out the ways Sentinel-2 products and GDAL write them: stripped or
  * tiled, uncompressed or DEFLATE (Adobe, zlib-wrapped: compression 8), with or without the
  * horizontal-differencing predictor (2). Used for test fixtures and benchmark scenes, so that
@@ -19,7 +19,8 @@ export interface GeoTiffLayout {
 export interface GeoTiffImage {
   width: number;
   height: number;
-  values: Uint16Array;
+  /** One band, or several stored pixel-interleaved (PlanarConfiguration 1, as GDAL writes). */
+  values: Uint16Array | readonly Uint16Array[];
   /** Upper-left corner of the upper-left pixel, in the CRS. */
   originX: number;
   originY: number;
@@ -56,8 +57,11 @@ const DOUBLE = 12;
 const ASCII = 2;
 
 export function encodeGeoTiff(image: GeoTiffImage, layout: GeoTiffLayout): Buffer {
-  const { width, height, values } = image;
-  if (values.length !== width * height) throw new Error('values do not match width x height');
+  const { width, height } = image;
+  const bands = image.values instanceof Uint16Array ? [image.values] : [...image.values];
+  const n = bands.length;
+  if (bands.some((b) => b.length !== width * height))
+    throw new Error('values do not match width x height');
   const tiled = layout.tileSize !== undefined;
   if (tiled && layout.tileSize! % 16 !== 0) throw new Error('tile size must be a multiple of 16');
   const blockW = tiled ? layout.tileSize! : width;
@@ -70,18 +74,21 @@ export function encodeGeoTiff(image: GeoTiffImage, layout: GeoTiffLayout): Buffe
   for (let by = 0; by < down; by++) {
     for (let bx = 0; bx < across; bx++) {
       const rows = tiled ? blockH : Math.min(blockH, height - by * blockH);
-      const block = new Uint16Array(blockW * rows);
+      const block = new Uint16Array(blockW * rows * n);
+      const line = blockW * n;
       for (let r = 0; r < rows; r++) {
         const y = by * blockH + r;
         if (y >= height) continue;
         for (let c = 0; c < blockW; c++) {
           const x = bx * blockW + c;
-          if (x < width) block[r * blockW + c] = values[y * width + x]!;
+          if (x < width)
+            for (let b = 0; b < n; b++) block[r * line + c * n + b] = bands[b]![y * width + x]!;
         }
         if (layout.predictor) {
-          // Horizontal differencing, right to left so each difference uses the original value.
-          for (let c = blockW - 1; c > 0; c--)
-            block[r * blockW + c] = (block[r * blockW + c]! - block[r * blockW + c - 1]!) & 0xffff;
+          // Horizontal differencing per sample (stride n), right to left so each difference
+          // uses the original value.
+          for (let i = line - 1; i >= n; i--)
+            block[r * line + i] = (block[r * line + i]! - block[r * line + i - n]!) & 0xffff;
         }
       }
       const raw = Buffer.from(block.buffer, block.byteOffset, block.byteLength);
@@ -94,13 +101,13 @@ export function encodeGeoTiff(image: GeoTiffImage, layout: GeoTiffLayout): Buffe
   const entries: { tag: number; type: number; values: number[] | string }[] = [
     { tag: TAG.ImageWidth, type: LONG, values: [width] },
     { tag: TAG.ImageLength, type: LONG, values: [height] },
-    { tag: TAG.BitsPerSample, type: SHORT, values: [16] },
+    { tag: TAG.BitsPerSample, type: SHORT, values: bands.map(() => 16) },
     { tag: TAG.Compression, type: SHORT, values: [layout.compression === 'deflate' ? 8 : 1] },
     { tag: TAG.Photometric, type: SHORT, values: [1] },
-    { tag: TAG.SamplesPerPixel, type: SHORT, values: [1] },
+    { tag: TAG.SamplesPerPixel, type: SHORT, values: [n] },
     { tag: TAG.PlanarConfig, type: SHORT, values: [1] },
     { tag: TAG.Predictor, type: SHORT, values: [layout.predictor ? 2 : 1] },
-    { tag: TAG.SampleFormat, type: SHORT, values: [1] },
+    { tag: TAG.SampleFormat, type: SHORT, values: bands.map(() => 1) },
     { tag: TAG.ModelPixelScale, type: DOUBLE, values: [image.resolution, image.resolution, 0] },
     { tag: TAG.ModelTiepoint, type: DOUBLE, values: [0, 0, 0, image.originX, image.originY, 0] },
     { tag: TAG.GeoKeyDirectory, type: SHORT, values: geoKeys },
