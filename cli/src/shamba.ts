@@ -42,6 +42,8 @@ export interface ShambaOptions {
   /** Worker threads for analytics; 0 computes in the main thread. */
   workers?: number;
   analyticsIntervalMs?: number;
+  /** The largest scene upload accepted (POST /v1/scenes/upload), bytes (2 GiB). */
+  maxSceneUploadBytes?: number;
   /** Watched for satellite scenes (a directory per scene with a STAC item); `<dataDir>/scenes` by default. */
   scenesDir?: string;
   clock?: () => number;
@@ -157,7 +159,11 @@ export async function createShamba(options: ShambaOptions): Promise<Shamba> {
         health,
         metrics: async () => ({ contentType: metrics.contentType, body: await metrics.metrics() }),
         models: createYieldModels({ registry, pool, dataDir: options.dataDir }),
-        scenes,
+        scenes: {
+          register: (itemPath) => scenes.register(itemPath),
+          uploadDir: options.scenesDir ?? join(options.dataDir, 'scenes'),
+          maxUploadBytes: options.maxSceneUploadBytes ?? 2 * 2 ** 30,
+        },
         forecasts: createForecastService({
           registry,
           store,

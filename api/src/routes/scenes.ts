@@ -1,3 +1,5 @@
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { ShambaError } from '@shamba/schemas';
@@ -6,10 +8,15 @@ import type { Registry } from '@shamba/storage';
 import type { AppEnv } from '../auth/bearer-auth.js';
 import { requireRole, staffCoop } from '../auth/tenancy.js';
 import { limitBody, parseJsonBody } from '../http/body.js';
+import { receiveUpload } from '../http/multipart-upload.js';
 
 /** What the API needs of the scene service. */
 export interface SceneRegistrar {
-  register(itemUrl: string): Promise<{ sceneId: string; acquiredMs: number; outcome: string }>;
+  /** Registers a scene by its STAC item: a URL, or the path of an uploaded item. */
+  register(itemPath: string): Promise<{ sceneId: string; acquiredMs: number; outcome: string }>;
+  /** Where uploaded scenes are written (the watch folder), and how large an upload may be. */
+  uploadDir: string;
+  maxUploadBytes: number;
 }
 
 const RegisterBody = z
@@ -54,6 +61,33 @@ export function sceneRoutes(deps: { registry: Registry; scenes: SceneRegistrar }
         'content-type': 'image/png',
         'x-scene-id': scene.id,
       });
+    })
+    .post('/scenes/upload', async (c) => {
+      // A scene from a computer: its STAC item (*.json) and band files in one multipart request,
+      // streamed to the watch folder, then registered like any other.
+      requireRole(c.get('principal'), ['admin', 'manager', 'agronomist']);
+      let upload: Awaited<ReturnType<typeof receiveUpload>>;
+      try {
+        upload = await receiveUpload(c.req.raw, scenes.uploadDir, scenes.maxUploadBytes);
+      } catch (error) {
+        // The body may be left unread (an oversize upload is refused by its length): the
+        // connection cannot carry another request.
+        c.header('connection', 'close');
+        throw error;
+      }
+      const { dir, files } = upload;
+      const items = files.filter((f) => f.endsWith('.json'));
+      if (items.length !== 1) {
+        await rm(dir, { recursive: true, force: true });
+        throw new ShambaError('INVALID_REQUEST', 'an upload holds exactly one STAC item (*.json)');
+      }
+      try {
+        const result = await scenes.register(join(dir, items[0]!));
+        return c.json({ ...result, files }, result.outcome === 'processed' ? 201 : 200);
+      } catch (error) {
+        await rm(dir, { recursive: true, force: true });
+        throw error;
+      }
     })
     .post('/scenes', limitBody(16 * 1024), async (c) => {
       requireRole(c.get('principal'), ['admin', 'manager', 'agronomist']);

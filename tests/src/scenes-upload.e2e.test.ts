@@ -1,0 +1,70 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { seedScenario } from '@shamba/cli';
+import { OROMIA_DEMO, createWorld, renderScene, writeScene } from '@shamba/firmware-sim';
+import { startShamba } from './support/seed.js';
+import { tempDir } from './support/temp-dir.js';
+
+// A scene brought on a laptop: its STAC item and band files uploaded in one multipart request,
+// streamed to disk under a size limit, then processed like a scene from the watch folder.
+describe('scene upload', () => {
+  it('streams an upload to the watch folder and processes it; refuses oversize and bad names, leaving nothing', async () => {
+    using dir = tempDir();
+    const start = Date.UTC(2026, 10, 12);
+    const world = createWorld(OROMIA_DEMO, start);
+    world.advanceTo(start + 6 * 3_600_000);
+    const scene = renderScene(OROMIA_DEMO, world, { seed: 3 });
+    const folder = join(dir.path, 'laptop');
+    writeScene(scene, folder);
+    const names = readdirSync(folder);
+    const total = names.reduce((s, n) => s + readFileSync(join(folder, n)).length, 0);
+    const scenesDir = join(dir.path, 'scenes');
+    await using shamba = await startShamba(join(dir.path, 'data'), {
+      scenesDir,
+      maxSceneUploadBytes: total + 64 * 1024,
+    });
+    const { tokens } = await seedScenario(shamba.registry, OROMIA_DEMO, { atMs: start });
+    const upload = (files: { name: string; bytes: Uint8Array }[], token = tokens.agronomist) => {
+      const form = new FormData();
+      for (const f of files) form.append('file', new Blob([f.bytes]), f.name);
+      return fetch(`${shamba.api.url}/v1/scenes/upload`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+        body: form,
+      });
+    };
+    const files = names.map((name) => ({ name, bytes: readFileSync(join(folder, name)) }));
+
+    expect((await upload(files, tokens.farmer)).status).toBe(403);
+    const big = await upload([
+      ...files.slice(0, 1),
+      { name: 'padding.bin', bytes: new Uint8Array(total + 128 * 1024) },
+    ]);
+    expect(big.status, await big.clone().text()).toBe(400);
+    expect(((await big.json()) as { error: { message: string } }).error.message).toMatch(
+      /upload larger than/,
+    );
+    // A path in a file name is dropped (busboy keeps the base name); odd names are refused;
+    // a file that is no STAC item is refused after arriving, and removed.
+    expect(
+      (await upload([{ name: 'a name with spaces.tif', bytes: new Uint8Array(4) }])).status,
+    ).toBe(400);
+    const notAnItem = await upload([{ name: '../evil.json', bytes: new Uint8Array(4) }]);
+    expect([
+      notAnItem.status,
+      ((await notAnItem.json()) as { error: { code: string } }).error.code,
+    ]).toEqual([422, 'RASTER_INVALID']);
+    // Nothing half-written is left behind.
+    expect(readdirSync(scenesDir).filter((n) => n.startsWith('upload-'))).toEqual([]);
+
+    const ok = await upload(files);
+    expect(ok.status, await ok.clone().text()).toBe(201);
+    expect(await ok.json()).toMatchObject({ sceneId: scene.id, outcome: 'processed' });
+    const series = await shamba.registry.scenes.fieldSeries('field-almaz-maize');
+    expect(series.map((s) => s.sceneId)).toEqual([scene.id]);
+    // The watch folder holds it; its next scan finds nothing new.
+    expect(readdirSync(scenesDir).filter((n) => n.startsWith('upload-'))).toHaveLength(1);
+    expect(await shamba.scenes.runOnce()).toBe(0);
+  });
+});
