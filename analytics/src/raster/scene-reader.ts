@@ -243,11 +243,25 @@ export async function readBand(
   file: SceneItem['bands'][string],
   budget?: RasterBudget,
   windowFor?: MapWindow | ((epsg: number) => MapWindow),
+  options: { resolutionM?: number } = {},
 ): Promise<BandRaster> {
-  const { image, epsg, imageX, imageY, resolutionX, resolutionY } = await openBand(
-    file.path,
-    budget,
-  );
+  const opened = await openBand(file.path, budget);
+  const { tiff, epsg, imageX, imageY } = opened;
+  let { image, resolutionX, resolutionY } = opened;
+  // A coarser answer is enough: the coarsest overview no coarser than asked (a COG's reduced-
+  // resolution images share the full image's extent).
+  if (options.resolutionM !== undefined && options.resolutionM > resolutionX) {
+    const count = await tiff.getImageCount();
+    for (let i = 1; i < count; i++) {
+      const overview = await tiff.getImage(i);
+      const [rx, ry] = overview.getResolution(opened.image) as [number, number];
+      if (rx <= options.resolutionM && rx > resolutionX) {
+        image = overview;
+        resolutionX = rx;
+        resolutionY = Math.abs(ry);
+      }
+    }
+  }
   const window = typeof windowFor === 'function' ? windowFor(epsg) : windowFor;
   // The pixel window [left, top, right, bottom), clamped to the image.
   const [left, top, right, bottom] =

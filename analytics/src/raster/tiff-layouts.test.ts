@@ -29,6 +29,10 @@ const LAYOUTS: Record<string, GeoTiffLayout> = {
   'tiled 64, none': { tileSize: 64, compression: 'none', predictor: false },
   'tiled 64, DEFLATE': { tileSize: 64, compression: 'deflate', predictor: false },
   'tiled 128, DEFLATE + predictor': { tileSize: 128, compression: 'deflate', predictor: true },
+  'stripped, LZW': { compression: 'lzw', predictor: false },
+  // One 120 kB strip: the LZW table fills and clears many times over.
+  'one strip, LZW': { compression: 'lzw', predictor: false, rowsPerStrip: 200 },
+  'tiled 64, LZW + predictor': { tileSize: 64, compression: 'lzw', predictor: true },
 };
 const dir = mkdtempSync(join(tmpdir(), 'shamba-tiff-'));
 const write = (name: string, bytes: Buffer) => {
@@ -131,5 +135,38 @@ describe('GeoTIFF layouts (UTM south, EPSG:32737)', () => {
       expect(band.values[0], name).toBe(expected[55 * W + 60]);
       expect(band.values[94 * 80 + 79], name).toBe(expected[149 * W + 139]);
     }
+  });
+
+  it('reads an overview when a coarser answer is enough, with the averages the overview holds', async () => {
+    const layout = {
+      tileSize: 64,
+      compression: 'deflate',
+      predictor: true,
+      overviews: [2, 4],
+    } as const;
+    const file = write('overviews', encodeGeoTiff(image, layout));
+    const full = await readBand('B04', file);
+    expect([full.width, full.resolutionX]).toEqual([W, 10]);
+    const coarse = await readBand('B04', file, undefined, undefined, { resolutionM: 45 });
+    // 40 m (the x4 overview) is the coarsest no coarser than 45 m.
+    expect([coarse.width, coarse.height, coarse.resolutionX, coarse.originX]).toEqual([
+      75, 50, 40, 500_000,
+    ]);
+    const mean = (x0: number, y0: number) => {
+      let sum = 0;
+      for (let y = y0; y < y0 + 4; y++) for (let x = x0; x < x0 + 4; x++) sum += values[y * W + x]!;
+      return Math.round(sum / 16);
+    };
+    expect(coarse.values[0]).toBe(mean(0, 0));
+    expect(coarse.values[10 * 75 + 20]).toBe(mean(80, 40));
+    // A window of the overview: the same map rectangle at 40 m.
+    const part = await readBand(
+      'B04',
+      file,
+      undefined,
+      [500_000 + 800, 9_000_000 - 800, 500_000 + 1600, 9_000_000],
+      { resolutionM: 40 },
+    );
+    expect([part.width, part.height, part.values[0]]).toEqual([20, 20, mean(80, 0)]);
   });
 });
