@@ -15,7 +15,7 @@ export interface GeoTiffLayout {
   compression: 'none' | 'deflate' | 'lzw';
   predictor: boolean;
   /** Overview factors (2, 4, ...): reduced-resolution images after the full one, averaged. */
-  overviews?: number[];
+  overviews?: readonly number[];
 }
 
 export interface GeoTiffImage {
