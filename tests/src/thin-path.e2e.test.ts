@@ -1,10 +1,9 @@
 import { connectAsync } from 'mqtt';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createShamba, type Shamba } from '@shamba/cli';
+import type { Shamba } from '@shamba/cli';
 import { createSimDevice, type SimDevice } from '@shamba/firmware-sim';
 import { encodeSenml, upTopic, type Prescription } from '@shamba/schemas';
-import { COOP, seedDevice, seedToken, testField } from './support/seed.js';
+import { COOP, seedDevice, seedToken, startShamba, testField } from './support/seed.js';
 import { tempDir } from './support/temp-dir.js';
 
 // The whole path over real sockets: devices -> MQTT (TCP) -> ingest -> SQLite -> analytics
@@ -29,14 +28,7 @@ describe('thin path, end to end', () => {
   };
 
   beforeAll(async () => {
-    shamba = await createShamba({
-      dataDir: dir.path,
-      logger: pino({ level: 'silent' }),
-      mqtt: { port: 0 },
-      api: { port: 0 },
-      workers: 1,
-      analyticsIntervalMs: 3_600_000, // the test triggers passes itself
-    });
+    shamba = await startShamba(dir.path);
     const { registry } = shamba;
     await registry.coops.upsert({
       id: COOP,
