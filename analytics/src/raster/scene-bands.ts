@@ -26,17 +26,18 @@ export function windowAround(
 
 /**
  * The bands of a scene that index computation uses, each read only over the window around
- * `boundaries`. B04 and B08 are required; SCL, B8A and B11 are read when the scene has them.
+ * `boundaries` (from an overview when `resolutionM` allows a coarser read). B04 and B08 are required; SCL, B8A and B11 are read when the scene has them.
  */
 export async function readSceneBands(
   item: SceneItem,
   boundaries: readonly Polygon[],
+  options: { resolutionM?: number } = {},
 ): Promise<SceneBands> {
   const band = async (name: string) => {
     const file = item.bands[name];
     return file === undefined
       ? undefined
-      : readBand(name, file, undefined, (epsg) => windowAround(boundaries, epsg));
+      : readBand(name, file, undefined, (epsg) => windowAround(boundaries, epsg), options);
   };
   const [B04, B08, SCL, B8A, B11] = await Promise.all(
     ['B04', 'B08', 'SCL', 'B8A', 'B11'].map(band),

@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { ShambaError } from '@shamba/schemas';
-import { readSceneBands, readSceneItem, renderNdviPng } from '@shamba/analytics';
+import bbox from '@turf/bbox';
+import { feature, featureCollection } from '@turf/helpers';
+import { MAX_PNG_SIDE, readSceneBands, readSceneItem, renderNdviPng } from '@shamba/analytics';
 import type { Registry } from '@shamba/storage';
 import type { AppEnv } from '../auth/bearer-auth.js';
 import { requireRole, staffCoop } from '../auth/tenancy.js';
@@ -56,7 +58,12 @@ export function sceneRoutes(deps: { registry: Registry; scenes: SceneRegistrar }
         wanted === undefined || wanted === 'latest' ? all.at(-1) : all.find((s) => s.id === wanted);
       if (scene === undefined) throw new ShambaError('NOT_FOUND', `no scene ${wanted ?? 'yet'}`);
       const boundaries = fields.map((f) => f.boundary);
-      const bands = await readSceneBands(await readSceneItem(scene.itemPath), boundaries);
+      // Fields kilometres apart: a coarser overview, when the file has one, draws them as well.
+      const [west, south, east, north] = bbox(featureCollection(boundaries.map((b) => feature(b))));
+      const extentM = Math.max(east - west, north - south) * 111_320;
+      const bands = await readSceneBands(await readSceneItem(scene.itemPath), boundaries, {
+        resolutionM: extentM / MAX_PNG_SIDE,
+      });
       return c.body(new Uint8Array(renderNdviPng(bands, boundaries)), 200, {
         'content-type': 'image/png',
         'x-scene-id': scene.id,
