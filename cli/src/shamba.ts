@@ -124,7 +124,9 @@ export async function createShamba(options: ShambaOptions): Promise<Shamba> {
       // scene.registered: the fields it covers get new prescriptions (N rate, canopy Kc) now.
       onRegistered: (scene) => {
         logger.info(scene, 'scene.registered');
-        void prescriptions.runOnce();
+        prescriptions
+          .runOnce()
+          .catch((error: unknown) => logger.error({ err: error }, 'prescription pass failed'));
       },
     });
     opened.push(scenes);

@@ -1,4 +1,6 @@
+import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
+import { createPrescriptionService, type WorkerPool } from '@shamba/analytics';
 import type { StoredReading } from '@shamba/schemas';
 import { fieldFixture, stationDay } from '@shamba/schemas/testing';
 import { COOP, seedCoop, startShamba } from './support/seed.js';
@@ -125,5 +127,29 @@ describe('soil-water fusion in the prescription pass', () => {
     expect((await registry.prescriptions.latest('dry-unprobed'))!.zones![0]!.drSource).toBe(
       'fusion-model',
     );
+
+    // When the model cannot be fitted (the worker fails), the pass still ends: the unprobed
+    // plots (one zone each, so no siblings to borrow from) say they lack data, the error is
+    // recorded, and nothing is thrown.
+    const failing: WorkerPool = {
+      ...shamba.pool,
+      run: (task, input, options) =>
+        task === 'fusion.fit-predict'
+          ? Promise.reject(new Error('injected fusion failure'))
+          : shamba.pool.run(task, input, options),
+    };
+    const service = createPrescriptionService({
+      registry,
+      store,
+      pool: failing,
+      logger: pino({ level: 'silent' }),
+    });
+    // A new parameter set makes every field due again.
+    await registry.parameterSets.add(COOP, { note: 'retune', crops: {} }, 'test', now);
+    const again = await service.runOnce();
+    expect(again).toHaveLength(plots.length);
+    const dry = again.find((p) => p.fieldId === 'dry-unprobed')!.zones![0]!;
+    expect([dry.action, dry.drSource]).toEqual(['insufficient-data', null]);
+    expect(service.status().lastError).toBe('injected fusion failure');
   }, 60_000);
 });

@@ -270,9 +270,15 @@ export function createPrescriptionService(
     );
     // Second step: zones with neither a probe nor a balance since sowing get their depletion
     // from a model fitted on the cooperative's probed zones.
-    for (const replaced of await fuse(pass)) {
-      const i = made.findIndex((p) => p.fieldId === replaced.fieldId);
-      if (i >= 0) made[i] = replaced;
+    // A failure here keeps the first step's prescriptions (siblings' Dr) and the service up.
+    try {
+      for (const replaced of await fuse(pass)) {
+        const i = made.findIndex((p) => p.fieldId === replaced.fieldId);
+        if (i >= 0) made[i] = replaced;
+      }
+    } catch (error) {
+      state.lastError = error instanceof Error ? error.message : String(error);
+      logger.error({ err: error }, 'soil-water fusion failed');
     }
     state.runs++;
     state.lastRunMs = clock();
@@ -357,6 +363,11 @@ export function createPrescriptionService(
     start() {
       timer ??= setInterval(() => {
         running ??= runOnce().finally(() => (running = undefined));
+        // A pass that fails as a whole (the registry unreachable) is logged; the next one tries again.
+        running.catch((error: unknown) => {
+          state.lastError = error instanceof Error ? error.message : String(error);
+          logger.error({ err: error }, 'prescription pass failed');
+        });
       }, options.intervalMs ?? 5000);
     },
     status: () => ({ ...state }),

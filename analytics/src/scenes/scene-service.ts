@@ -132,10 +132,10 @@ export function createSceneService(options: SceneServiceOptions) {
       return { sceneId: item.id, acquiredMs: item.acquiredMs, outcome };
     },
     start() {
-      timer ??= setInterval(
-        () => void (running ??= runOnce().finally(() => (running = undefined))),
-        options.intervalMs ?? 10_000,
-      );
+      timer ??= setInterval(() => {
+        running ??= runOnce().finally(() => (running = undefined));
+        running.catch((error: unknown) => logger.error({ err: error }, 'scene scan failed'));
+      }, options.intervalMs ?? 10_000);
     },
     async close() {
       clearInterval(timer);
