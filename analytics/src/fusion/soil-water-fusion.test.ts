@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { initTfBackend, tf } from '../models/tf-backend.js';
 import { MIN_FUSION_ZONES } from './fusion-features.js';
-import { fitPredictFusion } from './soil-water-fusion.js';
+import { createFusionCache, fitPredictFusion } from './soil-water-fusion.js';
 
 // A cooperative where greener canopies sit on wetter soil: depletion share = 0.9 - 0.9 NDVI
 // (plus a little scatter), on two soils. The model must find it for unprobed zones, and be
@@ -54,5 +54,26 @@ describe('soil-water fusion (TF.js ensemble)', () => {
     await expect(
       fitPredictFusion({ train: probed(MIN_FUSION_ZONES - 1), predict: [], seed: 1 }),
     ).rejects.toThrow(/at least 5 probed zones/);
+  });
+
+  it('keeps fitted ensembles in a cache: the same probed zones are not fitted twice', async () => {
+    await initTfBackend();
+    const cache = createFusionCache(1);
+    const before = tf.memory().numTensors;
+    const ask = (train: ReturnType<typeof probed>) =>
+      fitPredictFusion(
+        { train, predict: [{ x: [0.5, null, 0.25, 0.12, 0.6, 1.1] }], seed: 7 },
+        cache,
+      );
+    const first = await ask(probed(16));
+    const held = tf.memory().numTensors;
+    expect(held).toBeGreaterThan(before); // the ensemble's weights stay for the next pass
+    const second = await ask(probed(16));
+    expect(tf.memory().numTensors).toBe(held); // nothing fitted again
+    expect(second.predictions[0]!.share).toBe(first.predictions[0]!.share);
+    // New probe data: a new fit, and the old ensemble (past the cache's size of 1) disposed.
+    await ask(probed(17));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(tf.memory().numTensors).toBe(held);
   });
 });

@@ -31,14 +31,47 @@ export interface FusionResult {
   model: string;
 }
 
-export async function fitPredictFusion(input: {
-  train: readonly (FusionRow & { share: number })[];
-  predict: readonly FusionRow[];
-  seed: number;
-}): Promise<FusionResult> {
-  const { train, predict, seed } = input;
-  if (train.length < MIN_FUSION_ZONES)
-    throw new Error(`fusion needs at least ${MIN_FUSION_ZONES} probed zones, has ${train.length}`);
+interface Ensemble {
+  models: tf.LayersModel[];
+  mean: number[];
+  std: number[];
+  residualSd: number;
+  n: number;
+}
+
+/**
+ * Fitted ensembles kept in the worker by their training data and seed: prescription passes
+ * every few seconds ask again with the same probed zones (probes report every 15 minutes), and
+ * only new data refits. The oldest is disposed past `size`.
+ */
+export function createFusionCache(size = 4) {
+  const entries = new Map<string, Promise<Ensemble>>();
+  return {
+    get(key: string, fit: () => Promise<Ensemble>): Promise<Ensemble> {
+      let entry = entries.get(key);
+      if (entry !== undefined) {
+        entries.delete(key);
+        entries.set(key, entry);
+        return entry;
+      }
+      entry = fit();
+      entries.set(key, entry);
+      entry.catch(() => entries.delete(key));
+      while (entries.size > size) {
+        const [oldest, evicted] = entries.entries().next().value as [string, Promise<Ensemble>];
+        entries.delete(oldest);
+        void evicted.then((e) => e.models.forEach((m) => m.dispose())).catch(() => undefined);
+      }
+      return entry;
+    },
+  };
+}
+export type FusionCache = ReturnType<typeof createFusionCache>;
+
+async function fitEnsemble(
+  train: readonly (FusionRow & { share: number })[],
+  seed: number,
+): Promise<Ensemble> {
   const width = FUSION_FEATURES.length;
   // Standardize on the training zones; a missing value takes the training mean (z = 0).
   const mean = Array.from({ length: width }, (_, j) => {
@@ -49,15 +82,10 @@ export async function fitPredictFusion(input: {
     const v = train.flatMap((r) => (r.x[j] === null ? [] : [r.x[j]!]));
     return Math.sqrt(v.reduce((s, x) => s + (x - m) ** 2, 0) / Math.max(1, v.length)) || 1;
   });
-  const z = (x: readonly (number | null)[]) =>
-    x.map((v, j) => (v === null ? 0 : (v - mean[j]!) / std[j]!));
-  const trainZ = train.map((r) => z(r.x));
-  const predictZ = predict.map((r) => z(r.x));
+  const trainZ = train.map((r) => standardize(r.x, mean, std));
   const ys = train.map((r) => r.share);
-
   const draw = mulberry32(seed);
-  const members: number[][] = []; // member x prediction
-  const inSample: number[][] = []; // member x training row
+  const models: tf.LayersModel[] = [];
   for (let k = 0; k < FUSION_ENSEMBLE; k++) {
     const pick = Array.from({ length: train.length }, () => Math.floor(draw() * train.length));
     const init = (o: number) => tf.initializers.glorotUniform({ seed: seed * 101 + k * 7 + o });
@@ -82,42 +110,73 @@ export async function fitPredictFusion(input: {
         shuffle: false,
         verbose: 0,
       });
-      const out = tf.tidy(() => {
-        const all = tf.tensor2d([...predictZ, ...trainZ]);
-        return (model.predict(all) as tf.Tensor2D).arraySync().map((r) => r[0]!);
-      });
-      members.push(out.slice(0, predict.length));
-      inSample.push(out.slice(predict.length));
     } finally {
       xs.dispose();
       yt.dispose();
       model.optimizer.dispose();
-      model.dispose();
     }
+    models.push(model);
   }
-
   // Residual scatter of the ensemble mean on the probed zones.
-  const fitted = ys.map((_, i) => inSample.reduce((s, m) => s + m[i]!, 0) / FUSION_ENSEMBLE);
+  const inSample = predictMembers(models, trainZ);
+  const fitted = ys.map((_, i) => inSample.reduce((s, m) => s + m[i]!, 0) / models.length);
   const residualSd = Math.sqrt(
     ys.reduce((s, y, i) => s + (y - fitted[i]!) ** 2, 0) / Math.max(1, ys.length - 1),
   );
-  const n = train.length;
-  const predictions = predictZ.map((x, i) => {
-    const values = members.map((m) => m[i]!);
-    const mu = values.reduce((s, v) => s + v, 0) / values.length;
-    const spread = values.reduce((s, v) => s + (v - mu) ** 2, 0) / Math.max(1, values.length - 1);
-    // Leverage of the point: h = (1 + d²) / n, d² its squared standardized distance.
-    const d2 = x.reduce((s, v) => s + v * v, 0);
-    const h = (1 + d2) / n;
+  return { models, mean, std, residualSd, n: train.length };
+}
+
+function standardize(x: readonly (number | null)[], mean: number[], std: number[]): number[] {
+  return x.map((v, j) => (v === null ? 0 : (v - mean[j]!) / std[j]!));
+}
+
+/** Each member's prediction for each row (member x row). */
+function predictMembers(models: readonly tf.LayersModel[], rows: number[][]): number[][] {
+  if (rows.length === 0) return models.map(() => []);
+  return models.map((model) =>
+    tf.tidy(() => (model.predict(tf.tensor2d(rows)) as tf.Tensor2D).arraySync().map((r) => r[0]!)),
+  );
+}
+
+export async function fitPredictFusion(
+  input: {
+    train: readonly (FusionRow & { share: number })[];
+    predict: readonly FusionRow[];
+    seed: number;
+  },
+  cache?: FusionCache,
+): Promise<FusionResult> {
+  const { train, predict, seed } = input;
+  if (train.length < MIN_FUSION_ZONES)
+    throw new Error(`fusion needs at least ${MIN_FUSION_ZONES} probed zones, has ${train.length}`);
+  const ensemble =
+    cache === undefined
+      ? await fitEnsemble(train, seed)
+      : await cache.get(JSON.stringify([seed, train]), () => fitEnsemble(train, seed));
+  try {
+    const predictZ = predict.map((r) => standardize(r.x, ensemble.mean, ensemble.std));
+    const members = predictMembers(ensemble.models, predictZ);
+    const { n, residualSd } = ensemble;
+    const predictions = predictZ.map((x, i) => {
+      const values = members.map((m) => m[i]!);
+      const mu = values.reduce((s, v) => s + v, 0) / values.length;
+      const spread = values.reduce((s, v) => s + (v - mu) ** 2, 0) / Math.max(1, values.length - 1);
+      // Leverage of the point: h = (1 + d²) / n, d² its squared standardized distance.
+      const d2 = x.reduce((s, v) => s + v * v, 0);
+      const h = (1 + d2) / n;
+      return {
+        share: Math.min(1, Math.max(0, mu)),
+        sd: Math.sqrt(spread + residualSd ** 2 * (1 + h)),
+      };
+    });
     return {
-      share: Math.min(1, Math.max(0, mu)),
-      sd: Math.sqrt(spread + residualSd ** 2 * (1 + h)),
+      predictions,
+      trainedOn: n,
+      residualSd,
+      model: `tfjs ensemble of ${FUSION_ENSEMBLE} (${FUSION_FEATURES.length}-${HIDDEN}-1, tanh/sigmoid), seed ${seed}`,
     };
-  });
-  return {
-    predictions,
-    trainedOn: n,
-    residualSd,
-    model: `tfjs ensemble of ${FUSION_ENSEMBLE} (${width}-${HIDDEN}-1, tanh/sigmoid), seed ${seed}`,
-  };
+  } finally {
+    // Without a cache the ensemble lives for this call only.
+    if (cache === undefined) ensemble.models.forEach((m) => m.dispose());
+  }
 }

@@ -1,9 +1,12 @@
 import { isMainThread } from 'node:worker_threads';
 import { soilMoisturePrescription } from '../irrigation/soil-moisture-rule.js';
 import { waterBalancePrescription } from '../irrigation/water-balance-rule.js';
-import type { fitPredictFusion } from '../fusion/soil-water-fusion.js';
+import type { FusionCache, fitPredictFusion } from '../fusion/soil-water-fusion.js';
 import type { trainAndSave } from '../yield/train-and-save.js';
 import type { SceneIndicesInput } from '../scenes/scene-indices.js';
+
+/** This thread's fitted fusion ensembles (see `createFusionCache`). */
+let fusionCache: FusionCache | undefined;
 
 /**
  * What the analytics worker can compute: pure functions only, so the same call gives the same
@@ -15,7 +18,9 @@ export const TASKS = {
   /** Soil water of unprobed zones from the probed ones (TF.js ensemble, loaded on first use). */
   'fusion.fit-predict': async (input: Parameters<typeof fitPredictFusion>[0]) => {
     await (await import('../models/tf-backend.js')).initTfBackend();
-    return (await import('../fusion/soil-water-fusion.js')).fitPredictFusion(input);
+    const fusion = await import('../fusion/soil-water-fusion.js');
+    fusionCache ??= fusion.createFusionCache();
+    return fusion.fitPredictFusion(input, fusionCache);
   },
   /** Yield quantiles from a stored model version (TF.js loads in the worker on first use). */
   'yield.forecast': async (input: { modelsDir: string; version: string; rows: number[][] }) =>
