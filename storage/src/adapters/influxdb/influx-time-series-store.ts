@@ -146,6 +146,9 @@ export async function createInfluxTimeSeriesStore(
       where.push(`(${q.deviceIds.map((d) => `"device" = ${quote(d)}`).join(' OR ')})`);
     }
     const statement = `SELECT * FROM ${streams.map((s) => `"${s}"`).join(',')} WHERE ${where.join(' AND ')} ORDER BY time DESC${q.limit === undefined ? '' : ` LIMIT ${Math.floor(q.limit)}`}`;
+    // The spool is read before InfluxDB is asked: a batch the drain delivers while the query is
+    // in flight leaves the spool, so read after, it would be in neither answer.
+    const spooled = spool.matching(q);
     let stored: StoredReading[];
     try {
       stored = (await influx.query(options.database, statement)).flatMap(fromSeries);
@@ -155,7 +158,7 @@ export async function createInfluxTimeSeriesStore(
     }
     // What is still in the spool is newer than what InfluxDB has for the same key.
     const byKey = new Map<string, StoredReading>();
-    for (const r of [...stored, ...spool.matching(q)])
+    for (const r of [...stored, ...spooled])
       byKey.set(`${r.deviceId}\u0000${r.stream}\u0000${r.timeMs}`, r);
     let merged = [...byKey.values()].sort(
       (a, b) => b.timeMs - a.timeMs || b.deviceId.localeCompare(a.deviceId),
