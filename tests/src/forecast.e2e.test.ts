@@ -233,6 +233,31 @@ describe('yield forecasts over the API', () => {
       },
     ]);
     expect((await get(`/v1/coops/${COOP}/production`, farmer)).status).toBe(403);
+
+    // The season's features as a yield-history CSV: yields filled in at harvest, it goes back.
+    const exported = await fetch(
+      `${shamba.api.url}/v1/coops/${COOP}/season-features.csv?season=2026-meher`,
+      { headers: { authorization: `Bearer ${manager}` } },
+    );
+    const lines = (await exported.text()).trim().split('\n');
+    expect(lines[0]).toBe(
+      'season,field_id,crop,yield_t_ha,nitrogen_kg_ha,taw_mm,rain_mm,gdd_per_day,eta_over_etc,ndvi_peak,ndvi_integral',
+    );
+    expect(lines.slice(1).map((l) => l.split(',').slice(0, 4).join(','))).toEqual([
+      '2026-meher,maize-1,maize,',
+      '2026-meher,maize-2,maize,',
+      '2026-meher,teff-1,teff,',
+    ]);
+    const harvested = [
+      lines[0],
+      ...lines.slice(1).map((l) => l.replace(/^([^,]*,[^,]*,[^,]*,)/, '$13.1')),
+    ];
+    const back = await fetch(`${shamba.api.url}/v1/coops/${COOP}/yield-history`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${manager}`, 'content-type': 'text/csv' },
+      body: harvested.join('\n'),
+    });
+    expect([back.status, ((await back.json()) as { stored: number }).stored]).toEqual([201, 3]);
     expect((await get('/v1/coops/other-coop/production')).status).toBe(404);
   });
 });

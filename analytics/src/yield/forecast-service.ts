@@ -59,6 +59,8 @@ export interface CoopProduction {
 export interface ForecastService {
   field(field: Field): Promise<FieldForecast>;
   coop(coopId: string): Promise<CoopProduction>;
+  /** Every field of the cooperative, forecast (or explained) as of now. */
+  fields(coopId: string): Promise<FieldForecast[]>;
 }
 
 export const PRODUCTION_METHOD =
@@ -232,6 +234,7 @@ export function createForecastService(options: {
 
   return {
     field: async (field) => (await forecastFields([field]))[0]!,
+    fields: async (coopId) => forecastFields(await registry.fields.list({ coopId })),
     async coop(coopId) {
       const fields = await registry.fields.list({ coopId });
       const forecasts = await forecastFields(fields);

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { ShambaError } from '@shamba/schemas';
+import { ShambaError, YieldHistoryRowSchema, type YieldHistoryRow } from '@shamba/schemas';
 import type { ForecastService } from '@shamba/analytics';
 import type { Registry } from '@shamba/storage';
 import type { AppEnv } from '../auth/bearer-auth.js';
@@ -9,6 +9,9 @@ import { canSeeField, staffCoop } from '../auth/tenancy.js';
  * Yield forecasts: a field's P10/P50/P90 (its farmer and its cooperative's staff), and a
  * cooperative's production by crop (its manager and agronomists, and admins).
  */
+/** The columns of the yield-history CSV, in the schema's order. */
+const HISTORY_COLUMNS = Object.keys(YieldHistoryRowSchema.shape) as (keyof YieldHistoryRow)[];
+
 export function forecastRoutes(deps: { registry: Registry; forecasts: ForecastService }) {
   const { registry, forecasts } = deps;
   return new Hono<AppEnv>()
@@ -18,6 +21,35 @@ export function forecastRoutes(deps: { registry: Registry; forecasts: ForecastSe
       if (field === undefined || !canSeeField(c.get('principal'), field))
         throw new ShambaError('NOT_FOUND', `no field ${id}`);
       return c.json(await forecasts.field(field));
+    })
+    .get('/coops/:coopId/season-features.csv', async (c) => {
+      // The season's features of every field, in the yield-history CSV's columns with the
+      // yield left empty: filled in at harvest, it goes back as POST .../yield-history.
+      const coopId = await staffCoop(registry, c.get('principal'), c.req.param('coopId'));
+      const season = c.req.query('season');
+      if (season === undefined || !/^[\w.-]{1,40}$/.test(season))
+        throw new ShambaError('INVALID_REQUEST', 'name the season: ?season=2026-meher');
+      const rows = (await forecasts.fields(coopId)).flatMap((f) => {
+        const x = f.features;
+        if (x === null) return [];
+        const row: Record<keyof YieldHistoryRow, string | number> = {
+          season,
+          field_id: f.fieldId,
+          crop: f.crop,
+          yield_t_ha: '',
+          nitrogen_kg_ha: x.nitrogenKgHa!,
+          taw_mm: x.tawMm!,
+          rain_mm: x.rainMm!,
+          gdd_per_day: x.gddPerDay!,
+          eta_over_etc: x.etaOverEtc!,
+          ndvi_peak: x.ndviPeak!,
+          ndvi_integral: x.ndviIntegral!,
+        };
+        return [HISTORY_COLUMNS.map((k) => row[k]).join(',')];
+      });
+      return c.body([HISTORY_COLUMNS.join(','), ...rows].join('\n') + '\n', 200, {
+        'content-type': 'text/csv; charset=utf-8',
+      });
     })
     .get('/coops/:coopId/production', async (c) => {
       const coopId = await staffCoop(registry, c.get('principal'), c.req.param('coopId'));
