@@ -50,6 +50,7 @@ export {
   distribution,
   fieldIndices,
   fieldPixels,
+  indexMean,
   ndmi,
   ndvi,
   savi,

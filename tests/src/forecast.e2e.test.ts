@@ -10,9 +10,8 @@ import {
 } from '@shamba/analytics/models';
 import type { Shamba } from '@shamba/cli';
 import { BUILT_IN_SCENARIOS, simulateSeasons } from '@shamba/firmware-sim';
-import type { StoredReading } from '@shamba/schemas';
-import { fieldFixture, stationDay } from '@shamba/schemas/testing';
-import { COOP, seedToken, startShamba } from './support/seed.js';
+import { fieldFixture } from '@shamba/schemas/testing';
+import { COOP, seedCoop, seedStation, seedToken, startShamba } from './support/seed.js';
 import { tempDir } from './support/temp-dir.js';
 
 const DAY_MS = 86_400_000;
@@ -40,25 +39,13 @@ describe('yield forecasts over the API', () => {
 
   beforeAll(async () => {
     shamba = await startShamba(dir.path);
-    const { registry, store } = shamba;
-    await registry.coops.upsert({
-      id: COOP,
-      name: 'Coop',
-      countryCode: 'ET',
-      timezone: 'Africa/Addis_Ababa',
-    });
-    await registry.farmers.upsert({
-      id: 'farmer-a',
-      coopId: COOP,
-      name: 'A',
-      phone: '+251911000001',
-      language: 'om',
-    });
+    const { registry } = shamba;
+    await seedCoop(registry);
     const fields = [
       fieldFixture({
         id: 'maize-1',
         coopId: COOP,
-        farmerId: 'farmer-a',
+        farmerId: 'f',
         plantingDate: sowing,
         areaHa: 0.8,
         elevationM: 1640,
@@ -67,7 +54,7 @@ describe('yield forecasts over the API', () => {
       fieldFixture({
         id: 'maize-2',
         coopId: COOP,
-        farmerId: 'farmer-a',
+        farmerId: 'f',
         plantingDate: sowing,
         areaHa: 1.2,
         elevationM: 1640,
@@ -75,7 +62,7 @@ describe('yield forecasts over the API', () => {
       fieldFixture({
         id: 'teff-1',
         coopId: COOP,
-        farmerId: 'farmer-a',
+        farmerId: 'f',
         crop: 'teff',
         plantingDate: sowing,
         areaHa: 0.5,
@@ -86,40 +73,27 @@ describe('yield forecasts over the API', () => {
       fieldFixture({
         id: 'maize-old',
         coopId: COOP,
-        farmerId: 'farmer-a',
+        farmerId: 'f',
         plantingDate: '2026-01-10',
         areaHa: 1,
       }),
     ];
     for (const f of fields) await registry.fields.upsert(f);
-    await registry.devices.upsert({
-      id: 'wx-1',
-      coopId: COOP,
-      fieldId: null,
-      zoneId: null,
-      kind: 'weather-station',
-      secretHash: 'x',
-    });
-    const weather: StoredReading[] = [];
-    for (let d = 0; d < SOWN_DAYS_AGO; d++) {
-      const date = new Date(Date.parse(sowing) + d * DAY_MS).toISOString().slice(0, 10);
-      for (const r of stationDay(
-        'wx-1',
-        date,
-        {
-          tMaxC: 27,
-          tMinC: 13,
-          rhMaxPct: 85,
-          rhMinPct: 40,
-          windMs: 2,
-          solarMJ: 21,
-          rainMm: d % 4 === 0 ? 9 : 0,
-        },
-        { utcOffsetMinutes: EAT, seqStart: d * 96 },
-      ))
-        weather.push({ ...r, coopId: COOP, fieldId: null, zoneId: null, receivedMs: r.timeMs });
-    }
-    await store.write(weather);
+    await seedStation(
+      shamba,
+      sowing,
+      SOWN_DAYS_AGO,
+      (d) => ({
+        tMaxC: 27,
+        tMinC: 13,
+        rhMaxPct: 85,
+        rhMinPct: 40,
+        windMs: 2,
+        solarMJ: 21,
+        rainMm: d % 4 === 0 ? 9 : 0,
+      }),
+      'wx-1',
+    );
     // One scene 10 days ago: the maize fields green, the teff less so.
     const acquiredMs = Date.now() - 10 * DAY_MS;
     const ok = (mean: number) => ({
@@ -145,7 +119,7 @@ describe('yield forecasts over the API', () => {
     farmer = await seedToken(registry, {
       role: 'farmer',
       coopId: COOP,
-      farmerId: 'farmer-a',
+      farmerId: 'f',
       name: 'A',
     });
   });

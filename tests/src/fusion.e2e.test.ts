@@ -2,14 +2,15 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createPrescriptionService, type WorkerPool } from '@shamba/analytics';
 import type { StoredReading } from '@shamba/schemas';
-import { fieldFixture, stationDay } from '@shamba/schemas/testing';
-import { COOP, seedCoop, startShamba } from './support/seed.js';
+import { fieldFixture } from '@shamba/schemas/testing';
+import { COOP, seedCoop, seedStation, startShamba } from './support/seed.js';
 import { tempDir } from './support/temp-dir.js';
 
 const DAY_MS = 86_400_000;
 const EAT = 180;
 /** The cooperative's pattern: greener plots hold more water. Depletion as a share of TAW. */
 const shareFor = (ndvi: number) => 1 - ndvi;
+const DRY_DAY = { tMaxC: 28, tMinC: 12, rhMaxPct: 80, rhMinPct: 35, windMs: 2, solarMJ: 22 };
 
 // Six plots have probes, two do not, and the weather station went up long after sowing, so the
 // balance cannot carry the two from sowing: their soil water must come from the fusion model
@@ -23,25 +24,9 @@ describe('soil-water fusion in the prescription pass', () => {
     const today = new Date(now + EAT * 60_000).toISOString().slice(0, 10);
     const sowing = new Date(Date.parse(today) - 90 * DAY_MS).toISOString().slice(0, 10);
     await seedCoop(registry);
-    await registry.devices.upsert({
-      id: 'wx',
-      coopId: COOP,
-      fieldId: null,
-      zoneId: null,
-      kind: 'weather-station',
-      secretHash: 'x',
-    });
+    const week = new Date(Date.parse(today) - 7 * DAY_MS).toISOString().slice(0, 10);
+    await seedStation(shamba, week, 7, () => DRY_DAY);
     const readings: StoredReading[] = [];
-    for (let d = 7; d >= 1; d--) {
-      const date = new Date(Date.parse(today) - d * DAY_MS).toISOString().slice(0, 10);
-      for (const r of stationDay(
-        'wx',
-        date,
-        { tMaxC: 28, tMinC: 12, rhMaxPct: 80, rhMinPct: 35, windMs: 2, solarMJ: 22 },
-        { utcOffsetMinutes: EAT, seqStart: d * 96 },
-      ))
-        readings.push({ ...r, coopId: COOP, fieldId: null, zoneId: null, receivedMs: r.timeMs });
-    }
     const plots = [
       { id: 'p-1', ndvi: 0.2, probe: true },
       { id: 'p-2', ndvi: 0.32, probe: true },

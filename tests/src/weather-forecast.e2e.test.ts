@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredReading } from '@shamba/schemas';
-import { fieldFixture, stationDay } from '@shamba/schemas/testing';
-import { COOP, seedCoop, seedToken, startShamba } from './support/seed.js';
+import { fieldFixture } from '@shamba/schemas/testing';
+import { COOP, seedCoop, seedStation, seedToken, startShamba } from './support/seed.js';
 import { tempDir } from './support/temp-dir.js';
 
 const DAY_MS = 86_400_000;
@@ -28,14 +28,6 @@ describe('weather forecasts in prescriptions', () => {
       }),
     );
     await registry.devices.upsert({
-      id: 'wx',
-      coopId: COOP,
-      fieldId: null,
-      zoneId: null,
-      kind: 'weather-station',
-      secretHash: 'x',
-    });
-    await registry.devices.upsert({
       id: 'probe',
       coopId: COOP,
       fieldId: 'plot',
@@ -43,15 +35,15 @@ describe('weather forecasts in prescriptions', () => {
       kind: 'soil-probe',
       secretHash: 'x',
     });
+    await seedStation(shamba, day(-5), 5, () => ({
+      tMaxC: 28,
+      tMinC: 12,
+      rhMaxPct: 80,
+      rhMinPct: 35,
+      windMs: 2,
+      solarMJ: 22,
+    }));
     const readings: StoredReading[] = [];
-    for (let k = -5; k <= -1; k++)
-      for (const r of stationDay(
-        'wx',
-        day(k),
-        { tMaxC: 28, tMinC: 12, rhMaxPct: 80, rhMinPct: 35, windMs: 2, solarMJ: 22 },
-        { utcOffsetMinutes: EAT, seqStart: (k + 10) * 96 },
-      ))
-        readings.push({ ...r, coopId: COOP, fieldId: null, zoneId: null, receivedMs: r.timeMs });
     // theta 0.16 over 0.6 m of loam: Dr = 54 mm, beyond RAW (about 40 mm).
     readings.push({
       deviceId: 'probe',

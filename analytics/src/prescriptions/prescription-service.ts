@@ -3,6 +3,7 @@ import type { Field, Prescription } from '@shamba/schemas';
 import type { FieldSceneIndices, ReadingQuery, Registry, TimeSeriesStore } from '@shamba/storage';
 import { localDate } from '../agronomy/weather/daily-weather.js';
 import { createFieldData, type FieldData } from './field-data.js';
+import { indexMean } from '../raster/field-indices.js';
 import { cropFor, parameterSetLabel } from '../crops/parameter-sets.js';
 import {
   MAX_BALANCE_DAYS,
@@ -94,14 +95,8 @@ export function createPrescriptionService(
     rerun?: (fused: NonNullable<WaterBalanceRuleInput['fused']>) => Promise<Prescription>;
   }
 
-  const timed = async <T>(pass: Pass, stage: Stage, work: () => Promise<T>): Promise<T> => {
-    const t0 = performance.now();
-    try {
-      return await work();
-    } finally {
-      pass.stages[stage] += performance.now() - t0;
-    }
-  };
+  const timed = <T>(pass: Pass, stage: Stage, work: () => Promise<T>): Promise<T> =>
+    timeStage(pass.stages, stage, work);
 
   async function prescribe(field: Field, pass: Pass): Promise<Prescription | undefined> {
     const context = await pass.data.coop(field.coopId);
@@ -238,14 +233,7 @@ export function createPrescriptionService(
         registry,
         store,
         clock,
-        timed: async (stage, work) => {
-          const t0 = performance.now();
-          try {
-            return await work();
-          } finally {
-            stages[stage] += performance.now() - t0;
-          }
-        },
+        timed: (stage, work) => timeStage(stages, stage, work),
       }),
     };
     const made: Prescription[] = [];
@@ -376,6 +364,20 @@ export function createPrescriptionService(
   };
 }
 
+/** Runs `work`, adding its time to `stages[stage]` (the benchmark's split by stage). */
+async function timeStage<T>(
+  stages: Record<Stage, number>,
+  stage: Stage,
+  work: () => Promise<T>,
+): Promise<T> {
+  const t0 = performance.now();
+  try {
+    return await work();
+  } finally {
+    stages[stage] += performance.now() - t0;
+  }
+}
+
 interface ClearScene {
   sceneId: string;
   acquiredMs: number;
@@ -392,17 +394,14 @@ function latestClearScene(
   series: readonly FieldSceneIndices[],
   asOfMs: number,
 ): ClearScene | undefined {
-  type Indices = { status: string; ndvi?: { mean: number }; ndmi?: { mean: number } | null };
-  const meanOf = (i: Indices | undefined, key: 'ndvi' | 'ndmi') =>
-    i !== undefined && i.status === 'ok' ? (i[key]?.mean ?? null) : null;
   for (let k = series.length - 1; k >= 0; k--) {
     const entry = series[k]!;
     if (entry.acquiredMs > asOfMs) continue;
-    const indices = entry.indices as Indices & { zones?: Record<string, Indices> };
-    const zones: [string, Indices][] =
+    const indices = entry.indices as { zones?: Record<string, unknown> };
+    const zones: [string, unknown][] =
       indices.zones === undefined ? [[entry.fieldId, indices]] : Object.entries(indices.zones);
-    const ndviByZone = Object.fromEntries(zones.map(([id, z]) => [id, meanOf(z, 'ndvi')]));
-    const ndmiByZone = Object.fromEntries(zones.map(([id, z]) => [id, meanOf(z, 'ndmi')]));
+    const ndviByZone = Object.fromEntries(zones.map(([id, z]) => [id, indexMean(z, 'ndvi')]));
+    const ndmiByZone = Object.fromEntries(zones.map(([id, z]) => [id, indexMean(z, 'ndmi')]));
     if (Object.values(ndviByZone).some((v) => v !== null))
       return { sceneId: entry.sceneId, acquiredMs: entry.acquiredMs, ndviByZone, ndmiByZone };
   }

@@ -46,6 +46,15 @@ export interface SceneBands {
   B11?: BandRaster;
 }
 
+/**
+ * The mean of an index from stored indices (a `FieldIndices` as the registry keeps it), or null
+ * when the field was cloudy, outside the scene, or the index was not computed.
+ */
+export function indexMean(indices: unknown, index: 'ndvi' | 'savi' | 'ndmi'): number | null {
+  const i = indices as { status?: string } & Partial<Record<typeof index, Distribution | null>>;
+  return i?.status === 'ok' ? (i[index]?.mean ?? null) : null;
+}
+
 /** NDVI, Rouse et al. 1974. */
 export const ndvi = (red: number, nir: number) => (nir - red) / (nir + red);
 /** Soil-adjusted vegetation index with L = 0.5, Huete 1988 (Remote Sens. Environ. 25:295). */

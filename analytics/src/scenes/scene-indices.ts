@@ -1,10 +1,11 @@
 import type { Polygon } from '@shamba/schemas';
 import { fieldIndices, type FieldIndices } from '../raster/field-indices.js';
 import { readSceneBands } from '../raster/scene-bands.js';
-import { readSceneItem } from '../raster/scene-reader.js';
+import type { SceneItem } from '../raster/scene-reader.js';
 
 export interface SceneIndicesInput {
-  itemPath: string;
+  /** The scene's STAC item, already read (its band files are opened by path or URL). */
+  item: SceneItem;
   fields: readonly {
     id: string;
     boundary: Polygon;
@@ -13,7 +14,6 @@ export interface SceneIndicesInput {
 }
 
 export interface SceneIndicesOutput {
-  scene: { id: string; acquiredMs: number; cloudCoverPct: number | null };
   perField: {
     fieldId: string;
     indices: FieldIndices & { zones?: Record<string, FieldIndices> };
@@ -26,13 +26,11 @@ export interface SceneIndicesOutput {
  * pool's heap cap and watchdog, so a hostile file cannot stall or exhaust the main process.
  */
 export async function sceneFieldIndices(input: SceneIndicesInput): Promise<SceneIndicesOutput> {
-  const item = await readSceneItem(input.itemPath);
   const bands = await readSceneBands(
-    item,
+    input.item,
     input.fields.map((f) => f.boundary),
   );
   return {
-    scene: { id: item.id, acquiredMs: item.acquiredMs, cloudCoverPct: item.cloudCoverPct },
     perField: input.fields.map((f) => ({
       fieldId: f.id,
       indices: {

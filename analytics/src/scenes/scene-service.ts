@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { isShambaError } from '@shamba/schemas';
 import type { FieldSceneIndices, Registry } from '@shamba/storage';
-import { readSceneItem } from '../raster/scene-reader.js';
+import { readSceneItem, type SceneItem } from '../raster/scene-reader.js';
 import type { WorkerPool } from '../worker/worker-pool.js';
 import { sceneFieldIndices } from './scene-indices.js';
 
@@ -55,13 +55,16 @@ export function createSceneService(options: SceneServiceOptions) {
     return found.sort();
   }
 
-  async function processItem(itemPath: string): Promise<'processed' | 'known' | 'no-fields'> {
-    const item = await readSceneItem(itemPath);
+  async function processItem(
+    itemPath: string,
+    item?: SceneItem,
+  ): Promise<'processed' | 'known' | 'no-fields'> {
+    item ??= await readSceneItem(itemPath);
     if (await registry.scenes.has(item.id)) return 'known';
     const fields = await registry.fields.list();
     if (fields.length === 0) return 'no-fields'; // read again once fields exist
     const input = {
-      itemPath,
+      item,
       fields: fields.map((f) => ({
         id: f.id,
         boundary: f.boundary,
@@ -127,7 +130,7 @@ export function createSceneService(options: SceneServiceOptions) {
      */
     async register(itemPath: string) {
       const item = await readSceneItem(itemPath);
-      const outcome = await processItem(itemPath);
+      const outcome = await processItem(itemPath, item);
       seen.add(itemPath);
       return { sceneId: item.id, acquiredMs: item.acquiredMs, outcome };
     },

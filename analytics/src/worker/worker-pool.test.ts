@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import proj4 from 'proj4';
 import { fieldFixture } from '@shamba/schemas/testing';
 import { afterEach, describe, expect, it } from 'vitest';
+import { readSceneItem } from '../raster/scene-reader.js';
 import { encodeGeoTiff } from '../raster/tiff-writer.js';
 import { runTask } from './tasks.js';
 import { createWorkerPool, type WorkerPool } from './worker-pool.js';
@@ -128,25 +129,21 @@ describe('analytics worker pool', () => {
       ],
     };
     pool = await createWorkerPool({ size: 1 });
-    const itemPath = join(dir, 'item.json');
+    const item = await readSceneItem(join(dir, 'item.json'));
     await expect(
-      pool.run(
-        'scene.indices',
-        { itemPath, fields: [{ id: 'f', boundary: huge }] },
-        { timeoutMs: 1 },
-      ),
+      pool.run('scene.indices', { item, fields: [{ id: 'f', boundary: huge }] }, { timeoutMs: 1 }),
     ).rejects.toThrow(/took longer than 1 ms: stopped/);
     // A fresh worker takes the next scene.
     const ok = await pool.run(
       'scene.indices',
-      { itemPath, fields: [{ id: 'f', boundary: small }] },
+      { item, fields: [{ id: 'f', boundary: small }] },
       { timeoutMs: 60_000 },
     );
     expect(ok.perField[0]!.indices.status).toBe('ok');
     // A file that is not a TIFF: refused in the worker with its own code.
     writeFileSync(join(dir, 'B08.tif'), Buffer.from('not a tiff at all, just text'));
     await expect(
-      pool.run('scene.indices', { itemPath, fields: [{ id: 'f', boundary: small }] }),
+      pool.run('scene.indices', { item, fields: [{ id: 'f', boundary: small }] }),
     ).rejects.toMatchObject({ code: 'RASTER_INVALID' });
     expect(pool.status().alive).toBe(1);
   });

@@ -8,6 +8,7 @@ import { WATER_BALANCE_RULE, addDays, MAX_BALANCE_DAYS } from '../irrigation/wat
 import { createFieldData } from '../prescriptions/field-data.js';
 import type { WorkerPool } from '../worker/worker-pool.js';
 import { seasonToDate } from './season-to-date.js';
+import { indexMean } from '../raster/field-indices.js';
 import { FEATURE_NAMES } from './yield-features.js';
 
 export interface FieldForecast {
@@ -143,14 +144,10 @@ export function createForecastService(options: {
           soil: lastOfDay(soil, offset),
           status: status.filter((r) => r.values.appliedMm !== undefined),
           asOfMs: nowMs,
-          ndvi: scenes.map((s) => {
-            const indices = s.indices as { status: string; ndvi?: { mean: number } };
-            return {
-              acquiredMs: s.acquiredMs,
-              value:
-                indices.status === 'ok' && indices.ndvi !== undefined ? indices.ndvi.mean : null,
-            };
-          }),
+          ndvi: scenes.map((s) => ({
+            acquiredMs: s.acquiredMs,
+            value: indexMean(s.indices, 'ndvi'),
+          })),
           nitrogenKgHa: field.nitrogenKgHa ?? null,
           defaultNitrogenKgHa: round(model?.nitrogenMean ?? 0, 0),
         });

@@ -22,7 +22,20 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   WORKER_FAILED: 503,
 };
 
+/**
+ * A refusal sent before the request's body was read (too large by its declared length, not
+ * allowed, ...) leaves the rest of the body on the connection, which then cannot carry another
+ * request: the client is told to close it.
+ */
+function unreadBody(c: Context): boolean {
+  const raw = c.req.raw;
+  const hasBody =
+    Number(raw.headers.get('content-length') ?? 0) > 0 || raw.headers.has('transfer-encoding');
+  return hasBody && !raw.bodyUsed;
+}
+
 export function errorResponse(error: unknown, c: Context): Response {
+  if (unreadBody(c)) c.header('connection', 'close');
   if (isShambaError(error)) {
     const headers: Record<string, string> =
       error.code === 'NOT_AUTHENTICATED' ? { 'WWW-Authenticate': 'Bearer' } : {};

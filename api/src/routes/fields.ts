@@ -5,11 +5,13 @@ import type { Registry, TimeSeriesStore } from '@shamba/storage';
 import {
   delineateZones,
   gapFill,
+  indexMean,
   readSceneBands,
   readSceneItem,
   renderFieldNdviPng,
 } from '@shamba/analytics';
 import type { AppEnv } from '../auth/bearer-auth.js';
+import { sceneFromQuery } from '../http/scene-query.js';
 import { canSeeField, fieldFilterFor, requireRole } from '../auth/tenancy.js';
 
 const DAY_MS = 86_400_000;
@@ -87,10 +89,6 @@ export function fieldRoutes(deps: { registry: Registry; store: TimeSeriesStore }
     .get('/:fieldId/indices', async (c) => {
       const field = await visibleField(c.get('principal'), c.req.param('fieldId'));
       const scenes = await registry.scenes.fieldSeries(field.id);
-      const ndviOf = (s: (typeof scenes)[number]) => {
-        const indices = s.indices as { status: string; ndvi?: { mean: number } };
-        return indices.status === 'ok' && indices.ndvi !== undefined ? indices.ndvi.mean : null;
-      };
       return c.json({
         fieldId: field.id,
         // Per overpass: status (ok, cloudy, outside), valid fraction and index distributions.
@@ -101,7 +99,11 @@ export function fieldRoutes(deps: { registry: Registry; store: TimeSeriesStore }
         })),
         // Mean NDVI through the season, cloudy dates interpolated and flagged.
         ndviSeries: gapFill(
-          scenes.map((s) => ({ acquiredMs: s.acquiredMs, sceneId: s.sceneId, value: ndviOf(s) })),
+          scenes.map((s) => ({
+            acquiredMs: s.acquiredMs,
+            sceneId: s.sceneId,
+            value: indexMean(s.indices, 'ndvi'),
+          })),
         ).map((p) => ({
           acquired: new Date(p.acquiredMs).toISOString(),
           sceneId: p.sceneId,
@@ -112,13 +114,7 @@ export function fieldRoutes(deps: { registry: Registry; store: TimeSeriesStore }
     })
     .get('/:fieldId/ndvi.png', async (c) => {
       const field = await visibleField(c.get('principal'), c.req.param('fieldId'));
-      const wanted = c.req.query('scene');
-      const scenes = await registry.scenes.list();
-      const scene =
-        wanted === undefined || wanted === 'latest'
-          ? scenes.at(-1)
-          : scenes.find((s) => s.id === wanted);
-      if (scene === undefined) throw new ShambaError('NOT_FOUND', `no scene ${wanted ?? 'yet'}`);
+      const scene = await sceneFromQuery(registry, c.req.query('scene'));
       const item = await readSceneItem(scene.itemPath);
       const bands = await readSceneBands(item, [field.boundary]);
       const png = renderFieldNdviPng(bands, field.boundary);
@@ -136,7 +132,7 @@ export function fieldRoutes(deps: { registry: Registry; store: TimeSeriesStore }
       // The field's NDVI history: every processed scene in which it was seen clear.
       const seen = new Set(
         (await registry.scenes.fieldSeries(field.id))
-          .filter((s) => (s.indices as { status?: string }).status === 'ok')
+          .filter((s) => indexMean(s.indices, 'ndvi') !== null)
           .map((s) => s.sceneId),
       );
       const records = (await registry.scenes.list()).filter((s) => seen.has(s.id));

@@ -8,6 +8,7 @@ import { feature, featureCollection } from '@turf/helpers';
 import { MAX_PNG_SIDE, readSceneBands, readSceneItem, renderNdviPng } from '@shamba/analytics';
 import type { Registry } from '@shamba/storage';
 import type { AppEnv } from '../auth/bearer-auth.js';
+import { sceneFromQuery } from '../http/scene-query.js';
 import { requireRole, staffCoop } from '../auth/tenancy.js';
 import { limitBody, parseJsonBody } from '../http/body.js';
 import { receiveUpload } from '../http/multipart-upload.js';
@@ -52,11 +53,7 @@ export function sceneRoutes(deps: { registry: Registry; scenes: SceneRegistrar }
       const coopId = await staffCoop(registry, c.get('principal'), c.req.param('coopId'));
       const fields = await registry.fields.list({ coopId });
       if (fields.length === 0) throw new ShambaError('NOT_FOUND', `no fields in ${coopId}`);
-      const wanted = c.req.query('scene');
-      const all = await registry.scenes.list();
-      const scene =
-        wanted === undefined || wanted === 'latest' ? all.at(-1) : all.find((s) => s.id === wanted);
-      if (scene === undefined) throw new ShambaError('NOT_FOUND', `no scene ${wanted ?? 'yet'}`);
+      const scene = await sceneFromQuery(registry, c.req.query('scene'));
       const boundaries = fields.map((f) => f.boundary);
       // Fields kilometres apart: a coarser overview, when the file has one, draws them as well.
       const [west, south, east, north] = bbox(featureCollection(boundaries.map((b) => feature(b))));
@@ -73,16 +70,11 @@ export function sceneRoutes(deps: { registry: Registry; scenes: SceneRegistrar }
       // A scene from a computer: its STAC item (*.json) and band files in one multipart request,
       // streamed to the watch folder, then registered like any other.
       requireRole(c.get('principal'), ['admin', 'manager', 'agronomist']);
-      let upload: Awaited<ReturnType<typeof receiveUpload>>;
-      try {
-        upload = await receiveUpload(c.req.raw, scenes.uploadDir, scenes.maxUploadBytes);
-      } catch (error) {
-        // The body may be left unread (an oversize upload is refused by its length): the
-        // connection cannot carry another request.
-        c.header('connection', 'close');
-        throw error;
-      }
-      const { dir, files } = upload;
+      const { dir, files } = await receiveUpload(
+        c.req.raw,
+        scenes.uploadDir,
+        scenes.maxUploadBytes,
+      );
       const items = files.filter((f) => f.endsWith('.json'));
       if (items.length !== 1) {
         await rm(dir, { recursive: true, force: true });

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
 import { createShamba, type Shamba, type ShambaOptions } from '@shamba/cli';
-import type { Field, Principal } from '@shamba/schemas';
-import { fieldFixture } from '@shamba/schemas/testing';
+import type { Field, Principal, StoredReading } from '@shamba/schemas';
+import { fieldFixture, stationDay, type StationDayWeather } from '@shamba/schemas/testing';
 import { generateSecret, hashSecret } from '@shamba/ingest';
 import { tokenDigest, type Registry } from '@shamba/storage';
 
@@ -66,4 +66,32 @@ export async function seedCoop(registry: Registry): Promise<void> {
     phone: '+251911000001',
     language: 'om',
   });
+}
+
+/**
+ * A cooperative weather station (on no field) with a full record, every 15 minutes, of each
+ * local day (East Africa Time) from `from` for `days` days; `weather(d)` gives day d's weather.
+ */
+export async function seedStation(
+  shamba: Pick<Shamba, 'registry' | 'store'>,
+  from: string,
+  days: number,
+  weather: (day: number) => StationDayWeather,
+  id = 'wx',
+): Promise<void> {
+  await shamba.registry.devices.upsert({
+    id,
+    coopId: COOP,
+    fieldId: null,
+    zoneId: null,
+    kind: 'weather-station',
+    secretHash: 'x',
+  });
+  const readings: StoredReading[] = [];
+  for (let d = 0; d < days; d++) {
+    const date = new Date(Date.parse(from) + d * 86_400_000).toISOString().slice(0, 10);
+    for (const r of stationDay(id, date, weather(d), { utcOffsetMinutes: 180, seqStart: d * 96 }))
+      readings.push({ ...r, coopId: COOP, fieldId: null, zoneId: null, receivedMs: r.timeMs });
+  }
+  await shamba.store.write(readings);
 }
