@@ -1,20 +1,23 @@
-import { fork, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { Aedes } from 'aedes';
+import Database from 'better-sqlite3';
 import { connectAsync, type MqttClient } from 'mqtt';
+import { buildCli } from '@shamba/cli/build';
 import { generateSecret, hashSecret } from '@shamba/ingest';
 import { createSqliteRegistry } from '@shamba/storage';
 import { connectDevices, percentile, publishLoad, type LoadOptions } from './support/load.js';
 
 /**
  * `pnpm bench ingest`: N devices publishing QoS 1 readings over TCP into the full ingest (auth,
- * ACL, decode, validation, SQLite group commit before every PUBACK, in a process of its own),
- * then the same load generator against two peers in the same run: a bare Aedes broker and
- * Mosquitto, each forwarding to one QoS 1 subscriber. Ratios are ours / peer.
+ * ACL, decode, validation, SQLite group commit before every PUBACK), then the same load
+ * generator against two peers in the same run: a bare Aedes broker and Mosquitto, each
+ * forwarding to one QoS 1 subscriber. Each broker runs in a process of its own, apart from the
+ * load generator. Ratios are ours / peer.
  */
 const DEVICES = Number(process.env.BENCH_DEVICES ?? 1000);
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 20);
@@ -46,24 +49,41 @@ async function provision(): Promise<{
   return { dir, credentials };
 }
 
+/** Peak resident set of a process (Linux: VmHWM), MB. */
+function peakRssMb(pid: number): number {
+  const match = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  if (match === null) throw new Error(`no VmHWM for process ${pid}`);
+  return Number(match[1]) / 1024;
+}
+
+/**
+ * `shamba ingest` as built and run in production (`pnpm build`: plain JavaScript with its heap
+ * flags, no TypeScript loader), in a process of its own so its memory and CPU are apart from the
+ * load generator's. The per-device rate limit is lifted: the load generator publishes as fast as
+ * PUBACKs return, far over a field device's rate (every other check stays on).
+ */
 async function ours() {
   const { dir, credentials } = await provision();
-  const child = fork(new URL('./ingest-server.ts', import.meta.url), [dir], {
-    execArgv: ['--import', 'tsx'],
-  });
-  const ask = <T>(type: string) =>
-    new Promise<T>((resolve) => {
-      const onMessage = (m: { type: string }) => {
-        if (m.type === type) {
-          child.off('message', onMessage);
-          resolve(m as T);
-        }
-      };
-      child.on('message', onMessage);
+  const child = spawn(
+    await buildCli(),
+    ['ingest', '--data-dir', dir, '--mqtt-port', '0', '--api-port', '0', '--log-level', 'warn'],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, SHAMBA_DEVICE_RATE: '1e9', SHAMBA_DEVICE_BURST: '1000000000' },
+    },
+  );
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const url = await new Promise<string>((resolve, reject) => {
+    let seen = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+      const match = /MQTT (mqtt:\/\/\S+),/.exec(seen);
+      if (match !== null) resolve(match[1]!);
     });
-  const ready = await ask<{ port: number }>('ready');
+    child.once('exit', (code) => reject(new Error(`shamba ingest exited (${code}): ${seen}`)));
+  });
   const options: LoadOptions = {
-    brokerUrl: `mqtt://127.0.0.1:${ready.port}`,
+    brokerUrl: url,
     coopId: COOP,
     devices: credentials,
     messagesPerDevice: MESSAGES,
@@ -71,14 +91,17 @@ async function ours() {
   };
   const clients = await connectDevices(options);
   const result = await publishLoad(clients, options);
-  const stats = ask<{ rssMb: number; committed: number }>('stats');
-  child.send({ type: 'stats' });
-  const { rssMb, committed } = await stats;
+  const rssMb = peakRssMb(child.pid!);
   await Promise.all(clients.map((c) => c.endAsync()));
-  child.send({ type: 'stop' });
-  await new Promise((resolve) => child.once('exit', resolve));
-  if (committed !== result.messages)
-    throw new Error(`committed ${committed} of ${result.messages}`);
+  child.kill('SIGTERM');
+  await exited;
+  // Every PUBACK was for a committed reading: count them in the file, as a reader would.
+  const db = new Database(join(dir, 'timeseries.sqlite'), { readonly: true });
+  const { stored } = db.prepare('SELECT count(*) AS stored FROM readings').get() as {
+    stored: number;
+  };
+  db.close();
+  if (stored !== result.messages) throw new Error(`stored ${stored} of ${result.messages}`);
   return { ...result, rssMb };
 }
 
@@ -116,14 +139,24 @@ async function throughPeer(url: string, stop: () => Promise<void>) {
   return { ...result, elapsedMs: lastMs - started };
 }
 
+/** Bare Aedes, in a process of its own as ours is (run from source: tsx's loader idles after load). */
 async function bareAedes() {
-  const aedes = new Aedes();
-  await aedes.listen();
-  const server = createServer((socket) => aedes.handle(socket));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return throughPeer(`mqtt://127.0.0.1:${(server.address() as AddressInfo).port}`, async () => {
-    await new Promise<void>((resolve) => aedes.close(() => resolve()));
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', fileURLToPath(new URL('./support/bare-aedes-server.ts', import.meta.url))],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      const match = /listening (\d+)/.exec(chunk.toString());
+      if (match !== null) resolve(Number(match[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`bare Aedes exited (${code})`)));
+  });
+  return throughPeer(`mqtt://127.0.0.1:${port}`, async () => {
+    child.kill('SIGTERM');
+    await exited;
   });
 }
 

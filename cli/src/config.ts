@@ -11,6 +11,12 @@ export const ConfigSchema = z.object({
   mqttPort: z.coerce.number().int().min(0).max(65535).default(1883),
   apiHost: z.string().default('127.0.0.1'),
   apiPort: z.coerce.number().int().min(0).max(65535).default(8787),
+  /**
+   * Per-device message rate: sustained messages per second and the burst allowed at once
+   * (defaults in @shamba/ingest: one a second, 60 at once, room for a flash-queue replay).
+   */
+  deviceRate: z.coerce.number().positive().optional(),
+  deviceBurst: z.coerce.number().int().positive().optional(),
   /** Analytics worker threads; 0 computes in the main thread. */
   workers: z.coerce.number().int().min(0).max(64).optional(),
   analyticsIntervalMs: z.coerce.number().int().min(100).default(5000),
@@ -30,6 +36,8 @@ export const ENV_VARS: Record<keyof Config, string> = {
   mqttPort: 'SHAMBA_MQTT_PORT',
   apiHost: 'SHAMBA_API_HOST',
   apiPort: 'SHAMBA_API_PORT',
+  deviceRate: 'SHAMBA_DEVICE_RATE',
+  deviceBurst: 'SHAMBA_DEVICE_BURST',
   workers: 'SHAMBA_WORKERS',
   analyticsIntervalMs: 'SHAMBA_ANALYTICS_INTERVAL_MS',
   logLevel: 'SHAMBA_LOG_LEVEL',

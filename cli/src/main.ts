@@ -1,19 +1,50 @@
-import { deviceCommand, tokenCommand } from './commands/device.js';
-import { et0Command } from './commands/et0.js';
-import { gnssCommand } from './commands/gnss.js';
-import { modelCommand } from './commands/model.js';
-import { simCommand } from './commands/sim.js';
-import { startCommand } from './commands/start.js';
 import type { Command } from './commands/command.js';
 
-export const COMMANDS: readonly Command[] = [
-  startCommand,
-  simCommand,
-  deviceCommand,
-  tokenCommand,
-  gnssCommand,
-  et0Command,
-  modelCommand,
+/**
+ * The commands, each loaded only when it runs: `shamba ingest` then carries the broker and the
+ * store, not the API, TF.js or geotiff (in the built CLI each command is a chunk of its own).
+ */
+export const COMMANDS: readonly { name: string; summary: string; load(): Promise<Command> }[] = [
+  {
+    name: 'start',
+    summary: 'run broker, ingest, analytics and API in one process (embedded defaults)',
+    load: async () => (await import('./commands/start.js')).startCommand,
+  },
+  {
+    name: 'ingest',
+    summary: 'run only the MQTT broker and the ingest into the time-series store',
+    load: async () => (await import('./commands/ingest.js')).ingestCommand,
+  },
+  {
+    name: 'sim',
+    summary: "run a scenario's simulated devices against any MQTT 3.1.1 broker",
+    load: async () => (await import('./commands/sim.js')).simCommand,
+  },
+  {
+    name: 'device',
+    summary: 'provision devices (the secret is shown once) and list them',
+    load: async () => (await import('./commands/device.js')).deviceCommand,
+  },
+  {
+    name: 'token',
+    summary: 'issue an API bearer token for a role (shown once)',
+    load: async () => (await import('./commands/device.js')).tokenCommand,
+  },
+  {
+    name: 'gnss',
+    summary: 'GNSS tools: `gnss parse` reads NMEA 0183 (BeiDou GB/BD, GN, GP...) from stdin',
+    load: async () => (await import('./commands/gnss.js')).gnssCommand,
+  },
+  {
+    name: 'et0',
+    summary: 'FAO-56 Penman-Monteith reference evapotranspiration: JSON on stdin, JSON out',
+    load: async () => (await import('./commands/et0.js')).et0Command,
+  },
+  {
+    name: 'model',
+    summary: 'yield models: `model train`, `model list`, `model promote VERSION`',
+    load: async () => (await import('./commands/model.js')).modelCommand,
+  },
 ];
 
 export function usage(): string {
@@ -41,7 +72,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
     return 2;
   }
   try {
-    return await command.run(rest, env);
+    return await (await command.load()).run(rest, env);
   } catch (error) {
     console.error(`shamba ${name}: ${error instanceof Error ? error.message : String(error)}`);
     return 1;

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { Gauge, Registry as MetricsRegistry, collectDefaultMetrics } from 'prom-client';
+import { Registry as MetricsRegistry, collectDefaultMetrics } from 'prom-client';
 import {
   createForecastService,
   createPrescriptionService,
@@ -11,26 +11,12 @@ import {
   type WorkerPool,
 } from '@shamba/analytics';
 import { createApiServer, createApp, type ApiServer, type HealthCheck } from '@shamba/api';
-import { createIngestBroker, type IngestBroker, type IngestLimits } from '@shamba/ingest';
-import {
-  createInfluxTimeSeriesStore,
-  createSqliteRegistry,
-  createSqliteTimeSeriesStore,
-  type InfluxTimeSeriesStore,
-  type Registry,
-  type TimeSeriesStore,
-} from '@shamba/storage';
+import type { IngestBroker, IngestLimits } from '@shamba/ingest';
+import type { Registry, TimeSeriesStore } from '@shamba/storage';
+import { openIngestNode, type StoreOptions } from './ingest-node.js';
 import { createYieldModels } from './yield-models.js';
 
-export type StoreOptions =
-  | { kind: 'sqlite' }
-  | {
-      kind: 'influxdb';
-      url: string;
-      database: string;
-      token?: string;
-      retry?: { baseMs: number; capMs: number };
-    };
+export type { StoreOptions } from './ingest-node.js';
 
 export interface ShambaOptions {
   dataDir: string;
@@ -72,31 +58,18 @@ export async function createShamba(options: ShambaOptions): Promise<Shamba> {
     for (const part of opened.reverse()) await part.close();
   };
   try {
-    const registry = await createSqliteRegistry({ path: join(options.dataDir, 'registry.sqlite') });
-    opened.push(registry);
-    const store = await openStore(options, registry);
-    opened.push(store);
     const metrics = new MetricsRegistry();
     collectDefaultMetrics({ register: metrics });
-    new Gauge({
-      name: 'shamba_spool_depth',
-      help: 'Readings waiting in the durable spool for the time-series store',
-      registers: [metrics],
-      collect() {
-        this.set('spoolDepth' in store ? (store as InfluxTimeSeriesStore).spoolDepth() : 0);
-      },
-    });
-    const broker = await createIngestBroker({
-      registry,
-      store,
+    const ingest = await openIngestNode({
+      dataDir: options.dataDir,
+      logger,
       metrics,
-      ...(options.mqtt?.limits === undefined ? {} : { limits: options.mqtt.limits }),
-      logger: logger.child({ component: 'ingest' }),
-      ...(options.mqtt?.host === undefined ? {} : { host: options.mqtt.host }),
-      ...(options.mqtt?.port === undefined ? {} : { port: options.mqtt.port }),
+      ...(options.store === undefined ? {} : { store: options.store }),
+      ...(options.mqtt === undefined ? {} : { mqtt: options.mqtt }),
       ...(options.clock === undefined ? {} : { clock: options.clock }),
     });
-    opened.push(broker);
+    opened.push(ingest);
+    const { registry, store, broker } = ingest;
     const pool = await createWorkerPool(
       options.workers === undefined ? {} : { size: options.workers },
     );
@@ -178,7 +151,6 @@ export async function createShamba(options: ShambaOptions): Promise<Shamba> {
       ...(options.api?.port === undefined ? {} : { port: options.api.port }),
     });
     opened.push(api);
-    const mqttHost = options.mqtt?.host ?? '127.0.0.1';
     return {
       registry,
       store,
@@ -187,7 +159,7 @@ export async function createShamba(options: ShambaOptions): Promise<Shamba> {
       prescriptions,
       scenes,
       api,
-      mqttUrl: `mqtt://${mqttHost === '0.0.0.0' ? '127.0.0.1' : mqttHost}:${broker.port}`,
+      mqttUrl: ingest.mqttUrl,
       close: closeAll,
       [Symbol.asyncDispose]: closeAll,
     };
@@ -195,32 +167,4 @@ export async function createShamba(options: ShambaOptions): Promise<Shamba> {
     await closeAll();
     throw error;
   }
-}
-
-async function openStore(options: ShambaOptions, registry: Registry): Promise<TimeSeriesStore> {
-  const config = options.store ?? { kind: 'sqlite' };
-  if (config.kind === 'sqlite')
-    return createSqliteTimeSeriesStore({ path: join(options.dataDir, 'timeseries.sqlite') });
-  const logger = options.logger.child({ component: 'influxdb' });
-  return createInfluxTimeSeriesStore({
-    url: config.url,
-    database: config.database,
-    ...(config.token === undefined ? {} : { token: config.token }),
-    ...(config.retry === undefined ? {} : { retry: config.retry }),
-    spoolPath: join(options.dataDir, 'influx-spool.sqlite'),
-    // A line InfluxDB refuses for good becomes a dead letter, like any other rejected reading.
-    onRejected: (reading, reason) => {
-      logger.warn({ deviceId: reading.deviceId, reason }, 'InfluxDB refused a reading');
-      void registry.deadLetters.add({
-        receivedMs: Date.now(),
-        deviceId: reading.deviceId,
-        coopId: reading.coopId,
-        topic: `influxdb:${reading.stream}`,
-        code: 'STORE_REJECTED',
-        reason,
-        payload: new TextEncoder().encode(JSON.stringify(reading)),
-      });
-    },
-    onAlert: (message) => logger.error(message),
-  });
 }

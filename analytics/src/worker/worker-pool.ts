@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ERROR_CODES, ShambaError, type ErrorCode } from '@shamba/schemas';
 import { runTask, type TaskInput, type TaskName, type TaskOutput } from './tasks.js';
@@ -42,15 +44,22 @@ interface Slot {
 }
 
 const WORKER_URL = new URL('./analytics-worker.ts', import.meta.url);
+// In the built CLI (`pnpm build`: cli/dist/shamba.mjs) the worker is a bundle beside it.
+const BUILT_WORKER_URL = new URL('./analytics-worker.mjs', import.meta.url);
 
 /**
- * Shamba runs its TypeScript sources directly (no build step). A worker thread does not inherit
- * the parent's TypeScript loader, and on Node 20 `--import tsx` in a worker's execArgv does not
- * cover the worker's own entry module, so a tiny bootstrap registers tsx first, then imports it.
+ * From sources, a worker thread does not inherit the parent's TypeScript loader, and on Node 20
+ * `--import tsx` in a worker's execArgv does not cover the worker's own entry module, so a tiny
+ * bootstrap registers tsx first, then imports it. The built CLI starts its bundled worker as is.
  */
-function bootstrapSource(): string {
+function workerEntry(): { entry: string | URL; eval: boolean } {
+  if (import.meta.url.endsWith('.mjs') && existsSync(fileURLToPath(BUILT_WORKER_URL)))
+    return { entry: BUILT_WORKER_URL, eval: false };
   const tsxApi = import.meta.resolve('tsx/esm/api');
-  return `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL.href)}); });`;
+  return {
+    entry: `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL.href)}); });`,
+    eval: true,
+  };
 }
 
 export function defaultPoolSize(): number {
@@ -67,8 +76,9 @@ export function createWorkerPool(options: WorkerPoolOptions = {}): Promise<Worke
   const slots: Slot[] = [];
 
   const spawn = (index: number) => {
-    const worker = new Worker(bootstrapSource(), {
-      eval: true,
+    const { entry, eval: evaluate } = workerEntry();
+    const worker = new Worker(entry, {
+      eval: evaluate,
       execArgv: [],
       resourceLimits: { maxOldGenerationSizeMb: options.maxOldGenerationSizeMb ?? 512 },
     });

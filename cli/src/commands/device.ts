@@ -9,7 +9,6 @@ import type { Command } from './command.js';
 
 export const deviceCommand: Command = {
   name: 'device',
-  summary: 'provision devices (the secret is shown once) and list them',
   usage: `Usage: shamba device add --id ID --coop COOP [--field FIELD] [--zone ZONE] [--kind KIND] [--data-dir DIR]
        shamba device list [--coop COOP] [--data-dir DIR]
 
@@ -77,7 +76,6 @@ list  prints the registered devices, one JSON line each (never their secrets).`,
 
 export const tokenCommand: Command = {
   name: 'token',
-  summary: 'issue an API bearer token for a role (shown once)',
   usage: `Usage: shamba token add --role ROLE [--coop COOP] [--farmer FARMER] [--name NAME] [--data-dir DIR]
 
 Issues a random bearer token, printed once; only its SHA-256 is stored. ROLE: admin, manager,

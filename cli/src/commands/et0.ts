@@ -5,7 +5,6 @@ import type { Command } from './command.js';
 
 export const et0Command: Command = {
   name: 'et0',
-  summary: 'FAO-56 Penman-Monteith reference evapotranspiration: JSON on stdin, JSON out',
   usage: `Usage: shamba et0 < weather.json
 
 Reads one JSON object, or an array of them, on standard input and prints the FAO-56

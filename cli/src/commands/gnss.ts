@@ -43,7 +43,6 @@ function otherLine(sentence: Exclude<NmeaSentence, GgaSentence | RmcSentence>) {
 
 export const gnssCommand: Command = {
   name: 'gnss',
-  summary: 'GNSS tools: `gnss parse` reads NMEA 0183 (BeiDou GB/BD, GN, GP...) from stdin',
   usage: `Usage: shamba gnss parse [--all] < receiver.nmea
 
 Reads NMEA 0183 from standard input and prints one JSON line per position sentence (GGA,

@@ -37,7 +37,6 @@ function. The version is saved under <data-dir>/models/yield/ as TF.js model fil
 
 export const modelCommand: Command = {
   name: 'model',
-  summary: 'yield models: `model train`, `model list`, `model promote VERSION`',
   usage: USAGE,
   async run(args, env) {
     const { values, positionals } = parseArgs({

@@ -10,7 +10,6 @@ const DAY_MS = 86_400_000;
 
 export const simCommand: Command = {
   name: 'sim',
-  summary: "run a scenario's simulated devices against any MQTT 3.1.1 broker",
   usage: `Usage: shamba sim [--scenario NAME|FILE] [--broker URL] [--credentials FILE] [options]
        shamba sim render-scene --scenario NAME|FILE --date YYYY-MM-DD --out DIR
 

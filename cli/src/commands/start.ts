@@ -5,14 +5,20 @@ import { OROMIA_DEMO, createSimulation, type Simulation } from '@shamba/firmware
 import { loadConfig } from '../config.js';
 import { seedScenario, writeCredentials } from '../demo/seed-scenario.js';
 import { createShamba } from '../shamba.js';
-import { CONFIG_FLAGS, CONFIG_USAGE, type Command } from './command.js';
+import {
+  CONFIG_FLAGS,
+  CONFIG_USAGE,
+  configFlags,
+  rateLimit,
+  storeOptions,
+  type Command,
+} from './command.js';
 
 const DAY_MS = 86_400_000;
 const QUARTER_HOUR_MS = 900_000;
 
 export const startCommand: Command = {
   name: 'start',
-  summary: 'run broker, ingest, analytics and API in one process (embedded defaults)',
   usage: `Usage: shamba start [--demo [--speed X] [--days D]] [options]
 
 Runs everything in one process on the embedded defaults: the MQTT broker with the ingest
@@ -39,25 +45,17 @@ ${CONFIG_USAGE}`,
       console.log(this.usage);
       return 0;
     }
-    const config = loadConfig(
-      {
-        dataDir: values['data-dir'],
-        mqttHost: values['mqtt-host'],
-        mqttPort: values['mqtt-port'],
-        apiHost: values['api-host'],
-        apiPort: values['api-port'],
-        workers: values.workers,
-        logLevel: values['log-level'],
-        store: values.store,
-        influxUrl: values['influx-url'],
-        influxDatabase: values['influx-database'],
-      },
-      env,
-    );
+    const config = loadConfig(configFlags(values), env);
     const speed = Number(values.speed ?? 2880);
     const days = Number(values.days ?? 2);
     if (!(speed > 0) || !(days >= 0)) throw new Error('--speed must be > 0 and --days >= 0');
 
+    // Accelerated demo devices send `speed` times faster than real ones: raise their rate
+    // limit to match (a sample per 15 simulated minutes, plus GNSS and status, twice over).
+    const rate =
+      values.demo === true
+        ? { burst: 120, perSecond: Math.ceil((2 * speed) / 900) + 1 }
+        : rateLimit(config);
     const logger = pino({ level: config.logLevel }, pino.destination(2));
     const shamba = await createShamba({
       dataDir: config.dataDir,
@@ -65,23 +63,11 @@ ${CONFIG_USAGE}`,
       mqtt: {
         host: config.mqttHost,
         port: config.mqttPort,
-        // Accelerated demo devices send `speed` times faster than real ones: raise their rate
-        // limit to match (a sample per 15 simulated minutes, plus GNSS and status, twice over).
-        ...(values.demo === true
-          ? { limits: { rate: { burst: 120, perSecond: Math.ceil((2 * speed) / 900) + 1 } } }
-          : {}),
+        ...(rate === undefined ? {} : { limits: { rate } }),
       },
       api: { host: config.apiHost, port: config.apiPort },
       analyticsIntervalMs: config.analyticsIntervalMs,
-      store:
-        config.store === 'sqlite'
-          ? { kind: 'sqlite' }
-          : {
-              kind: 'influxdb',
-              url: config.influxUrl,
-              database: config.influxDatabase,
-              ...(config.influxToken === undefined ? {} : { token: config.influxToken }),
-            },
+      store: storeOptions(config),
       ...(config.workers === undefined ? {} : { workers: config.workers }),
     });
 

@@ -1,4 +1,4 @@
-import { TOPIC_ROOT, parseTopic } from '@shamba/schemas';
+import { TOPIC_ROOT, parseTopic, type ParsedTopic } from '@shamba/schemas';
 
 /** The identity a connection proved at CONNECT. */
 export interface DeviceIdentity {
@@ -14,8 +14,11 @@ export interface DeviceIdentity {
  * those of the devices it relays for, in its own cooperative. Everything else, $SYS included,
  * is refused.
  */
-export function mayPublish(device: DeviceIdentity, topic: string): boolean {
-  const parsed = parseTopic(topic);
+export function mayPublish(
+  device: DeviceIdentity,
+  topic: string | ParsedTopic | undefined,
+): boolean {
+  const parsed = typeof topic === 'string' ? parseTopic(topic) : topic;
   if (parsed?.kind !== 'up' || parsed.coopId !== device.coopId) return false;
   return parsed.deviceId === device.id || (device.relayFor?.includes(parsed.deviceId) ?? false);
 }

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isShambaError } from '../errors/shamba-error.js';
 import type { Reading } from '../readings/reading.js';
-import { decodeSenml, encodeSenml } from './senml.js';
+import { SenmlPackSchema, decodeSenml, encodeSenml, isSenmlPack } from './senml.js';
 
 const context = { deviceId: 'soil-1', stream: 'soil' } as const;
 const bytes = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
@@ -105,5 +105,71 @@ describe('SenML codec', () => {
         },
       ),
     );
+  });
+});
+
+describe('isSenmlPack (the hot path check)', () => {
+  // Values on both sides of every rule: lengths at the limits, non-finite and non-integer
+  // numbers, nulls, nested objects, and members the schema does not know.
+  const edgeString = fc.oneof(
+    fc.string({ maxLength: 4 }),
+    fc.nat({ max: 3 }).map((d) => 'x'.repeat(16 + d - 1)),
+    fc.nat({ max: 3 }).map((d) => 'x'.repeat(64 + d - 1)),
+    fc.nat({ max: 3 }).map((d) => 'x'.repeat(128 + d - 1)),
+  );
+  const edgeNumber = fc.oneof(
+    fc.integer(),
+    fc.double(),
+    fc.constantFrom(NaN, Infinity, -Infinity, -0, 2 ** 53, 2 ** 53 - 1, 1.5),
+  );
+  const member = fc.oneof(edgeString, edgeNumber, fc.constant(null), fc.boolean(), fc.constant({}));
+  const key = fc.constantFrom('bn', 'bt', 'bu', 'bver', 'n', 'u', 'v', 't', 'vs', 'x', '__proto__');
+  const valid = fc.constant([
+    { bn: 'soil-1:', bt: 1_764_316_800, bver: 10, n: 'seq', u: 'count', v: 1 },
+    { n: 'vwc10', u: '/', v: 0.2, t: 900 },
+  ]);
+  // A valid pack with one member of one record changed (or added), so each rule is tried alone.
+  const pack = fc.oneof(
+    { weight: 1, arbitrary: valid },
+    {
+      weight: 8,
+      arbitrary: fc
+        .tuple(valid, fc.nat({ max: 1 }), key, member)
+        .map(([records, i, k, value]) =>
+          records.map((r, j) =>
+            j === i ? (JSON.parse(JSON.stringify({ ...r, [k]: value }) ?? 'null') as unknown) : r,
+          ),
+        ),
+    },
+    {
+      weight: 2,
+      arbitrary: fc.array(fc.dictionary(key, member, { maxKeys: 5 }), { maxLength: 3 }),
+    },
+    { weight: 1, arbitrary: fc.anything() },
+  );
+
+  it('accepts exactly what the zod schema accepts', () => {
+    fc.assert(
+      fc.property(pack, (value) => {
+        expect(isSenmlPack(value)).toBe(SenmlPackSchema.safeParse(value).success);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('accepts what the schema accepts after a JSON round trip (what the broker sees)', () => {
+    fc.assert(
+      fc.property(pack, (value) => {
+        const json: unknown = JSON.parse(JSON.stringify(value) ?? 'null');
+        expect(isSenmlPack(json)).toBe(SenmlPackSchema.safeParse(json).success);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('bounds the pack at 1..MAX_SENML_RECORDS records', () => {
+    expect(isSenmlPack([])).toBe(false);
+    expect(isSenmlPack(Array.from({ length: 512 }, () => ({ n: 'seq', v: 1 })))).toBe(true);
+    expect(isSenmlPack(Array.from({ length: 513 }, () => ({ n: 'seq', v: 1 })))).toBe(false);
   });
 });

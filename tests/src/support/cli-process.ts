@@ -9,14 +9,21 @@ const CLI_BIN = join(dirname(require.resolve('@shamba/cli/package.json')), 'src'
 // own, which a SIGKILL to the parent would leave running.
 const TSX_LOADER = pathToFileURL(require.resolve('tsx')).href;
 
-/** Runs `shamba <args>` as a real child process, as a user would from the README. */
+/**
+ * Runs `shamba <args>` as a real child process, as a user would from the README: from the
+ * sources through tsx, or with `built` the compiled CLI that `pnpm start` runs (`pnpm build`).
+ */
 export function spawnShamba(
   args: string[],
   env: NodeJS.ProcessEnv = {},
+  options: { built?: string } = {},
 ): ChildProcessWithoutNullStreams & AsyncDisposable {
-  const child = spawn(process.execPath, ['--import', TSX_LOADER, CLI_BIN, ...args], {
-    env: { ...process.env, ...env },
-  });
+  const child =
+    options.built === undefined
+      ? spawn(process.execPath, ['--import', TSX_LOADER, CLI_BIN, ...args], {
+          env: { ...process.env, ...env },
+        })
+      : spawn(options.built, args, { env: { ...process.env, ...env } });
   return Object.assign(child, {
     [Symbol.asyncDispose]: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;

@@ -9,6 +9,7 @@ import type {
   WeatherForecast,
   YieldHistoryRow,
 } from '@shamba/schemas';
+import type { Statement } from 'better-sqlite3';
 import { openDatabase } from '../../sqlite/open-database.js';
 import type {
   DeadLetter,
@@ -71,6 +72,17 @@ interface DeadLetterRow {
 
 export function createSqliteRegistry(options: SqliteRegistryOptions): Promise<Registry> {
   const db = openDatabase(options.path, MIGRATIONS);
+  // Each statement is compiled once: a thousand devices reconnecting after a power cut each
+  // look themselves up, and compiling the SELECT cost more than running it.
+  const statements = new Map<string, Statement>();
+  const prepare = (sql: string): Statement => {
+    let statement = statements.get(sql);
+    if (statement === undefined) {
+      statement = db.prepare(sql);
+      statements.set(sql, statement);
+    }
+    return statement;
+  };
   const maxDeadLetters = options.maxDeadLetters ?? DEFAULT_MAX_DEAD_LETTERS;
   const docs = <T>(rows: unknown[]): T[] =>
     (rows as { doc: string }[]).map((r) => JSON.parse(r.doc) as T);
@@ -83,7 +95,7 @@ export function createSqliteRegistry(options: SqliteRegistryOptions): Promise<Re
       .update(`${letter.deviceId ?? ''}\0${letter.topic}\0${letter.reason}\0`)
       .update(letter.payload)
       .digest('hex');
-    db.prepare(
+    prepare(
       `INSERT INTO dead_letters (received_ms, last_ms, device_id, coop_id, topic, code, reason, payload, digest)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (digest) DO UPDATE SET count = count + 1, last_ms = excluded.last_ms`,
@@ -98,7 +110,7 @@ export function createSqliteRegistry(options: SqliteRegistryOptions): Promise<Re
       Buffer.from(letter.payload),
       digest,
     );
-    db.prepare(
+    prepare(
       `DELETE FROM dead_letters WHERE id <= (SELECT id FROM dead_letters ORDER BY id DESC LIMIT 1 OFFSET ?)`,
     ).run(maxDeadLetters);
   });
@@ -106,80 +118,72 @@ export function createSqliteRegistry(options: SqliteRegistryOptions): Promise<Re
   const registry: Registry = {
     coops: {
       upsert: async (coop: Coop) => {
-        db.prepare('INSERT OR REPLACE INTO coops (id, doc) VALUES (?, ?)').run(
+        prepare('INSERT OR REPLACE INTO coops (id, doc) VALUES (?, ?)').run(
           coop.id,
           JSON.stringify(coop),
         );
       },
-      get: async (id) => doc<Coop>(db.prepare('SELECT doc FROM coops WHERE id = ?').get(id)),
-      list: async () => docs<Coop>(db.prepare('SELECT doc FROM coops ORDER BY id').all()),
+      get: async (id) => doc<Coop>(prepare('SELECT doc FROM coops WHERE id = ?').get(id)),
+      list: async () => docs<Coop>(prepare('SELECT doc FROM coops ORDER BY id').all()),
     },
     farmers: {
       upsert: async (farmer: Farmer) => {
-        db.prepare('INSERT OR REPLACE INTO farmers (id, coop_id, doc) VALUES (?, ?, ?)').run(
+        prepare('INSERT OR REPLACE INTO farmers (id, coop_id, doc) VALUES (?, ?, ?)').run(
           farmer.id,
           farmer.coopId,
           JSON.stringify(farmer),
         );
       },
-      get: async (id) => doc<Farmer>(db.prepare('SELECT doc FROM farmers WHERE id = ?').get(id)),
+      get: async (id) => doc<Farmer>(prepare('SELECT doc FROM farmers WHERE id = ?').get(id)),
       list: async (coopId) =>
-        docs<Farmer>(
-          db.prepare('SELECT doc FROM farmers WHERE coop_id = ? ORDER BY id').all(coopId),
-        ),
+        docs<Farmer>(prepare('SELECT doc FROM farmers WHERE coop_id = ? ORDER BY id').all(coopId)),
     },
     fields: {
       upsert: async (field: Field) => {
-        db.prepare(
+        prepare(
           'INSERT OR REPLACE INTO fields (id, coop_id, farmer_id, doc) VALUES (?, ?, ?, ?)',
         ).run(field.id, field.coopId, field.farmerId, JSON.stringify(field));
       },
-      get: async (id) => doc<Field>(db.prepare('SELECT doc FROM fields WHERE id = ?').get(id)),
+      get: async (id) => doc<Field>(prepare('SELECT doc FROM fields WHERE id = ?').get(id)),
       list: async (filter = {}) =>
         docs<Field>(
-          db
-            .prepare(
-              `SELECT doc FROM fields WHERE (@coopId IS NULL OR coop_id = @coopId)
+          prepare(
+            `SELECT doc FROM fields WHERE (@coopId IS NULL OR coop_id = @coopId)
                AND (@farmerId IS NULL OR farmer_id = @farmerId) ORDER BY id`,
-            )
-            .all({ coopId: filter.coopId ?? null, farmerId: filter.farmerId ?? null }),
+          ).all({ coopId: filter.coopId ?? null, farmerId: filter.farmerId ?? null }),
         ),
     },
     devices: {
       upsert: async (device: DeviceRecord) => {
-        db.prepare(
+        prepare(
           'INSERT OR REPLACE INTO devices (id, coop_id, field_id, doc) VALUES (?, ?, ?, ?)',
         ).run(device.id, device.coopId, device.fieldId, JSON.stringify(device));
       },
-      get: async (id) =>
-        doc<DeviceRecord>(db.prepare('SELECT doc FROM devices WHERE id = ?').get(id)),
+      get: async (id) => doc<DeviceRecord>(prepare('SELECT doc FROM devices WHERE id = ?').get(id)),
       list: async (filter = {}) =>
         docs<DeviceRecord>(
-          db
-            .prepare(
-              `SELECT doc FROM devices WHERE (@coopId IS NULL OR coop_id = @coopId)
+          prepare(
+            `SELECT doc FROM devices WHERE (@coopId IS NULL OR coop_id = @coopId)
                AND (@fieldId IS NULL OR field_id = @fieldId) ORDER BY id`,
-            )
-            .all({ coopId: filter.coopId ?? null, fieldId: filter.fieldId ?? null }),
+          ).all({ coopId: filter.coopId ?? null, fieldId: filter.fieldId ?? null }),
         ),
     },
     tokens: {
       add: async (tokenHash, principal: Principal) => {
-        db.prepare('INSERT OR REPLACE INTO tokens (token_hash, principal) VALUES (?, ?)').run(
+        prepare('INSERT OR REPLACE INTO tokens (token_hash, principal) VALUES (?, ?)').run(
           tokenHash,
           JSON.stringify(principal),
         );
       },
       find: async (tokenHash) => {
-        const row = db
-          .prepare('SELECT principal FROM tokens WHERE token_hash = ?')
-          .get(tokenHash) as { principal: string } | undefined;
+        const row = prepare('SELECT principal FROM tokens WHERE token_hash = ?').get(tokenHash) as
+          { principal: string } | undefined;
         return row === undefined ? undefined : (JSON.parse(row.principal) as Principal);
       },
     },
     prescriptions: {
       add: async (prescription: Prescription) => {
-        db.prepare(
+        prepare(
           'INSERT OR REPLACE INTO prescriptions (id, field_id, created_ms, doc) VALUES (?, ?, ?, ?)',
         ).run(
           prescription.id,
@@ -190,35 +194,33 @@ export function createSqliteRegistry(options: SqliteRegistryOptions): Promise<Re
       },
       latest: async (fieldId) =>
         doc<Prescription>(
-          db
-            .prepare(
-              'SELECT doc FROM prescriptions WHERE field_id = ? ORDER BY created_ms DESC, rowid DESC LIMIT 1',
-            )
-            .get(fieldId),
+          prepare(
+            'SELECT doc FROM prescriptions WHERE field_id = ? ORDER BY created_ms DESC, rowid DESC LIMIT 1',
+          ).get(fieldId),
         ),
     },
     scenes: {
       add: async (scene, perField) => {
         db.transaction(() => {
-          db.prepare('INSERT OR REPLACE INTO scenes (id, acquired_ms, doc) VALUES (?, ?, ?)').run(
+          prepare('INSERT OR REPLACE INTO scenes (id, acquired_ms, doc) VALUES (?, ?, ?)').run(
             scene.id,
             scene.acquiredMs,
             JSON.stringify(scene),
           );
-          const put = db.prepare(
+          const put = prepare(
             'INSERT OR REPLACE INTO field_scene_indices (scene_id, field_id, acquired_ms, doc) VALUES (?, ?, ?, ?)',
           );
           for (const f of perField) put.run(f.sceneId, f.fieldId, f.acquiredMs, JSON.stringify(f));
         })();
       },
-      has: async (id) => db.prepare('SELECT 1 FROM scenes WHERE id = ?').get(id) !== undefined,
+      has: async (id) => prepare('SELECT 1 FROM scenes WHERE id = ?').get(id) !== undefined,
       list: async () =>
-        docs<SceneRecord>(db.prepare('SELECT doc FROM scenes ORDER BY acquired_ms').all()),
+        docs<SceneRecord>(prepare('SELECT doc FROM scenes ORDER BY acquired_ms').all()),
       fieldSeries: async (fieldId) =>
         docs<FieldSceneIndices>(
-          db
-            .prepare('SELECT doc FROM field_scene_indices WHERE field_id = ? ORDER BY acquired_ms')
-            .all(fieldId),
+          prepare(
+            'SELECT doc FROM field_scene_indices WHERE field_id = ? ORDER BY acquired_ms',
+          ).all(fieldId),
         ),
     },
     parameterSets: {
@@ -227,9 +229,9 @@ export function createSqliteRegistry(options: SqliteRegistryOptions): Promise<Re
         // publishing at once get 2 and 3, never two 2s.
         db
           .transaction(() => {
-            const { last } = db
-              .prepare('SELECT MAX(version) AS last FROM parameter_sets WHERE coop_id = ?')
-              .get(coopId) as { last: number | null };
+            const { last } = prepare(
+              'SELECT MAX(version) AS last FROM parameter_sets WHERE coop_id = ?',
+            ).get(coopId) as { last: number | null };
             const set: ParameterSet = {
               ...input,
               coopId,
@@ -237,7 +239,7 @@ export function createSqliteRegistry(options: SqliteRegistryOptions): Promise<Re
               createdAtMs: atMs,
               author,
             };
-            db.prepare('INSERT INTO parameter_sets (coop_id, version, doc) VALUES (?, ?, ?)').run(
+            prepare('INSERT INTO parameter_sets (coop_id, version, doc) VALUES (?, ?, ?)').run(
               coopId,
               set.version,
               JSON.stringify(set),
@@ -247,28 +249,27 @@ export function createSqliteRegistry(options: SqliteRegistryOptions): Promise<Re
           .immediate(),
       latest: async (coopId) =>
         doc<ParameterSet>(
-          db
-            .prepare(
-              'SELECT doc FROM parameter_sets WHERE coop_id = ? ORDER BY version DESC LIMIT 1',
-            )
-            .get(coopId),
+          prepare(
+            'SELECT doc FROM parameter_sets WHERE coop_id = ? ORDER BY version DESC LIMIT 1',
+          ).get(coopId),
         ),
       get: async (coopId, version) =>
         doc<ParameterSet>(
-          db
-            .prepare('SELECT doc FROM parameter_sets WHERE coop_id = ? AND version = ?')
-            .get(coopId, version),
+          prepare('SELECT doc FROM parameter_sets WHERE coop_id = ? AND version = ?').get(
+            coopId,
+            version,
+          ),
         ),
       list: async (coopId) =>
         docs<ParameterSet>(
-          db
-            .prepare('SELECT doc FROM parameter_sets WHERE coop_id = ? ORDER BY version DESC')
-            .all(coopId),
+          prepare('SELECT doc FROM parameter_sets WHERE coop_id = ? ORDER BY version DESC').all(
+            coopId,
+          ),
         ),
     },
     weatherForecasts: {
       put: async (coopId, forecast) => {
-        db.prepare(
+        prepare(
           `INSERT INTO weather_forecasts (coop_id, issued_ms, doc) VALUES (?, ?, ?)
            ON CONFLICT (coop_id) DO UPDATE SET issued_ms = excluded.issued_ms, doc = excluded.doc
            WHERE excluded.issued_ms >= weather_forecasts.issued_ms`,
@@ -276,27 +277,27 @@ export function createSqliteRegistry(options: SqliteRegistryOptions): Promise<Re
       },
       latest: async (coopId) =>
         doc<WeatherForecast>(
-          db.prepare('SELECT doc FROM weather_forecasts WHERE coop_id = ?').get(coopId),
+          prepare('SELECT doc FROM weather_forecasts WHERE coop_id = ?').get(coopId),
         ),
     },
     yieldHistory: {
       put: async (coopId, rows) => {
-        const put = db.prepare(
+        const put = prepare(
           'INSERT OR REPLACE INTO yield_history (coop_id, season, field_id, doc) VALUES (?, ?, ?, ?)',
         );
         db.transaction(() => {
           for (const r of rows) put.run(coopId, r.season, r.field_id, JSON.stringify(r));
         })();
-        const { n } = db
-          .prepare('SELECT COUNT(*) AS n FROM yield_history WHERE coop_id = ?')
-          .get(coopId) as { n: number };
+        const { n } = prepare('SELECT COUNT(*) AS n FROM yield_history WHERE coop_id = ?').get(
+          coopId,
+        ) as { n: number };
         return n;
       },
       list: async (coopId) =>
         docs<YieldHistoryRow>(
-          db
-            .prepare('SELECT doc FROM yield_history WHERE coop_id = ? ORDER BY season, field_id')
-            .all(coopId),
+          prepare('SELECT doc FROM yield_history WHERE coop_id = ? ORDER BY season, field_id').all(
+            coopId,
+          ),
         ),
     },
     deadLetters: {
@@ -304,11 +305,9 @@ export function createSqliteRegistry(options: SqliteRegistryOptions): Promise<Re
         addDeadLetter(letter);
       },
       list: async (filter = {}) => {
-        const rows = db
-          .prepare(
-            `SELECT * FROM dead_letters WHERE (@coopId IS NULL OR coop_id = @coopId) ORDER BY id DESC LIMIT @limit`,
-          )
-          .all({ coopId: filter.coopId ?? null, limit: filter.limit ?? 100 }) as DeadLetterRow[];
+        const rows = prepare(
+          `SELECT * FROM dead_letters WHERE (@coopId IS NULL OR coop_id = @coopId) ORDER BY id DESC LIMIT @limit`,
+        ).all({ coopId: filter.coopId ?? null, limit: filter.limit ?? 100 }) as DeadLetterRow[];
         return rows.map((row) => ({
           id: row.id,
           receivedMs: row.received_ms,

@@ -43,14 +43,25 @@ export function createSqliteTimeSeriesStore(
   // Upsert: the key is (device, stream, device time), so a resend overwrites (ARCHITECTURE.md).
   const insert = db.prepare(
     `INSERT INTO readings (device_id, stream, time_ms, seq, coop_id, field_id, zone_id, received_ms, values_json)
-     VALUES (@deviceId, @stream, @timeMs, @seq, @coopId, @fieldId, @zoneId, @receivedMs, @valuesJson)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (device_id, stream, time_ms) DO UPDATE SET
        seq = excluded.seq, coop_id = excluded.coop_id, field_id = excluded.field_id,
        zone_id = excluded.zone_id, received_ms = excluded.received_ms, values_json = excluded.values_json`,
   );
   const writeAll = db.transaction((readings: readonly StoredReading[]) => {
     for (const r of readings) {
-      insert.run({ ...r, valuesJson: JSON.stringify(r.values) });
+      // Positional: no parameter object per reading (this runs for every reading ingested).
+      insert.run(
+        r.deviceId,
+        r.stream,
+        r.timeMs,
+        r.seq,
+        r.coopId,
+        r.fieldId,
+        r.zoneId,
+        r.receivedMs,
+        JSON.stringify(r.values),
+      );
     }
   });
 
