@@ -73,6 +73,7 @@ export {
   renderNdviPng,
 } from './raster/ndvi-png.js';
 export { WINDOW_MARGIN_M, readSceneBands, windowAround } from './raster/scene-bands.js';
+export { sceneFieldIndices, type SceneIndicesInput } from './scenes/scene-indices.js';
 export {
   computeEt0,
   dailyEt0,

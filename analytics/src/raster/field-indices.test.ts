@@ -174,11 +174,7 @@ describe('per-field indices from GeoTIFF bands', () => {
     const partial: Polygon = { type: 'Polygon', coordinates: [ring(0, 25, 0, 40)] };
     const r = fieldIndices(bands, partial);
     expect(r).toMatchObject({ status: 'ok', pixelCount: 10 });
-    const expected = distribution([
-      [0, 4],
-      [0.04 / (0.1 + 0.04), 4],
-      [0.08 / (0.1 + 0.08), 2],
-    ]);
+    const expected = distribution([0, 0.04 / (0.1 + 0.04), 0.08 / (0.1 + 0.08)], [4, 4, 2]);
     expect(r.status === 'ok' && r.ndvi.mean).toBeCloseTo(expected.mean, 3);
     // A hole over columns 0-1 leaves only the half column.
     const holed: Polygon = {

@@ -1,6 +1,6 @@
-import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
 import type { Polygon } from '@shamba/schemas';
 import { projectorTo } from './crs.js';
+import { pixelCoverage } from './pixel-coverage.js';
 import type { BandRaster } from './scene-reader.js';
 import { round } from '../explain/step-log.js';
 
@@ -113,18 +113,26 @@ export function fieldIndices(bands: SceneBands, boundary: Polygon): FieldIndices
   const { B04: red, B08: nir } = bands;
   const { polygon, col0, col1, row0, row1 } = fieldPixels(red, boundary);
 
-  const samples: { w: number; ndvi: number; savi: number; ndmi: number | null }[] = [];
+  // Valid pixels' weights and indices, in parallel arrays (a field has at most its box's pixels).
+  const capacity = (col1 - col0 + 1) * (row1 - row0 + 1);
+  const weights = new Float64Array(capacity);
+  const ndvis = new Float64Array(capacity);
+  const savis = new Float64Array(capacity);
+  const moistureWeights = new Float64Array(capacity);
+  const ndmis = new Float64Array(capacity);
+  let valid = 0;
+  let moist = 0;
+  let validWeight = 0;
   let totalWeight = 0;
+  const coverage = pixelCoverage(
+    polygon.coordinates,
+    { ...red, col0, col1, row0, row1 },
+    SUBSAMPLES,
+  );
+  const cols = col1 - col0 + 1;
   for (let row = row0; row <= row1; row++) {
     for (let col = col0; col <= col1; col++) {
-      let inside = 0;
-      for (let i = 0; i < SUBSAMPLES; i++) {
-        for (let j = 0; j < SUBSAMPLES; j++) {
-          const x = red.originX + (col + (i + 0.5) / SUBSAMPLES) * red.resolutionX;
-          const y = red.originY - (row + (j + 0.5) / SUBSAMPLES) * red.resolutionY;
-          if (booleanPointInPolygon([x, y], polygon)) inside++;
-        }
-      }
+      const inside = coverage[(row - row0) * cols + col - col0]!;
       if (inside === 0) continue;
       const w = inside / SUBSAMPLES ** 2;
       totalWeight += w;
@@ -136,43 +144,61 @@ export function fieldIndices(bands: SceneBands, boundary: Polygon): FieldIndices
       if (cls === null || !USABLE_SCL.has(cls) || r === null || n === null || r + n <= 0) continue;
       const n8a = bands.B8A === undefined ? null : sample(bands.B8A, x, y);
       const sw = bands.B11 === undefined ? null : sample(bands.B11, x, y);
-      samples.push({
-        w,
-        ndvi: ndvi(r, n),
-        savi: savi(r, n),
-        ndmi: n8a === null || sw === null || n8a + sw <= 0 ? null : ndmi(n8a, sw),
-      });
+      weights[valid] = w;
+      ndvis[valid] = ndvi(r, n);
+      savis[valid] = savi(r, n);
+      valid++;
+      validWeight += w;
+      if (n8a !== null && sw !== null && n8a + sw > 0) {
+        moistureWeights[moist] = w;
+        ndmis[moist] = ndmi(n8a, sw);
+        moist++;
+      }
     }
   }
   if (totalWeight === 0) return { status: 'outside', validFraction: 0, pixelCount: 0 };
-  const validWeight = samples.reduce((s, p) => s + p.w, 0);
   const validFraction = round(validWeight / totalWeight, 4);
   const pixelCount = round(totalWeight, 2);
   if (validFraction < MIN_VALID_FRACTION) return { status: 'cloudy', validFraction, pixelCount };
-  const moisture = samples.filter((p): p is typeof p & { ndmi: number } => p.ndmi !== null);
   return {
     status: 'ok',
     validFraction,
     pixelCount,
-    ndvi: distribution(samples.map((p) => [p.ndvi, p.w])),
-    savi: distribution(samples.map((p) => [p.savi, p.w])),
-    ndmi: moisture.length === 0 ? null : distribution(moisture.map((p) => [p.ndmi, p.w])),
+    ndvi: distribution(ndvis, weights, valid),
+    savi: distribution(savis, weights, valid),
+    ndmi: moist === 0 ? null : distribution(ndmis, moistureWeights, moist),
   };
 }
 
-/** Weighted mean, standard deviation and percentiles (the value where the cumulative weight passes p). */
-export function distribution(values: [value: number, weight: number][]): Distribution {
-  const sorted = [...values].sort((a, b) => a[0] - b[0]);
-  const total = sorted.reduce((s, [, w]) => s + w, 0);
-  const mean = sorted.reduce((s, [v, w]) => s + v * w, 0) / total;
-  const sd = Math.sqrt(sorted.reduce((s, [v, w]) => s + w * (v - mean) ** 2, 0) / total);
+/**
+ * Weighted mean, standard deviation and percentiles (the value where the cumulative weight
+ * passes p) of `values` with `weights` (the first `count` entries; all by default).
+ */
+export function distribution(
+  values: ArrayLike<number>,
+  weights: ArrayLike<number>,
+  count = values.length,
+): Distribution {
+  const order = new Uint32Array(count);
+  for (let i = 0; i < count; i++) order[i] = i;
+  order.sort((a, b) => values[a]! - values[b]!);
+  let total = 0;
+  let weighted = 0;
+  for (let i = 0; i < count; i++) {
+    total += weights[i]!;
+    weighted += values[i]! * weights[i]!;
+  }
+  const mean = weighted / total;
+  let squares = 0;
+  for (let i = 0; i < count; i++) squares += weights[i]! * (values[i]! - mean) ** 2;
+  const sd = Math.sqrt(squares / total);
   const percentile = (p: number) => {
     let cumulative = 0;
-    for (const [v, w] of sorted) {
-      cumulative += w;
-      if (cumulative >= p * total - 1e-12) return v;
+    for (let k = 0; k < count; k++) {
+      cumulative += weights[order[k]!]!;
+      if (cumulative >= p * total - 1e-12) return values[order[k]!]!;
     }
-    return sorted[sorted.length - 1]![0];
+    return values[order[count - 1]!]!;
   };
   return {
     mean: round(mean, 4),

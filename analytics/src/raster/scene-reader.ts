@@ -4,6 +4,7 @@ import { fromFile, fromUrl } from 'geotiff';
 import { ShambaError } from '@shamba/schemas';
 import { validateTiff, type ByteSource, type RasterBudget } from './tiff-guard.js';
 import { useNativeDeflate } from './native-deflate.js';
+import { readWindow } from './window-reader.js';
 
 useNativeDeflate();
 
@@ -168,6 +169,8 @@ async function fileSource(path: string): Promise<ByteSource & { close(): Promise
 export type MapWindow = [number, number, number, number];
 
 interface OpenedBand {
+  /** The file and its version: tiles are cached under it. */
+  key: string;
   tiff: Awaited<ReturnType<typeof fromFile>>;
   image: Awaited<ReturnType<Awaited<ReturnType<typeof fromFile>>['getImage']>>;
   epsg: number;
@@ -213,6 +216,7 @@ async function openBand(path: string, budget?: RasterBudget): Promise<OpenedBand
     const [imageX, imageY] = image.getOrigin() as [number, number];
     const [resolutionX, signedResolutionY] = image.getResolution() as [number, number];
     return {
+      key,
       tiff,
       image,
       epsg,
@@ -248,6 +252,7 @@ export async function readBand(
   const opened = await openBand(file.path, budget);
   const { tiff, epsg, imageX, imageY } = opened;
   let { image, resolutionX, resolutionY } = opened;
+  let imageIndex = 0;
   // A coarser answer is enough: the coarsest overview no coarser than asked (a COG's reduced-
   // resolution images share the full image's extent).
   if (options.resolutionM !== undefined && options.resolutionM > resolutionX) {
@@ -257,6 +262,7 @@ export async function readBand(
       const [rx, ry] = overview.getResolution(opened.image) as [number, number];
       if (rx <= options.resolutionM && rx > resolutionX) {
         image = overview;
+        imageIndex = i;
         resolutionX = rx;
         resolutionY = Math.abs(ry);
       }
@@ -274,12 +280,26 @@ export async function readBand(
           Math.min(image.getHeight(), Math.ceil((imageY - window[1]) / resolutionY)),
         ];
   if (right <= left || bottom <= top) {
-    throw new ShambaError('RASTER_INVALID', `the window does not overlap ${file.path}`);
+    throw new ShambaError('RASTER_INVALID', `the window does not overlap ${file.path}`, {
+      details: { outside: true },
+    });
   }
-  const [values] = (await image.readRasters({
-    window: [left, top, right, bottom],
-    samples: [file.sample ?? 0],
-  })) as unknown as [ArrayLike<number>];
+  const nodata = file.nodata ?? image.getGDALNoData();
+  const sample = file.sample ?? 0;
+  const values =
+    (await readWindow(
+      image,
+      [left, top, right, bottom],
+      sample,
+      `${opened.key}|${imageIndex}`,
+      nodata,
+    )) ??
+    (
+      (await image.readRasters({
+        window: [left, top, right, bottom],
+        samples: [sample],
+      })) as unknown as [ArrayLike<number>]
+    )[0];
   return {
     band,
     width: right - left,
@@ -289,7 +309,7 @@ export async function readBand(
     resolutionX,
     resolutionY,
     epsg,
-    nodata: file.nodata ?? image.getGDALNoData(),
+    nodata,
     scale: file.scale,
     offset: file.offset,
     values,

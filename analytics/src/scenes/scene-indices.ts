@@ -1,4 +1,4 @@
-import type { Polygon } from '@shamba/schemas';
+import { isShambaError, type Polygon } from '@shamba/schemas';
 import { fieldIndices, type FieldIndices } from '../raster/field-indices.js';
 import { readSceneBands } from '../raster/scene-bands.js';
 import type { SceneItem } from '../raster/scene-reader.js';
@@ -20,29 +20,50 @@ export interface SceneIndicesOutput {
   }[];
 }
 
+/** Fields read at once: their tiles inflate in parallel in the inflate pool meanwhile. */
+const FIELDS_IN_FLIGHT = 8;
+
 /**
- * One scene read for the given fields (one window around them all) and reduced to each field's
- * and each management zone's indices. Runs in an analytics worker (`scene.indices`), under the
- * pool's heap cap and watchdog, so a hostile file cannot stall or exhaust the main process.
+ * A scene reduced to each field's and each management zone's indices. Each field is read over
+ * its own window (a cooperative's fields share tiles, which the window reader inflates once;
+ * a programme's fields spread over a whole tile never make it decode the tile). Runs in an
+ * analytics worker (`scene.indices`), under the pool's heap cap and watchdog, so a hostile
+ * file cannot stall or exhaust the main process.
  */
 export async function sceneFieldIndices(input: SceneIndicesInput): Promise<SceneIndicesOutput> {
-  const bands = await readSceneBands(
-    input.item,
-    input.fields.map((f) => f.boundary),
-  );
+  const perField = new Array<SceneIndicesOutput['perField'][number]>(input.fields.length);
+  let next = 0;
+  const reader = async () => {
+    while (next < input.fields.length) {
+      const i = next++;
+      const field = input.fields[i]!;
+      perField[i] = { fieldId: field.id, indices: await indicesOf(input.item, field) };
+    }
+  };
+  await Promise.all(Array.from({ length: FIELDS_IN_FLIGHT }, reader));
+  return { perField };
+}
+
+async function indicesOf(
+  item: SceneItem,
+  field: SceneIndicesInput['fields'][number],
+): Promise<SceneIndicesOutput['perField'][number]['indices']> {
+  let bands;
+  try {
+    bands = await readSceneBands(item, [field.boundary]);
+  } catch (error) {
+    if (isShambaError(error) && error.details?.outside === true)
+      return { status: 'outside', validFraction: 0, pixelCount: 0 };
+    throw error;
+  }
   return {
-    perField: input.fields.map((f) => ({
-      fieldId: f.id,
-      indices: {
-        ...fieldIndices(bands, f.boundary),
-        ...(f.zones === undefined || f.zones.length === 0
-          ? {}
-          : {
-              zones: Object.fromEntries(
-                f.zones.map((z) => [z.id, fieldIndices(bands, z.boundary)]),
-              ),
-            }),
-      },
-    })),
+    ...fieldIndices(bands, field.boundary),
+    ...(field.zones === undefined || field.zones.length === 0
+      ? {}
+      : {
+          zones: Object.fromEntries(
+            field.zones.map((z) => [z.id, fieldIndices(bands, z.boundary)]),
+          ),
+        }),
   };
 }
