@@ -44,7 +44,11 @@ interface Pending {
 interface Slot {
   worker: Worker;
   pending: Map<number, Pending>;
+  /** Ends an idle worker: between scene passes a small box holds no threads for inflating. */
+  idle?: NodeJS.Timeout;
 }
+
+const IDLE_MS = 30_000;
 
 const slots: (Slot | undefined)[] = [];
 let nextId = 0;
@@ -62,7 +66,13 @@ function spawn(index: number): Slot {
       const pending = slot.pending.get(message.id);
       if (pending === undefined) return;
       slot.pending.delete(message.id);
-      if (slot.pending.size === 0) worker.unref(); // idle: the process may exit
+      if (slot.pending.size === 0) {
+        worker.unref(); // idle: the process may exit
+        slot.idle = setTimeout(() => {
+          if (slots[index] === slot) slots[index] = undefined;
+          void worker.terminate();
+        }, IDLE_MS).unref();
+      }
       if (message.buffer !== undefined) return pending.resolve(new Uint8Array(message.buffer));
       pending.reject(
         new ShambaError(
@@ -107,6 +117,7 @@ export function inflateBlock(compressed: Uint8Array, expected: number): Promise<
   const id = nextId++;
   const input = new Uint8Array(compressed); // a copy of our own to transfer (a Buffer may share its memory)
   return new Promise((resolve, reject) => {
+    clearTimeout(slot.idle);
     if (slot.pending.size === 0) slot.worker.ref();
     slot.pending.set(id, { resolve, reject, expected });
     slot.worker.postMessage({ id, input: input.buffer, expected }, [input.buffer]);
