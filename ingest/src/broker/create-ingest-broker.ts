@@ -13,6 +13,8 @@ import {
   parseTopic,
   type ErrorCode,
   type Field,
+  type ParsedTopic,
+  type StoredReading,
 } from '@shamba/schemas';
 import type { DeviceRecord, Registry, TimeSeriesStore } from '@shamba/storage';
 import { mayPublish, maySubscribe } from '../acl/topic-acl.js';
@@ -190,65 +192,116 @@ export async function createIngestBroker(options: IngestBrokerOptions): Promise<
     );
   }
 
+  /** A refusal or a store that failed: logged, and the publish is not acknowledged. */
+  function failed(cause: unknown, topic: string, done: (error: Error | null) => void) {
+    logger.error({ err: cause, topic }, 'commit failed; publish not acknowledged');
+    done(new ShambaError('STORE_UNAVAILABLE', 'commit failed', { cause }));
+  }
+
+  function settle(
+    outcome: Promise<Error | null>,
+    topic: string,
+    done: (error: Error | null) => void,
+  ) {
+    outcome.then(done, (cause: unknown) => failed(cause, topic, done));
+  }
+
   /**
    * Runs before Aedes sends the PUBACK (it sends it before storing: see the Aedes docs), so the
    * reading is committed here: a PUBACK is only ever sent for a durable reading or a durable
    * dead letter. If the store fails, the error disconnects the device without a PUBACK and it
-   * resends after reconnecting.
+   * resends after reconnecting. A device's own soil or weather reading takes no promise on the
+   * way: it goes straight to the group commit, whose callback answers Aedes.
    */
-  async function authorizePublish(
+  function authorizePublish(
     client: Client | null,
     topic: string,
     payload: Buffer,
-  ): Promise<Error | null> {
+    done: (error: Error | null) => void,
+  ): void {
     const started = performance.now();
     const device = client === null ? undefined : devices.get(client);
     const parsed = parseTopic(topic);
-    if (device === undefined || !mayPublish(device, parsed)) {
+    if (device === undefined || parsed?.kind !== 'up' || !mayPublish(device, parsed)) {
       const error = new ShambaError(
         'NOT_AUTHORIZED',
         `publish to ${topic} is not allowed for this device`,
       );
-      await deadLetter(client, topic, payload, error);
-      return error;
+      return settle(
+        deadLetter(client, topic, payload, error).then(() => error),
+        topic,
+        done,
+      );
     }
     if (!rate.take(device.id)) {
       count('RATE_LIMITED');
       metrics.disconnected.inc({ limit: 'rate' });
-      return new Error(
-        `device ${device.id} exceeded ${limits.rate.burst} messages at once / ${limits.rate.perSecond} per second`,
+      return done(
+        new Error(
+          `device ${device.id} exceeded ${limits.rate.burst} messages at once / ${limits.rate.perSecond} per second`,
+        ),
       );
     }
+    if (parsed.deviceId === device.id)
+      return ingest(client, device, parsed, topic, payload, started, done);
     // A gateway's relayed message is decoded and enriched as the device it speaks for.
-    const targetId = (parsed as { deviceId: string }).deviceId; // mayPublish accepted an uplink
-    const source = targetId === device.id ? device : await registry.devices.get(targetId);
-    if (source === undefined || source.coopId !== device.coopId) {
-      const error = new ShambaError('UNKNOWN_DEVICE', `no device ${targetId} in ${device.coopId}`);
-      await deadLetter(client, topic, payload, error);
-      return error;
-    }
-    let readings;
+    registry.devices.get(parsed.deviceId).then(
+      (source) => {
+        if (source !== undefined && source.coopId === device.coopId)
+          return ingest(client, source, parsed, topic, payload, started, done);
+        const error = new ShambaError(
+          'UNKNOWN_DEVICE',
+          `no device ${parsed.deviceId} in ${device.coopId}`,
+        );
+        settle(
+          deadLetter(client, topic, payload, error).then(() => error),
+          topic,
+          done,
+        );
+      },
+      (cause: unknown) => failed(cause, topic, done),
+    );
+  }
+
+  /** Decode, validate, enrich, commit; a bad message is dead-lettered and acknowledged. */
+  function ingest(
+    client: Client | null,
+    source: DeviceRecord,
+    parsed: ParsedTopic & { kind: 'up' },
+    topic: string,
+    payload: Buffer,
+    started: number,
+    done: (error: Error | null) => void,
+  ): void {
+    let readings: StoredReading[];
     try {
       readings = decodeMessage(source, parsed, payload, { nowMs: clock(), maxFutureMs });
     } catch (error) {
-      if (!isShambaError(error)) throw error;
-      await deadLetter(client, topic, payload, error);
+      if (!isShambaError(error)) return failed(error, topic, done);
       rejectedPayloads.add(payload);
-      return null;
+      return settle(
+        deadLetter(client, topic, payload, error).then(() => null),
+        topic,
+        done,
+      );
     }
-    try {
-      await committer.commit(readings);
-    } catch (error) {
-      metrics.storeErrors.inc({ store: store.kind });
-      throw error;
-    }
-    stats.readingsCommitted += readings.length;
-    metrics.accepted.inc(readings.length);
-    metrics.commitSeconds.observe((performance.now() - started) / 1000);
-    await checkMoved(source, readings).catch((error: unknown) =>
-      logger.error({ err: error }, 'position check failed'),
-    );
-    return null;
+    committer.commit(readings, (error) => {
+      if (error !== undefined) {
+        metrics.storeErrors.inc({ store: store.kind });
+        return failed(error, topic, done);
+      }
+      stats.readingsCommitted += readings.length;
+      metrics.accepted.inc(readings.length);
+      metrics.commitSeconds.observe((performance.now() - started) / 1000);
+      // Only a GNSS fix can say where a device is.
+      if (parsed.stream !== 'gnss') return done(null);
+      checkMoved(source, readings)
+        .catch((cause: unknown) => logger.error({ err: cause }, 'position check failed'))
+        .then(
+          () => done(null),
+          () => done(null),
+        );
+    });
   }
 
   const aedes = new Aedes({
@@ -263,18 +316,8 @@ export async function createIngestBroker(options: IngestBrokerOptions): Promise<
         },
       );
     },
-    authorizePublish: (client, packet, done) => {
-      authorizePublish(client, packet.topic, packet.payload as Buffer).then(
-        (error) => done(error),
-        (cause: unknown) => {
-          logger.error(
-            { err: cause, topic: packet.topic },
-            'commit failed; publish not acknowledged',
-          );
-          done(new ShambaError('STORE_UNAVAILABLE', 'commit failed', { cause }));
-        },
-      );
-    },
+    authorizePublish: (client, packet, done) =>
+      authorizePublish(client, packet.topic, packet.payload as Buffer, done),
     authorizeSubscribe: (client, subscription, done) => {
       const device = devices.get(client);
       if (device !== undefined && maySubscribe(device, subscription.topic))

@@ -3,14 +3,14 @@ import type { TimeSeriesStore } from '@shamba/storage';
 
 /**
  * Group commit: every reading that arrives in the same turn of the event loop is written in one
- * transaction, so one fsync covers a whole burst of publishes instead of one each. Each caller's
- * promise still resolves only once its readings are durable.
+ * transaction, so one fsync covers a whole burst of publishes instead of one each. Each caller
+ * still hears back only once its readings are durable (a callback, not a promise: this runs for
+ * every message).
  */
 export function createGroupCommitter(store: TimeSeriesStore, maxBatch = 2000) {
   const pending: {
     readings: readonly StoredReading[];
-    resolve: () => void;
-    reject: (error: unknown) => void;
+    done: (error?: unknown) => void;
   }[] = [];
   let scheduled = false;
 
@@ -22,21 +22,34 @@ export function createGroupCommitter(store: TimeSeriesStore, maxBatch = 2000) {
     try {
       for (let i = 0; i < readings.length; i += maxBatch)
         await store.write(readings.slice(i, i + maxBatch));
-      for (const p of batch) p.resolve();
     } catch (error) {
-      for (const p of batch) p.reject(error);
+      answer(batch, error);
+      return;
+    }
+    answer(batch, undefined);
+  }
+
+  /** Every caller hears back, even if one of them throws (that error is raised afterwards). */
+  function answer(batch: typeof pending, error: unknown) {
+    for (const p of batch) {
+      try {
+        p.done(error);
+      } catch (thrown) {
+        process.nextTick(() => {
+          throw thrown;
+        });
+      }
     }
   }
 
   return {
-    commit(readings: readonly StoredReading[]): Promise<void> {
-      return new Promise((resolve, reject) => {
-        pending.push({ readings, resolve, reject });
-        if (!scheduled) {
-          scheduled = true;
-          setImmediate(() => void flush());
-        }
-      });
+    /** Calls `done` once `readings` are durable, or with the store's error. */
+    commit(readings: readonly StoredReading[], done: (error?: unknown) => void): void {
+      pending.push({ readings, done });
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(() => void flush());
+      }
     },
   };
 }
