@@ -16,18 +16,20 @@ export const BUILT_CLI = join(CLI_DIR, 'dist', 'shamba.mjs');
 
 /**
  * V8 heap flags for the broker's allocation pattern: each in-flight QoS 1 publish lives until its
- * group commit (about 100 ms under load), so with V8's defaults it is promoted to the old
- * generation, and the old generation grows to about 4 times the live heap before it is marked.
- * 8 MiB semi-spaces and a 30 % growing factor took the built ingest's peak RSS with 1,000
- * devices from about 200 MB to about 147 (`pnpm bench ingest`, throughput within its noise).
+ * group commit (tens of ms under load), so it is promoted to the old generation, and with V8's
+ * defaults the old generation grows to up to 4 times the live heap before it is marked. 8 MiB
+ * semi-spaces (16 by default) and a growing factor of 2 keep the built ingest's peak RSS with
+ * 1,000 devices near 126 MB (about 200 with the defaults, before the glibc setting below). A
+ * factor of 1.3 saved 7 MB more but cost about 10 % of the throughput in more frequent marking
+ * (`pnpm bench ingest`).
  */
-export const NODE_FLAGS = ['--max-semi-space-size=8', '--heap-growing-percent=30'];
+export const NODE_FLAGS = ['--max-semi-space-size=8', '--heap-growing-percent=100'];
 
 /**
  * glibc keeps a freed block above its mmap threshold in the heap once it has seen one freed
  * (the threshold rises to the block's size), so each scrypt verification's 4 MiB stays resident
  * after a reconnect storm. A fixed 256 KiB threshold maps such blocks and returns them when
- * freed: with 1,000 devices connecting, peak RSS went from about 147 MB to about 120
+ * freed: with 1,000 devices connecting, this took about 25 MB off the peak RSS
  * (`pnpm bench ingest`).
  */
 export const GLIBC_TUNABLES = 'glibc.malloc.mmap_threshold=262144';

@@ -98,7 +98,9 @@ export function decodeSenml(payload: Uint8Array, context: SenmlContext): Reading
   }
 
   const expectedBase = baseNameFor(context.deviceId);
-  const samples = new Map<number, { seq?: number; values: Record<string, number> }>();
+  // Samples by device time, in order of first appearance (a pack mostly holds one).
+  const times: number[] = [];
+  const samples: { seq?: number; values: Record<string, number> }[] = [];
   // RFC 8428 §4.6: base fields apply to every later record until a record changes them.
   let baseName = '';
   let baseTime = 0;
@@ -107,16 +109,38 @@ export function decodeSenml(payload: Uint8Array, context: SenmlContext): Reading
     if (record.bn !== undefined) baseName = record.bn;
     if (record.bt !== undefined) baseTime = record.bt;
     if (record.bu !== undefined) baseUnit = record.bu;
-    const { name, unit, timeMs, value } = resolve(record, baseName, baseTime, baseUnit);
-    if (!name.startsWith(expectedBase) && baseName !== '') {
+    const n = record.n ?? '';
+    if (baseName === '' && n === '')
+      throw new ShambaError('INVALID_PAYLOAD', 'record without a name');
+    const value = record.v;
+    if (value === undefined)
+      throw new ShambaError('INVALID_PAYLOAD', `record "${baseName + n}" has no numeric value`);
+    const timeS = baseTime + (record.t ?? 0);
+    if (timeS < RELATIVE_TIME_LIMIT_S) {
       throw new ShambaError(
         'INVALID_PAYLOAD',
-        `record name "${name}" is not under "${expectedBase}"`,
+        `record "${baseName + n}" has a relative time; device clocks must be set`,
       );
     }
-    const local = baseName === '' ? name : name.slice(expectedBase.length);
-    const sample = samples.get(timeMs) ?? { values: {} };
-    samples.set(timeMs, sample);
+    // The name under the device's base name: "vwc10" of "soil-1:" + "vwc10".
+    let local = n;
+    if (baseName !== expectedBase) {
+      const name = baseName + n;
+      if (baseName !== '' && !name.startsWith(expectedBase)) {
+        throw new ShambaError(
+          'INVALID_PAYLOAD',
+          `record name "${name}" is not under "${expectedBase}"`,
+        );
+      }
+      local = baseName === '' ? name : name.slice(expectedBase.length);
+    }
+    const timeMs = Math.round(timeS * 1000);
+    let at = times.indexOf(timeMs);
+    if (at < 0) {
+      at = times.push(timeMs) - 1;
+      samples.push({ values: {} });
+    }
+    const sample = samples[at]!;
     if (local === 'seq') {
       if (sample.seq !== undefined)
         throw new ShambaError('INVALID_PAYLOAD', 'two seq records for one time');
@@ -130,6 +154,7 @@ export function decodeSenml(payload: Uint8Array, context: SenmlContext): Reading
         `unknown quantity "${local}" on stream ${context.stream}`,
       );
     }
+    const unit = record.u ?? baseUnit;
     if (unit !== undefined && unit !== quantity.senmlUnit) {
       throw new ShambaError(
         'INVALID_PAYLOAD',
@@ -143,15 +168,25 @@ export function decodeSenml(payload: Uint8Array, context: SenmlContext): Reading
     sample.values[local] = Number((value * quantity.scale).toPrecision(9));
   }
 
+  const order = times.map((_, i) => i);
+  if (order.length > 1) order.sort((a, b) => times[a]! - times[b]!);
   const readings: Reading[] = [];
-  for (const [timeMs, sample] of [...samples].sort(([a], [b]) => a - b)) {
+  for (const i of order) {
+    const timeMs = times[i]!;
+    const sample = samples[i]!;
     if (sample.seq === undefined) {
       throw new ShambaError(
         'INVALID_PAYLOAD',
         `sample at ${new Date(timeMs).toISOString()} has no seq record`,
       );
     }
-    const reading = { ...context, timeMs, seq: sample.seq, values: sample.values };
+    const reading = {
+      deviceId: context.deviceId,
+      stream: context.stream,
+      timeMs,
+      seq: sample.seq,
+      values: sample.values,
+    };
     if (!isReading(reading)) {
       const parsed = ReadingSchema.safeParse(reading);
       throw new ShambaError(
@@ -162,26 +197,6 @@ export function decodeSenml(payload: Uint8Array, context: SenmlContext): Reading
     readings.push(reading);
   }
   return readings;
-}
-
-function resolve(
-  record: SenmlRecord,
-  baseName: string,
-  baseTime: number,
-  baseUnit: string | undefined,
-) {
-  const name = baseName + (record.n ?? '');
-  if (name === '') throw new ShambaError('INVALID_PAYLOAD', 'record without a name');
-  if (record.v === undefined)
-    throw new ShambaError('INVALID_PAYLOAD', `record "${name}" has no numeric value`);
-  const timeS = baseTime + (record.t ?? 0);
-  if (timeS < RELATIVE_TIME_LIMIT_S) {
-    throw new ShambaError(
-      'INVALID_PAYLOAD',
-      `record "${name}" has a relative time; device clocks must be set`,
-    );
-  }
-  return { name, unit: record.u ?? baseUnit, timeMs: Math.round(timeS * 1000), value: record.v };
 }
 
 /** Encodes readings of one device and stream as one SenML pack. */
