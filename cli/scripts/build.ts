@@ -18,12 +18,12 @@ export const BUILT_CLI = join(CLI_DIR, 'dist', 'shamba.mjs');
  * V8 heap flags for the broker's allocation pattern: each in-flight QoS 1 publish lives until its
  * group commit (tens of ms under load), so it is promoted to the old generation, and with V8's
  * defaults the old generation grows to up to 4 times the live heap before it is marked. 8 MiB
- * semi-spaces (16 by default) and a growing factor of 2 keep the built ingest's peak RSS with
- * 1,000 devices near 126 MB (about 200 with the defaults, before the glibc setting below). A
- * factor of 1.3 saved 7 MB more but cost about 10 % of the throughput in more frequent marking
- * (`pnpm bench ingest`).
+ * semi-spaces (16 by default) and a growing factor of 1.5 keep the built ingest's peak RSS with
+ * 1,000 devices near 122 MB over 20,000 readings and 138 MB over 200,000 (`pnpm bench ingest`,
+ * BENCH_MESSAGES=200); with the defaults it was about 200 MB, before the glibc setting below.
+ * A factor of 2 was 5 % faster but passed 150 MB on the long run; 1.3 was 10 % slower.
  */
-export const NODE_FLAGS = ['--max-semi-space-size=8', '--heap-growing-percent=100'];
+export const NODE_FLAGS = ['--max-semi-space-size=8', '--heap-growing-percent=50'];
 
 /**
  * glibc keeps a freed block above its mmap threshold in the heap once it has seen one freed
