@@ -3,7 +3,7 @@ import { openDatabase } from '../../sqlite/open-database.js';
 import { readingFilter } from '../../sqlite/reading-filter.js';
 import type { ReadingQuery, TimeSeriesStore } from '../../ports/time-series-store.js';
 
-const MIGRATIONS = [
+export const TIME_SERIES_MIGRATIONS = [
   `CREATE TABLE readings (
      device_id   TEXT    NOT NULL,
      stream      TEXT    NOT NULL,
@@ -17,6 +17,30 @@ const MIGRATIONS = [
      PRIMARY KEY (device_id, stream, time_ms)
    ) WITHOUT ROWID;
    CREATE INDEX readings_by_field ON readings (field_id, stream, time_ms);`,
+  // Clustered by device time instead of by device: readings arrive in time order, so a group
+  // commit of a thousand devices' readings appends to a few pages instead of dirtying a page per
+  // device (each dirty page is 4 KB of WAL, and wear on a box's SD card). The key, and so the
+  // upsert, is the same (device, stream, device time); devices are found through an index.
+  // `pnpm bench ingest` at 200,000 readings: 6-25 us a reading before, 4-8 after.
+  `CREATE TABLE readings_by_time (
+     device_id   TEXT    NOT NULL,
+     stream      TEXT    NOT NULL,
+     time_ms     INTEGER NOT NULL,
+     seq         INTEGER NOT NULL,
+     coop_id     TEXT    NOT NULL,
+     field_id    TEXT,
+     zone_id     TEXT,
+     received_ms INTEGER NOT NULL,
+     values_json TEXT    NOT NULL,
+     PRIMARY KEY (time_ms, device_id, stream)
+   ) WITHOUT ROWID;
+   INSERT INTO readings_by_time
+     SELECT device_id, stream, time_ms, seq, coop_id, field_id, zone_id, received_ms, values_json
+     FROM readings;
+   DROP TABLE readings;
+   ALTER TABLE readings_by_time RENAME TO readings;
+   CREATE INDEX readings_by_field ON readings (field_id, stream, time_ms);
+   CREATE INDEX readings_by_device ON readings (device_id, stream, time_ms);`,
 ];
 
 interface Row {
@@ -39,12 +63,12 @@ export interface SqliteTimeSeriesOptions {
 export function createSqliteTimeSeriesStore(
   options: SqliteTimeSeriesOptions,
 ): Promise<TimeSeriesStore> {
-  const db = openDatabase(options.path, MIGRATIONS);
+  const db = openDatabase(options.path, TIME_SERIES_MIGRATIONS);
   // Upsert: the key is (device, stream, device time), so a resend overwrites (ARCHITECTURE.md).
   const insert = db.prepare(
     `INSERT INTO readings (device_id, stream, time_ms, seq, coop_id, field_id, zone_id, received_ms, values_json)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (device_id, stream, time_ms) DO UPDATE SET
+     ON CONFLICT (time_ms, device_id, stream) DO UPDATE SET
        seq = excluded.seq, coop_id = excluded.coop_id, field_id = excluded.field_id,
        zone_id = excluded.zone_id, received_ms = excluded.received_ms, values_json = excluded.values_json`,
   );
