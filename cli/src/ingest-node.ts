@@ -1,7 +1,14 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { Gauge, type Registry as MetricsRegistry } from 'prom-client';
-import { createIngestBroker, type IngestBroker, type IngestLimits } from '@shamba/ingest';
+import type { Config } from './config.js';
+import {
+  DEFAULT_RATE_LIMIT,
+  createIngestBroker,
+  type IngestBroker,
+  type IngestLimits,
+  type RateLimit,
+} from '@shamba/ingest';
 import {
   createInfluxTimeSeriesStore,
   createSqliteRegistry,
@@ -114,4 +121,25 @@ async function openStore(options: IngestNodeOptions, registry: Registry): Promis
     },
     onAlert: (message) => logger.error(message),
   });
+}
+
+/** The time-series store the configuration names. */
+export function storeOptions(config: Config): StoreOptions {
+  return config.store === 'sqlite'
+    ? { kind: 'sqlite' }
+    : {
+        kind: 'influxdb',
+        url: config.influxUrl,
+        database: config.influxDatabase,
+        ...(config.influxToken === undefined ? {} : { token: config.influxToken }),
+      };
+}
+
+/** The per-device rate limit the configuration sets, if it sets one. */
+export function rateLimit(config: Config): RateLimit | undefined {
+  if (config.deviceRate === undefined && config.deviceBurst === undefined) return undefined;
+  return {
+    burst: config.deviceBurst ?? DEFAULT_RATE_LIMIT.burst,
+    perSecond: config.deviceRate ?? DEFAULT_RATE_LIMIT.perSecond,
+  };
 }

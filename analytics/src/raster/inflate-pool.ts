@@ -6,7 +6,7 @@ import { ShambaError } from '@shamba/schemas';
  * DEFLATE blocks inflated in a small pool of worker threads (one per core), each with Node's
  * native zlib. zlib's asynchronous API runs the inflate on libuv's pool too, but every call
  * builds a zlib stream on the calling thread; for a 512 x 512 tile that bookkeeping cost about
- * as much as the inflate itself, and it ran on the thread that computes the fields' indices.
+ * half as much as the inflate itself, and it ran on the thread that computes the fields' indices.
  * Here the calling thread only hands over the block (a copy, transferred) and gets the pixels
  * back (transferred). Each block may inflate to no more than its declared size: a crafted block
  * that would expand past it (a "zip bomb") is refused instead of allocated.
@@ -36,7 +36,7 @@ parentPort.on('message', ({ id, input, expected }) => {
 `;
 
 interface Pending {
-  resolve: (bytes: Uint8Array) => void;
+  resolve: (bytes: ArrayBuffer) => void;
   reject: (error: Error) => void;
   expected: number;
 }
@@ -73,7 +73,7 @@ function spawn(index: number): Slot {
           void worker.terminate();
         }, IDLE_MS).unref();
       }
-      if (message.buffer !== undefined) return pending.resolve(new Uint8Array(message.buffer));
+      if (message.buffer !== undefined) return pending.resolve(message.buffer);
       pending.reject(
         new ShambaError(
           'RASTER_INVALID',
@@ -100,19 +100,12 @@ function spawn(index: number): Slot {
   return slot;
 }
 
-/** Inflates one DEFLATE tile or strip that should hold `expected` bytes. */
-export function inflateBlock(compressed: Uint8Array, expected: number): Promise<Uint8Array> {
-  const size = Math.max(1, availableParallelism());
-  // The least busy worker (blocks of a window go out together).
+/** Inflates one DEFLATE tile or strip that should hold `expected` bytes, into a buffer of its own. */
+export function inflateBlock(compressed: Uint8Array, expected: number): Promise<ArrayBuffer> {
+  // The least busy worker (blocks of a window go out together); a slot not started yet has none.
+  const load = (i: number) => slots[i]?.pending.size ?? 0;
   let best = 0;
-  for (let i = 0; i < size; i++) {
-    const load = slots[i]?.pending.size ?? 0;
-    if (load < (slots[best]?.pending.size ?? 0)) best = i;
-    if (load === 0) {
-      best = i;
-      break;
-    }
-  }
+  for (let i = 1; i < Math.max(1, availableParallelism()); i++) if (load(i) < load(best)) best = i;
   const slot = slots[best] ?? spawn(best);
   const id = nextId++;
   const input = new Uint8Array(compressed); // a copy of our own to transfer (a Buffer may share its memory)

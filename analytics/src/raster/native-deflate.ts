@@ -12,10 +12,7 @@ class NativeDeflateDecoder extends BaseDecoder {
     const samples = p.planarConfiguration === 2 ? 1 : (p.samplesPerPixel ?? bits.length);
     const bytesPerPixel = (bits.slice(0, samples).reduce((s, b) => s + b, 0) || 8 * samples) / 8;
     const expected = Math.ceil(p.tileWidth * p.tileHeight * bytesPerPixel);
-    const out = await inflateBlock(new Uint8Array(buffer), expected);
-    return out.byteOffset === 0 && out.byteLength === out.buffer.byteLength
-      ? out.buffer
-      : out.buffer.slice(out.byteOffset, out.byteOffset + out.byteLength);
+    return inflateBlock(new Uint8Array(buffer), expected);
   }
 }
 

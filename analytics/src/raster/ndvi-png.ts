@@ -1,4 +1,3 @@
-import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
 import { PNG } from 'pngjs';
 import type { Polygon } from '@shamba/schemas';
 import {
@@ -9,6 +8,7 @@ import {
   sceneClass,
   type SceneBands,
 } from './field-indices.js';
+import { pixelCoverage } from './pixel-coverage.js';
 
 /**
  * The NDVI colour ramp, a five-stop brown-to-green scale after ColorBrewer's RdYlGn (Brewer,
@@ -77,12 +77,15 @@ export function renderNdviPng(
   const height = Math.max(1, row1 - row0 + 1);
   const k = Math.max(1, Math.min(scale, Math.floor(MAX_PNG_SIDE / Math.max(width, height))));
   const png = new PNG({ width: width * k, height: height * k });
+  // Pixels whose centre is inside any of the fields (one subsample a pixel).
+  const grid = { ...red, col0, col1: col0 + width - 1, row0, row1: row0 + height - 1 };
+  const coverages = extents.map((e) => pixelCoverage(e.polygon.coordinates, grid, 1));
   for (let row = 0; row < height; row++) {
     for (let col = 0; col < width; col++) {
       const x = red.originX + (col0 + col + 0.5) * red.resolutionX;
       const y = red.originY - (row0 + row + 0.5) * red.resolutionY;
       let rgba: [number, number, number, number] = [0, 0, 0, 0];
-      if (extents.some((e) => booleanPointInPolygon([x, y], e.polygon))) {
+      if (coverages.some((c) => c[row * width + col] !== 0)) {
         const r = sample(red, x, y);
         const n = sample(nir, x, y);
         const cls = bands.SCL === undefined ? 4 : sceneClass(bands.SCL, x, y);

@@ -7,7 +7,8 @@
  * and sorted, and the points between each pair are inside. This is the same test as calling
  * @turf/boolean-point-in-polygon on every subsample (a property test holds the two to the same
  * counts), but costs one pass over the edges per subsample row instead of one per point: for
- * a 20 ha field at 10 m, 512 line passes instead of 32,000 point tests.
+ * a 20 ha field at 10 m (about 45 x 45 pixels, 4 x 4 subsamples), 180 line passes instead of
+ * 32,000 point tests.
  */
 export interface PixelGrid {
   /** Map x of the left edge of column 0, and y of the top edge of row 0. */

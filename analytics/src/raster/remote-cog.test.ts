@@ -1,9 +1,8 @@
-import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serveFolder } from '../testing/range-server.js';
 import { readBand, readSceneItem } from './scene-reader.js';
 import { encodeGeoTiff } from './tiff-writer.js';
 
@@ -33,39 +32,17 @@ writeFileSync(
   }),
 );
 
-let server: Server;
-let base: string;
-let bytesSent = 0;
-let honourRange = true;
+let server: Awaited<ReturnType<typeof serveFolder>>;
 beforeAll(async () => {
-  server = createServer((request, response) => {
-    const body = readFileSync(join(dir, request.url!.slice(1).split('?')[0]!));
-    const match = /^bytes=(\d+)-(\d+)$/.exec(request.headers.range ?? '');
-    if (match === null || !honourRange) {
-      bytesSent += body.length;
-      response.writeHead(200, { 'content-length': body.length }).end(body);
-      return;
-    }
-    const from = Number(match[1]);
-    const to = Math.min(Number(match[2]), body.length - 1);
-    bytesSent += to - from + 1;
-    response
-      .writeHead(206, {
-        'content-range': `bytes ${from}-${to}/${body.length}`,
-        'content-length': to - from + 1,
-      })
-      .end(body.subarray(from, to + 1));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await serveFolder(dir);
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => server.close());
 
 describe('COG over HTTP range requests', () => {
   it('reads a window through the STAC item, fetching a small share of the file', async () => {
-    const item = await readSceneItem(`${base}/item.json`);
-    expect(item.bands.B04!.path).toBe(`${base}/B04.tif`);
-    bytesSent = 0;
+    const item = await readSceneItem(`${server.url}/item.json`);
+    expect(item.bands.B04!.path).toBe(`${server.url}/B04.tif`);
+    const before = server.bytesSent();
     // 50 x 50 pixels (500 m) inside one 256-pixel tile of the 64.
     const band = await readBand(
       'B04',
@@ -76,20 +53,20 @@ describe('COG over HTTP range requests', () => {
     expect([band.width, band.height]).toEqual([50, 50]);
     expect(band.values[0]).toBe(values[1030 * W + 1030]);
     expect(band.values[49 * 50 + 49]).toBe(values[1079 * W + 1079]);
-    expect(bytesSent).toBeLessThan(tif.length / 20);
+    expect(server.bytesSent() - before).toBeLessThan(tif.length / 20);
   });
 
   it('refuses a server that answers range requests with the whole file', async () => {
-    honourRange = false;
+    server.honourRange(false);
     try {
-      const path = `${base}/B04.tif?whole`;
+      const path = `${server.url}/B04.tif?whole`;
       await expect(
         readBand('B04', { path, scale: 1, offset: 0, nodata: null }),
       ).rejects.toMatchObject({
         code: 'RASTER_UNSUPPORTED',
       });
     } finally {
-      honourRange = true;
+      server.honourRange(true);
     }
   });
 });

@@ -1,5 +1,4 @@
 import area from '@turf/area';
-import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
 import { featureCollection, polygon as turfPolygon } from '@turf/helpers';
 import intersect from '@turf/intersect';
 import union from '@turf/union';
@@ -7,6 +6,7 @@ import proj4 from 'proj4';
 import type { Field, Polygon, Zone } from '@shamba/schemas';
 import { round } from '../explain/step-log.js';
 import { proj4For } from '../raster/crs.js';
+import { pixelCoverage } from '../raster/pixel-coverage.js';
 import {
   USABLE_SCL,
   fieldPixels,
@@ -80,12 +80,15 @@ export function delineateZones(input: {
   const reference = input.scenes[0]?.bands.B04;
   if (reference === undefined) return empty('no-clear-scene', 'no scene of the field');
   const { polygon, col0, col1, row0, row1 } = fieldPixels(reference, field.boundary);
+  // The field's pixels: those whose centre is inside it (one subsample a pixel).
+  const inside = pixelCoverage(polygon.coordinates, { ...reference, col0, col1, row0, row1 }, 1);
   const pixels: Pixel[] = [];
   for (let row = row0; row <= row1; row++)
     for (let col = col0; col <= col1; col++) {
+      if (inside[(row - row0) * (col1 - col0 + 1) + col - col0] === 0) continue;
       const x = reference.originX + (col + 0.5) * reference.resolutionX;
       const y = reference.originY - (row + 0.5) * reference.resolutionY;
-      if (booleanPointInPolygon([x, y], polygon)) pixels.push({ col, row, x, y, ndvi: [] });
+      pixels.push({ col, row, x, y, ndvi: [] });
     }
   if (pixels.length < MIN_FIELD_PIXELS)
     return empty('too-few-pixels', `${pixels.length} pixels: too small a field to split`, {

@@ -1,5 +1,4 @@
 import type { Config } from '../config.js';
-import type { StoreOptions } from '../ingest-node.js';
 
 /** A subcommand: its usage text and what it does with the arguments after its name. */
 export interface Command {
@@ -52,22 +51,4 @@ export function configFlags(
     flags[key] = value;
   }
   return flags;
-}
-
-/** The time-series store the configuration names. */
-export function storeOptions(config: Config): StoreOptions {
-  return config.store === 'sqlite'
-    ? { kind: 'sqlite' }
-    : {
-        kind: 'influxdb',
-        url: config.influxUrl,
-        database: config.influxDatabase,
-        ...(config.influxToken === undefined ? {} : { token: config.influxToken }),
-      };
-}
-
-/** The per-device rate limit the configuration sets, if it sets one. */
-export function rateLimit(config: Config): { burst: number; perSecond: number } | undefined {
-  if (config.deviceRate === undefined && config.deviceBurst === undefined) return undefined;
-  return { burst: config.deviceBurst ?? 60, perSecond: config.deviceRate ?? 1 };
 }

@@ -4,15 +4,8 @@ import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { Registry as MetricsRegistry, collectDefaultMetrics } from 'prom-client';
 import { loadConfig } from '../config.js';
-import { openIngestNode } from '../ingest-node.js';
-import {
-  CONFIG_FLAGS,
-  CONFIG_USAGE,
-  configFlags,
-  rateLimit,
-  storeOptions,
-  type Command,
-} from './command.js';
+import { openIngestNode, rateLimit, storeOptions } from '../ingest-node.js';
+import { CONFIG_FLAGS, CONFIG_USAGE, configFlags, type Command } from './command.js';
 
 export const ingestCommand: Command = {
   name: 'ingest',

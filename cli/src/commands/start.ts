@@ -4,15 +4,9 @@ import { pino } from 'pino';
 import { OROMIA_DEMO, createSimulation, type Simulation } from '@shamba/firmware-sim';
 import { loadConfig } from '../config.js';
 import { seedScenario, writeCredentials } from '../demo/seed-scenario.js';
+import { rateLimit, storeOptions } from '../ingest-node.js';
 import { createShamba } from '../shamba.js';
-import {
-  CONFIG_FLAGS,
-  CONFIG_USAGE,
-  configFlags,
-  rateLimit,
-  storeOptions,
-  type Command,
-} from './command.js';
+import { CONFIG_FLAGS, CONFIG_USAGE, configFlags, type Command } from './command.js';
 
 const DAY_MS = 86_400_000;
 const QUARTER_HOUR_MS = 900_000;

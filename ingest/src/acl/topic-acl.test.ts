@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseTopic } from '@shamba/schemas';
 import { mayPublish, maySubscribe } from './topic-acl.js';
 
 const device = { id: 'probe-1', coopId: 'coop-a' };
@@ -14,7 +15,7 @@ describe('topic ACL (deny by default)', () => {
     ['$SYS/broker/clients', false],
     ['shamba/v1/coop-a/probe-1/up/soil/extra', false],
   ])('publish to %s: %s', (topic, allowed) => {
-    expect(mayPublish(device, topic)).toBe(allowed);
+    expect(mayPublish(device, parseTopic(topic))).toBe(allowed);
   });
 
   it.each([

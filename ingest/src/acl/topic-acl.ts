@@ -12,13 +12,9 @@ export interface DeviceIdentity {
  * Deny by default (STYLE.md): a device may publish only under its own
  * `shamba/v1/{coop}/{id}/up/{stream}` (ARCHITECTURE.md, "Contracts"), and a gateway also under
  * those of the devices it relays for, in its own cooperative. Everything else, $SYS included,
- * is refused.
+ * is refused. `parsed` is the topic as `parseTopic` reads it (undefined: not ours).
  */
-export function mayPublish(
-  device: DeviceIdentity,
-  topic: string | ParsedTopic | undefined,
-): boolean {
-  const parsed = typeof topic === 'string' ? parseTopic(topic) : topic;
+export function mayPublish(device: DeviceIdentity, parsed: ParsedTopic | undefined): boolean {
   if (parsed?.kind !== 'up' || parsed.coopId !== device.coopId) return false;
   return parsed.deviceId === device.id || (device.relayFor?.includes(parsed.deviceId) ?? false);
 }

@@ -275,7 +275,7 @@ export async function createIngestBroker(options: IngestBrokerOptions): Promise<
   ): void {
     let readings: StoredReading[];
     try {
-      readings = decodeMessage(source, parsed, payload, { nowMs: clock(), maxFutureMs });
+      readings = decodeMessage(source, parsed.stream, payload, { nowMs: clock(), maxFutureMs });
     } catch (error) {
       if (!isShambaError(error)) return failed(error, topic, done);
       rejectedPayloads.add(payload);
@@ -295,12 +295,13 @@ export async function createIngestBroker(options: IngestBrokerOptions): Promise<
       metrics.commitSeconds.observe((performance.now() - started) / 1000);
       // Only a GNSS fix can say where a device is.
       if (parsed.stream !== 'gnss') return done(null);
-      checkMoved(source, readings)
-        .catch((cause: unknown) => logger.error({ err: cause }, 'position check failed'))
-        .then(
-          () => done(null),
-          () => done(null),
-        );
+      checkMoved(source, readings).then(
+        () => done(null),
+        (cause: unknown) => {
+          logger.error({ err: cause }, 'position check failed');
+          done(null);
+        },
+      );
     });
   }
 

@@ -21,7 +21,8 @@ export const TIME_SERIES_MIGRATIONS = [
   // commit of a thousand devices' readings appends to a few pages instead of dirtying a page per
   // device (each dirty page is 4 KB of WAL, and wear on a box's SD card). The key, and so the
   // upsert, is the same (device, stream, device time); devices are found through an index.
-  // `pnpm bench ingest` at 200,000 readings: 6-25 us a reading before, 4-8 after.
+  // Writing batches of 1,000 devices' readings until the table held 120,000 rows, a reading cost
+  // 6 us at first and 25 us at the end before, 4 and 8 after.
   `CREATE TABLE readings_by_time (
      device_id   TEXT    NOT NULL,
      stream      TEXT    NOT NULL,

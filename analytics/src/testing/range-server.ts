@@ -5,9 +5,12 @@ import { join, normalize } from 'node:path';
 
 /**
  * A folder served over HTTP on loopback, with single byte ranges (206) as object stores serve
- * Cloud-Optimized GeoTIFFs. `bytesSent` counts what left the server.
+ * Cloud-Optimized GeoTIFFs: for the tests of remote scenes (here and in `tests/`).
+ * `bytesSent` counts what left the server; `honourRange(false)` makes it answer every request
+ * with the whole file, as a server without range support does.
  */
 export async function serveFolder(root: string) {
+  let ranges = true;
   let bytesSent = 0;
   const server = createServer((request, response) => {
     const path = normalize(decodeURIComponent(request.url!.split('?')[0]!)).replace(
@@ -17,7 +20,7 @@ export async function serveFolder(root: string) {
     readFile(join(root, path)).then(
       (body) => {
         const match = /^bytes=(\d+)-(\d+)$/.exec(request.headers.range ?? '');
-        if (match === null) {
+        if (match === null || !ranges) {
           bytesSent += body.length;
           response.writeHead(200, { 'content-length': body.length }).end(body);
           return;
@@ -39,6 +42,9 @@ export async function serveFolder(root: string) {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     bytesSent: () => bytesSent,
+    honourRange: (on: boolean) => {
+      ranges = on;
+    },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
