@@ -75,39 +75,56 @@ describe('MQTT over WebSocket and TLS', () => {
 });
 
 describe('device.moved', () => {
-  it("is raised once when a probe's GNSS fix leaves its field", { timeout: 60_000 }, async () => {
-    using dir = tempDir();
-    await using ingest = await startIngest(dir.path, {
-      limits: { rate: { burst: 1000, perSecond: 1000 } },
-    });
-    const credentials = await seedScenario(ingest.registry, OROMIA_DEMO);
-    const events: DeviceMovedEvent[] = [];
-    ingest.broker.aedes.subscribe(
-      eventTopic(OROMIA_DEMO.coop.id, 'device.moved'),
-      (packet, done) => {
-        events.push(JSON.parse(packet.payload.toString()) as DeviceMovedEvent);
-        done();
-      },
-      () => undefined,
-    );
-    const startMs = Math.floor((Date.now() - 3 * 86_400_000) / 900_000) * 900_000;
-    await using sim = createSimulation({
-      scenario: OROMIA_DEMO,
-      brokerUrl: ingest.url,
-      credentials: credentials.devices,
-      startMs,
-      stateDir: join(dir.path, 'sim'),
-      devices: 15,
-    });
-    for (let i = 0; i < 4 * 36; i++) {
-      sim.tick();
-      if (i % 8 === 7) await sim.drained();
-    }
-    await sim.drained();
-    // probe-3-4 is carried 1.4 km off on day 1 (oromia-demo.json); nobody else moves.
-    expect(events.map((e) => e.deviceId)).toEqual(['probe-3-4']);
-    expect(events[0]).toMatchObject({ fieldId: 'field-almaz-maize' });
-    expect(events[0]!.distanceM).toBeGreaterThan(1000);
-    expect(events[0]!.timeMs).toBeGreaterThanOrEqual(startMs + 86_400_000);
-  });
+  it(
+    "is raised once when a probe's GNSS fix leaves its field, and uplinks reach no subscriber",
+    { timeout: 60_000 },
+    async () => {
+      using dir = tempDir();
+      await using ingest = await startIngest(dir.path, {
+        limits: { rate: { burst: 1000, perSecond: 1000 } },
+      });
+      const credentials = await seedScenario(ingest.registry, OROMIA_DEMO);
+      const events: DeviceMovedEvent[] = [];
+      ingest.broker.aedes.subscribe(
+        eventTopic(OROMIA_DEMO.coop.id, 'device.moved'),
+        (packet, done) => {
+          events.push(JSON.parse(packet.payload.toString()) as DeviceMovedEvent);
+          done();
+        },
+        () => undefined,
+      );
+      // The ingest consumes uplinks; Aedes does not forward them, even to the broker's own side.
+      let uplinksForwarded = 0;
+      ingest.broker.aedes.subscribe(
+        'shamba/v1/+/+/up/#',
+        (_packet, done) => {
+          uplinksForwarded++;
+          done();
+        },
+        () => undefined,
+      );
+      const startMs = Math.floor((Date.now() - 3 * 86_400_000) / 900_000) * 900_000;
+      await using sim = createSimulation({
+        scenario: OROMIA_DEMO,
+        brokerUrl: ingest.url,
+        credentials: credentials.devices,
+        startMs,
+        stateDir: join(dir.path, 'sim'),
+        devices: 15,
+      });
+      for (let i = 0; i < 4 * 36; i++) {
+        sim.tick();
+        if (i % 8 === 7) await sim.drained();
+      }
+      await sim.drained();
+      const stored = await ingest.store.query({ fromMs: startMs, toMs: Date.now() });
+      expect(stored.length).toBeGreaterThan(1000);
+      expect(uplinksForwarded).toBe(0);
+      // probe-3-4 is carried 1.4 km off on day 1 (oromia-demo.json); nobody else moves.
+      expect(events.map((e) => e.deviceId)).toEqual(['probe-3-4']);
+      expect(events[0]).toMatchObject({ fieldId: 'field-almaz-maize' });
+      expect(events[0]!.distanceM).toBeGreaterThan(1000);
+      expect(events[0]!.timeMs).toBeGreaterThanOrEqual(startMs + 86_400_000);
+    },
+  );
 });

@@ -3,7 +3,13 @@ import { performance } from 'node:perf_hooks';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
-import { Aedes, type AuthErrorCode, type AuthenticateError, type Client } from 'aedes';
+import {
+  Aedes,
+  type AuthErrorCode,
+  type AuthenticateError,
+  type Client,
+  type PublishPacket,
+} from 'aedes';
 import type { Logger } from 'pino';
 import { Registry as MetricsRegistry } from 'prom-client';
 import {
@@ -99,8 +105,6 @@ export async function createIngestBroker(options: IngestBrokerOptions): Promise<
   const committer = createGroupCommitter(store);
   const rate = createRateLimiter(limits.rate, clock);
   const devices = new WeakMap<Client, DeviceRecord>();
-  // Payloads we dead-lettered: acknowledged (so the device stops resending) but never forwarded.
-  const rejectedPayloads = new WeakSet<Buffer>();
   // Secrets verified once are not scrypt-hashed again on every reconnect (keyed by stored hash,
   // so re-provisioning a device invalidates it).
   const verified = new Map<string, string>();
@@ -278,7 +282,6 @@ export async function createIngestBroker(options: IngestBrokerOptions): Promise<
       readings = decodeMessage(source, parsed.stream, payload, { nowMs: clock(), maxFutureMs });
     } catch (error) {
       if (!isShambaError(error)) return failed(error, topic, done);
-      rejectedPayloads.add(payload);
       return settle(
         deadLetter(client, topic, payload, error).then(() => null),
         topic,
@@ -328,9 +331,8 @@ export async function createIngestBroker(options: IngestBrokerOptions): Promise<
       logger.warn({ deviceId: device?.id, topic: subscription.topic }, 'subscription refused');
       done(null, null);
     },
-    authorizeForward: (_client, packet) =>
-      rejectedPayloads.has(packet.payload as Buffer) ? null : packet,
   });
+  consumeUplinks(aedes);
   await aedes.listen();
   aedes.on('clientReady', () => {
     stats.connectedDevices++;
@@ -415,6 +417,26 @@ export async function createIngestBroker(options: IngestBrokerOptions): Promise<
     stats: () => structuredClone(stats),
     close,
     [Symbol.asyncDispose]: close,
+  };
+}
+
+/**
+ * A device's publish (and its will) reaches `aedes.publish` only after `authorizePublish`
+ * passed it, and that means the ingest has already consumed it: committed it durably, or
+ * dead-lettered it. No client may subscribe to uplinks (`maySubscribe`), so Aedes' forwarding
+ * pipeline after the PUBACK (a packet copy, the retained store, the subscription tries, the
+ * offline-session lookup) would only look for subscribers that cannot exist. It is skipped for
+ * them; the broker's own publishes (events, $SYS) go through as before.
+ */
+function consumeUplinks(aedes: Aedes): void {
+  // Aedes calls publish(packet, client, done) internally; its typings show the public
+  // publish(packet, done) only.
+  type Publish = (packet: PublishPacket, client: unknown, done?: (error?: Error) => void) => void;
+  const broker = aedes as unknown as { publish: Publish };
+  const forward = broker.publish.bind(aedes);
+  broker.publish = (packet, client, done) => {
+    if (client !== null && typeof client === 'object') return done?.();
+    forward(packet, client, done);
   };
 }
 
