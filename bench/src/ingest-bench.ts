@@ -96,6 +96,7 @@ async function ours() {
   child.kill('SIGTERM');
   await exited;
   // Every PUBACK was for a committed reading: count them in the file, as a reader would.
+  // shamba ingest merges its inbox into the readings table when it stops.
   const db = new Database(join(dir, 'timeseries.sqlite'), { readonly: true });
   const { stored } = db.prepare('SELECT count(*) AS stored FROM readings').get() as {
     stored: number;

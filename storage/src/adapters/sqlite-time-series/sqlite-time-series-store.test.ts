@@ -1,14 +1,172 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { describeTimeSeriesStore } from '../../conformance/time-series-store.conformance.js';
+import {
+  describeTimeSeriesStore,
+  reading,
+} from '../../conformance/time-series-store.conformance.js';
 import { openDatabase } from '../../sqlite/open-database.js';
-import { TIME_SERIES_MIGRATIONS, createSqliteTimeSeriesStore } from './sqlite-time-series-store.js';
+import type { StoredReading } from '@shamba/schemas';
+import {
+  TIME_SERIES_MIGRATIONS,
+  createSqliteTimeSeriesStore,
+  inboxPathFor,
+} from './sqlite-time-series-store.js';
 
 describeTimeSeriesStore('sqlite', {
   newLocation: () => join(mkdtempSync(join(tmpdir(), 'shamba-ts-')), 'timeseries.sqlite'),
   open: (path) => createSqliteTimeSeriesStore({ path }),
+});
+
+// The same behaviour while readings move from the inbox to the indexed table between writes.
+describeTimeSeriesStore('sqlite, inbox merged every 2 readings', {
+  newLocation: () => join(mkdtempSync(join(tmpdir(), 'shamba-ts-')), 'timeseries.sqlite'),
+  open: (path) => createSqliteTimeSeriesStore({ path, mergeRows: 2 }),
+});
+
+describe('SQLite inbox', () => {
+  const newPath = () => join(mkdtempSync(join(tmpdir(), 'shamba-ts-')), 'timeseries.sqlite');
+  /** Rows in the inbox and in the indexed table, read beside the store as another process would. */
+  const rows = (path: string) => {
+    const count = (file: string, table: string) => {
+      const db = new Database(file, { readonly: true });
+      const { n } = db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number };
+      db.close();
+      return n;
+    };
+    return {
+      inbox: count(inboxPathFor(path), 'readings_inbox'),
+      indexed: count(path, 'readings'),
+    };
+  };
+  const until = async (done: () => boolean) => {
+    for (let i = 0; i < 500 && !done(); i++)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(done()).toBe(true);
+  };
+  const all = { fromMs: 0, toMs: 2e12 };
+
+  it('keeps the inbox in a file beside the readings', () => {
+    expect(inboxPathFor('/data/timeseries.sqlite')).toBe('/data/timeseries.inbox.sqlite');
+    expect(() => inboxPathFor(':memory:')).toThrow(/needs a file/);
+  });
+
+  it('merges on its own thread once it holds mergeRows readings', async () => {
+    const path = newPath();
+    const store = await createSqliteTimeSeriesStore({ path, mergeRows: 3 });
+    await store.write([reading({ timeMs: 1000 }), reading({ timeMs: 2000 })]);
+    expect(rows(path)).toEqual({ inbox: 2, indexed: 0 });
+    await store.write([reading({ timeMs: 3000 })]);
+    await until(() => rows(path).inbox === 0);
+    expect(rows(path)).toEqual({ inbox: 0, indexed: 3 });
+    expect((await store.query(all)).map((r) => r.timeMs)).toEqual([1000, 2000, 3000]);
+    await store.close();
+  });
+
+  it('merges a quiet inbox after mergeAfterMs', async () => {
+    const path = newPath();
+    const store = await createSqliteTimeSeriesStore({ path, mergeAfterMs: 20 });
+    await store.write([reading()]);
+    expect(rows(path)).toEqual({ inbox: 1, indexed: 0 });
+    await until(() => rows(path).inbox === 0);
+    expect(rows(path)).toEqual({ inbox: 0, indexed: 1 });
+    await store.close();
+  });
+
+  it('reads a resend of a merged reading once, as resent, before and after the next merge', async () => {
+    const path = newPath();
+    const store = await createSqliteTimeSeriesStore({ path, mergeRows: 2 });
+    await store.write([reading({ timeMs: 1000, seq: 1 }), reading({ timeMs: 2000, seq: 2 })]);
+    await until(() => rows(path).inbox === 0);
+    await store.write([reading({ timeMs: 2000, seq: 9, values: { vwc10: 0.4 } })]);
+    expect(rows(path)).toEqual({ inbox: 1, indexed: 2 });
+    const expected = [
+      { timeMs: 1000, seq: 1 },
+      { timeMs: 2000, seq: 9, values: { vwc10: 0.4 } },
+    ];
+    expect(await store.query(all)).toMatchObject(expected);
+    expect(await store.query({ ...all, deviceIds: ['soil-1'], limit: 1 })).toMatchObject(
+      expected.slice(1),
+    );
+    await store.write([reading({ timeMs: 3000, seq: 3 })]);
+    await until(() => rows(path).inbox === 0);
+    expect(rows(path)).toEqual({ inbox: 0, indexed: 3 });
+    expect(await store.query({ ...all, fieldId: 'field-1' })).toMatchObject([
+      ...expected,
+      { timeMs: 3000, seq: 3 },
+    ]);
+    await store.close();
+  });
+
+  it('loses and duplicates nothing while writes and resends go on during merges', async () => {
+    const path = newPath();
+    const store = await createSqliteTimeSeriesStore({ path, mergeRows: 16 });
+    // The last version written of each key, as the store must answer.
+    const model = new Map<string, StoredReading>();
+    let seq = 0;
+    for (let w = 0; w < 400; w++) {
+      const batch = Array.from({ length: 1 + (w % 4) }, (_, k) =>
+        reading({
+          deviceId: `soil-${(w * 7 + k) % 5}`,
+          timeMs: 1000 * ((w * 13 + k * 31) % 97), // keys come back: resends and replays
+          seq: seq++,
+          values: { vwc10: seq / 1000 },
+        }),
+      );
+      await store.write(batch);
+      for (const r of batch) model.set(`${r.deviceId}/${r.timeMs}`, r);
+      if (w % 50 === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const byKey = (rs: StoredReading[]) =>
+      [...rs].sort((a, b) => a.deviceId.localeCompare(b.deviceId) || a.timeMs - b.timeMs);
+    expect(byKey(await store.query(all))).toEqual(byKey([...model.values()]));
+    expect(rows(path).indexed).toBeGreaterThan(0); // merges did run meanwhile
+    await store.close();
+    expect(rows(path)).toEqual({ inbox: 0, indexed: model.size });
+    const reopened = await createSqliteTimeSeriesStore({ path });
+    expect(byKey(await reopened.query(all))).toEqual(byKey([...model.values()]));
+    await reopened.close();
+  });
+
+  it('keeps a resend that arrives while the merge of its first version runs', async () => {
+    const path = newPath();
+    const rowsPerMerge = 20_000;
+    const store = await createSqliteTimeSeriesStore({ path, mergeRows: rowsPerMerge });
+    const many = (t0: number) =>
+      Array.from({ length: rowsPerMerge }, (_, i) =>
+        reading({ deviceId: `soil-${i % 100}`, timeMs: t0 + i * 1000 }),
+      );
+    await store.write(many(0)); // the first merge starts the merger's thread
+    await until(() => rows(path).inbox === 0);
+    await store.write(many(1e9)); // this merge takes tens of milliseconds
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    const resent = reading({
+      deviceId: 'soil-7',
+      timeMs: 1e9 + 7000,
+      seq: 99,
+      values: { vwc10: 0.5 },
+    });
+    await store.write([resent]);
+    await until(() => rows(path).inbox <= 1);
+    expect(await store.query({ fromMs: resent.timeMs, toMs: resent.timeMs + 1 })).toEqual([resent]);
+    await store.close();
+    expect(rows(path)).toEqual({ inbox: 0, indexed: 2 * rowsPerMerge });
+  });
+
+  it('merges what a crash left in the inbox when the store opens again', async () => {
+    const path = newPath();
+    const crashed = await createSqliteTimeSeriesStore({ path });
+    await crashed.write([reading({ timeMs: 1000 }), reading({ timeMs: 2000 })]);
+    // Not closed, as after a SIGKILL: the readings are committed, in the inbox.
+    expect(rows(path)).toEqual({ inbox: 2, indexed: 0 });
+    const reopened = await createSqliteTimeSeriesStore({ path });
+    expect(rows(path)).toEqual({ inbox: 0, indexed: 2 });
+    expect(await reopened.query(all)).toHaveLength(2);
+    await reopened.close();
+    await crashed.close();
+  });
 });
 
 describe('SQLite time-series file from before the time-clustered layout', () => {
