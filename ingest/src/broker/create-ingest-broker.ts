@@ -3,13 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
-import {
-  Aedes,
-  type AuthErrorCode,
-  type AuthenticateError,
-  type Client,
-  type PublishPacket,
-} from 'aedes';
+import type { Aedes, AuthErrorCode, AuthenticateError, Client, PublishPacket } from 'aedes';
 import type { Logger } from 'pino';
 import { Registry as MetricsRegistry } from 'prom-client';
 import {
@@ -31,6 +25,7 @@ import { DEFAULT_RATE_LIMIT, createRateLimiter, type RateLimit } from '../limits
 import { createIngestMetrics } from '../metrics/ingest-metrics.js';
 import { decodeMessage } from '../pipeline/decode-message.js';
 import { createGroupCommitter } from '../pipeline/group-commit.js';
+import { tuneMqttPacket } from './mqtt-packet-settings.js';
 
 export interface IngestLimits {
   /**
@@ -308,6 +303,9 @@ export async function createIngestBroker(options: IngestBrokerOptions): Promise<
     });
   }
 
+  // Imported here, after mqtt-packet's settings (see tuneMqttPacket).
+  tuneMqttPacket();
+  const { Aedes } = await import('aedes');
   const aedes = new Aedes({
     connectTimeout: limits.connectTimeoutMs,
     maxTopicLevels: limits.maxTopicLevels,

@@ -164,8 +164,10 @@ export function decodeSenml(payload: Uint8Array, context: SenmlContext): Reading
     if (Object.hasOwn(sample.values, local)) {
       throw new ShambaError('INVALID_PAYLOAD', `${local} appears twice for one time`);
     }
-    // Rounded to 9 significant digits so that unit scaling does not invent precision.
-    sample.values[local] = Number((value * quantity.scale).toPrecision(9));
+    // A scaled value is rounded to 9 significant digits, so that unit scaling does not invent
+    // precision; a value in our own unit is kept as sent.
+    sample.values[local] =
+      quantity.scale === 1 ? value : Number((value * quantity.scale).toPrecision(9));
   }
 
   const order = times.map((_, i) => i);
