@@ -49,6 +49,13 @@ async function provision(): Promise<{
   return { dir, credentials };
 }
 
+/** This environment as a shell has it: without the NODE_PATH that tsx sets for its children. */
+function shellEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.NODE_PATH;
+  return env;
+}
+
 /** Peak resident set of a process (Linux: VmHWM), MB. */
 function peakRssMb(pid: number): number {
   const match = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -69,7 +76,7 @@ async function ours() {
     ['ingest', '--data-dir', dir, '--mqtt-port', '0', '--api-port', '0', '--log-level', 'warn'],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, SHAMBA_DEVICE_RATE: '1e9', SHAMBA_DEVICE_BURST: '1000000000' },
+      env: { ...shellEnv(), SHAMBA_DEVICE_RATE: '1e9', SHAMBA_DEVICE_BURST: '1000000000' },
     },
   );
   const exited = new Promise((resolve) => child.once('exit', resolve));

@@ -9,7 +9,10 @@ import { build, type Plugin } from 'esbuild';
  * broker about 37 MB of its memory in `pnpm bench ingest`). Only our own workspace code is
  * bundled; every npm package is imported from where pnpm installed it, untouched (native
  * better-sqlite3, TF.js's WebAssembly files, geotiff's decoders), by absolute path, so the
- * build is for this checkout and is remade by `pnpm start`.
+ * build is for this checkout and is remade by `pnpm start`. A package that bundled code finds at
+ * run time (`createRequire(import.meta.url).resolve(...)`: the SQLite merger's driver, Aedes'
+ * mqtt-packet, TF.js's wasm files) is looked for from `cli/dist/`, so it is a dependency of
+ * `@shamba/cli` too.
  */
 export const CLI_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const BUILT_CLI = join(CLI_DIR, 'dist', 'shamba.mjs');

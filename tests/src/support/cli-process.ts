@@ -23,7 +23,7 @@ export function spawnShamba(
       ? spawn(process.execPath, ['--import', TSX_LOADER, CLI_BIN, ...args], {
           env: { ...process.env, ...env },
         })
-      : spawn(options.built, args, { env: { ...process.env, ...env } });
+      : spawn(options.built, args, { env: { ...withoutNodePath(), ...env } });
   return Object.assign(child, {
     [Symbol.asyncDispose]: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
@@ -32,6 +32,17 @@ export function spawnShamba(
       await exited;
     },
   });
+}
+
+/**
+ * This process's environment without NODE_PATH: the tsx and npx that start tests and benches set
+ * it (to pnpm's hoisted packages) for their children, and it would let the built CLI find
+ * packages that `pnpm start`, run from a shell, does not.
+ */
+export function withoutNodePath(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.NODE_PATH;
+  return env;
 }
 
 /** Resolves with the first match of `pattern` in the child's stdout. */
