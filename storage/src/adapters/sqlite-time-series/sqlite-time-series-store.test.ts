@@ -155,6 +155,27 @@ describe('SQLite inbox', () => {
     expect(rows(path)).toEqual({ inbox: 0, indexed: 2 * rowsPerMerge });
   });
 
+  it('loses nothing when two processes write one store and merge it', async () => {
+    const path = newPath();
+    // Two stores on one path have connections and merger threads of their own, as two processes.
+    const [a, b] = [
+      await createSqliteTimeSeriesStore({ path, mergeRows: 64 }),
+      await createSqliteTimeSeriesStore({ path, mergeRows: 64 }),
+    ];
+    const written: StoredReading[] = [];
+    for (let w = 0; w < 600; w++) {
+      const batch = Array.from({ length: 8 }, (_, k) =>
+        reading({ deviceId: `soil-${w % 2}`, timeMs: (w * 8 + k) * 1000, seq: w }),
+      );
+      await (w % 2 === 0 ? a : b).write(batch);
+      written.push(...batch);
+      if (w % 25 === 0) await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    await a.close();
+    await b.close();
+    expect(rows(path)).toEqual({ inbox: 0, indexed: written.length });
+  });
+
   it('merges what a crash left in the inbox when the store opens again', async () => {
     const path = newPath();
     const crashed = await createSqliteTimeSeriesStore({ path });

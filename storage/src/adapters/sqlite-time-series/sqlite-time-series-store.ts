@@ -1,8 +1,8 @@
 import { ShambaError, type StoredReading, type UpStream } from '@shamba/schemas';
 import { openDatabase } from '../../sqlite/open-database.js';
-import { createInboxMerger } from './inbox-merger.js';
 import { readingFilter } from '../../sqlite/reading-filter.js';
 import type { ReadingQuery, TimeSeriesStore } from '../../ports/time-series-store.js';
+import { createInboxMerger } from './inbox-merger.js';
 
 export const TIME_SERIES_MIGRATIONS = [
   `CREATE TABLE readings (
@@ -50,8 +50,13 @@ export const TIME_SERIES_MIGRATIONS = [
  * committed here first, into a table with no index but its time-ordered key, so a group commit
  * appends to a few pages. Batches of them are merged into `readings` later, by another thread,
  * when each page of the device index takes several readings at once instead of one page per
- * device per commit. `generation` numbers the writes, so a merge knows which rows it moved: a
- * resend upserted into the inbox meanwhile keeps its newer generation and its row.
+ * device per commit.
+ *
+ * `generation` numbers the write transactions, in the order they commit: the counter is a row of
+ * the inbox file, taken inside each write, so even two processes writing one store number their
+ * writes in one order. A merge moves the rows up to a generation already committed, which its
+ * snapshot of the inbox therefore holds, then deletes exactly those: a row committed later, or a
+ * resend upserted meanwhile (it takes its write's newer generation), stays for the next merge.
  */
 export const INBOX_MIGRATIONS = [
   `CREATE TABLE readings_inbox (
@@ -66,7 +71,9 @@ export const INBOX_MIGRATIONS = [
      values_json TEXT    NOT NULL,
      generation  INTEGER NOT NULL,
      PRIMARY KEY (time_ms, device_id, stream)
-   ) WITHOUT ROWID;`,
+   ) WITHOUT ROWID;
+   CREATE TABLE inbox_generation (n INTEGER NOT NULL);
+   INSERT INTO inbox_generation (n) VALUES (0);`,
 ];
 
 const COLUMNS =
@@ -132,14 +139,12 @@ export function createSqliteTimeSeriesStore(
     `INSERT INTO inbox.readings_inbox (${COLUMNS}, generation)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ${UPSERT}, generation = excluded.generation`,
   );
-  // Numbers the writes; after a crash, it goes on from the inbox's newest.
-  let generation = (
-    db.prepare('SELECT coalesce(max(generation), 0) AS g FROM inbox.readings_inbox').get() as {
-      g: number;
-    }
-  ).g;
+  const nextGeneration = db.prepare('UPDATE inbox.inbox_generation SET n = n + 1 RETURNING n');
+  const lastGeneration = db.prepare('SELECT n FROM inbox.inbox_generation');
+  /** The newest generation committed, by this process or another. */
+  const committed = () => (lastGeneration.get() as { n: number }).n;
   const writeAll = db.transaction((readings: readonly StoredReading[]) => {
-    generation++;
+    const generation = (nextGeneration.get() as { n: number }).n;
     for (const r of readings) {
       // Positional: no parameter object per reading (this runs for every reading ingested).
       insert.run(
@@ -174,7 +179,7 @@ export function createSqliteTimeSeriesStore(
     clearTimeout(quietTimer);
     quietTimer = undefined;
     if (merging !== undefined) return;
-    const upTo = generation;
+    const upTo = committed();
     moveHere(upTo);
     deleteMerged.run(upTo);
     unmerged = 0;
@@ -190,7 +195,7 @@ export function createSqliteTimeSeriesStore(
   const mergeInWorker = () => {
     clearTimeout(quietTimer);
     quietTimer = undefined;
-    const upTo = generation;
+    const upTo = committed();
     const rows = unmerged;
     unmerged = 0;
     merging = merger
