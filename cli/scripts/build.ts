@@ -22,9 +22,10 @@ export const BUILT_CLI = join(CLI_DIR, 'dist', 'shamba.mjs');
  * group commit (tens of ms under load), so it is promoted to the old generation, and with V8's
  * defaults the old generation grows to up to 4 times the live heap before it is marked. 8 MiB
  * semi-spaces (16 by default) and a growing factor of 1.5 keep the built ingest's peak RSS with
- * 1,000 devices near 122 MB over 20,000 readings and 138 MB over 200,000 (`pnpm bench ingest`,
- * BENCH_MESSAGES=200); with the defaults it was about 200 MB, before the glibc setting below.
- * A factor of 2 was 5 % faster but passed 150 MB on the long run; 1.3 was 10 % slower.
+ * 1,000 devices at 115-123 MB over 20,000 readings and 132-137 MB over 200,000 (`pnpm bench
+ * ingest`, BENCH_MESSAGES=200); with the defaults it was about 200 MB, before the glibc setting
+ * below. A factor of 2 was 5 % faster but passed 150 MB on the long run; 1.3 was 10 % slower.
+ * Semi-spaces of 10 or 12 MiB were up to 10 % faster, and passed 150 MB on the long run.
  */
 export const NODE_FLAGS = ['--max-semi-space-size=8', '--heap-growing-percent=50'];
 

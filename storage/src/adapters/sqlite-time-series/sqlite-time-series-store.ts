@@ -108,7 +108,7 @@ export interface SqliteTimeSeriesOptions {
 }
 
 /**
- * Writing 200,000 readings of 1,000 devices in commits of 700 (this machine, one thread): 7-11 us
+ * Writing 200,000 readings of 1,000 devices in commits of 700 (this machine, one thread): 7-12 us
  * a reading straight into the indexed table; 4-5 us through an inbox merged every 8,192 readings,
  * of which 2-3 us is the merge, which then runs on the merger's thread. A larger inbox saves
  * little more, and queries scan it, since it has no index of its own.
