@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { connectAsync, type MqttClient } from 'mqtt';
-import { buildCli } from '@shamba/cli/build';
+import { buildCli, builtCliEnv } from '@shamba/cli/build';
 import { generateSecret, hashSecret } from '@shamba/ingest';
 import { createSqliteRegistry } from '@shamba/storage';
 import { connectDevices, percentile, publishLoad, type LoadOptions } from './support/load.js';
@@ -49,11 +49,25 @@ async function provision(): Promise<{
   return { dir, credentials };
 }
 
-/** This environment as a shell has it: without the NODE_PATH that tsx sets for its children. */
-function shellEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  delete env.NODE_PATH;
-  return env;
+/** Starts a server process and waits for the line of its output that `ready` matches. */
+async function startServer(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  ready: RegExp,
+): Promise<{ child: ChildProcess; match: RegExpMatchArray; exited: Promise<unknown> }> {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'], env });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const match = await new Promise<RegExpMatchArray>((resolve, reject) => {
+    let seen = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+      const found = ready.exec(seen);
+      if (found !== null) resolve(found);
+    });
+    child.once('exit', (code) => reject(new Error(`${command} exited (${code}): ${seen}`)));
+  });
+  return { child, match, exited };
 }
 
 /** Peak resident set of a process (Linux: VmHWM), MB. */
@@ -71,26 +85,14 @@ function peakRssMb(pid: number): number {
  */
 async function ours() {
   const { dir, credentials } = await provision();
-  const child = spawn(
+  const { child, match, exited } = await startServer(
     await buildCli(),
     ['ingest', '--data-dir', dir, '--mqtt-port', '0', '--api-port', '0', '--log-level', 'warn'],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...shellEnv(), SHAMBA_DEVICE_RATE: '1e9', SHAMBA_DEVICE_BURST: '1000000000' },
-    },
+    { ...builtCliEnv(), SHAMBA_DEVICE_RATE: '1e9', SHAMBA_DEVICE_BURST: '1000000000' },
+    /MQTT (mqtt:\/\/\S+),/,
   );
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  const url = await new Promise<string>((resolve, reject) => {
-    let seen = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      seen += chunk.toString();
-      const match = /MQTT (mqtt:\/\/\S+),/.exec(seen);
-      if (match !== null) resolve(match[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`shamba ingest exited (${code}): ${seen}`)));
-  });
   const options: LoadOptions = {
-    brokerUrl: url,
+    brokerUrl: match[1]!,
     coopId: COOP,
     devices: credentials,
     messagesPerDevice: MESSAGES,
@@ -149,20 +151,13 @@ async function throughPeer(url: string, stop: () => Promise<void>) {
 
 /** Bare Aedes, in a process of its own as ours is (run from source: tsx's loader idles after load). */
 async function bareAedes() {
-  const child = spawn(
+  const { child, match, exited } = await startServer(
     process.execPath,
     ['--import', 'tsx', fileURLToPath(new URL('./support/bare-aedes-server.ts', import.meta.url))],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
+    process.env,
+    /listening (\d+)/,
   );
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  const port = await new Promise<number>((resolve, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      const match = /listening (\d+)/.exec(chunk.toString());
-      if (match !== null) resolve(Number(match[1]));
-    });
-    child.once('exit', (code) => reject(new Error(`bare Aedes exited (${code})`)));
-  });
-  return throughPeer(`mqtt://127.0.0.1:${port}`, async () => {
+  return throughPeer(`mqtt://127.0.0.1:${match[1]}`, async () => {
     child.kill('SIGTERM');
     await exited;
   });

@@ -11,8 +11,9 @@ import type { Polygon } from '@shamba/schemas';
  * `pnpm bench raster`: a Sentinel-2-like tile (10980 x 10980 at 10 m, UTM 37N, uint16, DEFLATE
  * with predictor 2, 512-pixel tiles, red and NIR in separate files) and 200 fields of 0.5-20 ha;
  * each field's mean NDVI (pixels weighted by the share inside the polygon, 4 x 4 subsamples),
- * reading only the field's window, through the scene pass's own reduction. Peer, when GDAL is installed (gdal-bin, python3-gdal,
- * python3-numpy): the same statistic with GDAL windowed reads of the same blocks and numpy.
+ * reading only the field's window, through the scene pass's own reduction. Peer, when GDAL is
+ * installed (gdal-bin, python3-gdal, python3-numpy): the same statistic with GDAL windowed reads
+ * of the same blocks and numpy.
  * The scene is generated with a fixed seed and cached in the temp directory.
  */
 const SIZE = Number(process.env.BENCH_RASTER_SIZE ?? 10_980);

@@ -38,6 +38,17 @@ export const NODE_FLAGS = ['--max-semi-space-size=8', '--heap-growing-percent=50
  */
 export const GLIBC_TUNABLES = 'glibc.malloc.mmap_threshold=262144';
 
+/**
+ * The environment to run the built CLI in from a test or a bench, as a shell would: without the
+ * NODE_PATH that tsx and npx set for their children (pnpm's hoisted packages), which would let the
+ * bundle find packages that `pnpm start`, run from a shell, does not.
+ */
+export function builtCliEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const clean = { ...env };
+  delete clean.NODE_PATH;
+  return clean;
+}
+
 const npmPackagesInPlace: Plugin = {
   name: 'npm-packages-in-place',
   setup(builder) {

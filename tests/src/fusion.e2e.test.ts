@@ -2,7 +2,7 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createPrescriptionService, type WorkerPool } from '@shamba/analytics';
 import type { StoredReading } from '@shamba/schemas';
-import { fieldFixture } from '@shamba/schemas/testing';
+import { DRY_SEASON_DAY, fieldFixture } from '@shamba/schemas/testing';
 import { COOP, seedCoop, seedStation, startShamba } from './support/seed.js';
 import { tempDir } from './support/temp-dir.js';
 
@@ -10,7 +10,6 @@ const DAY_MS = 86_400_000;
 const EAT = 180;
 /** The cooperative's pattern: greener plots hold more water. Depletion as a share of TAW. */
 const shareFor = (ndvi: number) => 1 - ndvi;
-const DRY_DAY = { tMaxC: 28, tMinC: 12, rhMaxPct: 80, rhMinPct: 35, windMs: 2, solarMJ: 22 };
 
 // Six plots have probes, two do not, and the weather station went up long after sowing, so the
 // balance cannot carry the two from sowing: their soil water must come from the fusion model
@@ -25,7 +24,7 @@ describe('soil-water fusion in the prescription pass', () => {
     const sowing = new Date(Date.parse(today) - 90 * DAY_MS).toISOString().slice(0, 10);
     await seedCoop(registry);
     const week = new Date(Date.parse(today) - 7 * DAY_MS).toISOString().slice(0, 10);
-    await seedStation(shamba, week, 7, () => DRY_DAY);
+    await seedStation(shamba, week, 7, () => DRY_SEASON_DAY);
     const readings: StoredReading[] = [];
     const plots = [
       { id: 'p-1', ndvi: 0.2, probe: true },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredReading } from '@shamba/schemas';
-import { fieldFixture } from '@shamba/schemas/testing';
+import { DRY_SEASON_DAY, fieldFixture } from '@shamba/schemas/testing';
 import { COOP, seedCoop, seedStation, seedToken, startShamba } from './support/seed.js';
 import { tempDir } from './support/temp-dir.js';
 
@@ -35,14 +35,7 @@ describe('weather forecasts in prescriptions', () => {
       kind: 'soil-probe',
       secretHash: 'x',
     });
-    await seedStation(shamba, day(-5), 5, () => ({
-      tMaxC: 28,
-      tMinC: 12,
-      rhMaxPct: 80,
-      rhMinPct: 35,
-      windMs: 2,
-      solarMJ: 22,
-    }));
+    await seedStation(shamba, day(-5), 5, () => DRY_SEASON_DAY);
     const readings: StoredReading[] = [];
     // theta 0.16 over 0.6 m of loam: Dr = 54 mm, beyond RAW (about 40 mm).
     readings.push({

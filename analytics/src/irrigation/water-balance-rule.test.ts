@@ -1,7 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Field, StoredReading } from '@shamba/schemas';
-import { fieldFixture, stationDay, type StationDayWeather } from '@shamba/schemas/testing';
+import {
+  DRY_SEASON_DAY,
+  fieldFixture,
+  stationDay,
+  type StationDayWeather,
+} from '@shamba/schemas/testing';
 import { dailyEt0 } from '../agronomy/et0/et0.js';
 import { summariseStation, type StationWeather } from '../agronomy/weather/daily-weather.js';
 import { nitrogenRate } from '../agronomy/nitrogen/nitrogen-rate.js';
@@ -9,19 +14,11 @@ import { addDays, waterBalancePrescription } from './water-balance-rule.js';
 
 const EAT = 180; // East Africa Time, UTC+3
 const ZIWAY = { latitudeDeg: 7.93, elevationM: 1640 };
-const DRY_SEASON: StationDayWeather = {
-  tMaxC: 28,
-  tMinC: 12,
-  rhMaxPct: 80,
-  rhMinPct: 35,
-  windMs: 2,
-  solarMJ: 22,
-};
 /** Local midnight at the start of a date, as a UTC instant. */
 const midnight = (dateIso: string) => Date.parse(`${dateIso}T00:00:00Z`) - EAT * 60_000;
 
 /** The book's ET0 for one of our station days, computed straight from FAO-56 eq. 6. */
-function et0Of(dateIso: string, w: StationDayWeather = DRY_SEASON): number {
+function et0Of(dateIso: string, w: StationDayWeather = DRY_SEASON_DAY): number {
   const doy =
     (Date.parse(`${dateIso}T00:00:00Z`) - Date.UTC(Number(dateIso.slice(0, 4)), 0, 0)) / 86_400_000;
   return dailyEt0({
@@ -50,7 +47,7 @@ function stored(
 function weatherDays(
   from: string,
   toExclusive: string,
-  w = DRY_SEASON,
+  w = DRY_SEASON_DAY,
   rain: Record<string, number> = {},
 ): StationWeather {
   return summariseStation(weatherReadings(from, toExclusive, w, rain), { utcOffsetMinutes: EAT });
@@ -204,7 +201,9 @@ describe('FAO-56 water balance rule', () => {
 
     const rainy = waterBalancePrescription({
       ...base,
-      weather: weatherDays(addDays(today, -10), today, DRY_SEASON, { [addDays(today, -1)]: 80 }),
+      weather: weatherDays(addDays(today, -10), today, DRY_SEASON_DAY, {
+        [addDays(today, -1)]: 80,
+      }),
       status: [],
     });
     expect(rainy.zones![0]).toMatchObject({ action: 'none' });
@@ -240,7 +239,9 @@ describe('FAO-56 water balance rule', () => {
       field,
       utcOffsetMinutes: EAT,
       weather: summariseStation(
-        weatherReadings('2026-11-18', '2026-11-19', DRY_SEASON, {}).filter((r) => r.timeMs <= at),
+        weatherReadings('2026-11-18', '2026-11-19', DRY_SEASON_DAY, {}).filter(
+          (r) => r.timeMs <= at,
+        ),
         { utcOffsetMinutes: EAT },
       ),
       soil: [probe('p-1', at, 0.15)],

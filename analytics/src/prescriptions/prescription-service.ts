@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import pMap from 'p-map';
 import type { Field, Prescription } from '@shamba/schemas';
 import type { FieldSceneIndices, ReadingQuery, Registry, TimeSeriesStore } from '@shamba/storage';
 import { localDate } from '../agronomy/weather/daily-weather.js';
@@ -239,22 +240,19 @@ export function createPrescriptionService(
     const made: Prescription[] = [];
     const fields = await registry.fields.list();
     // As many fields in flight as the pool has workers (plus one querying), in field order.
-    const lanes = Math.max(1, pool.status().size) + 1;
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: lanes }, async () => {
-        while (next < fields.length) {
-          const field = fields[next++]!;
-          try {
-            const prescription = await prescribe(field, pass);
-            if (prescription !== undefined) made.push(prescription);
-          } catch (error) {
-            // One field's failure must not stop the others.
-            state.lastError = error instanceof Error ? error.message : String(error);
-            logger.error({ err: error, fieldId: field.id }, 'prescription failed');
-          }
+    await pMap(
+      fields,
+      async (field) => {
+        try {
+          const prescription = await prescribe(field, pass);
+          if (prescription !== undefined) made.push(prescription);
+        } catch (error) {
+          // One field's failure must not stop the others.
+          state.lastError = error instanceof Error ? error.message : String(error);
+          logger.error({ err: error, fieldId: field.id }, 'prescription failed');
         }
-      }),
+      },
+      { concurrency: Math.max(1, pool.status().size) + 1 },
     );
     // Second step: zones with neither a probe nor a balance since sowing get their depletion
     // from a model fitted on the cooperative's probed zones.

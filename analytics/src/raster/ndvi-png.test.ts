@@ -19,6 +19,23 @@ import {
 } from './ndvi-png.js';
 import { readBand, readSceneItem } from './scene-reader.js';
 
+/** The simulated cooperative's scene at `atMs` (its world started at `start`), bands read back. */
+async function simulatedBands(
+  start: number,
+  atMs: number,
+  names: readonly ('B04' | 'B08' | 'SCL')[],
+) {
+  const world = createWorld(OROMIA_DEMO, start);
+  world.advanceTo(atMs);
+  const scene = renderScene(OROMIA_DEMO, world, { seed: 4 });
+  const dir = mkdtempSync(join(tmpdir(), 'shamba-png-'));
+  writeScene(scene, dir);
+  const item = await readSceneItem(join(dir, `${scene.id}.json`));
+  const bands: Partial<Record<'B04' | 'B08' | 'SCL', Awaited<ReturnType<typeof readBand>>>> = {};
+  for (const name of names) bands[name] = await readBand(name, item.bands[name]!);
+  return bands;
+}
+
 describe('NDVI PNG', () => {
   it('maps the ramp stops to their colours and interpolates between them', () => {
     for (const [value, rgb] of NDVI_RAMP) expect(rampColour(value)).toEqual(rgb);
@@ -29,17 +46,8 @@ describe('NDVI PNG', () => {
   it('draws a field of the simulated scene: the dry maize browner than the irrigated one', async () => {
     const start = Date.UTC(2026, 10, 1);
     const [pass] = overpassesBetween(OROMIA_DEMO, start + 12 * 86_400_000, start + 17 * 86_400_000);
-    const world = createWorld(OROMIA_DEMO, start);
-    world.advanceTo(pass!);
-    const scene = renderScene(OROMIA_DEMO, world, { seed: 4 });
-    const dir = mkdtempSync(join(tmpdir(), 'shamba-png-'));
-    writeScene(scene, dir);
-    const item = await readSceneItem(join(dir, `${scene.id}.json`));
-    const bands = {
-      B04: await readBand('B04', item.bands.B04!),
-      B08: await readBand('B08', item.bands.B08!),
-      SCL: await readBand('SCL', item.bands.SCL!),
-    };
+    const { B04, B08, SCL } = await simulatedBands(start, pass!, ['B04', 'B08', 'SCL']);
+    const bands = { B04: B04!, B08: B08!, SCL: SCL! };
     const greenness = (fieldId: string) => {
       const png = PNG.sync.read(
         renderFieldNdviPng(bands, OROMIA_DEMO.fields.find((f) => f.id === fieldId)!.boundary, 2),
@@ -61,16 +69,8 @@ describe('NDVI PNG', () => {
 
   it('draws a cooperative: every field on one image over their extent, nothing between them', async () => {
     const start = Date.UTC(2026, 10, 1);
-    const world = createWorld(OROMIA_DEMO, start);
-    world.advanceTo(start + 5 * 86_400_000);
-    const scene = renderScene(OROMIA_DEMO, world, { seed: 4 });
-    const dir = mkdtempSync(join(tmpdir(), 'shamba-png-'));
-    writeScene(scene, dir);
-    const item = await readSceneItem(join(dir, `${scene.id}.json`));
-    const bands = {
-      B04: await readBand('B04', item.bands.B04!),
-      B08: await readBand('B08', item.bands.B08!),
-    };
+    const { B04, B08 } = await simulatedBands(start, start + 5 * 86_400_000, ['B04', 'B08']);
+    const bands = { B04: B04!, B08: B08! };
     const boundaries = OROMIA_DEMO.fields.map((f) => f.boundary);
     const coop = PNG.sync.read(renderNdviPng(bands, boundaries, 1));
     const drawn = (png: PNG) => {

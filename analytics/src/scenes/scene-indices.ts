@@ -1,3 +1,4 @@
+import pMap from 'p-map';
 import { isShambaError, type Polygon } from '@shamba/schemas';
 import { fieldIndices, type FieldIndices } from '../raster/field-indices.js';
 import { readSceneBands } from '../raster/scene-bands.js';
@@ -31,16 +32,11 @@ const FIELDS_IN_FLIGHT = 8;
  * file cannot stall or exhaust the main process.
  */
 export async function sceneFieldIndices(input: SceneIndicesInput): Promise<SceneIndicesOutput> {
-  const perField = new Array<SceneIndicesOutput['perField'][number]>(input.fields.length);
-  let next = 0;
-  const reader = async () => {
-    while (next < input.fields.length) {
-      const i = next++;
-      const field = input.fields[i]!;
-      perField[i] = { fieldId: field.id, indices: await indicesOf(input.item, field) };
-    }
-  };
-  await Promise.all(Array.from({ length: FIELDS_IN_FLIGHT }, reader));
+  const perField = await pMap(
+    input.fields,
+    async (field) => ({ fieldId: field.id, indices: await indicesOf(input.item, field) }),
+    { concurrency: FIELDS_IN_FLIGHT },
+  );
   return { perField };
 }
 

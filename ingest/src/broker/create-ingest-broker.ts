@@ -191,18 +191,29 @@ export async function createIngestBroker(options: IngestBrokerOptions): Promise<
     );
   }
 
-  /** A refusal or a store that failed: logged, and the publish is not acknowledged. */
+  /** The store or the registry failed: logged, and the publish is not acknowledged. */
   function failed(cause: unknown, topic: string, done: (error: Error | null) => void) {
     logger.error({ err: cause, topic }, 'commit failed; publish not acknowledged');
     done(new ShambaError('STORE_UNAVAILABLE', 'commit failed', { cause }));
   }
 
-  function settle(
-    outcome: Promise<Error | null>,
+  /**
+   * Dead-letters a refused message, then answers Aedes with `reply`: the refusal (no PUBACK, the
+   * device is disconnected) or null (acknowledged, so the device stops resending a bad message).
+   * A dead letter that cannot be stored is a failed commit.
+   */
+  function refuse(
+    client: Client | null,
     topic: string,
+    payload: Buffer,
+    error: ShambaError,
+    reply: Error | null,
     done: (error: Error | null) => void,
   ) {
-    outcome.then(done, (cause: unknown) => failed(cause, topic, done));
+    deadLetter(client, topic, payload, error).then(
+      () => done(reply),
+      (cause: unknown) => failed(cause, topic, done),
+    );
   }
 
   /**
@@ -226,11 +237,7 @@ export async function createIngestBroker(options: IngestBrokerOptions): Promise<
         'NOT_AUTHORIZED',
         `publish to ${topic} is not allowed for this device`,
       );
-      return settle(
-        deadLetter(client, topic, payload, error).then(() => error),
-        topic,
-        done,
-      );
+      return refuse(client, topic, payload, error, error, done);
     }
     if (!rate.take(device.id)) {
       count('RATE_LIMITED');
@@ -252,11 +259,7 @@ export async function createIngestBroker(options: IngestBrokerOptions): Promise<
           'UNKNOWN_DEVICE',
           `no device ${parsed.deviceId} in ${device.coopId}`,
         );
-        settle(
-          deadLetter(client, topic, payload, error).then(() => error),
-          topic,
-          done,
-        );
+        refuse(client, topic, payload, error, error, done);
       },
       (cause: unknown) => failed(cause, topic, done),
     );
@@ -277,11 +280,7 @@ export async function createIngestBroker(options: IngestBrokerOptions): Promise<
       readings = decodeMessage(source, parsed.stream, payload, { nowMs: clock(), maxFutureMs });
     } catch (error) {
       if (!isShambaError(error)) return failed(error, topic, done);
-      return settle(
-        deadLetter(client, topic, payload, error).then(() => null),
-        topic,
-        done,
-      );
+      return refuse(client, topic, payload, error, null, done);
     }
     committer.commit(readings, (error) => {
       if (error !== undefined) {

@@ -80,6 +80,16 @@ export interface StationDayWeather {
   pressureKPa?: number;
 }
 
+/** A clear dry-season day in the Ethiopian Rift (ET0 about 5 mm), the tests' usual weather. */
+export const DRY_SEASON_DAY: StationDayWeather = {
+  tMaxC: 28,
+  tMinC: 12,
+  rhMaxPct: 80,
+  rhMinPct: 35,
+  windMs: 2,
+  solarMJ: 22,
+};
+
 /**
  * A weather station's readings for one local day, every `intervalMin` minutes: temperature a
  * cosine with Tmax exactly at 15:00 and Tmin at 03:00, RH its mirror image, and the sun a

@@ -2,6 +2,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { builtCliEnv } from '@shamba/cli/build';
 
 const require = createRequire(import.meta.url);
 const CLI_BIN = join(dirname(require.resolve('@shamba/cli/package.json')), 'src', 'bin.ts');
@@ -23,7 +24,7 @@ export function spawnShamba(
       ? spawn(process.execPath, ['--import', TSX_LOADER, CLI_BIN, ...args], {
           env: { ...process.env, ...env },
         })
-      : spawn(options.built, args, { env: { ...withoutNodePath(), ...env } });
+      : spawn(options.built, args, { env: { ...builtCliEnv(), ...env } });
   return Object.assign(child, {
     [Symbol.asyncDispose]: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
@@ -32,17 +33,6 @@ export function spawnShamba(
       await exited;
     },
   });
-}
-
-/**
- * This process's environment without NODE_PATH: the tsx and npx that start tests and benches set
- * it (to pnpm's hoisted packages) for their children, and it would let the built CLI find
- * packages that `pnpm start`, run from a shell, does not.
- */
-export function withoutNodePath(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  delete env.NODE_PATH;
-  return env;
 }
 
 /** Resolves with the first match of `pattern` in the child's stdout. */

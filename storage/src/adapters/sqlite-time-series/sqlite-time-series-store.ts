@@ -174,17 +174,18 @@ export function createSqliteTimeSeriesStore(
   let mergeError: unknown;
   let closing = false;
 
-  /** On this thread: at open (what a crash left), when quiet, and at close. */
+  /**
+   * On this thread: at open (what a crash left), when quiet, and at close; never while the
+   * merger works (no quiet timer is set meanwhile, and close waits for it).
+   */
   const mergeHere = () => {
-    clearTimeout(quietTimer);
-    quietTimer = undefined;
-    if (merging !== undefined) return;
     const upTo = committed();
     moveHere(upTo);
     deleteMerged.run(upTo);
     unmerged = 0;
   };
   const mergeQuietly = () => {
+    quietTimer = undefined;
     try {
       mergeHere();
       mergeError = undefined;
