@@ -26,7 +26,7 @@ export default tseslint.config(
   },
   {
     // The CLI and the benchmarks talk to a person on a terminal; tests may print diagnostics.
-    files: ['cli/src/**', 'bench/src/**'],
+    files: ['cli/src/**', 'bench/src/**', '**/*.test.ts'],
     rules: { 'no-console': 'off' },
   },
   {

@@ -44,6 +44,8 @@ export {
   type MapWindow,
   type SceneItem,
 } from './raster/scene-reader.js';
+export { MAX_STAC_ITEM_BYTES, type SceneItemOptions } from './raster/stac-item.js';
+export { isPublicAddress, type RemoteAccess } from './raster/remote/address-policy.js';
 export {
   MIN_VALID_FRACTION,
   USABLE_SCL,
@@ -60,10 +62,15 @@ export {
 } from './raster/field-indices.js';
 export { gapFill, type SeriesPoint } from './raster/index-series.js';
 export {
+  MAX_FUTURE_ACQUISITION_MS,
+  UPLOADS_DIR,
   createSceneService,
   type SceneService,
   type SceneServiceOptions,
 } from './scenes/scene-service.js';
+export { pickScene, sceneVisibleTo, visibleSeries } from './scenes/scene-visibility.js';
+export { MAX_ATTEMPTS, QUARANTINE_DIR } from './scenes/quarantine.js';
+export { MAX_NEW_ITEMS_PER_PASS } from './scenes/watch-scan.js';
 export {
   MASKED_RGB,
   MAX_PNG_SIDE,
@@ -171,7 +178,15 @@ export { cropFor, parameterSetLabel } from './crops/parameter-sets.js';
 export { historyFeatures, historySeasons, parseYieldHistoryCsv } from './yield/yield-history.js';
 export type { LabelledSeason } from './yield/train-yield-model.js';
 // TF.js-free until a model is saved or loaded: listing and promoting versions stay cheap.
-export { createModelStore, type ModelStore } from './models/model-store.js';
+export {
+  createModelStore,
+  modelOwnerDir,
+  modelOwners,
+  type ModelOwner,
+  type ModelStore,
+  type ModelVersionEntry,
+  type PromotedModel,
+} from './models/model-store.js';
 export {
   MIN_CLEAR_SHARE,
   MIN_FIELD_PIXELS,

@@ -16,6 +16,8 @@ import { createApp } from './app.js';
 const field = (id: string, coopId: string, farmerId: string): Field =>
   fieldFixture({ id, coopId, farmerId, name: id, crop: 'teff', areaHa: 0.4 });
 
+const TOKEN_LIFE = { createdMs: 0, expiresMs: null };
+
 describe('API (in process)', () => {
   let registry: Registry;
   let store: TimeSeriesStore;
@@ -30,24 +32,36 @@ describe('API (in process)', () => {
     await registry.fields.upsert(field('a-1', 'coop-a', 'farmer-1'));
     await registry.fields.upsert(field('a-2', 'coop-a', 'farmer-2'));
     await registry.fields.upsert(field('b-1', 'coop-b', 'farmer-9'));
-    await registry.tokens.add(tokenDigest('manager-a'), {
-      role: 'manager',
-      coopId: 'coop-a',
-      farmerId: null,
-      name: 'M',
-    });
-    await registry.tokens.add(tokenDigest('farmer-2'), {
-      role: 'farmer',
-      coopId: 'coop-a',
-      farmerId: 'farmer-2',
-      name: 'F',
-    });
-    await registry.tokens.add(tokenDigest('admin'), {
-      role: 'admin',
-      coopId: null,
-      farmerId: null,
-      name: 'A',
-    });
+    await registry.tokens.add(
+      tokenDigest('manager-a'),
+      {
+        role: 'manager',
+        coopId: 'coop-a',
+        farmerId: null,
+        name: 'M',
+      },
+      TOKEN_LIFE,
+    );
+    await registry.tokens.add(
+      tokenDigest('farmer-2'),
+      {
+        role: 'farmer',
+        coopId: 'coop-a',
+        farmerId: 'farmer-2',
+        name: 'F',
+      },
+      TOKEN_LIFE,
+    );
+    await registry.tokens.add(
+      tokenDigest('admin'),
+      {
+        role: 'admin',
+        coopId: null,
+        farmerId: null,
+        name: 'A',
+      },
+      TOKEN_LIFE,
+    );
     app = createApp({
       registry,
       store,

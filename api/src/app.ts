@@ -1,7 +1,9 @@
 import { Hono } from 'hono';
+import { secureHeaders } from 'hono/secure-headers';
 import { ShambaError } from '@shamba/schemas';
-import type { ForecastService } from '@shamba/analytics';
+import type { ForecastService, RemoteAccess } from '@shamba/analytics';
 import type { Registry, TimeSeriesStore } from '@shamba/storage';
+import { createAuthFailureLimit, type AuthFailureLimitOptions } from './auth/auth-failure-limit.js';
 import { bearerAuth, type AppEnv } from './auth/bearer-auth.js';
 import { errorResponse } from './http/errors.js';
 import { agronomyRoutes } from './routes/agronomy.js';
@@ -26,14 +28,42 @@ export interface AppOptions {
   scenes?: SceneRegistrar;
   /** Prometheus exposition (text format) for GET /metrics. */
   metrics?: () => Promise<{ contentType: string; body: string }>;
+  /**
+   * Which addresses stored scenes' URLs may be fetched from when an image is drawn (default:
+   * public only; the same policy the scene service registers them under).
+   */
+  remoteAccess?: RemoteAccess;
+  /** Token expiry is checked against this clock (default Date.now). */
+  clock?: () => number;
+  /** Failed authentications per client address (default: 20 a minute). */
+  authFailures?: AuthFailureLimitOptions;
 }
+
+/**
+ * Headers for every response (OWASP Secure Headers Project): the API answers JSON and PNG only,
+ * so its Content-Security-Policy allows nothing to load, run or frame it; hono's defaults add
+ * nosniff, no-referrer, same-origin opener and resource policies, frame denial and HSTS (which
+ * browsers apply only over HTTPS).
+ */
+const SECURE_HEADERS = secureHeaders({
+  contentSecurityPolicy: {
+    defaultSrc: ["'none'"],
+    baseUri: ["'none'"],
+    formAction: ["'none'"],
+    frameAncestors: ["'none'"],
+  },
+  xFrameOptions: 'DENY',
+  referrerPolicy: 'no-referrer',
+});
 
 /** The HTTP API. Pure wiring: every route is a small module with its dependencies passed in. */
 export function createApp(options: AppOptions) {
   const { registry, store } = options;
+  const clock = options.clock ?? Date.now;
+  const failures = createAuthFailureLimit({ clock, ...options.authFailures });
   const authed = new Hono<AppEnv>()
-    .use(bearerAuth(registry))
-    .route('/fields', fieldRoutes({ registry, store }))
+    .use(bearerAuth(registry, { failures, clock }))
+    .route('/fields', fieldRoutes({ registry, store, remoteAccess: options.remoteAccess }))
     .route('/dead-letters', deadLetterRoutes({ registry }))
     .route('/agronomy', agronomyRoutes())
     .route('/', parameterSetRoutes({ registry }))
@@ -42,7 +72,7 @@ export function createApp(options: AppOptions) {
       '/',
       options.scenes === undefined
         ? new Hono<AppEnv>()
-        : sceneRoutes({ registry, scenes: options.scenes }),
+        : sceneRoutes({ registry, scenes: options.scenes, remoteAccess: options.remoteAccess }),
     )
     .route(
       '/',
@@ -59,6 +89,7 @@ export function createApp(options: AppOptions) {
   const metrics = options.metrics;
   return (
     new Hono()
+      .use(SECURE_HEADERS)
       .route('/v1/health', healthRoutes(options.health))
       // Counters and gauges only, no tenant data: scraped without a token, like /v1/health.
       .get('/metrics', async (c) => {

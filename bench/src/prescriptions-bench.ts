@@ -140,6 +140,7 @@ export async function prescriptionsBench(): Promise<Record<string, number>> {
     await registry.scenes.add(
       {
         id: 'S2-bench',
+        ownerCoopId: null,
         acquiredMs: sceneMs,
         itemPath: 'bench',
         cloudCoverPct: 5,
@@ -147,6 +148,7 @@ export async function prescriptionsBench(): Promise<Record<string, number>> {
       },
       Array.from({ length: FIELDS }, (_, f) => ({
         sceneId: 'S2-bench',
+        ownerCoopId: null,
         fieldId: `field-${f}`,
         acquiredMs: sceneMs,
         indices: {

@@ -4,7 +4,9 @@ import { Gauge, type Registry as MetricsRegistry } from 'prom-client';
 import type { Config } from './config.js';
 import {
   DEFAULT_RATE_LIMIT,
+  createDeadLetterWriter,
   createIngestBroker,
+  type DeadLetterWriter,
   type IngestBroker,
   type IngestLimits,
   type RateLimit,
@@ -60,7 +62,13 @@ export async function openIngestNode(options: IngestNodeOptions): Promise<Ingest
   try {
     const registry = await createSqliteRegistry({ path: join(options.dataDir, 'registry.sqlite') });
     opened.push(registry);
-    const store = await openStore(options, registry);
+    // One writer for every dead letter: the broker's refusals and the store's (InfluxDB's).
+    const deadLetters = createDeadLetterWriter({
+      registry,
+      logger: options.logger.child({ component: 'ingest' }),
+      ...(options.clock === undefined ? {} : { clock: options.clock }),
+    });
+    const store = await openStore(options, deadLetters);
     opened.push(store);
     new Gauge({
       name: 'shamba_spool_depth',
@@ -74,6 +82,7 @@ export async function openIngestNode(options: IngestNodeOptions): Promise<Ingest
       registry,
       store,
       metrics: options.metrics,
+      deadLetters,
       ...(options.mqtt?.limits === undefined ? {} : { limits: options.mqtt.limits }),
       logger: options.logger.child({ component: 'ingest' }),
       ...(options.mqtt?.host === undefined ? {} : { host: options.mqtt.host }),
@@ -95,7 +104,10 @@ export async function openIngestNode(options: IngestNodeOptions): Promise<Ingest
   }
 }
 
-async function openStore(options: IngestNodeOptions, registry: Registry): Promise<TimeSeriesStore> {
+async function openStore(
+  options: IngestNodeOptions,
+  deadLetters: DeadLetterWriter,
+): Promise<TimeSeriesStore> {
   const config = options.store ?? { kind: 'sqlite' };
   if (config.kind === 'sqlite')
     return createSqliteTimeSeriesStore({ path: join(options.dataDir, 'timeseries.sqlite') });
@@ -108,16 +120,21 @@ async function openStore(options: IngestNodeOptions, registry: Registry): Promis
     spoolPath: join(options.dataDir, 'influx-spool.sqlite'),
     // A line InfluxDB refuses for good becomes a dead letter, like any other rejected reading.
     onRejected: (reading, reason) => {
-      logger.warn({ deviceId: reading.deviceId, reason }, 'InfluxDB refused a reading');
-      void registry.deadLetters.add({
-        receivedMs: Date.now(),
-        deviceId: reading.deviceId,
-        coopId: reading.coopId,
-        topic: `influxdb:${reading.stream}`,
-        code: 'STORE_REJECTED',
-        reason,
-        payload: new TextEncoder().encode(JSON.stringify(reading)),
-      });
+      deadLetters
+        .write({
+          deviceId: reading.deviceId,
+          coopId: reading.coopId,
+          topic: `influxdb:${reading.stream}`,
+          code: 'STORE_REJECTED',
+          reason,
+          payload: new TextEncoder().encode(JSON.stringify(reading)),
+        })
+        .catch((error: unknown) =>
+          logger.error(
+            { deviceId: reading.deviceId, err: error instanceof Error ? error.message : error },
+            'dead letter not stored',
+          ),
+        );
     },
     onAlert: (message) => logger.error(message),
   });

@@ -27,8 +27,9 @@ export const COMMANDS: readonly { name: string; summary: string; load(): Promise
   },
   {
     name: 'token',
-    summary: 'issue an API bearer token for a role (shown once)',
-    load: async () => (await import('./commands/device.js')).tokenCommand,
+    summary:
+      'API bearer tokens: `token add` (shown once, expires), `token list`, `token revoke ID`',
+    load: async () => (await import('./commands/token.js')).tokenCommand,
   },
   {
     name: 'gnss',

@@ -7,6 +7,7 @@ import {
   createSceneService,
   createWorkerPool,
   type PrescriptionService,
+  type RemoteAccess,
   type SceneService,
   type WorkerPool,
 } from '@shamba/analytics';
@@ -32,6 +33,11 @@ export interface ShambaOptions {
   maxSceneUploadBytes?: number;
   /** Watched for satellite scenes (a directory per scene with a STAC item); `<dataDir>/scenes` by default. */
   scenesDir?: string;
+  /**
+   * Which addresses remote scenes (item URLs, band URLs) may be fetched from: public ones only
+   * by default. A `SHAMBA_SCENE_HOSTS` setting would map to `hosts` here.
+   */
+  remoteAccess?: RemoteAccess;
   clock?: () => number;
 }
 
@@ -93,7 +99,10 @@ export async function createShamba(options: ShambaOptions): Promise<Shamba> {
       ...(options.analyticsIntervalMs === undefined
         ? {}
         : { intervalMs: options.analyticsIntervalMs }),
+      // The box's clock: acquisition times past it (beyond a tolerance) are refused.
+      ...(options.clock === undefined ? {} : { clock: options.clock }),
       pool,
+      ...(options.remoteAccess === undefined ? {} : { remoteAccess: options.remoteAccess }),
       // scene.registered: the fields it covers get new prescriptions (N rate, canopy Kc) now.
       onRegistered: (scene) => {
         logger.info(scene, 'scene.registered');
@@ -118,9 +127,15 @@ export async function createShamba(options: ShambaOptions): Promise<Shamba> {
       );
       const workers = pool.status();
       const analytics = prescriptions.status();
+      // A store can answer pings while refusing writes (a full disk did, through 84 failed
+      // commits): it is down while its newest commit failed within the last minute.
+      const { commits, ...ingestStats } = broker.stats();
       return {
-        broker: { status: broker.aedes.closed ? 'down' : 'up', detail: { ...broker.stats() } },
-        store: { status: storeUp ? 'up' : 'down', detail: { kind: store.kind } },
+        broker: { status: broker.aedes.closed ? 'down' : 'up', detail: { ...ingestStats } },
+        store: {
+          status: storeUp && !commits.failing ? 'up' : 'down',
+          detail: { kind: store.kind, ...commits },
+        },
         worker: {
           status: workers.alive === workers.size ? 'up' : 'down',
           detail: { ...workers, ...analytics, tfBackend: await tfBackend },
@@ -132,11 +147,13 @@ export async function createShamba(options: ShambaOptions): Promise<Shamba> {
         registry,
         store,
         health,
+        ...(options.remoteAccess === undefined ? {} : { remoteAccess: options.remoteAccess }),
         metrics: async () => ({ contentType: metrics.contentType, body: await metrics.metrics() }),
         models: createYieldModels({ registry, pool, dataDir: options.dataDir }),
         scenes: {
-          register: (itemPath) => scenes.register(itemPath),
-          uploadDir: options.scenesDir ?? join(options.dataDir, 'scenes'),
+          register: (itemPath, owner) => scenes.register(itemPath, owner),
+          // Under the watch folder, in a dot-folder the scan passes over (registered directly).
+          uploadDirFor: (ownerCoopId) => scenes.uploadDirFor(ownerCoopId),
           maxUploadBytes: options.maxSceneUploadBytes ?? 2 * 2 ** 30,
         },
         forecasts: createForecastService({

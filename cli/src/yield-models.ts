@@ -4,6 +4,8 @@ import {
   DEFAULT_YIELD_TRAINING,
   createModelStore,
   historySeasons,
+  modelOwners,
+  type ModelOwner,
   type LabelledSeason,
   type WorkerPool,
 } from '@shamba/analytics';
@@ -13,8 +15,9 @@ import type { Registry } from '@shamba/storage';
 import { loadScenario } from './scenarios.js';
 
 /**
- * The yield models behind the API: versions on disk under `<data dir>/models`, training in an
- * analytics worker on seasons simulated from a scenario plus the cooperatives' uploaded history.
+ * The yield models behind the API: versions on disk under `<data dir>/models`, each owned by a
+ * cooperative or shared (see ModelStore), training in an analytics worker on seasons simulated
+ * from a scenario plus the owning cooperative's uploaded history (a shared one: none).
  */
 export function createYieldModels(options: {
   registry: Registry;
@@ -22,11 +25,22 @@ export function createYieldModels(options: {
   dataDir: string;
 }): YieldModels {
   const modelsDir = join(options.dataDir, 'models');
-  const store = createModelStore({ dir: modelsDir });
+  const storeOf = (owner: ModelOwner) => createModelStore({ dir: modelsDir, owner });
   return {
-    list: () => store.list('yield'),
-    promote: (version) => store.promote('yield', version),
-    async train(request: TrainRequest, historyCoops) {
+    async list(scope) {
+      if (!('every' in scope)) return storeOf(scope.owner).list('yield');
+      // Every owner's own versions: the shared ones, then each cooperative's.
+      const owners: ModelOwner[] = [null, ...(await modelOwners(modelsDir))];
+      const lists = await Promise.all(
+        owners.map(async (owner) =>
+          (await storeOf(owner).list('yield')).filter((v) => v.owner === owner),
+        ),
+      );
+      return lists.flat();
+    },
+    inUse: (owner) => storeOf(owner).inUse('yield'),
+    promote: (owner, version) => storeOf(owner).promote('yield', version),
+    async train(request: TrainRequest, owner) {
       const base = await loadScenario(request.scenario).catch(() => {
         throw new ShambaError('INVALID_REQUEST', `no scenario ${request.scenario}`);
       });
@@ -46,19 +60,19 @@ export function createYieldModels(options: {
         id: `${s.scenarioId}/${s.seed}/${s.fieldId}`,
         group: `${s.scenarioId}/${s.seed}`,
       }));
-      const history = (
-        await Promise.all(
-          historyCoops.map(async (coopId) =>
-            historySeasons(coopId, await options.registry.yieldHistory.list(coopId)),
-          ),
-        )
-      ).flat();
+      // A cooperative's version learns from its own history only; a shared one from none, so
+      // that no cooperative's history (poisoned or private) shapes another's forecasts.
+      const history =
+        owner === null
+          ? []
+          : historySeasons(owner, await options.registry.yieldHistory.list(owner));
       return {
         ...(await options.pool.run('yield.train', {
           modelsDir,
+          owner,
           seasons: [...simulated, ...history],
           options: training,
-          extra: { scenario: base.id, historyCoops: historyCoops.filter((c) => c !== '') },
+          extra: { scenario: base.id, historyCoops: owner === null ? [] : [owner] },
           promote: request.promote,
         })),
       };

@@ -1,12 +1,15 @@
 export type { ReadingQuery, TimeSeriesStore } from './ports/time-series-store.js';
 export type {
   DeadLetter,
+  DeadLetterFilter,
   DeviceRecord,
   FieldFilter,
   FieldSceneIndices,
   NewDeadLetter,
+  QuarantinedScene,
   Registry,
   SceneRecord,
+  TokenRecord,
 } from './ports/registry.js';
 export {
   createSqliteTimeSeriesStore,
@@ -14,6 +17,9 @@ export {
 } from './adapters/sqlite-time-series/sqlite-time-series-store.js';
 export {
   DEFAULT_MAX_DEAD_LETTERS,
+  DEFAULT_MAX_DEAD_LETTERS_PER_DEVICE,
+  MAX_DEAD_LETTER_PAYLOAD,
+  MAX_DEAD_LETTER_REASON,
   createSqliteRegistry,
   type SqliteRegistryOptions,
 } from './adapters/sqlite-registry/sqlite-registry.js';

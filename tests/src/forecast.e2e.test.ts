@@ -103,11 +103,30 @@ describe('yield forecasts over the API', () => {
       ndvi: { mean, sd: 0.02, p10: mean - 0.03, p50: mean, p90: mean + 0.03 },
     });
     await registry.scenes.add(
-      { id: 'S2-test', acquiredMs, itemPath: 'x', cloudCoverPct: 0, processedMs: acquiredMs },
+      {
+        id: 'S2-test',
+        ownerCoopId: null,
+        acquiredMs,
+        itemPath: 'x',
+        cloudCoverPct: 0,
+        processedMs: acquiredMs,
+      },
       [
-        { sceneId: 'S2-test', fieldId: 'maize-1', acquiredMs, indices: ok(0.72) },
-        { sceneId: 'S2-test', fieldId: 'maize-2', acquiredMs, indices: ok(0.55) },
-        { sceneId: 'S2-test', fieldId: 'teff-1', acquiredMs, indices: ok(0.5) },
+        {
+          sceneId: 'S2-test',
+          ownerCoopId: null,
+          fieldId: 'maize-1',
+          acquiredMs,
+          indices: ok(0.72),
+        },
+        {
+          sceneId: 'S2-test',
+          ownerCoopId: null,
+          fieldId: 'maize-2',
+          acquiredMs,
+          indices: ok(0.55),
+        },
+        { sceneId: 'S2-test', ownerCoopId: null, fieldId: 'teff-1', acquiredMs, indices: ok(0.5) },
       ],
     );
     manager = await seedToken(registry, {

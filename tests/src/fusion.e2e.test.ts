@@ -72,6 +72,7 @@ describe('soil-water fusion in the prescription pass', () => {
       }
       perField.push({
         sceneId: 'S2-f',
+        ownerCoopId: null,
         fieldId: p.id,
         acquiredMs: sceneMs,
         indices: {
@@ -85,7 +86,14 @@ describe('soil-water fusion in the prescription pass', () => {
     }
     await store.write(readings);
     await registry.scenes.add(
-      { id: 'S2-f', acquiredMs: sceneMs, itemPath: 'x', cloudCoverPct: 0, processedMs: sceneMs },
+      {
+        id: 'S2-f',
+        ownerCoopId: null,
+        acquiredMs: sceneMs,
+        itemPath: 'x',
+        cloudCoverPct: 0,
+        processedMs: sceneMs,
+      },
       perField,
     );
 

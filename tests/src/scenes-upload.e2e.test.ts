@@ -9,7 +9,7 @@ import { tempDir } from './support/temp-dir.js';
 // A scene brought on a laptop: its STAC item and band files uploaded in one multipart request,
 // streamed to disk under a size limit, then processed like a scene from the watch folder.
 describe('scene upload', () => {
-  it('streams an upload to the watch folder and processes it; refuses oversize and bad names, leaving nothing', async () => {
+  it("streams an upload to the cooperative's uploads folder and processes it; refuses oversize and bad names, leaving nothing", async () => {
     using dir = tempDir();
     const start = Date.UTC(2026, 10, 12);
     const world = createWorld(OROMIA_DEMO, start);
@@ -55,16 +55,23 @@ describe('scene upload', () => {
       notAnItem.status,
       ((await notAnItem.json()) as { error: { code: string } }).error.code,
     ]).toEqual([422, 'RASTER_INVALID']);
-    // Nothing half-written is left behind.
-    expect(readdirSync(scenesDir).filter((n) => n.startsWith('upload-'))).toEqual([]);
+    // Nothing half-written is left behind. Uploads go to the cooperative's uploads folder, not
+    // the watch folder (whose scan would take them for shared scenes).
+    const uploads = join(scenesDir, '.uploads', OROMIA_DEMO.coop.id);
+    expect(readdirSync(uploads)).toEqual([]);
 
     const ok = await upload(files);
     expect(ok.status, await ok.clone().text()).toBe(201);
     expect(await ok.json()).toMatchObject({ sceneId: scene.id, outcome: 'processed' });
     const series = await shamba.registry.scenes.fieldSeries('field-almaz-maize');
     expect(series.map((s) => s.sceneId)).toEqual([scene.id]);
-    // The watch folder holds it; its next scan finds nothing new.
-    expect(readdirSync(scenesDir).filter((n) => n.startsWith('upload-'))).toHaveLength(1);
+    // The cooperative's uploads folder holds it, registered as the cooperative's; the watch
+    // folder's scan finds nothing.
+    expect(readdirSync(uploads).filter((n) => n.startsWith('upload-'))).toHaveLength(1);
+    expect(readdirSync(scenesDir).filter((n) => !n.startsWith('.'))).toEqual([]);
+    expect((await shamba.registry.scenes.list()).map((s) => [s.id, s.ownerCoopId])).toEqual([
+      [scene.id, OROMIA_DEMO.coop.id],
+    ]);
     expect(await shamba.scenes.runOnce()).toBe(0);
   });
 });

@@ -19,7 +19,10 @@ describe('scenes registered by URL', () => {
     writeScene(scene, join(published, scene.id));
     const server = await serveFolder(published);
     try {
-      await using shamba = await startShamba(join(dir.path, 'data'));
+      // The COG server is on loopback, which the default policy refuses: allowed here by address.
+      await using shamba = await startShamba(join(dir.path, 'data'), {
+        remoteAccess: { allowPrivateAddresses: ['127.0.0.1'] },
+      });
       const { tokens } = await seedScenario(shamba.registry, OROMIA_DEMO, { atMs: start });
       const post = (body: unknown, token = tokens.agronomist) =>
         fetch(`${shamba.api.url}/v1/scenes`, {

@@ -1,11 +1,13 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isShambaError } from '@shamba/schemas';
 import { buildQuantileModel } from '../yield/quantile-model.js';
-import { createModelStore } from './model-store.js';
+import { createModelStore, modelOwners } from './model-store.js';
 import { initTfBackend, tf } from './tf-backend.js';
+
+const notFound = (e: unknown) => isShambaError(e, 'NOT_FOUND');
 
 describe('model store', () => {
   it('saves versions that reload to the same predictions, lists, promotes', async () => {
@@ -22,9 +24,9 @@ describe('model store', () => {
     expect(await store.promoted('yield')).toBeNull();
     await store.promote('yield', v1);
     const listed = await store.list('yield');
-    expect(listed.map((l) => [l.version, l.promoted, l.meta.seed])).toEqual([
-      [v1, true, 9],
-      [v2, false, 10],
+    expect(listed.map((l) => [l.version, l.owner, l.promoted, l.meta.seed])).toEqual([
+      [v1, null, true, 9],
+      [v2, null, false, 10],
     ]);
 
     const { model: loaded } = await store.load('yield', v1);
@@ -36,10 +38,76 @@ describe('model store', () => {
     model.dispose();
     loaded.dispose();
 
-    await expect(store.promote('yield', 'yield-nope')).rejects.toSatisfy((e) =>
-      isShambaError(e, 'NOT_FOUND'),
-    );
+    await expect(store.promote('yield', 'yield-nope')).rejects.toSatisfy(notFound);
     await expect(store.load('yield', '../etc')).rejects.toSatisfy((e) =>
+      isShambaError(e, 'INVALID_REQUEST'),
+    );
+  });
+
+  it("scopes versions by owner: a cooperative sees its own and the shared ones, never another's", async () => {
+    await initTfBackend();
+    const dir = mkdtempSync(join(tmpdir(), 'shamba-models-'));
+    const now = Date.UTC(2026, 10, 28, 12, 0, 0);
+    const model = buildQuantileModel({ inputs: 4, hiddenUnits: 3, seed: 1 });
+    // A shared version at the top level, promoted as before owners (no owner in promoted.json).
+    const shared = createModelStore({ dir, clock: () => now });
+    const legacy = await shared.save('yield', model, { seed: 1 });
+    writeFileSync(join(dir, 'yield', 'promoted.json'), JSON.stringify({ version: legacy }));
+    const a = createModelStore({ dir, owner: 'coop-a', clock: () => now });
+    const b = createModelStore({ dir, owner: 'coop-b', clock: () => now });
+    // The same second as the shared one and as each other: ids never clash, across owners too.
+    const va = await a.save('yield', model, { seed: 2 });
+    const vb = await b.save('yield', model, { seed: 3 });
+    model.dispose();
+    expect([legacy, va, vb]).toEqual([
+      'yield-20261128t120000z',
+      'yield-20261128t120000z-2',
+      'yield-20261128t120000z-3',
+    ]);
+    expect(readdirSync(join(dir, 'coops', 'coop-a', 'yield', va)).sort()).toEqual([
+      'meta.json',
+      'model.json',
+      'weights.bin',
+    ]);
+    // Owner-only files (issue 13 #20).
+    expect(statSync(join(dir, 'coops', 'coop-a', 'yield', va, 'weights.bin')).mode & 0o777).toBe(
+      0o600,
+    );
+    expect(await modelOwners(dir)).toEqual(['coop-a', 'coop-b']);
+
+    // Nothing promoted by A: it uses the shared promotion.
+    expect(await a.promoted('yield')).toBeNull();
+    expect(await a.inUse('yield')).toEqual({ version: legacy, owner: null });
+    expect(
+      (await a.list('yield')).map((v) => [v.version, v.owner, v.promoted, v.meta.owner]),
+    ).toEqual([
+      [legacy, null, false, null],
+      [va, 'coop-a', false, 'coop-a'],
+    ]);
+
+    // B promotes its own; A is untouched, and cannot read, load or promote B's by its id.
+    expect(await b.promote('yield', vb)).toEqual({ version: vb, owner: 'coop-b' });
+    expect(await b.inUse('yield')).toEqual({ version: vb, owner: 'coop-b' });
+    expect(await a.inUse('yield')).toEqual({ version: legacy, owner: null });
+    await expect(a.promote('yield', vb)).rejects.toSatisfy(notFound);
+    await expect(a.load('yield', vb)).rejects.toSatisfy(notFound);
+    await expect(a.meta('yield', vb)).rejects.toSatisfy(notFound);
+    expect((await a.list('yield')).map((v) => v.version)).toEqual([legacy, va]);
+    const c = createModelStore({ dir, owner: 'coop-c' });
+    await expect(c.promote('yield', va)).rejects.toSatisfy(notFound);
+    expect(await c.inUse('yield')).toEqual({ version: legacy, owner: null });
+    // The shared store does not see a cooperative's version either.
+    await expect(shared.promote('yield', vb)).rejects.toSatisfy(notFound);
+
+    // A adopts the shared version explicitly, then promotes its own.
+    expect(await a.promote('yield', legacy)).toEqual({ version: legacy, owner: null });
+    expect((await a.list('yield')).map((v) => v.promoted)).toEqual([true, false]);
+    expect(await a.promote('yield', va)).toEqual({ version: va, owner: 'coop-a' });
+    expect(await a.inUse('yield')).toEqual({ version: va, owner: 'coop-a' });
+    expect(await shared.inUse('yield')).toEqual({ version: legacy, owner: null });
+
+    expect(() => createModelStore({ dir, owner: '../x' })).toThrow(/cooperative id/);
+    await expect(shared.list('coops')).rejects.toSatisfy((e) =>
       isShambaError(e, 'INVALID_REQUEST'),
     );
   });

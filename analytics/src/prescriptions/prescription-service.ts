@@ -5,6 +5,7 @@ import type { FieldSceneIndices, ReadingQuery, Registry, TimeSeriesStore } from 
 import { localDate } from '../agronomy/weather/daily-weather.js';
 import { createFieldData, type FieldData } from './field-data.js';
 import { indexMean } from '../raster/field-indices.js';
+import { visibleSeries } from '../scenes/scene-visibility.js';
 import { cropFor, parameterSetLabel } from '../crops/parameter-sets.js';
 import {
   MAX_BALANCE_DAYS,
@@ -111,7 +112,8 @@ export function createPrescriptionService(
           ? Promise.resolve([])
           : newest({ deviceIds: stations, stream: 'weather' }),
         registry.prescriptions.latest(field.id),
-        registry.scenes.fieldSeries(field.id),
+        // Only scenes the field's cooperative may use (its own and the shared ones).
+        registry.scenes.fieldSeries(field.id).then((s) => visibleSeries(s, field.coopId)),
       ]),
     );
     const asOfMs = Math.max(soil?.timeMs ?? -1, weather?.timeMs ?? -1);

@@ -32,6 +32,8 @@ writeFileSync(
   }),
 );
 
+const LOOPBACK = { allowPrivateAddresses: ['127.0.0.1'] };
+
 let server: Awaited<ReturnType<typeof serveFolder>>;
 beforeAll(async () => {
   server = await serveFolder(dir);
@@ -40,7 +42,8 @@ afterAll(() => server.close());
 
 describe('COG over HTTP range requests', () => {
   it('reads a window through the STAC item, fetching a small share of the file', async () => {
-    const item = await readSceneItem(`${server.url}/item.json`);
+    // The server is on loopback: allowed here explicitly (the default refuses private addresses).
+    const item = await readSceneItem(`${server.url}/item.json`, { remoteAccess: LOOPBACK });
     expect(item.bands.B04!.path).toBe(`${server.url}/B04.tif`);
     const before = server.bytesSent();
     // 50 x 50 pixels (500 m) inside one 256-pixel tile of the 64.
@@ -61,7 +64,7 @@ describe('COG over HTTP range requests', () => {
     try {
       const path = `${server.url}/B04.tif?whole`;
       await expect(
-        readBand('B04', { path, scale: 1, offset: 0, nodata: null }),
+        readBand('B04', { path, scale: 1, offset: 0, nodata: null, remoteAccess: LOOPBACK }),
       ).rejects.toMatchObject({
         code: 'RASTER_UNSUPPORTED',
       });

@@ -1,7 +1,9 @@
-import { open, readFile, stat } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
-import { fromFile, fromUrl } from 'geotiff';
+import { open, stat } from 'node:fs/promises';
+import { fromFile } from 'geotiff';
 import { ShambaError } from '@shamba/schemas';
+import type { RemoteAccess } from './remote/address-policy.js';
+import { httpSource, openRemoteTiff } from './remote/remote-cog.js';
+import type { SceneItem } from './stac-item.js';
 import { validateTiff, type ByteSource, type RasterBudget } from './tiff-guard.js';
 import { useNativeDeflate } from './native-deflate.js';
 import { readWindow } from './window-reader.js';
@@ -27,129 +29,9 @@ export interface BandRaster {
   values: ArrayLike<number>;
 }
 
-export interface SceneItem {
-  id: string;
-  acquiredMs: number;
-  cloudCoverPct: number | null;
-  bands: Record<
-    string,
-    {
-      path: string;
-      scale: number;
-      offset: number;
-      nodata: number | null;
-      /** The band's sample in a multi-band file (0 for a file of one band). */
-      sample?: number;
-    }
-  >;
-}
-
-interface StacAsset {
-  href: string;
-  'raster:bands'?: { scale?: number; offset?: number; nodata?: number }[];
-  /** STAC eo extension: the bands a multi-band asset holds, in sample order. */
-  'eo:bands'?: { name?: string }[];
-}
-
-/** Reads a STAC item (the sidecar of a scene's band files) for acquisition time and scaling. */
-export async function readSceneItem(itemPath: string): Promise<SceneItem> {
-  let item: {
-    id?: unknown;
-    properties?: Record<string, unknown>;
-    assets?: Record<string, StacAsset>;
-  };
-  try {
-    const text = isUrl(itemPath) ? await fetchText(itemPath) : await readFile(itemPath, 'utf8');
-    item = JSON.parse(text) as typeof item;
-  } catch (cause) {
-    throw new ShambaError('RASTER_INVALID', `${itemPath} is not a STAC item`, { cause });
-  }
-  const datetime = item.properties?.datetime;
-  const acquiredMs = typeof datetime === 'string' ? Date.parse(datetime) : Number.NaN;
-  if (typeof item.id !== 'string' || Number.isNaN(acquiredMs) || item.assets === undefined) {
-    throw new ShambaError(
-      'RASTER_INVALID',
-      `${itemPath}: a STAC item needs an id, properties.datetime and assets`,
-    );
-  }
-  const bands: SceneItem['bands'] = {};
-  for (const [name, asset] of Object.entries(item.assets)) {
-    // An asset's href is absolute (a URL or a path) or relative to the item, wherever it is.
-    const path = isUrl(asset.href)
-      ? asset.href
-      : isUrl(itemPath)
-        ? new URL(asset.href, itemPath).href
-        : resolve(dirname(itemPath), asset.href);
-    const eo = asset['eo:bands'];
-    // A multi-band file (STAC eo:bands): each band by its name, at its sample.
-    const names =
-      eo !== undefined && eo.length > 1 ? eo.map((b, i) => b.name ?? `${name}-${i}`) : [name];
-    names.forEach((band, sample) => {
-      const raster = asset['raster:bands']?.[sample];
-      bands[band] = {
-        path,
-        scale: raster?.scale ?? 1,
-        offset: raster?.offset ?? 0,
-        nodata: raster?.nodata ?? null,
-        ...(names.length > 1 ? { sample } : {}),
-      };
-    });
-  }
-  const cloud = item.properties?.['eo:cloud_cover'];
-  return {
-    id: item.id,
-    acquiredMs,
-    cloudCoverPct: typeof cloud === 'number' ? cloud : null,
-    bands,
-  };
-}
+export { readSceneItem, MAX_STAC_ITEM_BYTES, type SceneItem } from './stac-item.js';
 
 const isUrl = (path: string) => /^https?:\/\//i.test(path);
-
-/** Remote reads give up after this long: a stalled server must not hold a scene pass forever. */
-const HTTP_TIMEOUT_MS = 30_000;
-
-async function fetchText(url: string): Promise<string> {
-  const response = await fetch(url, { signal: AbortSignal.timeout(HTTP_TIMEOUT_MS) });
-  if (!response.ok) throw new Error(`GET ${url}: ${response.status}`);
-  return response.text();
-}
-
-/**
- * A Cloud-Optimized GeoTIFF over HTTP(S): the structure check reads the header and IFDs with
- * range requests, as geotiff then reads only the tiles a window needs. A server that ignores
- * Range (answers 200 with the whole file) is refused: a 10980 x 10980 band is hundreds of MB.
- */
-async function httpSource(url: string): Promise<ByteSource & { close(): Promise<void> }> {
-  const range = async (from: number, to: number) => {
-    const response = await fetch(url, {
-      headers: { range: `bytes=${from}-${to}` },
-      signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
-    });
-    if (response.status !== 206) {
-      await response.body?.cancel();
-      throw new ShambaError(
-        'RASTER_UNSUPPORTED',
-        `${url} does not answer range requests (status ${response.status}): not cloud-optimized reading`,
-      );
-    }
-    return response;
-  };
-  const first = await range(0, 0);
-  await first.arrayBuffer();
-  const total = Number(/\/(\d+)$/.exec(first.headers.get('content-range') ?? '')?.[1]);
-  if (!Number.isFinite(total))
-    throw new ShambaError('RASTER_INVALID', `${url}: no total size in Content-Range`);
-  return {
-    size: total,
-    read: async (offset, length) => {
-      const end = Math.min(total, offset + length) - 1;
-      if (end < offset) return Buffer.alloc(0);
-      return Buffer.from(await (await range(offset, end)).arrayBuffer());
-    },
-    close: () => Promise.resolve(),
-  };
-}
 
 async function fileSource(path: string): Promise<ByteSource & { close(): Promise<void> }> {
   const handle = await open(path, 'r');
@@ -185,13 +67,29 @@ const opened = new Map<string, Promise<OpenedBand>>();
 const MAX_OPEN = 16;
 
 /**
- * A band file, its structure checked (once per file version and budget) and its first image
- * opened. The few most recently used stay open; the oldest is closed past `MAX_OPEN`.
+ * A band file, its structure checked (once per file version, budget and access policy) and its
+ * first image opened. The few most recently used stay open; the oldest is closed past
+ * `MAX_OPEN`. A URL is read through the guarded fetch only (address policy, size caps).
  */
-async function openBand(path: string, budget?: RasterBudget): Promise<OpenedBand> {
+async function openBand(
+  band: string,
+  path: string,
+  budget?: RasterBudget,
+  access?: RemoteAccess,
+): Promise<OpenedBand> {
   // A local file's version is its mtime and size; a URL is taken as immutable (COG archives are).
-  const version = isUrl(path) ? 'url' : await stat(path).then((s) => `${s.mtimeMs}|${s.size}`);
-  const key = `${path}|${version}|${JSON.stringify(budget ?? null)}`;
+  const version = isUrl(path)
+    ? 'url'
+    : await stat(path).then(
+        (s) => `${s.mtimeMs}|${s.size}`,
+        (cause: unknown) => {
+          // Not the path: a caller must not learn what exists on the server.
+          throw new ShambaError('RASTER_INVALID', `band ${band}: the file could not be read`, {
+            cause,
+          });
+        },
+      );
+  const key = `${path}|${version}|${JSON.stringify(budget ?? null)}|${JSON.stringify(access ?? null)}`;
   const hit = opened.get(key);
   if (hit !== undefined) {
     opened.delete(key); // most recent last
@@ -199,19 +97,25 @@ async function openBand(path: string, budget?: RasterBudget): Promise<OpenedBand
     return hit;
   }
   const opening = (async (): Promise<OpenedBand> => {
-    const source = isUrl(path) ? await httpSource(path) : await fileSource(path);
+    const source = isUrl(path)
+      ? await httpSource(path, access)
+      : await fileSource(path).catch((cause: unknown) => {
+          throw new ShambaError('RASTER_INVALID', `band ${band}: the file could not be read`, {
+            cause,
+          });
+        });
     try {
       await validateTiff(source, budget);
     } finally {
       await source.close();
     }
-    const tiff = isUrl(path) ? await fromUrl(path, { allowFullFile: false }) : await fromFile(path);
+    const tiff = isUrl(path) ? await openRemoteTiff(path, access) : await fromFile(path);
     const image = await tiff.getImage();
     const keys = image.getGeoKeys() as Record<string, number | undefined> | null;
     const epsg = keys?.ProjectedCSTypeGeoKey ?? keys?.GeographicTypeGeoKey;
     if (epsg === undefined) {
       await tiff.close();
-      throw new ShambaError('RASTER_UNSUPPORTED', `${path} has no EPSG code in its GeoKeys`);
+      throw new ShambaError('RASTER_UNSUPPORTED', `band ${band} has no EPSG code in its GeoKeys`);
     }
     const [imageX, imageY] = image.getOrigin() as [number, number];
     const [resolutionX, signedResolutionY] = image.getResolution() as [number, number];
@@ -249,7 +153,7 @@ export async function readBand(
   windowFor?: MapWindow | ((epsg: number) => MapWindow),
   options: { resolutionM?: number } = {},
 ): Promise<BandRaster> {
-  const opened = await openBand(file.path, budget);
+  const opened = await openBand(band, file.path, budget, file.remoteAccess);
   const { tiff, epsg, imageX, imageY } = opened;
   let { image, resolutionX, resolutionY } = opened;
   let imageIndex = 0;
@@ -280,7 +184,7 @@ export async function readBand(
           Math.min(image.getHeight(), Math.ceil((imageY - window[1]) / resolutionY)),
         ];
   if (right <= left || bottom <= top) {
-    throw new ShambaError('RASTER_INVALID', `the window does not overlap ${file.path}`, {
+    throw new ShambaError('RASTER_INVALID', `the window does not overlap band ${band}`, {
       details: { outside: true },
     });
   }

@@ -1,11 +1,12 @@
-import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
-import { isShambaError } from '@shamba/schemas';
+import { ShambaError, isId } from '@shamba/schemas';
 import type { FieldSceneIndices, Registry } from '@shamba/storage';
 import { readSceneItem, type SceneItem } from '../raster/scene-reader.js';
+import type { SceneItemOptions } from '../raster/stac-item.js';
 import type { WorkerPool } from '../worker/worker-pool.js';
 import { sceneFieldIndices } from './scene-indices.js';
+import { createWatchScan } from './watch-scan.js';
 
 export interface SceneServiceOptions {
   registry: Registry;
@@ -18,11 +19,18 @@ export interface SceneServiceOptions {
    * Told of every scene once its fields' indices are stored (the `scene.registered` event):
    * `shamba start` recomputes prescriptions, whose N rates and canopy Kc depend on it.
    */
-  onRegistered?: (scene: { sceneId: string; acquiredMs: number; fields: number }) => void;
+  onRegistered?: (scene: {
+    sceneId: string;
+    ownerCoopId: string | null;
+    acquiredMs: number;
+    fields: number;
+  }) => void;
   /** Where scenes are decoded (heap-capped workers); the calling thread without one. */
   pool?: WorkerPool;
   /** A scene whose decoding takes longer is abandoned and its worker replaced. */
   decodeTimeoutMs?: number;
+  /** Which remote addresses items and band URLs may be fetched from (default: public only). */
+  remoteAccess?: SceneItemOptions['remoteAccess'];
 }
 
 /**
@@ -32,36 +40,55 @@ export interface SceneServiceOptions {
 export const DECODE_TIMEOUT_MS = 60_000;
 
 /**
- * The watch folder: new scenes (STAC items) are read once, for the window that covers the
- * registered fields only, and each field's indices are stored with the scene. A bad file is
- * logged with its reason and skipped; it does not stop the others.
+ * How far past the box's clock an acquisition time may be. A scene is published hours after its
+ * overpass, so a real one is always in the past; an hour covers a box whose clock runs slow
+ * (an unsynchronised real-time clock drifts by minutes, not hours). A later date is a fabricated
+ * or mislabelled item, and would stay "the latest scene" until the calendar caught up with it.
+ */
+export const MAX_FUTURE_ACQUISITION_MS = 3_600_000;
+
+/** Uploads are written here, under the watch folder: a dot-folder, which the scan passes over. */
+export const UPLOADS_DIR = '.uploads';
+/** An admin's upload (a scene for everyone): no cooperative id can be this (ids have no `_`). */
+const SHARED_UPLOADS = '_shared';
+
+export type SceneOutcome = 'processed' | 'known' | 'no-fields';
+
+/**
+ * Scenes: read once, for the window that covers the fields that may use them, and each field's
+ * indices stored with the scene. A scene has an owner: the cooperative whose staff uploaded or
+ * registered it (read for that cooperative's fields only), or none (the operator's watch folder,
+ * an admin): read for every field. The watch folder is scanned on a timer (see watch-scan.ts:
+ * a scene that fails is quarantined, never retried forever).
  */
 export function createSceneService(options: SceneServiceOptions) {
   const { registry, logger } = options;
   const clock = options.clock ?? Date.now;
-  // Items already handled (processed, known or refused): a scan reads only new ones.
-  const seen = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | undefined;
-
-  async function items(): Promise<string[]> {
-    const found: string[] = [];
-    for (const entry of await readdir(options.scenesDir, { withFileTypes: true }).catch(() => [])) {
-      if (!entry.isDirectory()) continue;
-      for (const file of await readdir(join(options.scenesDir, entry.name))) {
-        if (file.endsWith('.json')) found.push(join(options.scenesDir, entry.name, file));
-      }
-    }
-    return found.sort();
-  }
+  const itemOptions: SceneItemOptions =
+    options.remoteAccess === undefined ? {} : { remoteAccess: options.remoteAccess };
 
   async function processItem(
     itemPath: string,
+    ownerCoopId: string | null,
     item?: SceneItem,
-  ): Promise<'processed' | 'known' | 'no-fields'> {
-    item ??= await readSceneItem(itemPath);
-    if (await registry.scenes.has(item.id)) return 'known';
-    const fields = await registry.fields.list();
+  ): Promise<SceneOutcome> {
+    item ??= await readSceneItem(itemPath, itemOptions);
+    if (item.acquiredMs > clock() + MAX_FUTURE_ACQUISITION_MS)
+      throw new ShambaError(
+        'RASTER_INVALID',
+        `scene ${item.id} is dated ${new Date(item.acquiredMs).toISOString()}, in the future`,
+      );
+    // Ids are unique per owner: a cooperative's upload neither replaces nor shadows a shared
+    // scene by its id (to that cooperative the shared one is the scene it names: known).
+    if (
+      (await registry.scenes.has(ownerCoopId, item.id)) ||
+      (ownerCoopId !== null && (await registry.scenes.has(null, item.id)))
+    )
+      return 'known';
+    // A cooperative's scene is read for its own fields only, so its indices never reach another's.
+    const fields = await registry.fields.list(ownerCoopId === null ? {} : { coopId: ownerCoopId });
     if (fields.length === 0) return 'no-fields'; // read again once fields exist
     const input = {
       item,
@@ -80,6 +107,7 @@ export function createSceneService(options: SceneServiceOptions) {
           });
     const perField: FieldSceneIndices[] = indices.map((f) => ({
       sceneId: item.id,
+      ownerCoopId,
       fieldId: f.fieldId,
       acquiredMs: item.acquiredMs,
       indices: f.indices,
@@ -87,6 +115,7 @@ export function createSceneService(options: SceneServiceOptions) {
     await registry.scenes.add(
       {
         id: item.id,
+        ownerCoopId,
         acquiredMs: item.acquiredMs,
         itemPath,
         cloudCoverPct: item.cloudCoverPct,
@@ -94,55 +123,54 @@ export function createSceneService(options: SceneServiceOptions) {
       },
       perField,
     );
-    logger.info({ sceneId: item.id, fields: perField.length }, 'scene processed');
+    logger.info({ sceneId: item.id, ownerCoopId, fields: perField.length }, 'scene processed');
     options.onRegistered?.({
       sceneId: item.id,
+      ownerCoopId,
       acquiredMs: item.acquiredMs,
       fields: perField.length,
     });
     return 'processed';
   }
 
-  async function runOnce(): Promise<number> {
-    let processed = 0;
-    for (const itemPath of await items()) {
-      if (seen.has(itemPath)) continue;
-      try {
-        const outcome = await processItem(itemPath);
-        if (outcome !== 'no-fields') seen.add(itemPath);
-        if (outcome === 'processed') processed++;
-      } catch (error) {
-        seen.add(itemPath); // a bad file is reported once, not on every scan
-        logger.warn(
-          { itemPath, code: isShambaError(error) ? error.code : undefined, err: error },
-          'scene refused',
-        );
-      }
-    }
-    return processed;
-  }
+  const uploadsRoot = resolve(options.scenesDir, UPLOADS_DIR);
+  const scan = createWatchScan({
+    registry,
+    logger,
+    scenesDir: resolve(options.scenesDir),
+    uploadsRoot,
+    clock,
+    process: (itemPath) => processItem(itemPath, null),
+  });
+  const pass = () => (running ??= scan.runOnce().finally(() => (running = undefined)));
 
   return {
-    runOnce: () => (running ??= runOnce().finally(() => (running = undefined))),
+    /** One scan of the watch folder; the count of scenes processed. */
+    runOnce: pass,
     /**
-     * Registers one scene by its STAC item (a URL, for Cloud-Optimized GeoTIFFs, or a path):
-     * read for the registered fields, stored, announced. Errors reach the caller.
+     * Registers one scene by its STAC item (a URL, for Cloud-Optimized GeoTIFFs, or the path of
+     * an upload) for its owner (null: a scene for everyone, an admin's). Errors reach the caller.
      */
-    async register(itemPath: string) {
-      const item = await readSceneItem(itemPath);
-      const outcome = await processItem(itemPath, item);
-      seen.add(itemPath);
+    async register(itemPath: string, owner: { ownerCoopId: string | null }) {
+      const item = await readSceneItem(itemPath, itemOptions);
+      const outcome = await processItem(itemPath, owner.ownerCoopId, item);
       return { sceneId: item.id, acquiredMs: item.acquiredMs, outcome };
+    },
+    /** The folder an owner's uploads are written to (never scanned: registered directly). */
+    uploadDirFor(ownerCoopId: string | null): string {
+      if (ownerCoopId !== null && !isId(ownerCoopId))
+        throw new ShambaError('INVALID_REQUEST', 'not a cooperative id');
+      return join(uploadsRoot, ownerCoopId ?? SHARED_UPLOADS);
     },
     start() {
       timer ??= setInterval(() => {
-        running ??= runOnce().finally(() => (running = undefined));
-        running.catch((error: unknown) => logger.error({ err: error }, 'scene scan failed'));
+        pass().catch((error: unknown) => logger.error({ err: error }, 'scene scan failed'));
       }, options.intervalMs ?? 10_000);
     },
     async close() {
       clearInterval(timer);
-      await running;
+      scan.stop();
+      await running?.catch(() => undefined);
     },
   };
 }

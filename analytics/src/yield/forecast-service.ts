@@ -1,5 +1,3 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Field } from '@shamba/schemas';
 import type { Registry, TimeSeriesStore } from '@shamba/storage';
 import { localDate } from '../agronomy/weather/daily-weather.js';
@@ -9,7 +7,9 @@ import { createFieldData } from '../prescriptions/field-data.js';
 import type { WorkerPool } from '../worker/worker-pool.js';
 import { seasonToDate } from './season-to-date.js';
 import { indexMean } from '../raster/field-indices.js';
+import { visibleSeries } from '../scenes/scene-visibility.js';
 import { FEATURE_NAMES } from './yield-features.js';
+import { yieldModelInUse, type YieldModelInUse } from './model-in-use.js';
 
 export interface FieldForecast {
   fieldId: string;
@@ -70,59 +70,35 @@ export const PRODUCTION_METHOD =
   'errs wide, never narrow, when they do not.';
 
 /**
- * Yield forecasts per field (P10/P50/P90 from the promoted TF.js model, run in a worker, with
- * FAO-33 beside it) and production per cooperative by crop. Computed on request from the
- * readings, the scenes and the model version promoted at that moment, which each answer names.
+ * Yield forecasts per field (P10/P50/P90 from the TF.js model its cooperative promoted, else
+ * the shared promoted one, run in a worker, with FAO-33 beside it) and production per
+ * cooperative by crop. Computed on request from the readings, the scenes and the model version
+ * promoted at that moment, which each answer names.
  */
 export function createForecastService(options: {
   registry: Registry;
   store: TimeSeriesStore;
   pool: WorkerPool;
-  /** `<data dir>/models`, where `shamba model train` saves versions. */
+  /** `<data dir>/models`, where `shamba model train` saves versions (see ModelStore). */
   modelsDir: string;
   clock?: () => number;
 }): ForecastService {
   const { registry, store, pool, modelsDir } = options;
   const clock = options.clock ?? Date.now;
 
-  const promoted = async (): Promise<{
-    version: string;
-    nitrogenMean: number;
-    /** Why it cannot be used (trained on other features), or null. */
-    unusable: string | null;
-  } | null> => {
-    try {
-      const { version } = JSON.parse(
-        await readFile(join(modelsDir, 'yield', 'promoted.json'), 'utf8'),
-      ) as { version: string };
-      const meta = JSON.parse(
-        await readFile(join(modelsDir, 'yield', version, 'meta.json'), 'utf8'),
-      ) as { normalization: { mean: number[] }; features?: string[] };
-      const same =
-        meta.features !== undefined &&
-        meta.features.length === FEATURE_NAMES.length &&
-        meta.features.every((f, i) => f === FEATURE_NAMES[i]);
-      return {
-        version,
-        nitrogenMean: same
-          ? (meta.normalization.mean[FEATURE_NAMES.indexOf('nitrogenKgHa')] ?? 0)
-          : 0,
-        unusable: same
-          ? null
-          : `the promoted model ${version} was trained on other features: train and promote a new one`,
-      };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw error;
-    }
-  };
+  /** Per cooperative: its promoted model, else the shared one, else null (FAO-33 only). */
+  const modelFor = (coopId: string) => yieldModelInUse(modelsDir, coopId);
 
   async function forecastFields(fields: readonly Field[]): Promise<FieldForecast[]> {
-    const model = await promoted();
+    const coopIds = [...new Set(fields.map((f) => f.coopId))];
+    const inUse = new Map(
+      await Promise.all(coopIds.map(async (id) => [id, await modelFor(id)] as const)),
+    );
     const data = createFieldData({ registry, store, clock });
     const nowMs = clock();
     const prepared = await Promise.all(
       fields.map(async (field) => {
+        const model = inUse.get(field.coopId) ?? null;
         const context = await data.coop(field.coopId);
         const offset = context.utcOffsetMinutes;
         const today = localDate(nowMs, offset);
@@ -134,7 +110,8 @@ export function createForecastService(options: {
           data.station(stations, startMs, offset),
           store.query({ fieldId: field.id, stream: 'soil', fromMs: startMs, toMs: nowMs + 1 }),
           store.query({ fieldId: field.id, stream: 'status', fromMs: startMs, toMs: nowMs + 1 }),
-          registry.scenes.fieldSeries(field.id),
+          // Only scenes the field's cooperative may use (its own and the shared ones).
+          registry.scenes.fieldSeries(field.id).then((s) => visibleSeries(s, field.coopId)),
         ]);
         const season = seasonToDate({
           field,
@@ -151,20 +128,36 @@ export function createForecastService(options: {
           nitrogenKgHa: field.nitrogenKgHa ?? null,
           defaultNitrogenKgHa: round(model?.nitrogenMean ?? 0, 0),
         });
-        return { field, season };
+        return { field, season, model };
       }),
     );
-    const rows = prepared.flatMap((p) => (p.season.features === null ? [] : [p.season.features]));
-    const quantiles =
-      model === null || model.unusable !== null || rows.length === 0
-        ? []
-        : await pool.run('yield.forecast', { modelsDir, version: model.version, rows });
-    let next = 0;
-    return prepared.map(({ field, season }) => {
-      const q =
-        season.features === null || model === null || model.unusable !== null
-          ? undefined
-          : quantiles[next++];
+    // One worker call per model version in use, each with the rows of the fields it serves.
+    const byModel = new Map<YieldModelInUse, number[][]>();
+    for (const p of prepared) {
+      if (p.season.features === null || p.model === null || p.model.unusable !== null) continue;
+      const rows = byModel.get(p.model) ?? [];
+      rows.push(p.season.features);
+      byModel.set(p.model, rows);
+    }
+    const quantiles = new Map(
+      await Promise.all(
+        [...byModel].map(
+          async ([m, rows]) =>
+            [
+              m,
+              await pool.run('yield.forecast', { modelsDir: m.dir, version: m.version, rows }),
+            ] as const,
+        ),
+      ),
+    );
+    const next = new Map<YieldModelInUse, number>();
+    return prepared.map(({ field, season, model }) => {
+      let q;
+      if (season.features !== null && model !== null && model.unusable === null) {
+        const i = next.get(model) ?? 0;
+        next.set(model, i + 1);
+        q = quantiles.get(model)?.[i];
+      }
       const base = {
         fieldId: field.id,
         coopId: field.coopId,
@@ -259,7 +252,7 @@ export function createForecastService(options: {
       return {
         coopId,
         asOfMs: clock(),
-        modelVersion: forecasts[0]?.versions.model ?? (await promoted())?.version ?? null,
+        modelVersion: forecasts[0]?.versions.model ?? (await modelFor(coopId))?.version ?? null,
         crops: [...crops.values()]
           .sort((a, b) => a.crop.localeCompare(b.crop))
           .map((c) => ({

@@ -9,6 +9,7 @@ const loaded = new Map<string, ReturnType<ReturnType<typeof createModelStore>['l
  * TF.js and the model load there once, on first use.
  */
 export async function forecastWithModel(input: {
+  /** The version's owner's folder (`modelOwnerDir`): the same layout for shared and coops'. */
   modelsDir: string;
   version: string;
   rows: number[][];

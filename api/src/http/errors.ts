@@ -19,7 +19,9 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   RASTER_INVALID: 422,
   RASTER_TOO_LARGE: 413,
   RASTER_UNSUPPORTED: 415,
+  PACKET_TOO_LARGE: 413,
   WORKER_FAILED: 503,
+  TOO_MANY_REQUESTS: 429,
 };
 
 /**
@@ -37,8 +39,12 @@ function unreadBody(c: Context): boolean {
 export function errorResponse(error: unknown, c: Context): Response {
   if (unreadBody(c)) c.header('connection', 'close');
   if (isShambaError(error)) {
-    const headers: Record<string, string> =
-      error.code === 'NOT_AUTHENTICATED' ? { 'WWW-Authenticate': 'Bearer' } : {};
+    const headers: Record<string, string> = {};
+    if (error.code === 'NOT_AUTHENTICATED') headers['WWW-Authenticate'] = 'Bearer';
+    // RFC 6585 §4: a 429 may say how long to wait (RFC 9110 §10.2.3, in seconds).
+    const retryAfterS = error.details?.retryAfterS;
+    if (error.code === 'TOO_MANY_REQUESTS' && typeof retryAfterS === 'number')
+      headers['Retry-After'] = String(retryAfterS);
     return c.json(
       { error: { code: error.code, message: error.message } },
       STATUS[error.code],

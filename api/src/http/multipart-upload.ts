@@ -28,15 +28,23 @@ export async function receiveUpload(
   const declared = Number(request.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > maxBytes)
     throw new ShambaError('INVALID_REQUEST', `upload larger than ${maxBytes} bytes`);
+  let parser: busboy.Busboy;
+  try {
+    // busboy refuses headers it cannot parse (no boundary, ...) here, before any folder exists.
+    parser = busboy({
+      headers: { 'content-type': type },
+      limits: { files: MAX_FILES, fileSize: maxBytes, fields: 16 },
+    });
+  } catch (cause) {
+    throw new ShambaError('INVALID_REQUEST', 'a multipart/form-data body needs a boundary', {
+      cause,
+    });
+  }
   const dir = join(root, `upload-${Date.now()}-${randomBytes(4).toString('hex')}`);
   await mkdir(dir, { recursive: true });
   const files: string[] = [];
   let received = 0;
   let refused: ShambaError | undefined;
-  const parser = busboy({
-    headers: { 'content-type': type },
-    limits: { files: MAX_FILES, fileSize: maxBytes, fields: 16 },
-  });
   const writes: Promise<void>[] = [];
   parser.on('file', (_field, stream, info) => {
     const name = info.filename ?? '';

@@ -1,16 +1,18 @@
 import { ShambaError } from '@shamba/schemas';
+import { pickScene } from '@shamba/analytics';
 import type { Registry, SceneRecord } from '@shamba/storage';
 
-/** The scene a `?scene=` query names: an id, or `latest` (the default); NOT_FOUND otherwise. */
+/**
+ * The scene a `?scene=` query names for a cooperative's fields: an id, or `latest` (the
+ * default), among the scenes the cooperative may use (its own and the shared ones); NOT_FOUND
+ * otherwise, so another cooperative's scene ids cannot be probed.
+ */
 export async function sceneFromQuery(
   registry: Registry,
+  coopId: string,
   wanted: string | undefined,
 ): Promise<SceneRecord> {
-  const scenes = await registry.scenes.list();
-  const scene =
-    wanted === undefined || wanted === 'latest'
-      ? scenes.at(-1)
-      : scenes.find((s) => s.id === wanted);
+  const scene = pickScene(await registry.scenes.list({ visibleTo: coopId }), coopId, wanted);
   if (scene === undefined) throw new ShambaError('NOT_FOUND', `no scene ${wanted ?? 'yet'}`);
   return scene;
 }

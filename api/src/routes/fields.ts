@@ -7,12 +7,16 @@ import {
   gapFill,
   indexMean,
   readSceneBands,
+  sceneVisibleTo,
+  visibleSeries,
   readSceneItem,
   renderFieldNdviPng,
+  type RemoteAccess,
 } from '@shamba/analytics';
 import type { AppEnv } from '../auth/bearer-auth.js';
 import { sceneFromQuery } from '../http/scene-query.js';
 import { canSeeField, fieldFilterFor, requireRole } from '../auth/tenancy.js';
+import { limitBody, parseJsonBody } from '../http/body.js';
 
 const DAY_MS = 86_400_000;
 /** One request returns at most this many readings: a season of 15-minute samples from 5 probes. */
@@ -28,6 +32,9 @@ const ReadingsQuery = z.object({
   stream: z.enum(UP_STREAMS).optional(),
 });
 
+/** The delineation options are two fields (`{"apply":true,"maxZones":5}`): 1 KiB is ample. */
+const MAX_DELINEATE_BODY_BYTES = 1024;
+
 const DelineateBody = z
   .object({
     /** Store the zones on the field (prescriptions then use them); otherwise only propose. */
@@ -36,7 +43,12 @@ const DelineateBody = z
   })
   .strict();
 
-export function fieldRoutes(deps: { registry: Registry; store: TimeSeriesStore }) {
+export function fieldRoutes(deps: {
+  registry: Registry;
+  store: TimeSeriesStore;
+  /** Which addresses a stored scene's URLs may be fetched from (default: public only). */
+  remoteAccess?: RemoteAccess | undefined;
+}) {
   const { registry, store } = deps;
 
   async function visibleField(
@@ -88,7 +100,8 @@ export function fieldRoutes(deps: { registry: Registry; store: TimeSeriesStore }
     })
     .get('/:fieldId/indices', async (c) => {
       const field = await visibleField(c.get('principal'), c.req.param('fieldId'));
-      const scenes = await registry.scenes.fieldSeries(field.id);
+      // Only scenes the field's cooperative may use: its own and the shared ones.
+      const scenes = visibleSeries(await registry.scenes.fieldSeries(field.id), field.coopId);
       return c.json({
         fieldId: field.id,
         // Per overpass: status (ok, cloudy, outside), valid fraction and index distributions.
@@ -114,8 +127,8 @@ export function fieldRoutes(deps: { registry: Registry; store: TimeSeriesStore }
     })
     .get('/:fieldId/ndvi.png', async (c) => {
       const field = await visibleField(c.get('principal'), c.req.param('fieldId'));
-      const scene = await sceneFromQuery(registry, c.req.query('scene'));
-      const item = await readSceneItem(scene.itemPath);
+      const scene = await sceneFromQuery(registry, field.coopId, c.req.query('scene'));
+      const item = await readSceneItem(scene.itemPath, { remoteAccess: deps.remoteAccess });
       const bands = await readSceneBands(item, [field.boundary]);
       const png = renderFieldNdviPng(bands, field.boundary);
       return c.body(new Uint8Array(png), 200, {
@@ -123,27 +136,34 @@ export function fieldRoutes(deps: { registry: Registry; store: TimeSeriesStore }
         'x-scene-id': scene.id,
       });
     })
-    .post('/:fieldId/zones/delineate', async (c) => {
+    .post('/:fieldId/zones/delineate', limitBody(MAX_DELINEATE_BODY_BYTES), async (c) => {
       const principal = c.get('principal');
       requireRole(principal, ['admin', 'agronomist']);
       const field = await visibleField(principal, c.req.param('fieldId'));
-      const parsed = DelineateBody.safeParse(await c.req.json().catch(() => ({})));
-      if (!parsed.success) throw new ShambaError('INVALID_REQUEST', z.prettifyError(parsed.error));
+      // An empty body takes the defaults; anything else must be the options, as JSON.
+      const body = await parseJsonBody(c, DelineateBody, { empty: {} });
       // The field's NDVI history: every processed scene in which it was seen clear.
+      // Scenes are named by owner and id (ids are unique per owner only).
+      const key = (owner: string | null, id: string) => JSON.stringify([owner, id]);
       const seen = new Set(
-        (await registry.scenes.fieldSeries(field.id))
+        visibleSeries(await registry.scenes.fieldSeries(field.id), field.coopId)
           .filter((s) => indexMean(s.indices, 'ndvi') !== null)
-          .map((s) => s.sceneId),
+          .map((s) => key(s.ownerCoopId, s.sceneId)),
       );
-      const records = (await registry.scenes.list()).filter((s) => seen.has(s.id));
+      const records = (await registry.scenes.list({ visibleTo: field.coopId })).filter(
+        (s) => sceneVisibleTo(s, field.coopId) && seen.has(key(s.ownerCoopId, s.id)),
+      );
       const scenes = await Promise.all(
         records.map(async (record) => ({
           sceneId: record.id,
-          bands: await readSceneBands(await readSceneItem(record.itemPath), [field.boundary]),
+          bands: await readSceneBands(
+            await readSceneItem(record.itemPath, { remoteAccess: deps.remoteAccess }),
+            [field.boundary],
+          ),
         })),
       );
-      const result = delineateZones({ field, scenes, maxZones: parsed.data.maxZones });
-      const applied = parsed.data.apply && result.status === 'ok';
+      const result = delineateZones({ field, scenes, maxZones: body.maxZones });
+      const applied = body.apply && result.status === 'ok';
       if (applied) await registry.fields.upsert({ ...field, zones: result.zones });
       return c.json({ fieldId: field.id, applied, ...result });
     })

@@ -2,17 +2,42 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 
 import { parseYieldHistoryCsv } from '@shamba/analytics';
+import { IdSchema } from '@shamba/schemas';
 import type { Registry } from '@shamba/storage';
 import type { AppEnv } from '../auth/bearer-auth.js';
 import { requireRole, staffCoop } from '../auth/tenancy.js';
 import { limitBody, parseJsonBody } from '../http/body.js';
 
+/** Whose a model version is: a cooperative's id, or null for a shared (base) model. */
+export type ModelOwner = string | null;
+
+export interface YieldModelVersion {
+  version: string;
+  owner: ModelOwner;
+  /** Promoted by the listing's cooperative (or, listing every owner, by the version's owner). */
+  promoted: boolean;
+  meta: Record<string, unknown>;
+}
+
 /** What the API needs of the yield models; `shamba start` provides it (training in a worker). */
 export interface YieldModels {
-  list(): Promise<{ version: string; promoted: boolean; meta: Record<string, unknown> }[]>;
-  promote(version: string): Promise<void>;
-  /** Simulated seasons plus the named cooperatives' uploaded history. */
-  train(request: TrainRequest, historyCoops: readonly string[]): Promise<Record<string, unknown>>;
+  /**
+   * `{ owner: coopId }`: the cooperative's versions and the shared ones; `{ owner: null }`: the
+   * shared ones; `{ every: true }`: every owner's (admins). Oldest first.
+   */
+  list(scope: { owner: ModelOwner } | { every: true }): Promise<YieldModelVersion[]>;
+  /** What `owner`'s forecasts use: its own promotion, else the shared one, else null. */
+  inUse(owner: ModelOwner): Promise<{ version: string; owner: ModelOwner } | null>;
+  /**
+   * Promotes for `owner`: one of its own versions or, for a cooperative, a shared one it adopts.
+   * NOT_FOUND for any other version (another cooperative's look the same as none).
+   */
+  promote(owner: ModelOwner, version: string): Promise<{ version: string; owner: ModelOwner }>;
+  /**
+   * Trains a version owned by `owner` on simulated seasons plus that cooperative's history; a
+   * shared one (owner null) on simulated seasons only.
+   */
+  train(request: TrainRequest, owner: ModelOwner): Promise<Record<string, unknown>>;
 }
 
 export const TrainRequestSchema = z
@@ -29,65 +54,106 @@ export const TrainRequestSchema = z
     hiddenUnits: z.number().int().min(1).max(256).optional(),
     learningRate: z.number().gt(0).lt(1).optional(),
     promote: z.boolean().default(false),
+    /**
+     * The cooperative the version belongs to (and whose yield history it learns from). An
+     * agronomist's version is always their own cooperative's (naming another: NOT_FOUND); an
+     * admin's is that cooperative's when given, else a shared base model, which learns from
+     * simulated seasons only so that no cooperative's history shapes another's forecasts.
+     * Promotion (`promote: true`) is for the same owner.
+     */
+    coopId: IdSchema.optional(),
   })
   .strict();
 export type TrainRequest = z.infer<typeof TrainRequestSchema>;
+
+/**
+ * The train request is a dozen small fields (well under 1 KiB); 4 KiB leaves room for
+ * whitespace and refuses anything bigger before it is read (issue 13 #1, #12).
+ */
+export const MAX_TRAIN_BODY_BYTES = 4 * 1024;
 
 /** A decade of a large cooperative's field-seasons is a few MiB of CSV. */
 const MAX_HISTORY_BYTES = 8 * 1024 * 1024;
 
 /**
- * Yield history uploads (CSV) and model versions: list, train (with a seed and
- * hyperparameters; simulated seasons plus the caller's cooperative's history), promote.
+ * Yield history uploads (CSV) and model versions, each owned by a cooperative (or shared, from
+ * an admin): list, train (with a seed and hyperparameters; simulated seasons plus the owner's
+ * history), promote per cooperative. A cooperative's forecasts use its own promoted version,
+ * else the shared promoted one.
  */
 export function modelRoutes(deps: { registry: Registry; models: YieldModels }) {
   const { registry, models } = deps;
-  return new Hono<AppEnv>()
-    .post('/coops/:coopId/yield-history', limitBody(MAX_HISTORY_BYTES), async (c) => {
-      const coopId = await staffCoop(registry, c.get('principal'), c.req.param('coopId'));
-      const rows = parseYieldHistoryCsv(await c.req.text());
-      const total = await registry.yieldHistory.put(coopId, rows);
-      return c.json(
-        {
+  return (
+    new Hono<AppEnv>()
+      .post('/coops/:coopId/yield-history', limitBody(MAX_HISTORY_BYTES), async (c) => {
+        const coopId = await staffCoop(registry, c.get('principal'), c.req.param('coopId'));
+        const rows = parseYieldHistoryCsv(await c.req.text());
+        const total = await registry.yieldHistory.put(coopId, rows);
+        return c.json(
+          {
+            coopId,
+            received: rows.length,
+            stored: total,
+            seasons: [...new Set(rows.map((r) => r.season))],
+          },
+          201,
+        );
+      })
+      .get('/coops/:coopId/yield-history', async (c) => {
+        const coopId = await staffCoop(registry, c.get('principal'), c.req.param('coopId'));
+        return c.json({ coopId, rows: await registry.yieldHistory.list(coopId) });
+      })
+      .get('/models/yield', async (c) => {
+        // A cooperative's view (its versions and the shared ones); admins without `?coopId`: all.
+        const principal = c.get('principal');
+        requireRole(principal, ['admin', 'manager', 'agronomist']);
+        const asked = c.req.query('coopId');
+        const coopId =
+          asked === undefined && principal.role === 'admin'
+            ? null
+            : await staffCoop(registry, principal, asked ?? principal.coopId ?? '');
+        const versions = await models.list(coopId === null ? { every: true } : { owner: coopId });
+        return c.json({
           coopId,
-          received: rows.length,
-          stored: total,
-          seasons: [...new Set(rows.map((r) => r.season))],
-        },
-        201,
-      );
-    })
-    .get('/coops/:coopId/yield-history', async (c) => {
-      const coopId = await staffCoop(registry, c.get('principal'), c.req.param('coopId'));
-      return c.json({ coopId, rows: await registry.yieldHistory.list(coopId) });
-    })
-    .get('/models/yield', async (c) => {
-      requireRole(c.get('principal'), ['admin', 'manager', 'agronomist']);
-      const versions = await models.list();
-      return c.json({
-        versions: versions.map((v) => ({
-          version: v.version,
-          promoted: v.promoted,
-          training: v.meta.training,
-          data: v.meta.data,
-          evaluation: v.meta.evaluation,
-        })),
-      });
-    })
-    .post('/models/yield/train', async (c) => {
-      const principal = c.get('principal');
-      requireRole(principal, ['admin', 'agronomist']);
-      const request = await parseJsonBody(c, TrainRequestSchema);
-      // An agronomist's model learns from their own cooperative's history; an admin's from all.
-      const coops =
-        principal.role === 'admin'
-          ? (await registry.coops.list()).map((x) => x.id)
-          : [principal.coopId ?? ''];
-      return c.json(await models.train(request, coops), 201);
-    })
-    .post('/models/yield/:version/promote', async (c) => {
-      requireRole(c.get('principal'), ['admin', 'agronomist']);
-      await models.promote(c.req.param('version'));
-      return c.json({ promoted: c.req.param('version') });
-    });
+          inUse: await models.inUse(coopId),
+          versions: versions.map((v) => ({
+            version: v.version,
+            owner: v.owner,
+            promoted: v.promoted,
+            training: v.meta.training,
+            data: v.meta.data,
+            evaluation: v.meta.evaluation,
+          })),
+        });
+      })
+      .post('/models/yield/train', limitBody(MAX_TRAIN_BODY_BYTES), async (c) => {
+        const principal = c.get('principal');
+        requireRole(principal, ['admin', 'agronomist']);
+        const request = await parseJsonBody(c, TrainRequestSchema);
+        const owner =
+          principal.role === 'admin' && request.coopId === undefined
+            ? null
+            : await staffCoop(registry, principal, request.coopId ?? principal.coopId ?? '', [
+                'admin',
+                'agronomist',
+              ]);
+        return c.json(await models.train(request, owner), 201);
+      })
+      // Reads no body: the version is in the path, the cooperative is the caller's (an admin's
+      // `?coopId=`, else the shared models).
+      .post('/models/yield/:version/promote', async (c) => {
+        const principal = c.get('principal');
+        requireRole(principal, ['admin', 'agronomist']);
+        const asked = c.req.query('coopId');
+        const owner =
+          asked === undefined && principal.role === 'admin'
+            ? null
+            : await staffCoop(registry, principal, asked ?? principal.coopId ?? '', [
+                'admin',
+                'agronomist',
+              ]);
+        const promoted = await models.promote(owner, c.req.param('version'));
+        return c.json({ coopId: owner, promoted: promoted.version, owner: promoted.owner });
+      })
+  );
 }

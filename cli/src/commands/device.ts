@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateSecret, hashSecret } from '@shamba/ingest';
-import { DEVICE_KINDS, DeviceSchema, RoleSchema, type DeviceKind } from '@shamba/schemas';
-import { createSqliteRegistry, tokenDigest } from '@shamba/storage';
+import { DEVICE_KINDS, DeviceSchema, type DeviceKind } from '@shamba/schemas';
+import { createSqliteRegistry } from '@shamba/storage';
 import { loadConfig } from '../config.js';
 import type { Command } from './command.js';
 
@@ -67,52 +66,6 @@ list  prints the registered devices, one JSON line each (never their secrets).`,
           mqtt: `mqtt://${config.mqttHost}:${config.mqttPort}`,
         }),
       );
-      return 0;
-    } finally {
-      await registry.close();
-    }
-  },
-};
-
-export const tokenCommand: Command = {
-  name: 'token',
-  usage: `Usage: shamba token add --role ROLE [--coop COOP] [--farmer FARMER] [--name NAME] [--data-dir DIR]
-
-Issues a random bearer token, printed once; only its SHA-256 is stored. ROLE: admin, manager,
-agronomist, farmer, technician. Every role but admin needs --coop; a farmer needs --farmer.`,
-  async run(args, env) {
-    const { values, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        role: { type: 'string' },
-        coop: { type: 'string' },
-        farmer: { type: 'string' },
-        name: { type: 'string' },
-        'data-dir': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-    if (values.help === true || positionals[0] !== 'add') {
-      console.log(this.usage);
-      return values.help === true ? 0 : 2;
-    }
-    const role = RoleSchema.parse(values.role);
-    if (role !== 'admin' && values.coop === undefined)
-      throw new Error('--coop is required for this role');
-    if (role === 'farmer' && values.farmer === undefined)
-      throw new Error('--farmer is required for a farmer');
-    const config = loadConfig({ dataDir: values['data-dir'] }, env);
-    const registry = await createSqliteRegistry({ path: join(config.dataDir, 'registry.sqlite') });
-    try {
-      const token = randomBytes(32).toString('base64url');
-      await registry.tokens.add(tokenDigest(token), {
-        role,
-        coopId: values.coop ?? null,
-        farmerId: values.farmer ?? null,
-        name: values.name ?? role,
-      });
-      console.log(JSON.stringify({ role, token }));
       return 0;
     } finally {
       await registry.close();

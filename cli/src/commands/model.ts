@@ -8,18 +8,26 @@ import {
   type LabelledSeason,
 } from '@shamba/analytics';
 import { simulateSeasons } from '@shamba/firmware-sim';
+import { isId } from '@shamba/schemas';
 import { loadConfig } from '../config.js';
 import { loadScenario } from '../scenarios.js';
 import type { Command } from './command.js';
 
 const USAGE = `Usage: shamba model train [options]     train a yield model version
-       shamba model list                  versions, their evaluation, which is promoted
-       shamba model promote VERSION       use VERSION for forecasts
+       shamba model list [--coop ID]      versions, their owner and evaluation, which is promoted
+       shamba model promote VERSION [--coop ID]   use VERSION for forecasts
+
+Versions belong to a cooperative (--coop ID) or are shared (no --coop). A cooperative's
+forecasts use the version it promoted, else the shared promoted one. list: without --coop every
+owner's versions (promoted by their owner); with it, the cooperative's and the shared ones
+(promoted by that cooperative). promote: without --coop, a shared version for everyone without
+their own; with it, one of the cooperative's versions, or a shared one it adopts.
 
 train: seasons simulated by the firmware simulator's world (labelled "simulated") from a
 scenario's fields, soils and climate, with the rain and nitrogen varied; whole weather-years
 are held out for evaluation (RMSE, MAE, P10-P90 coverage), beside FAO-33's water production
-function. The version is saved under <data-dir>/models/yield/ as TF.js model files.
+function. The version is saved as TF.js model files under <data-dir>/models/yield/ (shared) or
+<data-dir>/models/coops/ID/yield/ (--coop ID).
 
   --scenario NAME|FILE   fields and climate to simulate       (default oromia-drought)
   --seasons N            simulated weather-years               (default 60)
@@ -30,7 +38,8 @@ function. The version is saved under <data-dir>/models/yield/ as TF.js model fil
   --history FILE.csv     also learn from a cooperative's own field-seasons (columns:
                          season,field_id,crop,yield_t_ha,nitrogen_kg_ha,taw_mm,rain_mm,
                          gdd_per_day,eta_over_etc,ndvi_peak,ndvi_integral), labelled "history"
-  --coop ID              the cooperative the history is from     (default history)
+  --coop ID              the cooperative the version belongs to (and the history is from);
+                         without it the version is shared
   --promote              promote the new version
   --data-dir DIR         (SHAMBA_DATA_DIR, default ./data)
   -h, --help`;
@@ -51,7 +60,7 @@ export const modelCommand: Command = {
         'learning-rate': { type: 'string', default: String(DEFAULT_YIELD_TRAINING.learningRate) },
         promote: { type: 'boolean' },
         history: { type: 'string' },
-        coop: { type: 'string', default: 'history' },
+        coop: { type: 'string' },
         'data-dir': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -62,26 +71,36 @@ export const modelCommand: Command = {
       return values.help === true ? 0 : 2;
     }
     // TF.js loads here, not when the CLI starts: other commands never pay for it.
-    const { createModelStore, trainAndSave } = await import('@shamba/analytics/models');
+    const { createModelStore, modelOwners, trainAndSave } =
+      await import('@shamba/analytics/models');
     const config = loadConfig({ dataDir: values['data-dir'] }, env);
-    const store = createModelStore({ dir: join(config.dataDir, 'models') });
+    const coop = values.coop ?? null;
+    if (coop !== null && !isId(coop)) throw new Error(`--coop ${coop} is not a cooperative id`);
+    const modelsDir = join(config.dataDir, 'models');
+    const store = createModelStore({ dir: modelsDir, owner: coop });
     if (verb === 'list') {
-      for (const v of await store.list('yield')) {
-        console.log(
-          JSON.stringify({
-            version: v.version,
-            promoted: v.promoted,
-            evaluation: v.meta.evaluation,
-          }),
-        );
+      // Without --coop: each owner's own versions, shared first; with it: the cooperative's view.
+      const owners = coop === null ? [null, ...(await modelOwners(modelsDir))] : [coop];
+      for (const owner of owners) {
+        const versions = await createModelStore({ dir: modelsDir, owner }).list('yield');
+        for (const v of versions.filter((x) => coop !== null || x.owner === owner)) {
+          console.log(
+            JSON.stringify({
+              version: v.version,
+              owner: v.owner,
+              promoted: v.promoted,
+              evaluation: v.meta.evaluation,
+            }),
+          );
+        }
       }
       return 0;
     }
     if (verb === 'promote') {
       if (version === undefined)
         throw new Error('promote needs a VERSION (see `shamba model list`)');
-      await store.promote('yield', version);
-      console.log(JSON.stringify({ promoted: version }));
+      const promoted = await store.promote('yield', version);
+      console.log(JSON.stringify({ coop, promoted: promoted.version, owner: promoted.owner }));
       return 0;
     }
     if (verb !== 'train') throw new Error(`unknown model command "${verb}"`);
@@ -112,16 +131,20 @@ export const modelCommand: Command = {
     const history =
       values.history === undefined
         ? []
-        : historySeasons(values.coop, parseYieldHistoryCsv(await readFile(values.history, 'utf8')));
+        : historySeasons(
+            coop ?? 'history',
+            parseYieldHistoryCsv(await readFile(values.history, 'utf8')),
+          );
     const result = await trainAndSave({
-      modelsDir: join(config.dataDir, 'models'),
+      modelsDir,
+      owner: coop,
       seasons: [...simulated, ...history],
       options: training,
       extra: {
         scenario: base.id,
         ...(values.history === undefined
           ? {}
-          : { history: { coop: values.coop, file: values.history } }),
+          : { history: { coop: coop ?? 'history', file: values.history } }),
       },
       promote: values.promote === true,
     });

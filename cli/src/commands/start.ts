@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { OROMIA_DEMO, createSimulation, type Simulation } from '@shamba/firmware-sim';
 import { loadConfig } from '../config.js';
-import { seedScenario, writeCredentials } from '../demo/seed-scenario.js';
+import { readCredentials, seedScenario, writeCredentials } from '../demo/seed-scenario.js';
 import { rateLimit, storeOptions } from '../ingest-node.js';
 import { createShamba } from '../shamba.js';
 import { CONFIG_FLAGS, CONFIG_USAGE, configFlags, type Command } from './command.js';
@@ -20,7 +20,8 @@ pipeline, SQLite stores under the data directory, the analytics worker and the H
 
   --demo                seed the demo cooperative (Batu, Oromia: 3 farmers, 4 fields, 20
                         devices), write <data dir>/demo/credentials.json and run the simulated
-                        devices against the broker
+                        devices against the broker; a restart keeps the tokens and device
+                        secrets there while they are valid (tokens last 90 days)
   --speed X             demo: simulated seconds per real second while catching up (2880)
   --days D              demo: start the simulated devices D days in the past (2)
 
@@ -70,8 +71,14 @@ ${CONFIG_USAGE}`,
     let running: Promise<void> | undefined;
     if (values.demo === true) {
       const startMs = Math.floor((Date.now() - days * DAY_MS) / QUARTER_HOUR_MS) * QUARTER_HOUR_MS;
-      const credentials = await seedScenario(shamba.registry, OROMIA_DEMO, { atMs: startMs });
       const credentialsPath = resolve(config.dataDir, 'demo', 'credentials.json');
+      // A restart keeps the tokens and device secrets the registry still accepts (issue 13).
+      const previous = await readCredentials(credentialsPath);
+      const credentials = await seedScenario(shamba.registry, OROMIA_DEMO, {
+        atMs: startMs,
+        nowMs: Date.now(),
+        ...(previous === undefined ? {} : { previous }),
+      });
       await writeCredentials(credentialsPath, credentials);
       simulation = createSimulation({
         scenario: OROMIA_DEMO,

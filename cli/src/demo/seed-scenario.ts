@@ -1,27 +1,40 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import area from '@turf/area';
 import { deviceZoneId, seasonPlantingMs, type Scenario } from '@shamba/firmware-sim';
-import { generateSecret, hashSecret } from '@shamba/ingest';
 import { FieldSchema, type Principal, type Role } from '@shamba/schemas';
-import { tokenDigest, type Registry } from '@shamba/storage';
+import type { DeviceRecord, Registry } from '@shamba/storage';
+import {
+  keepOrIssueSecret,
+  keepOrIssueToken,
+  type DemoCredentials,
+  type DemoRole,
+} from './demo-credentials.js';
 
-/** The shape of `<data dir>/demo/credentials.json` (issue 2). */
-export interface DemoCredentials {
-  tokens: Record<'admin' | 'manager' | 'agronomist' | 'farmer', string>;
-  devices: Record<string, { username: string; password: string }>;
+export {
+  readCredentials,
+  writeCredentials,
+  type DemoCredentials,
+  type DemoRole,
+} from './demo-credentials.js';
+
+export interface SeedOptions {
+  /** The moment the simulation starts: fields get the planting date of the season it is in. */
+  atMs: number;
+  /** The wall clock now, for token creation and expiry (default Date.now()). */
+  nowMs?: number;
+  /** What an earlier run wrote to credentials.json: kept where the registry still accepts it. */
+  previous?: DemoCredentials;
 }
 
 /**
- * Puts a scenario's cooperative, farmers, fields and devices into the registry, with a fresh
- * secret per device and an API token per role. Re-running it rotates every secret and token.
+ * Puts a scenario's cooperative, farmers, fields and devices into the registry, with a secret per
+ * device and an API token per role (labelled `demo:<role>`). Re-running it with the earlier
+ * credentials keeps each secret and token the registry still accepts and replaces only the
+ * others; older demo tokens are revoked, so there is one valid token per role.
  */
 export async function seedScenario(
   registry: Registry,
   scenario: Scenario,
-  /** The moment the simulation starts: fields get the planting date of the season it is in. */
-  options: { atMs: number } = { atMs: Date.now() },
+  options: SeedOptions = { atMs: Date.now() },
 ): Promise<DemoCredentials> {
   const coopId = scenario.coop.id;
   await registry.coops.upsert(scenario.coop);
@@ -50,53 +63,55 @@ export async function seedScenario(
     );
   }
 
+  const previous = options.previous;
+  const secretOf = (id: string) => {
+    const password = previous?.devices[id]?.password;
+    return typeof password === 'string' ? password : undefined;
+  };
   const devices: DemoCredentials['devices'] = {};
-  await Promise.all(
-    scenario.devices.map(async (device) => {
-      const password = generateSecret();
-      const secretHash = await hashSecret(password);
-      await registry.devices.upsert({
-        id: device.id,
-        coopId,
-        fieldId: device.fieldId,
-        zoneId: deviceZoneId(scenario, device),
-        kind: device.kind,
-        secretHash,
-      });
-      devices[device.id] = { username: device.id, password };
-    }),
-  );
-
   const gateway = scenario.beidouGateway;
-  if (gateway !== undefined) {
-    const password = generateSecret();
-    await registry.devices.upsert({
+  const records: Omit<DeviceRecord, 'secretHash'>[] = scenario.devices.map((device) => ({
+    id: device.id,
+    coopId,
+    fieldId: device.fieldId,
+    zoneId: deviceZoneId(scenario, device),
+    kind: device.kind,
+  }));
+  if (gateway !== undefined)
+    records.push({
       id: gateway.id,
       coopId,
       fieldId: null,
       zoneId: null,
       kind: 'beidou-gateway',
       relayFor: scenario.devices.filter((d) => d.beidouCard !== undefined).map((d) => d.id),
-      secretHash: await hashSecret(password),
     });
-    devices[gateway.id] = { username: gateway.id, password };
-  }
+  await Promise.all(
+    records.map(async (record) => {
+      const { password, secretHash } = await keepOrIssueSecret(
+        registry,
+        record,
+        secretOf(record.id),
+      );
+      await registry.devices.upsert({ ...record, secretHash });
+      devices[record.id] = { username: record.id, password };
+    }),
+  );
 
   const firstFarmer = scenario.farmers[0];
-  const principals: Record<keyof DemoCredentials['tokens'], Principal> = {
+  const principals: Record<DemoRole, Principal> = {
     admin: principal('admin', null, null, 'Shamba administrator'),
     manager: principal('manager', coopId, null, `${scenario.coop.name} manager`),
     agronomist: principal('agronomist', coopId, null, `${scenario.coop.name} agronomist`),
     farmer: principal('farmer', coopId, firstFarmer?.id ?? null, firstFarmer?.name ?? 'farmer'),
   };
   const tokens = {} as DemoCredentials['tokens'];
-  for (const [role, who] of Object.entries(principals) as [
-    keyof DemoCredentials['tokens'],
-    Principal,
-  ][]) {
-    const token = randomBytes(32).toString('base64url');
-    await registry.tokens.add(tokenDigest(token), who);
-    tokens[role] = token;
+  for (const [role, who] of Object.entries(principals) as [DemoRole, Principal][]) {
+    const earlier = previous?.tokens[role];
+    tokens[role] = await keepOrIssueToken(registry, role, who, {
+      nowMs: options.nowMs ?? Date.now(),
+      previous: typeof earlier === 'string' ? earlier : undefined,
+    });
   }
   return {
     tokens,
@@ -111,10 +126,4 @@ function principal(
   name: string,
 ): Principal {
   return { role, coopId, farmerId, name };
-}
-
-export async function writeCredentials(path: string, credentials: DemoCredentials): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  // Secrets: readable by the owner only.
-  await writeFile(path, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
 }

@@ -207,6 +207,12 @@ export function startDeviceFirmware(options: DeviceFirmwareOptions): DeviceFirmw
       if (!connected) {
         try {
           client = await connectOnce();
+          if (stopped) {
+            // Stopped while connecting: `stop` found no client to end, so end this one here, or
+            // its keepalive timers hold the process open after shutdown.
+            await client.endAsync(true).catch(() => undefined);
+            break;
+          }
           connected = true;
           stats.connects++;
           attempt = 0;

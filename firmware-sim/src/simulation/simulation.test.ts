@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
@@ -77,5 +77,102 @@ describe('simulated devices (no broker)', () => {
     expect(soil.length).toBe(4);
     expect(soil.every((r) => r.values.batteryPct! <= 4)).toBe(true);
     expect(sim.stats()[weak.id]).toMatchObject({ connected: false, published: 0 });
+  });
+
+  describe('resuming (issue 14: its clock ran up to 277 minutes ahead of the box)', () => {
+    const NOW = Date.UTC(2026, 11, 2, 9, 7, 30); // off the 15-minute grid on purpose
+    const MIN = 60_000;
+    const sampled = (stateDir: string) =>
+      taken(stateDir, 'probe-1-1')
+        .filter((r) => r.stream === 'soil')
+        .map((r) => r.timeMs);
+    /** Runs at `speed` against a wall clock stopped at `nowMs` until the loop waits. */
+    const runBriefly = async (sim: ReturnType<typeof createSimulation>) => {
+      const stop = new AbortController();
+      const running = sim.run({ speed: 1e7, signal: stop.signal });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      stop.abort();
+      await running;
+    };
+    const options = (stateDir: string, nowMs: number) => ({
+      scenario: { ...OROMIA_DEMO, devices: [{ ...OROMIA_DEMO.devices[0]!, driftPpm: 0 }] },
+      brokerUrl: NOWHERE,
+      startMs: NOW - 60 * MIN,
+      stateDir,
+      clock: () => nowMs,
+    });
+
+    it('resumes a state saved ahead of the wall clock at the wall clock, sampling nothing later', async () => {
+      const stateDir = mkdtempSync(join(tmpdir(), 'shamba-sim-'));
+      writeFileSync(
+        join(stateDir, 'simulation.json'),
+        JSON.stringify({
+          scenarioId: OROMIA_DEMO.id,
+          startMs: NOW - 60 * MIN,
+          nextSampleMs: NOW + 277 * MIN,
+        }),
+      );
+      await using sim = createSimulation(options(stateDir, NOW));
+      expect(sim.nextSampleMs).toBe(NOW);
+      await runBriefly(sim);
+      // One sample, now (the resumed device's clock is as its last fix left it: no error), and
+      // then the wait for the next one, in real time.
+      expect(sampled(stateDir)).toEqual([NOW]);
+      expect(sim.nextSampleMs).toBe(NOW + 15 * MIN);
+    });
+
+    it('catches up at speed, stops at the wall clock, and a restart keeps the schedule', async () => {
+      const stateDir = mkdtempSync(join(tmpdir(), 'shamba-sim-'));
+      {
+        await using sim = createSimulation(options(stateDir, NOW));
+        await runBriefly(sim);
+        expect(sim.nextSampleMs).toBe(NOW + 15 * MIN);
+      }
+      const first = sampled(stateDir);
+      // Every 15 minutes from the start up to the wall clock, none after it. The first sample
+      // carries the RTC's installation offset (seconds); the fix after it sets the clock.
+      expect(Math.abs(first[0]! - (NOW - 60 * MIN))).toBeLessThanOrEqual(2000);
+      expect(first.slice(1)).toEqual([NOW - 45 * MIN, NOW - 30 * MIN, NOW - 15 * MIN, NOW]);
+      // Restarted 3 times within the interval: no sample early, none ahead of the clock.
+      for (const later of [1, 2, 3]) {
+        await using sim = createSimulation(options(stateDir, NOW + later * MIN));
+        expect(sim.nextSampleMs).toBe(NOW + 15 * MIN);
+        await runBriefly(sim);
+      }
+      expect(sampled(stateDir)).toEqual(first);
+      // Once the clock reaches the next slot, that sample is taken, and only that one, by a clock
+      // the saved state kept as its last fix set it.
+      {
+        await using sim = createSimulation(options(stateDir, NOW + 16 * MIN));
+        await runBriefly(sim);
+      }
+      expect(sampled(stateDir)).toEqual([...first, NOW + 15 * MIN]);
+    });
+
+    it("resumes each device's clock as its last fix set it, not drifting from the scenario's start", async () => {
+      const drifting = {
+        ...OROMIA_DEMO,
+        devices: OROMIA_DEMO.devices.slice(0, 2).map((d) => ({ ...d, driftPpm: 50 })),
+      };
+      const stateDir = mkdtempSync(join(tmpdir(), 'shamba-sim-'));
+      // A season-old demo: its clock, restarted from installation, would be 180 d x 50 ppm =
+      // 777.6 s (13 minutes) fast, past the ingest's 5-minute TIME_IN_FUTURE tolerance.
+      writeFileSync(
+        join(stateDir, 'simulation.json'),
+        JSON.stringify({
+          scenarioId: OROMIA_DEMO.id,
+          startMs: NOW - 180 * 86_400_000,
+          nextSampleMs: NOW,
+          clocks: { 'probe-1-1': { syncedTrueMs: NOW - 30 * MIN, offsetMs: 0 } },
+        }),
+      );
+      await using sim = createSimulation({ ...options(stateDir, NOW), scenario: drifting });
+      await runBriefly(sim);
+      // Half an hour since its last fix at 50 ppm: 90 ms fast. The other device, saved before
+      // clocks were, restarts its error from the resume.
+      expect(sampled(stateDir)).toEqual([NOW + 90]);
+      const other = taken(stateDir, 'probe-1-2').filter((r) => r.stream === 'soil');
+      expect(other.map((r) => r.timeMs)).toEqual([NOW]);
+    });
   });
 });

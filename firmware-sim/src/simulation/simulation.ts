@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseNmea, type GgaSentence, type RmcSentence } from '@shamba/schemas';
 import type { Scenario, ScenarioDevice } from '../scenarios/scenario.js';
@@ -22,6 +22,8 @@ import { overpassesBetween, renderScene } from '../satellite/scene.js';
 import { writeScene } from '../satellite/write-scene.js';
 import { createWorld, deviceZoneId, type World } from '../world/world.js';
 import { daylightShare, solarHour } from '../world/weather.js';
+import { readState, writeState, type DeviceClock } from './saved-state.js';
+import { centreOf, hash, scaleDevices } from './scenario-devices.js';
 
 export interface SimulationOptions {
   scenario: Scenario;
@@ -92,12 +94,6 @@ const POWER_SAVE_PCT = 15;
 const BROWNOUT_PCT = 5;
 const RADIO_BACK_PCT = 8;
 
-interface SavedState {
-  scenarioId: string;
-  startMs: number;
-  nextSampleMs: number;
-}
-
 export function createSimulation(options: SimulationOptions): Simulation {
   const { scenario } = options;
   const interval = options.sampleIntervalMs ?? DEFAULT_SAMPLE_INTERVAL_MS;
@@ -105,12 +101,18 @@ export function createSimulation(options: SimulationOptions): Simulation {
   const clock = options.clock ?? Date.now;
   mkdirSync(options.stateDir, { recursive: true });
   const statePath = join(options.stateDir, 'simulation.json');
-  const saved = existsSync(statePath)
-    ? (JSON.parse(readFileSync(statePath, 'utf8')) as SavedState)
-    : undefined;
+  const saved = readState(statePath);
   const resumed = saved !== undefined && saved.scenarioId === scenario.id;
   const startMs = resumed ? saved.startMs : options.startMs;
-  let next = resumed ? saved.nextSampleMs : options.startMs;
+  // Simulated time (that of the last sample) never runs ahead of the box's clock (issue 14). A
+  // resumed simulation keeps its devices' schedule (the next sample is due at the saved time, up
+  // to one interval from now, and `run` waits for it), unless its last sample is itself in the
+  // future (a state saved before this fix, or a clock set back since): then it resumes now.
+  let next = !resumed
+    ? options.startMs
+    : saved.nextSampleMs - interval > clock()
+      ? clock()
+      : saved.nextSampleMs;
   const world = createWorld(scenario, startMs);
   world.advanceTo(next); // a resumed world replays its deterministic past in milliseconds
   if (options.scenesDir !== undefined && !resumed) {
@@ -123,6 +125,7 @@ export function createSimulation(options: SimulationOptions): Simulation {
 
   const specs = scaleDevices(scenario, options.devices);
   const devices = new Map<string, SimulatedDevice>();
+  const clocks = new Map<string, DeviceClock>();
   const network = createShortMessageNetwork();
   const beidou: BeidouFirmware[] = [];
   const gateway: ShortMessageGateway | undefined =
@@ -144,10 +147,20 @@ export function createSimulation(options: SimulationOptions): Simulation {
         });
   for (const spec of specs) {
     const deviceRandom = rng(hash(`${scenario.seed}:${spec.id}`));
-    let syncedTrueMs = startMs;
     // An RTC set by hand at installation is seconds off until the first GNSS fix.
-    let offsetMs = (deviceRandom() - 0.5) * 4000;
+    const installed: DeviceClock = {
+      syncedTrueMs: startMs,
+      offsetMs: (deviceRandom() - 0.5) * 4000,
+    };
     const driftPpm = spec.driftPpm ?? 40 * (deviceRandom() - 0.5);
+    // A resumed device keeps the clock its last fix set. It used to restart from installation,
+    // drifting from the scenario's start: 20 ppm over a 6-month demo is 5 minutes ahead, past
+    // the ingest's TIME_IN_FUTURE tolerance until the next fix.
+    const kept = resumed ? saved.clocks?.[spec.id] : undefined;
+    const deviceClock: DeviceClock =
+      kept ?? (resumed ? { syncedTrueMs: next, offsetMs: 0 } : installed);
+    // Never a sync time after the resumed present (a future state clamped to now).
+    deviceClock.syncedTrueMs = Math.min(deviceClock.syncedTrueMs, next);
     const flashPath = join(options.stateDir, 'flash', `${spec.id}.log`);
     let firmware: DeviceFirmware;
     if (spec.beidouCard !== undefined) {
@@ -170,14 +183,15 @@ export function createSimulation(options: SimulationOptions): Simulation {
         codec: spec.codec ?? 'senml',
         gnss: spec.gnss ?? DEFAULT_GNSS,
         random: deviceRandom,
-        now: () => next,
+        now: present,
         ...(options.backoff === undefined ? {} : { backoff: options.backoff }),
         onCommand: (command, payload) => {
           if (spec.kind !== 'valve-controller' || command !== 'irrigate') return;
           const { depthMm } = JSON.parse(payload.toString()) as { depthMm: number };
           if (!(depthMm > 0 && depthMm <= 200)) return; // a valve refuses an absurd order
           world.irrigate(spec.fieldId, depthMm);
-          firmware.record('status', device.clockErrorMs(next) + next, {
+          const atMs = present();
+          firmware.record('status', device.clockErrorMs(atMs) + atMs, {
             appliedMm: depthMm,
             online: 1,
           });
@@ -190,14 +204,27 @@ export function createSimulation(options: SimulationOptions): Simulation {
       firmware,
       position: spec.position ?? centreOf(scenario, spec.fieldId),
       batteryPct: spec.batteryPct ?? 96,
-      clockErrorMs: (trueMs) => offsetMs + ((trueMs - syncedTrueMs) * driftPpm) / 1e6,
+      clockErrorMs: (trueMs) =>
+        deviceClock.offsetMs + ((trueMs - deviceClock.syncedTrueMs) * driftPpm) / 1e6,
       // GNSS time disciplines the clock: after a fix the error restarts from zero.
       syncClock: (trueMs) => {
-        syncedTrueMs = trueMs;
-        offsetMs = 0;
+        deviceClock.syncedTrueMs = trueMs;
+        deviceClock.offsetMs = 0;
       },
     };
     devices.set(spec.id, device);
+    clocks.set(spec.id, deviceClock);
+  }
+
+  /**
+   * The simulation's present between samples, for what happens then (a valve's order, the time in
+   * a last will): the wall clock, kept strictly inside the current sample interval, so it is
+   * never ahead of the box's clock by more than `margin`, and never the time of a sample (whose
+   * reading it would overwrite: readings are keyed by device time).
+   */
+  function present(): number {
+    const margin = Math.min(1000, interval / 4);
+    return Math.max(next - interval + margin, Math.min(clock(), next - margin));
   }
 
   function sampleDevice(device: SimulatedDevice, trueMs: number) {
@@ -292,10 +319,12 @@ export function createSimulation(options: SimulationOptions): Simulation {
     for (const firmware of beidou) firmware.pump(next, next + interval);
     next += interval;
     tickCount++;
-    writeFileSync(
-      statePath,
-      JSON.stringify({ scenarioId: scenario.id, startMs, nextSampleMs: next } satisfies SavedState),
-    );
+    writeState(statePath, {
+      scenarioId: scenario.id,
+      startMs,
+      nextSampleMs: next,
+      clocks: Object.fromEntries(clocks),
+    });
   }
 
   const close = async () => {
@@ -311,10 +340,18 @@ export function createSimulation(options: SimulationOptions): Simulation {
     tick,
     async run({ speed, signal }) {
       while (signal?.aborted !== true) {
+        // A sample is taken only once the wall clock has reached its time. This loop used to
+        // sample first and look at the clock after: once caught up, every tick ran a whole
+        // interval (15 min) ahead, was saved so, and a restart sampled at that saved time at
+        // once, 15 more minutes ahead each time (issue 14).
+        const aheadMs = next - clock();
+        if (aheadMs > 0) {
+          await sleep(aheadMs, signal); // real time: wait for the sample's time
+          continue;
+        }
         tick();
-        // Accelerated while behind the wall clock; real time once caught up.
-        const behindMs = clock() - next;
-        await sleep(behindMs > 0 ? interval / speed : -behindMs, signal);
+        // Accelerated while behind the wall clock: `speed` simulated seconds per real second.
+        if (clock() > next) await sleep(interval / speed, signal);
       }
     },
     /** Short-message devices only drain as ticks give their cards a turn; tick them meanwhile. */
@@ -326,32 +363,6 @@ export function createSimulation(options: SimulationOptions): Simulation {
     close,
     [Symbol.asyncDispose]: close,
   };
-}
-
-/** `--devices N`: clones the scenario's devices round-robin with suffixed ids, for load tests. */
-function scaleDevices(scenario: Scenario, count: number | undefined): ScenarioDevice[] {
-  if (count === undefined || count <= scenario.devices.length)
-    return scenario.devices.slice(0, count);
-  return Array.from({ length: count }, (_, i) => {
-    const base = scenario.devices[i % scenario.devices.length]!;
-    return i < scenario.devices.length
-      ? base
-      : { ...base, id: `${base.id}-x${Math.floor(i / scenario.devices.length)}` };
-  });
-}
-
-function centreOf(scenario: Scenario, fieldId: string): [number, number] {
-  const ring = scenario.fields.find((f) => f.id === fieldId)?.boundary.coordinates[0] ?? [];
-  const vertices = ring.slice(0, -1); // the closing vertex repeats the first (RFC 7946 §3.1.6)
-  const mean = (i: 0 | 1) => vertices.reduce((s, v) => s + v[i], 0) / Math.max(1, vertices.length);
-  return [mean(0), mean(1)];
-}
-
-/** FNV-1a, to give each device its own reproducible random stream. */
-function hash(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return h >>> 0;
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {

@@ -1,20 +1,42 @@
+import { randomBytes, scryptSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { generateSecret, hashSecret, verifySecret } from './secrets.js';
+import { generateSecret, hashSecret, isLegacyHash, verifySecret } from './secrets.js';
+
+/** A hash as registries written before SHA-256 hold it (the old hashSecret, N=2^12 r=8 p=4). */
+function legacyScryptHash(secret: string): string {
+  const salt = randomBytes(16);
+  const key = scryptSync(secret, salt, 32, { N: 2 ** 12, r: 8, p: 4 });
+  return ['scrypt', 4096, 8, 4, salt.toString('base64url'), key.toString('base64url')].join('$');
+}
 
 describe('device secrets', () => {
-  it('verifies the secret it hashed and nothing else', async () => {
+  it('stores a SHA-256 digest that verifies the secret and nothing else', async () => {
     const secret = generateSecret();
     const stored = await hashSecret(secret);
-    expect(stored).toMatch(/^scrypt\$4096\$8\$4\$[\w-]{22}\$[\w-]{43}$/);
+    expect(stored).toMatch(/^sha256\$[\w-]{43}$/);
     expect(stored).not.toContain(secret);
+    expect(isLegacyHash(stored)).toBe(false);
     expect(await verifySecret(secret, stored)).toBe(true);
     expect(await verifySecret(`${secret}x`, stored)).toBe(false);
+    expect(await verifySecret('', stored)).toBe(false);
     expect(await verifySecret(secret, 'bcrypt$whatever')).toBe(false);
+    expect(await verifySecret(secret, 'sha256$short')).toBe(false);
   });
 
-  it('salts every hash', async () => {
+  it('still verifies the scrypt hashes older registries hold', async () => {
     const secret = generateSecret();
-    expect(await hashSecret(secret)).not.toBe(await hashSecret(secret));
+    const stored = legacyScryptHash(secret);
+    expect(isLegacyHash(stored)).toBe(true);
+    expect(await verifySecret(secret, stored)).toBe(true);
+    expect(await verifySecret(generateSecret(), stored)).toBe(false);
+    // A corrupt row asking for a huge cost is refused, not run.
+    expect(await verifySecret(secret, stored.replace('scrypt$4096$', 'scrypt$1048576$'))).toBe(
+      false,
+    );
+  });
+
+  it('gives every device its own secret', () => {
     expect(generateSecret()).not.toBe(generateSecret());
+    expect(generateSecret()).toMatch(/^[\w-]{43}$/);
   });
 });

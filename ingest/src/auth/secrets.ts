@@ -1,59 +1,73 @@
-import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 
 /**
- * Device secrets: 32 random bytes, shown once at provisioning and stored only as an scrypt hash
- * (RFC 7914). The cost is written into each hash so it can be raised later without breaking
- * existing devices. N=2^12, r=8, p=4 costs the CPU of N=2^14, p=1 (tens of ms here) with a
- * quarter of its memory, 4 MiB per verification: after a power cut a cooperative's devices all
- * reconnect at once, and with the 16 MiB of N=2^14 in each of libuv's four threads, moving to
- * these parameters took about 50 MB off the broker's peak in `pnpm bench ingest` (255 -> 205). The secrets are 256-bit random, so memory
- * hardness buys little here; the hash only has to make a leaked registry useless.
+ * Device secrets: 32 random bytes (256 bits), shown once at provisioning and stored only as
+ * `sha256$<digest>`, as the API tokens are (storage's tokenDigest).
+ *
+ * Why not a slow KDF: scrypt, bcrypt and Argon2 make each guess at a low-entropy human password
+ * expensive. A secret drawn from 2^256 values needs no such help: a leaked registry is useless
+ * through SHA-256's preimage resistance alone, and guessing online is hopeless at any speed.
+ * What a slow KDF did cost is real: about 13 ms of CPU per CONNECT (13 s for the reconnect storm
+ * of 1,000 devices in `pnpm bench ingest`), and a flood of wrong passwords, each costing an
+ * scrypt, made a real device wait seconds (issue 13, case 11). A SHA-256 costs about a
+ * microsecond. It is unsalted because every secret is unique and random already (a salt guards
+ * against precomputed tables of likely passwords; there are no likely secrets).
+ *
+ * Registries written before keep `scrypt$N$r$p$salt$key` hashes (RFC 7914): those still verify,
+ * and the broker rewrites a device's hash in the new form after its next good CONNECT.
  */
-const SCRYPT = { N: 2 ** 12, r: 8, p: 4 } as const;
+const SHA256_PREFIX = 'sha256$';
 const KEY_BYTES = 32;
 
 export function generateSecret(): string {
   return randomBytes(32).toString('base64url');
 }
 
-function derive(
-  secret: string,
-  salt: Buffer,
-  params: { N: number; r: number; p: number },
-): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
+function sha256(secret: string): Buffer {
+  return createHash('sha256').update(secret, 'utf8').digest();
+}
+
+/** `sha256$<base64url digest>`. Async like the scrypt hash it replaced, for its callers. */
+export function hashSecret(secret: string): Promise<string> {
+  return Promise.resolve(hashSecretSync(secret));
+}
+
+export function hashSecretSync(secret: string): string {
+  return `${SHA256_PREFIX}${sha256(secret).toString('base64url')}`;
+}
+
+/** A hash in the form registries wrote before SHA-256 (slow to verify; rewrite it when verified). */
+export function isLegacyHash(stored: string): boolean {
+  return stored.startsWith('scrypt$');
+}
+
+/** Compares in constant time ([CWE-208]: no early exit on the first differing byte). */
+export async function verifySecret(secret: string, stored: string): Promise<boolean> {
+  if (stored.startsWith(SHA256_PREFIX)) {
+    const expected = Buffer.from(stored.slice(SHA256_PREFIX.length), 'base64url');
+    const actual = sha256(secret);
+    return expected.length === actual.length && timingSafeEqual(actual, expected);
+  }
+  if (isLegacyHash(stored)) return verifyScrypt(secret, stored);
+  return false;
+}
+
+async function verifyScrypt(secret: string, stored: string): Promise<boolean> {
+  const [, n, r, p, salt, key] = stored.split('$');
+  if (salt === undefined || key === undefined) return false;
+  const params = { N: Number(n), r: Number(r), p: Number(p) };
+  // Parameters come from our own registry, but a corrupt row must not ask for gigabytes:
+  // 2^14 with r=8 (16 MiB) was the most this project ever wrote.
+  if (!(params.N <= 2 ** 14 && params.r <= 8 && params.p <= 4)) return false;
+  const expected = Buffer.from(key, 'base64url');
+  const actual = await new Promise<Buffer>((resolve, reject) =>
     scrypt(
       secret,
-      salt,
+      Buffer.from(salt, 'base64url'),
       KEY_BYTES,
       { ...params, maxmem: 256 * params.N * params.r },
-      (error, key) => (error ? reject(error) : resolve(key)),
-    );
-  });
-}
-
-/** `scrypt$N$r$p$salt$key`, base64url parts. */
-export async function hashSecret(secret: string): Promise<string> {
-  const salt = randomBytes(16);
-  const key = await derive(secret, salt, SCRYPT);
-  return [
-    'scrypt',
-    SCRYPT.N,
-    SCRYPT.r,
-    SCRYPT.p,
-    salt.toString('base64url'),
-    key.toString('base64url'),
-  ].join('$');
-}
-
-export async function verifySecret(secret: string, stored: string): Promise<boolean> {
-  const [scheme, n, r, p, salt, key] = stored.split('$');
-  if (scheme !== 'scrypt' || salt === undefined || key === undefined) return false;
-  const expected = Buffer.from(key, 'base64url');
-  const actual = await derive(secret, Buffer.from(salt, 'base64url'), {
-    N: Number(n),
-    r: Number(r),
-    p: Number(p),
-  });
+      (error, derived) => (error ? reject(error) : resolve(derived)),
+    ),
+  );
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }

@@ -11,6 +11,10 @@ export interface RateLimit {
 
 export const DEFAULT_RATE_LIMIT: RateLimit = { burst: 60, perSecond: 1 };
 
+/**
+ * PUBLISH and SUBSCRIBE (one token per topic filter) share a device's bucket: both are work the
+ * device makes the broker do, and a refused publish counts like any other.
+ */
 export function createRateLimiter(limit: RateLimit, clock: () => number) {
   const buckets = new Map<string, { tokens: number; atMs: number }>();
   return {
@@ -27,6 +31,14 @@ export function createRateLimiter(limit: RateLimit, clock: () => number) {
       if (bucket.tokens < 1) return false;
       bucket.tokens -= 1;
       return true;
+    },
+    /**
+     * Returns a token taken for a message we then failed to handle (a failed commit): the
+     * failure is ours, so it costs the device nothing.
+     */
+    giveBack(key: string): void {
+      const bucket = buckets.get(key);
+      if (bucket !== undefined) bucket.tokens = Math.min(limit.burst, bucket.tokens + 1);
     },
     forget: (key: string) => buckets.delete(key),
   };

@@ -20,6 +20,12 @@ export function createIngestMetrics(registry: Registry) {
       labelNames: ['limit'] as const,
       registers: [registry],
     }),
+    connectsRefused: new Counter({
+      name: 'shamba_connects_refused_total',
+      help: 'CONNECTs refused, by MQTT return code (2 id, 3 busy, 4 bad secret, 5 backoff)',
+      labelNames: ['code'] as const,
+      registers: [registry],
+    }),
     commitSeconds: new Histogram({
       name: 'shamba_commit_seconds',
       help: 'Time from a publish reaching the broker to its readings being durable',

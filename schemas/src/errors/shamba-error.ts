@@ -19,6 +19,10 @@ export const ERROR_CODES = [
   'RASTER_INVALID',
   'RASTER_TOO_LARGE',
   'RASTER_UNSUPPORTED',
+  /** An MQTT packet over the broker's size limit (recorded against the device that sent it). */
+  'PACKET_TOO_LARGE',
+  /** Too many failed attempts from one client (HTTP 429 with Retry-After). */
+  'TOO_MANY_REQUESTS',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -18,22 +18,49 @@ export interface DeviceRecord extends Device {
 
 export interface DeadLetter {
   id: number;
+  /** When the newest of the folded repeats arrived. */
+  lastMs: number;
   receivedMs: number;
   deviceId: string | null;
   coopId: string | null;
   topic: string;
   /** ShambaError code, e.g. INVALID_PAYLOAD. */
   code: string;
+  /** At most MAX_DEAD_LETTER_REASON characters: longer reasons are cut (and say so). */
   reason: string;
+  /** The first MAX_DEAD_LETTER_PAYLOAD bytes of the message. */
   payload: Uint8Array;
-  /** How many identical messages (same device, topic, reason and bytes) this row stands for. */
+  /** The message's whole size, bytes (more than `payload.length` when it was cut). */
+  payloadBytes: number;
+  /** How many messages this row stands for (identical repeats, or repeats of one `foldKey`). */
   count: number;
 }
 
-export type NewDeadLetter = Omit<DeadLetter, 'id' | 'count'>;
+export type NewDeadLetter = Omit<DeadLetter, 'id' | 'count' | 'lastMs' | 'payloadBytes'> & {
+  /**
+   * Repeats with the same key fold into one row (the newest reason and bytes kept, the count
+   * raised), e.g. one device's refused publishes whatever their topic. Without one, only
+   * identical messages (same device, topic, reason and bytes) fold.
+   */
+  foldKey?: string;
+};
+
+export interface DeadLetterFilter {
+  coopId?: string;
+  deviceId?: string;
+  limit?: number;
+  /** Pagination: only rows older than this id (the `id` of the last row of the previous page). */
+  beforeId?: number;
+}
 
 export interface SceneRecord {
+  /** The STAC item's id: unique within its owner, not across owners. */
   id: string;
+  /**
+   * The cooperative that registered the scene and whose fields alone it is read for; null for a
+   * scene for everyone (the watch folder the operator configures, or an admin's registration).
+   */
+  ownerCoopId: string | null;
   acquiredMs: number;
   /** The STAC item the scene was read from. */
   itemPath: string;
@@ -44,9 +71,35 @@ export interface SceneRecord {
 /** One field's indices from one scene (the shape is the analytics' FieldIndices). */
 export interface FieldSceneIndices {
   sceneId: string;
+  /** The scene's owner (see SceneRecord.ownerCoopId). */
+  ownerCoopId: string | null;
   fieldId: string;
   acquiredMs: number;
   indices: Record<string, unknown>;
+}
+
+/** A watch-folder or uploaded scene that failed: moved aside, never read again. */
+export interface QuarantinedScene {
+  /** Where the scene's folder was moved to. */
+  path: string;
+  /** The item's file name as found (no server path). */
+  name: string;
+  ownerCoopId: string | null;
+  code: string;
+  reason: string;
+  atMs: number;
+}
+
+export interface TokenRecord {
+  /** A public handle for the token (the first 16 hex digits of its digest), for list and revoke. */
+  id: string;
+  principal: Principal;
+  createdMs: number;
+  /** Null: never expires (avoid; `shamba token add` sets 90 days by default). */
+  expiresMs: number | null;
+  revokedMs: number | null;
+  /** What the token is for, e.g. `demo:manager`. */
+  label: string | null;
 }
 
 export interface FieldFilter {
@@ -78,8 +131,17 @@ export interface Registry {
   };
   tokens: {
     /** Tokens are looked up by a SHA-256 of the bearer value; the value itself is never stored. */
-    add(tokenHash: string, principal: Principal): Promise<void>;
-    find(tokenHash: string): Promise<Principal | undefined>;
+    add(
+      tokenHash: string,
+      principal: Principal,
+      options: { createdMs: number; expiresMs: number | null; label?: string },
+    ): Promise<TokenRecord>;
+    /** The principal of a token that exists, has not expired at `atMs` and is not revoked. */
+    find(tokenHash: string, atMs: number): Promise<Principal | undefined>;
+    /** Tokens newest first, revoked and expired ones included; `label` matches exactly. */
+    list(filter?: { coopId?: string; label?: string }): Promise<TokenRecord[]>;
+    /** Revokes by id (TokenRecord.id); false when there is no such token. */
+    revoke(id: string, atMs: number): Promise<boolean>;
   };
   prescriptions: {
     add(prescription: Prescription): Promise<void>;
@@ -87,10 +149,18 @@ export interface Registry {
   };
   scenes: {
     add(scene: SceneRecord, perField: readonly FieldSceneIndices[]): Promise<void>;
-    has(id: string): Promise<boolean>;
-    list(): Promise<SceneRecord[]>;
+    has(ownerCoopId: string | null, id: string): Promise<boolean>;
+    /**
+     * Scenes oldest first. `visibleTo`: the cooperative's own and the shared ones (what its
+     * fields may use); without it, every scene (admins, the service).
+     */
+    list(filter?: { visibleTo?: string }): Promise<SceneRecord[]>;
     /** A field's indices from every scene, oldest first. */
     fieldSeries(fieldId: string): Promise<FieldSceneIndices[]>;
+    /** Records a scene that failed (its files already moved aside by the caller). */
+    quarantine(entry: QuarantinedScene): Promise<void>;
+    /** Quarantined scenes newest first; `coopId`: that cooperative's and the shared ones. */
+    quarantined(filter?: { coopId?: string }): Promise<QuarantinedScene[]>;
   };
   parameterSets: {
     /** Publishes the next version of the cooperative's parameter set. */
@@ -116,9 +186,14 @@ export interface Registry {
     list(coopId: string): Promise<YieldHistoryRow[]>;
   };
   deadLetters: {
-    /** Identical repeats fold into one row with a count; the oldest rows go past the cap. */
+    /**
+     * Identical repeats (or repeats of one `foldKey`) fold into one row with a count. Bounded
+     * per cooperative and per device (the oldest rows go), so one tenant's flood cannot evict
+     * another's letters.
+     */
     add(deadLetter: NewDeadLetter): Promise<void>;
-    list(filter?: { coopId?: string; limit?: number }): Promise<DeadLetter[]>;
+    /** Newest first. */
+    list(filter?: DeadLetterFilter): Promise<DeadLetter[]>;
   };
   close(): Promise<void>;
 }

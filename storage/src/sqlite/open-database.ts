@@ -1,8 +1,12 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 
 export type SqliteDatabase = Database.Database;
+
+/** Owner only: read, write (and enter, for a directory). */
+const PRIVATE_DIR = 0o700;
+const PRIVATE_FILE = 0o600;
 
 /**
  * Opens a SQLite file for one of our stores. WAL lets readers (the API) run while the ingest
@@ -11,7 +15,7 @@ export type SqliteDatabase = Database.Database;
  * https://www.sqlite.org/pragma.html#pragma_synchronous
  */
 export function openDatabase(path: string, migrations: readonly string[]): SqliteDatabase {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:') createPrivately(path);
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
@@ -34,4 +38,18 @@ function migrate(db: SqliteDatabase, migrations: readonly string[]): void {
       db.pragma(`user_version = ${version + 1}`);
     })();
   }
+}
+
+/**
+ * Our files hold device-secret hashes, token digests, dead-letter payloads and every reading: the
+ * owner's alone (issue 13, case 20). A new directory is made 0700; the database file is created
+ * 0600 before SQLite opens it, because SQLite gives its -wal and -shm files the mode of the main
+ * database file (os_unix.c, findCreateFileMode); a file from before this is narrowed to 0600.
+ * The process umask narrows further but never widens, so this holds without the CLI's umask.
+ */
+function createPrivately(path: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: PRIVATE_DIR });
+  closeSync(openSync(path, 'a', PRIVATE_FILE));
+  for (const file of [path, `${path}-wal`, `${path}-shm`])
+    if (existsSync(file)) chmodSync(file, PRIVATE_FILE);
 }

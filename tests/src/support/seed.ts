@@ -28,7 +28,11 @@ export async function seedDevice(registry: Registry, id: string, fieldId: string
 
 export async function seedToken(registry: Registry, principal: Principal): Promise<string> {
   const token = randomBytes(24).toString('base64url');
-  await registry.tokens.add(tokenDigest(token), principal);
+  // A day: longer than any test, short enough that a leaked test registry is harmless.
+  await registry.tokens.add(tokenDigest(token), principal, {
+    createdMs: Date.now(),
+    expiresMs: Date.now() + 86_400_000,
+  });
   return token;
 }
 

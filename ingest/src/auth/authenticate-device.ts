@@ -1,0 +1,108 @@
+import type { Logger } from 'pino';
+import type { DeviceRecord, Registry } from '@shamba/storage';
+import { createSemaphore } from '../limits/semaphore.js';
+import { createConnectGuard, type ConnectGuard } from './connect-guard.js';
+import { hashSecretSync, isLegacyHash, verifySecret } from './secrets.js';
+
+// MQTT 3.1.1 CONNACK return codes (§3.2.2.3).
+export const CONNACK = {
+  IDENTIFIER_REJECTED: 2,
+  SERVER_UNAVAILABLE: 3,
+  BAD_USERNAME_OR_PASSWORD: 4,
+  NOT_AUTHORIZED: 5,
+} as const;
+
+export type ConnackCode = (typeof CONNACK)[keyof typeof CONNACK];
+
+export interface ConnectAttempt {
+  clientId: string;
+  username: string | undefined;
+  password: Buffer | undefined;
+  /** The remote address, or a stand-in when the transport does not tell. */
+  address: string;
+}
+
+export type AuthResult =
+  { ok: true; device: DeviceRecord } | { ok: false; returnCode: ConnackCode; reason: string };
+
+export interface DeviceAuthenticatorOptions {
+  registry: Registry;
+  logger: Logger;
+  clock: () => number;
+  guard?: ConnectGuard;
+}
+
+/**
+ * Legacy scrypt verifications at once. scrypt runs on libuv's thread pool (4 threads by default)
+ * beside file and DNS work; two leave the rest of the pool free. New-form hashes (SHA-256, about
+ * a microsecond) need no slot.
+ */
+const LEGACY_CONCURRENCY = 2;
+/** Waiting legacy verifications per lane: 64 at ~13 ms over two slots is about 0.4 s of queue. */
+const LEGACY_QUEUE = 64;
+
+/**
+ * CONNECT for a device: the backoff of failed attempts first (refused without a lookup), then
+ * the registry, the client id bound to the device id, and the secret. A device still holding an
+ * scrypt hash (an older registry) is verified under a semaphore, known-good devices first, and
+ * its hash is rewritten as SHA-256 once verified, so it costs a slow verification only once.
+ */
+export function createDeviceAuthenticator(options: DeviceAuthenticatorOptions) {
+  const { registry, logger, clock } = options;
+  const guard = options.guard ?? createConnectGuard({ clock });
+  const legacy = createSemaphore({ limit: LEGACY_CONCURRENCY, maxQueue: LEGACY_QUEUE });
+  const refuse = (returnCode: ConnackCode, reason: string): AuthResult => ({
+    ok: false,
+    returnCode,
+    reason,
+  });
+
+  async function verify(attempt: ConnectAttempt, id: string, stored: string, secret: string) {
+    if (!isLegacyHash(stored)) return verifySecret(secret, stored);
+    const slot = legacy.acquire(guard.trusted(id, attempt.address));
+    if (slot === undefined) return 'busy' as const;
+    const release = await slot;
+    try {
+      // Others may have failed while this one waited: look again before paying for an scrypt.
+      if (guard.blockedMs(id, attempt.address) > 0) return 'blocked' as const;
+      return await verifySecret(secret, stored);
+    } finally {
+      release();
+    }
+  }
+
+  /** Rewrites a verified device's scrypt hash as SHA-256, unless it was re-provisioned since. */
+  async function upgrade(device: DeviceRecord, secret: string) {
+    const current = await registry.devices.get(device.id);
+    if (current?.secretHash !== device.secretHash) return;
+    await registry.devices.upsert({ ...current, secretHash: hashSecretSync(secret) });
+    logger.info({ deviceId: device.id }, 'device secret hash upgraded from scrypt to SHA-256');
+  }
+
+  return async function authenticate(attempt: ConnectAttempt): Promise<AuthResult> {
+    const id = attempt.username ?? attempt.clientId;
+    if (guard.blockedMs(id, attempt.address) > 0)
+      return refuse(CONNACK.NOT_AUTHORIZED, 'too many failed attempts');
+    const device =
+      attempt.username === undefined ? undefined : await registry.devices.get(attempt.username);
+    const failed = (returnCode: ConnackCode, reason: string) => {
+      guard.failed(id, attempt.address);
+      return refuse(returnCode, reason);
+    };
+    if (device === undefined) return failed(CONNACK.BAD_USERNAME_OR_PASSWORD, 'unknown device');
+    // The client id is bound to the device identity: one session per device.
+    if (attempt.clientId !== device.id)
+      return failed(CONNACK.IDENTIFIER_REJECTED, 'client id must equal the device id');
+    const secret = attempt.password?.toString('utf8') ?? '';
+    const verdict = await verify(attempt, id, device.secretHash, secret);
+    if (verdict === 'busy') return refuse(CONNACK.SERVER_UNAVAILABLE, 'verification queue full');
+    if (verdict === 'blocked') return refuse(CONNACK.NOT_AUTHORIZED, 'too many failed attempts');
+    if (!verdict) return failed(CONNACK.BAD_USERNAME_OR_PASSWORD, 'wrong device secret');
+    guard.succeeded(id, attempt.address);
+    if (isLegacyHash(device.secretHash))
+      upgrade(device, secret).catch((error: unknown) =>
+        logger.warn({ deviceId: device.id, err: error }, 'could not upgrade the secret hash'),
+      );
+    return { ok: true, device };
+  };
+}

@@ -1,0 +1,98 @@
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { createServer as createTlsServer } from 'node:tls';
+import { limitPacketSize } from '../limits/packet-size-limiter.js';
+
+export interface ListenerOptions {
+  host: string;
+  /** MQTT over TCP; 0 picks a free port. */
+  port: number;
+  /** MQTT over WebSocket (path /mqtt), when set. */
+  wsPort?: number;
+  tls?: { port: number; cert: string | Buffer; key: string | Buffer };
+  maxPacketBytes: number;
+  /** Hands a connection to the broker, with the peer's address. */
+  accept(stream: Duplex, address: string): void;
+  /** A TCP or TLS connection that declared a packet over `maxPacketBytes` (then destroyed). */
+  onTooLarge(socket: Socket, error: Error): void;
+}
+
+export interface Listeners {
+  readonly port: number;
+  readonly wsPort: number | undefined;
+  readonly tlsPort: number | undefined;
+  close(): Promise<void>;
+}
+
+/** The sockets in front of the broker: TCP, and WebSocket and TLS when configured. */
+export async function startListeners(options: ListenerOptions): Promise<Listeners> {
+  const { host } = options;
+  const handle = (socket: Socket) => {
+    socket.on('error', () => undefined); // a reset from the field is routine
+    // PUBACKs are tiny: without this, Nagle's algorithm holds each one back for the peer's
+    // delayed ACK (tens of milliseconds) whenever a device keeps several publishes in flight.
+    socket.setNoDelay(true);
+    const address = socket.remoteAddress ?? 'unknown';
+    options.accept(
+      limitPacketSize(socket, options.maxPacketBytes, (error) => options.onTooLarge(socket, error)),
+      address,
+    );
+  };
+  const servers: (Server | HttpServer)[] = [];
+  const server = createServer(handle);
+  await listen(server, options.port, host);
+  servers.push(server);
+  const port = (server.address() as AddressInfo).port;
+
+  let wsPort: number | undefined;
+  if (options.wsPort !== undefined) {
+    const http = createHttpServer();
+    // Loaded only when configured: most boxes speak plain TCP, and ws costs memory to load.
+    const { WebSocketServer, createWebSocketStream } = await import('ws');
+    const wss = new WebSocketServer({
+      server: http,
+      path: '/mqtt',
+      maxPayload: options.maxPacketBytes,
+    });
+    wss.on('connection', (ws, request) => {
+      const stream = createWebSocketStream(ws);
+      stream.on('error', () => undefined);
+      options.accept(stream, request.socket.remoteAddress ?? 'unknown');
+    });
+    await listen(http, options.wsPort, host);
+    servers.push(http);
+    wsPort = (http.address() as AddressInfo).port;
+  }
+  let tlsPort: number | undefined;
+  if (options.tls !== undefined) {
+    const tls = createTlsServer({ cert: options.tls.cert, key: options.tls.key }, (socket) =>
+      handle(socket),
+    );
+    await listen(tls, options.tls.port, host);
+    servers.push(tls);
+    tlsPort = (tls.address() as AddressInfo).port;
+  }
+
+  return {
+    port,
+    wsPort,
+    tlsPort,
+    async close() {
+      for (const s of servers) {
+        if ('closeAllConnections' in s) s.closeAllConnections();
+        await new Promise<void>((resolve) => s.close(() => resolve()));
+      }
+    },
+  };
+}
+
+function listen(server: Server | HttpServer, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}

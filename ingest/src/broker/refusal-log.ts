@@ -1,0 +1,53 @@
+import type { Logger } from 'pino';
+import { LruMap } from '../limits/lru-map.js';
+
+/**
+ * Logs a refusal once per source (a client id, a device, an address) and reason per window,
+ * and counts the repeats in between: the next line for that pair carries `suppressed`, the
+ * number it stands for. A client refused thousands of times (a subscription flood once wrote
+ * 24,577 stack traces, 18 MB) costs a line a minute; the metrics count every refusal.
+ * Never a stack: a refusal is the client's doing, not a fault of ours.
+ */
+export interface RefusalLog {
+  note(source: string, reason: string, fields: Record<string, unknown>, message: string): void;
+}
+
+export interface RefusalLogOptions {
+  clock: () => number;
+  /** A minute: an operator watching the log sees an ongoing flood, once a minute per source. */
+  windowMs?: number;
+  /** Sources remembered (about 100 bytes each); past it the least recent are forgotten. */
+  maxSources?: number;
+  /** `error` for failures of ours (a store that refuses commits), `warn` for clients' doing. */
+  level?: 'warn' | 'error';
+}
+
+export function createRefusalLog(logger: Logger, options: RefusalLogOptions): RefusalLog {
+  const windowMs = options.windowMs ?? 60_000;
+  const seen = new LruMap<string, { sinceMs: number; suppressed: number }>(
+    options.maxSources ?? 4096,
+  );
+  return {
+    note(source, reason, fields, message) {
+      const key = `${source}\u0000${reason}`;
+      const now = options.clock();
+      const entry = seen.get(key);
+      if (entry !== undefined && now - entry.sinceMs < windowMs) {
+        entry.suppressed++;
+        return;
+      }
+      seen.set(key, { sinceMs: now, suppressed: 0 });
+      const suppressed = entry?.suppressed ?? 0;
+      logger[options.level ?? 'warn'](
+        { ...fields, reason, ...(suppressed > 0 ? { suppressed } : {}) },
+        message,
+      );
+    },
+  };
+}
+
+/** An error as a log field: its message only (no stack, no cause chain). */
+export function errorText(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.length <= 200 ? text : `${text.slice(0, 200)}…`;
+}

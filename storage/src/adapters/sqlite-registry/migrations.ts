@@ -1,0 +1,76 @@
+/**
+ * The registry's schema, one migration per entry (PRAGMA user_version counts those applied).
+ * Frozen text: a change is a new entry, never an edit of an old one.
+ *
+ * Entities are stored as JSON documents beside the columns we filter on: the zod schemas in
+ * @shamba/schemas are the contract, and adding a property needs no migration.
+ */
+export const REGISTRY_MIGRATIONS = [
+  `CREATE TABLE coops (id TEXT PRIMARY KEY, doc TEXT NOT NULL);
+   CREATE TABLE farmers (id TEXT PRIMARY KEY, coop_id TEXT NOT NULL, doc TEXT NOT NULL);
+   CREATE TABLE fields (id TEXT PRIMARY KEY, coop_id TEXT NOT NULL, farmer_id TEXT NOT NULL, doc TEXT NOT NULL);
+   CREATE TABLE devices (id TEXT PRIMARY KEY, coop_id TEXT NOT NULL, field_id TEXT, doc TEXT NOT NULL);
+   CREATE TABLE tokens (token_hash TEXT PRIMARY KEY, principal TEXT NOT NULL);
+   CREATE TABLE prescriptions (
+     id TEXT PRIMARY KEY, field_id TEXT NOT NULL, created_ms INTEGER NOT NULL, doc TEXT NOT NULL);
+   CREATE INDEX prescriptions_by_field ON prescriptions (field_id, created_ms);
+   CREATE TABLE dead_letters (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     received_ms INTEGER NOT NULL, last_ms INTEGER NOT NULL,
+     device_id TEXT, coop_id TEXT, topic TEXT NOT NULL, code TEXT NOT NULL, reason TEXT NOT NULL,
+     payload BLOB NOT NULL, digest TEXT NOT NULL UNIQUE, count INTEGER NOT NULL DEFAULT 1);`,
+  `CREATE TABLE scenes (id TEXT PRIMARY KEY, acquired_ms INTEGER NOT NULL, doc TEXT NOT NULL);
+   CREATE TABLE field_scene_indices (
+     scene_id TEXT NOT NULL, field_id TEXT NOT NULL, acquired_ms INTEGER NOT NULL, doc TEXT NOT NULL,
+     PRIMARY KEY (field_id, scene_id));`,
+  `CREATE TABLE parameter_sets (
+     coop_id TEXT NOT NULL, version INTEGER NOT NULL, doc TEXT NOT NULL,
+     PRIMARY KEY (coop_id, version));`,
+  `CREATE TABLE yield_history (
+     coop_id TEXT NOT NULL, season TEXT NOT NULL, field_id TEXT NOT NULL, doc TEXT NOT NULL,
+     PRIMARY KEY (coop_id, season, field_id));`,
+  `CREATE TABLE weather_forecasts (
+     coop_id TEXT PRIMARY KEY, issued_ms INTEGER NOT NULL, doc TEXT NOT NULL);`,
+  // Tokens get an id (a prefix of the digest: safe to show), an owner column to list by, a
+  // label, an expiry and a revocation time. Tokens issued before expiry existed expire 90 days
+  // after this migration runs, the default lifetime of a new token.
+  `CREATE TABLE tokens_v2 (
+     token_hash TEXT PRIMARY KEY, id TEXT NOT NULL UNIQUE, principal TEXT NOT NULL, coop_id TEXT,
+     label TEXT, created_ms INTEGER NOT NULL, expires_ms INTEGER, revoked_ms INTEGER);
+   INSERT INTO tokens_v2 (token_hash, id, principal, coop_id, created_ms, expires_ms)
+     SELECT token_hash, substr(token_hash, 1, 16), principal, json_extract(principal, '$.coopId'),
+       CAST(strftime('%s', 'now') AS INTEGER) * 1000,
+       CAST(strftime('%s', 'now') AS INTEGER) * 1000 + 90 * 86400000
+     FROM tokens;
+   DROP TABLE tokens;
+   ALTER TABLE tokens_v2 RENAME TO tokens;
+   CREATE INDEX tokens_by_coop ON tokens (coop_id);`,
+  // Scenes get an owner ('' for a shared scene): ids are unique per owner, so a cooperative's
+  // upload can neither replace nor squat a shared scene's id. Scenes so far were shared.
+  `CREATE TABLE scenes_v2 (
+     owner TEXT NOT NULL, id TEXT NOT NULL, acquired_ms INTEGER NOT NULL, doc TEXT NOT NULL,
+     PRIMARY KEY (owner, id));
+   INSERT INTO scenes_v2 SELECT '', id, acquired_ms, json_set(doc, '$.ownerCoopId', NULL) FROM scenes;
+   DROP TABLE scenes;
+   ALTER TABLE scenes_v2 RENAME TO scenes;
+   CREATE INDEX scenes_by_time ON scenes (acquired_ms);
+   CREATE TABLE field_scene_indices_v2 (
+     field_id TEXT NOT NULL, scene_owner TEXT NOT NULL, scene_id TEXT NOT NULL,
+     acquired_ms INTEGER NOT NULL, doc TEXT NOT NULL,
+     PRIMARY KEY (field_id, scene_owner, scene_id));
+   INSERT INTO field_scene_indices_v2
+     SELECT field_id, '', scene_id, acquired_ms, json_set(doc, '$.ownerCoopId', NULL)
+     FROM field_scene_indices;
+   DROP TABLE field_scene_indices;
+   ALTER TABLE field_scene_indices_v2 RENAME TO field_scene_indices;
+   CREATE TABLE quarantined_scenes (
+     id INTEGER PRIMARY KEY AUTOINCREMENT, owner TEXT NOT NULL, at_ms INTEGER NOT NULL,
+     doc TEXT NOT NULL);`,
+  // Dead letters are capped per cooperative and per device (one tenant's flood cannot evict
+  // another's rows), so both are indexed with the row order; the stored payload is cut, and
+  // its whole size kept.
+  `ALTER TABLE dead_letters ADD COLUMN payload_bytes INTEGER;
+   UPDATE dead_letters SET payload_bytes = length(payload);
+   CREATE INDEX dead_letters_by_coop ON dead_letters (coop_id, id);
+   CREATE INDEX dead_letters_by_device ON dead_letters (device_id, id);`,
+];
