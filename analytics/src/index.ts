@@ -45,7 +45,7 @@ export {
   type SceneItem,
 } from './raster/scene-reader.js';
 export { MAX_STAC_ITEM_BYTES, type SceneItemOptions } from './raster/stac-item.js';
-export { isPublicAddress, type RemoteAccess } from './raster/remote/address-policy.js';
+export { ipv6Bytes, isPublicAddress, type RemoteAccess } from './raster/remote/address-policy.js';
 export {
   MIN_VALID_FRACTION,
   USABLE_SCL,
@@ -62,15 +62,10 @@ export {
 } from './raster/field-indices.js';
 export { gapFill, type SeriesPoint } from './raster/index-series.js';
 export {
-  MAX_FUTURE_ACQUISITION_MS,
-  UPLOADS_DIR,
   createSceneService,
   type SceneService,
   type SceneServiceOptions,
 } from './scenes/scene-service.js';
-export { pickScene, sceneVisibleTo, visibleSeries } from './scenes/scene-visibility.js';
-export { MAX_ATTEMPTS, QUARANTINE_DIR } from './scenes/quarantine.js';
-export { MAX_NEW_ITEMS_PER_PASS } from './scenes/watch-scan.js';
 export {
   MASKED_RGB,
   MAX_PNG_SIDE,
@@ -180,8 +175,7 @@ export type { LabelledSeason } from './yield/train-yield-model.js';
 // TF.js-free until a model is saved or loaded: listing and promoting versions stay cheap.
 export {
   createModelStore,
-  modelOwnerDir,
-  modelOwners,
+  listEveryOwner,
   type ModelOwner,
   type ModelStore,
   type ModelVersionEntry,

@@ -1,7 +1,9 @@
 import { mkdtempSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ForecastService } from '@shamba/analytics';
 import type { Principal } from '@shamba/schemas';
 import { fieldFixture } from '@shamba/schemas/testing';
 import {
@@ -12,6 +14,9 @@ import {
   type TimeSeriesStore,
 } from '@shamba/storage';
 import { createApp } from './app.js';
+import type { BodyLimitMiddleware } from './http/body.js';
+import type { YieldModels } from './routes/models.js';
+import type { SceneRegistrar } from './routes/scenes.js';
 import { createApiServer } from './server.js';
 
 // Issue 13 cases 12, 16 and 19, in process and over a real socket on loopback.
@@ -107,7 +112,7 @@ describe('API hardening', () => {
     ]);
   });
 
-  it('answers 429 with Retry-After after 20 failed tokens a minute, until one comes back', async () => {
+  it('answers 429 with Retry-After after 20 failed tokens a minute, and still lets a valid token in', async () => {
     const limited = createApp({
       registry,
       store,
@@ -118,8 +123,7 @@ describe('API hardening', () => {
     for (let i = 0; i < 20; i++)
       statuses.push((await limited.request('/v1/fields', auth(`guess-${i}`))).status);
     expect(statuses).toEqual(Array<number>(20).fill(401));
-    // Refused before the lookup: a right guess now would not get through either.
-    const refused = await limited.request('/v1/fields', auth('agronomist-a'));
+    const refused = await limited.request('/v1/fields', auth('guess-20'));
     expect([refused.status, refused.headers.get('retry-after'), await refused.json()]).toEqual([
       429,
       '3',
@@ -127,11 +131,15 @@ describe('API hardening', () => {
         error: { code: 'TOO_MANY_REQUESTS', message: 'too many failed authentications: wait' },
       },
     ]);
-    now += 3_000;
+    // The address is over its limit, yet a valid token from it is served: a stranger guessing
+    // behind the same NAT locks out no one.
     expect((await limited.request('/v1/fields', auth('agronomist-a'))).status).toBe(200);
+    expect((await limited.request('/v1/fields', auth('guess-21'))).status).toBe(429);
+    now += 3_000;
+    expect((await limited.request('/v1/fields', auth('guess-22'))).status).toBe(401);
   });
 
-  it('counts failures per socket address over a real server, which stays up', async () => {
+  it('counts failures per socket address over a real server, which stays up and serves valid tokens', async () => {
     await using server = await createApiServer({
       app: createApp({
         registry,
@@ -144,8 +152,91 @@ describe('API hardening', () => {
     });
     const get = (token: string) => fetch(`${server.url}/v1/fields`, auth(token));
     const statuses: number[] = [];
-    for (let i = 0; i < 5; i++) statuses.push((await get(`guess-${i}`)).status);
-    expect(statuses).toEqual([401, 401, 401, 429, 429]);
+    for (const token of ['guess-0', 'guess-1', 'guess-2', 'guess-3', 'agronomist-a', 'guess-4'])
+      statuses.push((await get(token)).status);
+    expect(statuses).toEqual([401, 401, 401, 429, 200, 429]);
+    expect((await fetch(`${server.url}/v1/health`)).status).toBe(200);
+  });
+
+  it('puts a body limit on every route that takes a body (a new route must be added here)', () => {
+    // Every optional part given, so that every route is mounted; only the routing is read.
+    const full = createApp({
+      registry,
+      store,
+      health: async () => ({}),
+      scenes: {} as SceneRegistrar,
+      models: {} as YieldModels,
+      forecasts: {} as ForecastService,
+    });
+    const limits: Record<string, number | null> = {};
+    for (const { method, path, handler } of full.routes) {
+      if (!['POST', 'PUT', 'PATCH', 'DELETE'].includes(method)) continue;
+      const key = `${method} ${path}`;
+      const limit = (handler as Partial<BodyLimitMiddleware>).maxBodyBytes;
+      limits[key] = limit ?? limits[key] ?? null;
+    }
+    console.log(limits);
+    expect(limits).toEqual({
+      'POST /v1/fields/:fieldId/zones/delineate': 1024,
+      'POST /v1/agronomy/et0': 4 * 2 ** 20,
+      'POST /v1/coops/:coopId/parameter-sets': 64 * 1024,
+      'PUT /v1/coops/:coopId/weather-forecast': 64 * 1024,
+      // Multipart: receiveUpload counts the bytes as it streams them to disk, up to the
+      // registrar's upload limit, and holds none of it in memory.
+      'POST /v1/scenes/upload': null,
+      'POST /v1/scenes': 16 * 1024,
+      'POST /v1/coops/:coopId/yield-history': 8 * 2 ** 20,
+      'POST /v1/models/yield/train': 4 * 1024,
+      // Reads no body: nothing of one is parsed or held.
+      'POST /v1/models/yield/:version/promote': null,
+    });
+  });
+
+  it('refuses a 300 MB chunked body over a real socket after reading little, and stays up', async () => {
+    await using server = await createApiServer({
+      app: createApp({ registry, store, health: async () => ({}), clock: () => now }),
+      port: 0,
+    });
+    const MiB = 2 ** 20;
+    const before = process.memoryUsage().rss;
+    let written = 0;
+    const answer = await new Promise<unknown[]>((resolve, reject) => {
+      const outgoing = request(`${server.url}/v1/fields/a-1/zones/delineate`, {
+        method: 'POST',
+        headers: { ...auth('agronomist-a').headers, 'content-type': 'application/json' },
+      });
+      let answered = false;
+      outgoing.on('response', (response) => {
+        answered = true;
+        let text = '';
+        response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        response.on('end', () =>
+          resolve([response.statusCode, response.headers.connection, JSON.parse(text)]),
+        );
+      });
+      outgoing.on('error', (error) => (answered ? undefined : reject(error)));
+      const chunk = Buffer.from('0,'.repeat(32 * 1024));
+      outgoing.write('[');
+      const pump = () => {
+        while (!answered && written < 300 * MiB) {
+          written += chunk.length;
+          if (!outgoing.write(chunk)) return void outgoing.once('drain', pump);
+        }
+        if (!answered) outgoing.end('0]');
+      };
+      pump();
+    });
+    const after = process.memoryUsage().rss;
+    console.log(
+      `300 MB chunked body: answered after ${(written / MiB).toFixed(1)} MiB sent; RSS ${before >> 20} -> ${after >> 20} MiB`,
+    );
+    expect(answer).toEqual([
+      400,
+      'close',
+      { error: { code: 'INVALID_REQUEST', message: 'body larger than 1024 bytes' } },
+    ]);
+    expect(written).toBeLessThan(64 * MiB);
+    expect(after - before).toBeLessThan(64 * MiB);
     expect((await fetch(`${server.url}/v1/health`)).status).toBe(200);
   });
 });

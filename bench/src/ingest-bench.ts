@@ -31,7 +31,7 @@ async function provision(): Promise<{
 }> {
   const dir = mkdtempSync(join(tmpdir(), 'shamba-bench-'));
   const registry = await createSqliteRegistry({ path: join(dir, 'registry.sqlite') });
-  // One secret for all: its scrypt cost at CONNECT is the same per device either way.
+  // One secret for all: its verification cost at CONNECT is the same per device either way.
   const password = generateSecret();
   const secretHash = await hashSecret(password);
   const credentials = Array.from({ length: DEVICES }, (_, i) => ({ id: `bench-${i}`, password }));

@@ -34,7 +34,8 @@ export const NODE_FLAGS = ['--max-semi-space-size=8', '--heap-growing-percent=50
  * (the threshold rises to the block's size), so each scrypt verification's 4 MiB stays resident
  * after a reconnect storm. A fixed 256 KiB threshold maps such blocks and returns them when
  * freed: with 1,000 devices connecting, this took about 25 MB off the peak RSS
- * (`pnpm bench ingest`).
+ * (`pnpm bench ingest`, measured when every device secret was an scrypt hash; now only a device
+ * from an older registry costs one scrypt, once, before its hash is rewritten as SHA-256).
  */
 export const GLIBC_TUNABLES = 'glibc.malloc.mmap_threshold=262144';
 

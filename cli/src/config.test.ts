@@ -28,4 +28,17 @@ describe('configuration', () => {
   it('says which setting is wrong', () => {
     expect(() => loadConfig({}, { SHAMBA_MQTT_PORT: 'eighty' })).toThrow(/mqttPort/);
   });
+
+  it('takes the scene host allow-list from SHAMBA_SCENE_HOSTS, or --scene-hosts over it', () => {
+    expect(
+      loadConfig({}, { SHAMBA_SCENE_HOSTS: ' Sentinel-COGS.s3.amazonaws.com, *.example.org ,' })
+        .sceneHosts,
+    ).toEqual(['sentinel-cogs.s3.amazonaws.com', '*.example.org']);
+    expect(
+      loadConfig({ sceneHosts: 'scenes.example.net' }, { SHAMBA_SCENE_HOSTS: 'other.example' })
+        .sceneHosts,
+    ).toEqual(['scenes.example.net']);
+    for (const bad of ['http://scenes.example.net', 'scenes.example.net/path', 'a b', ',', 'x.*'])
+      expect(() => loadConfig({}, { SHAMBA_SCENE_HOSTS: bad }), bad).toThrow(/sceneHosts/);
+  });
 });

@@ -26,6 +26,32 @@ export const ConfigSchema = z.object({
   influxUrl: z.url().default('http://127.0.0.1:8086'),
   influxDatabase: z.string().min(1).default('shamba'),
   influxToken: z.string().optional(),
+  /**
+   * The only hosts remote scenes (STAC item URLs, band URLs, their redirects) are fetched from,
+   * comma-separated: exact names, or `*.example.com` for its subdomains. Unset: any host with a
+   * public address.
+   */
+  sceneHosts: z
+    .string()
+    .transform((list) =>
+      list
+        .split(',')
+        .map((host) => host.trim().toLowerCase())
+        .filter((host) => host !== ''),
+    )
+    .pipe(
+      z
+        .array(
+          z
+            .string()
+            .regex(
+              /^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/,
+              'a host name, or *.domain',
+            ),
+        )
+        .min(1),
+    )
+    .optional(),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -45,6 +71,7 @@ export const ENV_VARS: Record<keyof Config, string> = {
   influxUrl: 'SHAMBA_INFLUX_URL',
   influxDatabase: 'SHAMBA_INFLUX_DATABASE',
   influxToken: 'SHAMBA_INFLUX_TOKEN',
+  sceneHosts: 'SHAMBA_SCENE_HOSTS',
 };
 
 /** Flags win over environment variables, which win over defaults. */

@@ -35,7 +35,7 @@ export interface ShambaOptions {
   scenesDir?: string;
   /**
    * Which addresses remote scenes (item URLs, band URLs) may be fetched from: public ones only
-   * by default. A `SHAMBA_SCENE_HOSTS` setting would map to `hosts` here.
+   * by default; `shamba start` sets `hosts` from SHAMBA_SCENE_HOSTS (`--scene-hosts`).
    */
   remoteAccess?: RemoteAccess;
   clock?: () => number;

@@ -4,7 +4,7 @@ import {
   DEFAULT_YIELD_TRAINING,
   createModelStore,
   historySeasons,
-  modelOwners,
+  listEveryOwner,
   type ModelOwner,
   type LabelledSeason,
   type WorkerPool,
@@ -27,17 +27,8 @@ export function createYieldModels(options: {
   const modelsDir = join(options.dataDir, 'models');
   const storeOf = (owner: ModelOwner) => createModelStore({ dir: modelsDir, owner });
   return {
-    async list(scope) {
-      if (!('every' in scope)) return storeOf(scope.owner).list('yield');
-      // Every owner's own versions: the shared ones, then each cooperative's.
-      const owners: ModelOwner[] = [null, ...(await modelOwners(modelsDir))];
-      const lists = await Promise.all(
-        owners.map(async (owner) =>
-          (await storeOf(owner).list('yield')).filter((v) => v.owner === owner),
-        ),
-      );
-      return lists.flat();
-    },
+    list: (scope) =>
+      'every' in scope ? listEveryOwner(modelsDir, 'yield') : storeOf(scope.owner).list('yield'),
     inUse: (owner) => storeOf(owner).inUse('yield'),
     promote: (owner, version) => storeOf(owner).promote('yield', version),
     async train(request: TrainRequest, owner) {

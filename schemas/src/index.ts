@@ -1,4 +1,5 @@
 export { ERROR_CODES, ShambaError, isShambaError, type ErrorCode } from './errors/shamba-error.js';
+export { truncateText } from './errors/truncate.js';
 export { ID_PATTERN, IdSchema, isId } from './topics/ids.js';
 export {
   TOPIC_ROOT,

@@ -24,6 +24,7 @@ export {
   type SqliteRegistryOptions,
 } from './adapters/sqlite-registry/sqlite-registry.js';
 export { tokenDigest } from './tokens/token-digest.js';
+export { DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS, newToken, tokenId } from './tokens/new-token.js';
 export {
   createInfluxTimeSeriesStore,
   type InfluxStoreOptions,

@@ -2,24 +2,10 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { formatGga, formatRmc, nmeaFrame } from '@shamba/schemas';
 import { FAO56_EXAMPLE_17, FAO56_EXAMPLE_19_AFTERNOON } from '@shamba/schemas/testing';
-import { spawnShamba } from './support/cli-process.js';
+import { runShamba } from './support/cli-process.js';
 import { connectAsync } from 'mqtt';
 import { startIngest } from './support/ingest.js';
 import { tempDir } from './support/temp-dir.js';
-
-async function run(
-  args: string[],
-  stdin = '',
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  await using child = spawnShamba(args);
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  child.stdin.end(stdin);
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  return { code, stdout, stderr };
-}
 
 describe('shamba CLI', () => {
   it(
@@ -45,7 +31,7 @@ describe('shamba CLI', () => {
         '$GBGGA,0755',
         formatGga(fix),
       ].join('\r\n');
-      const { code, stdout } = await run(['gnss', 'parse'], input);
+      const { code, stdout } = await runShamba(['gnss', 'parse'], input);
       expect(code).toBe(0);
       const lines = stdout
         .trim()
@@ -91,7 +77,7 @@ describe('shamba CLI', () => {
           altitudeM: 905.25,
         },
       ]);
-      const all = await run(['gnss', 'parse', '--all'], input);
+      const all = await runShamba(['gnss', 'parse', '--all'], input);
       expect(all.stdout).toContain('"sentence":"GSA"');
     },
   );
@@ -102,13 +88,13 @@ describe('shamba CLI', () => {
     async () => {
       const brussels = FAO56_EXAMPLE_17;
       const ndiaye = FAO56_EXAMPLE_19_AFTERNOON;
-      const single = await run(['et0'], JSON.stringify(brussels));
+      const single = await runShamba(['et0'], JSON.stringify(brussels));
       expect(single.code).toBe(0);
       const daily = JSON.parse(single.stdout) as { et0Mm: number; eaKPa: number };
       expect(daily.et0Mm).toBeCloseTo(3.9, 1);
       expect(daily.eaKPa).toBeCloseTo(1.409, 3);
 
-      const batch = await run(['et0'], JSON.stringify([ndiaye, { ...ndiaye, rhPct: 120 }]));
+      const batch = await runShamba(['et0'], JSON.stringify([ndiaye, { ...ndiaye, rhPct: 120 }]));
       expect(batch.code).toBe(1);
       const [hourly, bad] = JSON.parse(batch.stdout) as [
         { et0Mm: number },
@@ -117,7 +103,7 @@ describe('shamba CLI', () => {
       expect(hourly.et0Mm).toBeCloseTo(0.63, 2);
       expect(bad.error.message).toMatch(/rhPct/);
 
-      const notJson = await run(['et0'], 'tMax=21');
+      const notJson = await runShamba(['et0'], 'tMax=21');
       expect(notJson.code).toBe(1);
       expect(notJson.stderr).toMatch(/not JSON/);
     },
@@ -128,7 +114,7 @@ describe('shamba CLI', () => {
     { timeout: 60_000 },
     async () => {
       using dir = tempDir();
-      const trained = await run([
+      const trained = await runShamba([
         'model',
         'train',
         '--data-dir',
@@ -161,16 +147,20 @@ describe('shamba CLI', () => {
         'weights.bin',
       ]);
 
-      expect((await run(['model', 'promote', 'yield-none', '--data-dir', dir.path])).code).toBe(1);
-      expect((await run(['model', 'promote', out.version, '--data-dir', dir.path])).code).toBe(0);
-      const listed = await run(['model', 'list', '--data-dir', dir.path]);
+      expect(
+        (await runShamba(['model', 'promote', 'yield-none', '--data-dir', dir.path])).code,
+      ).toBe(1);
+      expect(
+        (await runShamba(['model', 'promote', out.version, '--data-dir', dir.path])).code,
+      ).toBe(0);
+      const listed = await runShamba(['model', 'list', '--data-dir', dir.path]);
       expect(JSON.parse(listed.stdout)).toMatchObject({ version: out.version, promoted: true });
     },
   );
 
   it('sim render-scene writes the bands and the STAC item', { timeout: 30_000 }, async () => {
     using out = tempDir();
-    const { code } = await run([
+    const { code } = await runShamba([
       'sim',
       'render-scene',
       '--scenario',
@@ -196,7 +186,7 @@ describe('shamba CLI', () => {
       using dir = tempDir();
       const file = `${dir.path}/broken.json`;
       writeFileSync(file, JSON.stringify({ id: 'x', seed: 1 }));
-      const { code, stderr } = await run(['sim', '--scenario', file, '--ticks', '1']);
+      const { code, stderr } = await runShamba(['sim', '--scenario', file, '--ticks', '1']);
       expect(code).toBe(1);
       expect(stderr).toMatch(/invalid scenario/);
     },
@@ -207,7 +197,7 @@ describe('shamba CLI', () => {
     { timeout: 30_000 },
     async () => {
       using dir = tempDir();
-      const added = await run([
+      const added = await runShamba([
         'device',
         'add',
         '--id',
@@ -225,7 +215,7 @@ describe('shamba CLI', () => {
         password: string;
       };
       expect(password).toMatch(/^[\w-]{43}$/);
-      const listed = await run(['device', 'list', '--data-dir', dir.path]);
+      const listed = await runShamba(['device', 'list', '--data-dir', dir.path]);
       expect(JSON.parse(listed.stdout)).toEqual({
         id: 'probe-new',
         coopId: 'coop-test',
@@ -243,7 +233,7 @@ describe('shamba CLI', () => {
         reconnectPeriod: 0,
       });
       await client.endAsync();
-      const bad = await run([
+      const bad = await runShamba([
         'device',
         'add',
         '--id',

@@ -74,6 +74,47 @@ describe('MQTT over WebSocket and TLS', () => {
   });
 });
 
+describe('an oversize packet over WebSocket', () => {
+  it('is recorded against the device that sent it, as over TCP (case 18)', async () => {
+    using dir = tempDir();
+    await using ingest = await startIngest(dir.path, { wsPort: 0 });
+    const creds = await seedDevice(ingest.registry, 'probe-ws', 'field-1');
+    const topic = upTopic(COOP, 'probe-ws', 'soil');
+    const send = async (bytes: number) => {
+      const client = await connectAsync(`ws://127.0.0.1:${ingest.broker.wsPort}/mqtt`, {
+        protocolVersion: 4,
+        clientId: 'probe-ws',
+        ...creds,
+        reconnectPeriod: 0,
+      });
+      const gone = new Promise<void>((resolve) => client.once('close', () => resolve()));
+      client.publish(topic, Buffer.alloc(bytes, 0x20), { qos: 1 });
+      await gone;
+      return ingest.registry.deadLetters.list({ deviceId: 'probe-ws' });
+    };
+    // Read by the packet scanner: its type and size are known. (MQTT.js sends a packet's fixed
+    // header in a WebSocket message of its own, so the topic had not arrived yet.)
+    expect(await send(20_000)).toMatchObject([
+      {
+        code: 'PACKET_TOO_LARGE',
+        topic: 'mqtt:PUBLISH',
+        reason: `PUBLISH of ${1 + 3 + 2 + topic.length + 2 + 20_000} bytes, over the 16384-byte limit`,
+        count: 1,
+      },
+    ]);
+    // Each retry is counted in the same row.
+    expect(await send(100_000)).toMatchObject([
+      {
+        code: 'PACKET_TOO_LARGE',
+        topic: 'mqtt:PUBLISH',
+        reason: `PUBLISH of ${1 + 3 + 2 + topic.length + 2 + 100_000} bytes, over the 16384-byte limit`,
+        count: 2,
+      },
+    ]);
+    expect(ingest.broker.stats().messagesRejected.PACKET_TOO_LARGE).toBe(2);
+  });
+});
+
 describe('device.moved', () => {
   it(
     "is raised once when a probe's GNSS fix leaves its field, and uplinks reach no subscriber",

@@ -1,20 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { spawnShamba } from './support/cli-process.js';
+import { runShamba } from './support/cli-process.js';
 import { tempDir } from './support/temp-dir.js';
-
-async function run(
-  args: string[],
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  await using child = spawnShamba(args);
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  child.stdin.end();
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  return { code, stdout, stderr };
-}
 
 const lines = (stdout: string) =>
   stdout
@@ -29,7 +16,7 @@ describe('shamba model --coop', () => {
     using dir = tempDir();
     const tiny = ['--seasons', '4', '--epochs', '5', '--hidden-units', '4', '--data-dir', dir.path];
     const train = async (extra: string[]) => {
-      const r = await run(['model', 'train', ...tiny, ...extra]);
+      const r = await runShamba(['model', 'train', ...tiny, ...extra]);
       expect(r.code, r.stderr).toBe(0);
       return JSON.parse(r.stdout) as { version: string; owner: string | null; promoted: boolean };
     };
@@ -43,7 +30,7 @@ describe('shamba model --coop', () => {
     ]);
 
     // B cannot promote A's version; it may adopt the shared one.
-    const stolen = await run([
+    const stolen = await runShamba([
       'model',
       'promote',
       a.version,
@@ -54,7 +41,7 @@ describe('shamba model --coop', () => {
     ]);
     expect(stolen.code).toBe(1);
     expect(stolen.stderr).toMatch(new RegExp(`no yield model version ${a.version}`));
-    const adopted = await run([
+    const adopted = await runShamba([
       'model',
       'promote',
       shared.version,
@@ -69,17 +56,19 @@ describe('shamba model --coop', () => {
       owner: null,
     });
 
-    const listB = await run(['model', 'list', '--coop', 'coop-b', '--data-dir', dir.path]);
+    const listB = await runShamba(['model', 'list', '--coop', 'coop-b', '--data-dir', dir.path]);
     expect(lines(listB.stdout).map((v) => [v.version, v.owner, v.promoted])).toEqual([
       [shared.version, null, true],
       [b.version, 'coop-b', false],
     ]);
-    const all = await run(['model', 'list', '--data-dir', dir.path]);
+    const all = await runShamba(['model', 'list', '--data-dir', dir.path]);
     expect(lines(all.stdout).map((v) => [v.version, v.owner, v.promoted])).toEqual([
       [shared.version, null, true],
       [a.version, 'coop-a', true],
       [b.version, 'coop-b', false],
     ]);
-    expect((await run(['model', 'list', '--coop', '../x', '--data-dir', dir.path])).code).toBe(1);
+    expect(
+      (await runShamba(['model', 'list', '--coop', '../x', '--data-dir', dir.path])).code,
+    ).toBe(1);
   });
 });

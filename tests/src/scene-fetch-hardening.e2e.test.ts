@@ -1,9 +1,10 @@
 import { once } from 'node:events';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { streamHugeArray } from '@shamba/analytics/testing';
 import { seedScenario } from '@shamba/cli';
 import { OROMIA_DEMO, createWorld, renderScene, writeScene } from '@shamba/firmware-sim';
 import { startShamba } from './support/seed.js';
@@ -17,26 +18,10 @@ const MiB = 2 ** 20;
 const START = Date.UTC(2026, 10, 12);
 
 let requests: string[] = [];
-let streamedBytes = 0;
-async function streamHugeArray(response: ServerResponse, totalBytes: number) {
-  const chunk = Buffer.from('0,'.repeat(32 * 1024));
-  response.write('[');
-  while (streamedBytes < totalBytes && !response.destroyed) {
-    streamedBytes += chunk.length;
-    if (!response.write(chunk))
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          response.off('drain', done).off('close', done);
-          resolve();
-        };
-        response.on('drain', done).on('close', done);
-      });
-  }
-  if (!response.destroyed) response.end('0]');
-}
+const streamed = { bytes: 0 };
 const hostile = createServer((request, response) => {
   requests.push(request.url ?? '');
-  if (request.url === '/huge.json') void streamHugeArray(response, 300 * MiB);
+  if (request.url === '/huge.json') void streamHugeArray(response, 300 * MiB, streamed);
   else if (request.url === '/to-metadata')
     response.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data/' }).end();
   else response.writeHead(200, { 'content-type': 'application/json' }).end('{"secret":1}');
@@ -105,14 +90,14 @@ describe('scene fetching and uploads under attack', () => {
       return [response.status, await response.json()];
     };
     const before = process.memoryUsage().rss;
-    streamedBytes = 0;
+    streamed.bytes = 0;
     expect(await register(`http://127.0.0.1:${port()}/huge.json`)).toEqual([
       422,
       { error: { code: 'RASTER_INVALID', message: 'STAC item larger than 1 MiB' } },
     ]);
     const after = process.memoryUsage().rss;
     console.log(
-      `300 MB item: RSS ${before >> 20} -> ${after >> 20} MiB, server got to send ${(streamedBytes / MiB).toFixed(1)} MiB`,
+      `300 MB item: RSS ${before >> 20} -> ${after >> 20} MiB, server got to send ${(streamed.bytes / MiB).toFixed(1)} MiB`,
     );
     expect(after - before).toBeLessThan(64 * MiB);
     expect(await register(`http://127.0.0.1:${port()}/to-metadata`)).toEqual([

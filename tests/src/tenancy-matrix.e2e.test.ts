@@ -36,41 +36,90 @@ interface Cell {
   path: (t: Target) => string;
   body?: (t: Target) => string;
   type?: string;
+  /** The status each role gets on its own cooperative (admin: on A). */
+  own: Record<Role, number>;
 }
 
+/** Every role the same status on its own cooperative. */
+const all = (status: number): Record<Role, number> => ({
+  admin: status,
+  manager: status,
+  agronomist: status,
+  farmer: status,
+  technician: status,
+});
+/** Cooperative staff get `status`; farmers and technicians are refused. */
+const staff = (status: number): Record<Role, number> => ({
+  ...all(403),
+  admin: status,
+  manager: status,
+  agronomist: status,
+});
+/** Only agronomists (and admins) may: tuning, models, zones. */
+const agronomists = (status: number): Record<Role, number> => ({
+  ...all(403),
+  admin: status,
+  agronomist: status,
+});
+
 const CELLS: Cell[] = [
-  { method: 'GET', path: (t) => `/v1/fields/${t.field}` },
-  { method: 'GET', path: (t) => `/v1/fields/${t.field}/readings` },
-  { method: 'GET', path: (t) => `/v1/fields/${t.field}/indices` },
-  { method: 'GET', path: (t) => `/v1/fields/${t.field}/ndvi.png?scene=${t.scene}` },
-  { method: 'POST', path: (t) => `/v1/fields/${t.field}/zones/delineate`, body: () => '{}' },
-  { method: 'GET', path: (t) => `/v1/fields/${t.field}/prescriptions/latest` },
-  { method: 'GET', path: (t) => `/v1/fields/${t.field}/forecast` },
-  { method: 'GET', path: (t) => `/v1/coops/${t.coop}/ndvi.png` },
-  { method: 'GET', path: (t) => `/v1/coops/${t.coop}/production` },
-  { method: 'GET', path: (t) => `/v1/coops/${t.coop}/season-features.csv?season=2026-meher` },
-  { method: 'GET', path: (t) => `/v1/coops/${t.coop}/parameter-sets` },
+  { method: 'GET', path: (t) => `/v1/fields/${t.field}`, own: all(200) },
+  { method: 'GET', path: (t) => `/v1/fields/${t.field}/readings`, own: all(200) },
+  { method: 'GET', path: (t) => `/v1/fields/${t.field}/indices`, own: all(200) },
+  // The cooperative's own scene is found (its item is not a real file here: 422, not 404).
+  { method: 'GET', path: (t) => `/v1/fields/${t.field}/ndvi.png?scene=${t.scene}`, own: all(422) },
+  {
+    method: 'POST',
+    path: (t) => `/v1/fields/${t.field}/zones/delineate`,
+    body: () => '{}',
+    own: agronomists(200),
+  },
+  // No prescription has been computed yet.
+  { method: 'GET', path: (t) => `/v1/fields/${t.field}/prescriptions/latest`, own: all(404) },
+  { method: 'GET', path: (t) => `/v1/fields/${t.field}/forecast`, own: all(200) },
+  { method: 'GET', path: (t) => `/v1/coops/${t.coop}/ndvi.png`, own: staff(422) },
+  { method: 'GET', path: (t) => `/v1/coops/${t.coop}/production`, own: staff(200) },
+  {
+    method: 'GET',
+    path: (t) => `/v1/coops/${t.coop}/season-features.csv?season=2026-meher`,
+    own: staff(200),
+  },
+  { method: 'GET', path: (t) => `/v1/coops/${t.coop}/parameter-sets`, own: staff(200) },
   {
     method: 'POST',
     path: (t) => `/v1/coops/${t.coop}/parameter-sets`,
     body: () => JSON.stringify({ note: 'matrix', crops: { maize: { depletionFraction: 0.4 } } }),
+    own: agronomists(201),
   },
-  { method: 'GET', path: (t) => `/v1/coops/${t.coop}/weather-forecast` },
-  { method: 'PUT', path: (t) => `/v1/coops/${t.coop}/weather-forecast`, body: () => FORECAST },
-  { method: 'GET', path: (t) => `/v1/coops/${t.coop}/yield-history` },
+  // Asked before any forecast was put.
+  { method: 'GET', path: (t) => `/v1/coops/${t.coop}/weather-forecast`, own: staff(404) },
+  {
+    method: 'PUT',
+    path: (t) => `/v1/coops/${t.coop}/weather-forecast`,
+    body: () => FORECAST,
+    own: staff(200),
+  },
+  { method: 'GET', path: (t) => `/v1/coops/${t.coop}/yield-history`, own: staff(200) },
   {
     method: 'POST',
     path: (t) => `/v1/coops/${t.coop}/yield-history`,
     body: (t) => HISTORY_CSV.replace('FIELD', t.field),
     type: 'text/csv',
+    own: staff(201),
   },
   {
     method: 'POST',
     path: () => '/v1/models/yield/train',
     // Tiny settings: the cell is about who may train for whom, not the model.
     body: (t) => JSON.stringify({ coopId: t.coop, seasons: 4, epochs: 1, hiddenUnits: 2 }),
+    own: agronomists(201),
   },
-  { method: 'POST', path: (t) => `/v1/models/yield/${t.model}/promote` },
+  // An admin's promotion acts on the shared models unless it names a cooperative (?coopId=).
+  {
+    method: 'POST',
+    path: (t) => `/v1/models/yield/${t.model}/promote`,
+    own: { ...agronomists(200), admin: 404 },
+  },
 ];
 
 /** Routes that list things: for A's roles, nothing of B's may appear in the body. */
@@ -211,7 +260,8 @@ describe('tenancy matrix: every role x own and other cooperative x every route',
       const before = await snapshotB();
       const rows: string[] = [];
       const crossTenantSuccesses: string[] = [];
-      const roles: (Role | 'admin')[] = ['admin', ...ROLES.filter((r) => r !== 'admin')];
+      const ownMismatches: string[] = [];
+      const roles: Role[] = ['admin', ...ROLES.filter((r) => r !== 'admin')];
       for (const cell of CELLS) {
         const label = `${cell.method} ${cell.path({ coop: '{coop}', field: '{field}', scene: '{scene}', model: '{model}' })}`;
         const statuses: string[] = [];
@@ -220,6 +270,8 @@ describe('tenancy matrix: every role x own and other cooperative x every route',
           const own = await call(token, cell, targets[A]!);
           const other = role === 'admin' ? own : await call(token, cell, targets[B]!);
           statuses.push(`${role} ${own}/${role === 'admin' ? '-' : other}`);
+          if (own !== cell.own[role])
+            ownMismatches.push(`${label} as ${role}: ${own}, expected ${cell.own[role]}`);
           if (role !== 'admin' && other < 400)
             crossTenantSuccesses.push(`${label} as ${role}: ${other}`);
         }
@@ -228,14 +280,14 @@ describe('tenancy matrix: every role x own and other cooperative x every route',
       // An own field's image from the other cooperative's scene: not visible, so not found.
       const foreignScene = await call(
         tokens.get(`manager@${A}`)!,
-        { method: 'GET', path: () => `/v1/fields/field-a/ndvi.png?scene=S2-${B}` },
+        { method: 'GET', path: () => `/v1/fields/field-a/ndvi.png?scene=S2-${B}`, own: all(404) },
         targets[A]!,
       );
       rows.push(
         `${'GET /v1/fields/{own field}/ndvi.png?scene={other coop scene}'.padEnd(62)} manager ${foreignScene}`,
       );
-      if (foreignScene < 400)
-        crossTenantSuccesses.push(`own field with B's scene: ${foreignScene}`);
+      if (foreignScene !== 404)
+        crossTenantSuccesses.push(`own field with B's scene: ${foreignScene}, expected 404`);
 
       for (const list of LISTS) {
         const seen: string[] = [];
@@ -254,6 +306,7 @@ describe('tenancy matrix: every role x own and other cooperative x every route',
         `tenancy matrix: status own/other cooperative per role (A's roles acting; admin on A)\n${rows.join('\n')}`,
       );
       expect(crossTenantSuccesses).toEqual([]);
+      expect(ownMismatches).toEqual([]);
       // Nothing of B's changed under A's attempts.
       expect(await snapshotB()).toEqual(before);
     },

@@ -1,24 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { tokenDigest } from '@shamba/storage';
-import { spawnShamba } from './support/cli-process.js';
+import { runShamba } from './support/cli-process.js';
 import { COOP, seedCoop, startShamba } from './support/seed.js';
 import { tempDir } from './support/temp-dir.js';
 
 const DAY_MS = 86_400_000;
-
-async function run(
-  args: string[],
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  await using child = spawnShamba(args);
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  child.stdin.end();
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  return { code, stdout, stderr };
-}
 
 const lines = (stdout: string) =>
   stdout
@@ -44,7 +31,7 @@ describe('API tokens expire and can be listed and revoked', () => {
         ).status;
 
       const before = Date.now();
-      const added = await run([
+      const added = await runShamba([
         'token',
         'add',
         '--role',
@@ -73,12 +60,12 @@ describe('API tokens expire and can be listed and revoked', () => {
       expect(await status(issued.token)).toBe(200);
 
       // The default lifetime is 90 days.
-      const admin = await run(['token', 'add', '--role', 'admin', '--data-dir', dir.path]);
+      const admin = await runShamba(['token', 'add', '--role', 'admin', '--data-dir', dir.path]);
       const adminToken = JSON.parse(admin.stdout) as { id: string; token: string; expires: string };
       const adminDays = (Date.parse(adminToken.expires) - Date.now()) / DAY_MS;
       expect(Math.round(adminDays)).toBe(90);
 
-      const listed = await run(['token', 'list', '--coop', COOP, '--data-dir', dir.path]);
+      const listed = await runShamba(['token', 'list', '--coop', COOP, '--data-dir', dir.path]);
       expect(listed.code).toBe(0);
       const [row, ...others] = lines(listed.stdout);
       expect(others).toEqual([]);
@@ -93,7 +80,7 @@ describe('API tokens expire and can be listed and revoked', () => {
         expires: issued.expires,
         revoked: null,
       });
-      const all = await run(['token', 'list', '--data-dir', dir.path]);
+      const all = await runShamba(['token', 'list', '--data-dir', dir.path]);
       expect(
         lines(all.stdout)
           .map((t) => t.id)
@@ -106,23 +93,29 @@ describe('API tokens expire and can be listed and revoked', () => {
         expect(out).not.toContain(adminToken.token);
       }
 
-      const revoked = await run(['token', 'revoke', issued.id, '--data-dir', dir.path]);
+      const revoked = await runShamba(['token', 'revoke', issued.id, '--data-dir', dir.path]);
       expect(revoked.code, revoked.stderr).toBe(0);
       expect(await status(issued.token)).toBe(401);
       expect(await status(adminToken.token)).toBe(200);
       const after = lines(
-        (await run(['token', 'list', '--coop', COOP, '--data-dir', dir.path])).stdout,
+        (await runShamba(['token', 'list', '--coop', COOP, '--data-dir', dir.path])).stdout,
       );
       expect(after).toEqual([
         { ...row, revoked: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) as unknown },
       ]);
 
-      const unknown = await run(['token', 'revoke', '0123456789abcdef', '--data-dir', dir.path]);
+      const unknown = await runShamba([
+        'token',
+        'revoke',
+        '0123456789abcdef',
+        '--data-dir',
+        dir.path,
+      ]);
       expect([unknown.code, unknown.stderr]).toEqual([
         1,
         expect.stringMatching(/no token with id "0123456789abcdef"/) as unknown,
       ]);
-      const misspelt = await run([
+      const misspelt = await runShamba([
         'token',
         'add',
         '--role',
@@ -136,7 +129,7 @@ describe('API tokens expire and can be listed and revoked', () => {
         1,
         expect.stringMatching(/no cooperative "coop-tset"/) as unknown,
       ]);
-      const forever = await run([
+      const forever = await runShamba([
         'token',
         'add',
         '--role',

@@ -5,8 +5,7 @@
 export { initTfBackend, tf, type TfBackendName } from './tf-backend.js';
 export {
   createModelStore,
-  modelOwnerDir,
-  modelOwners,
+  listEveryOwner,
   type ModelOwner,
   type ModelStore,
   type ModelVersionEntry,

@@ -1,10 +1,11 @@
-import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isShambaError } from '@shamba/schemas';
 import { buildQuantileModel } from '../yield/quantile-model.js';
-import { createModelStore, modelOwners } from './model-store.js';
+import { yieldModelInUse } from '../yield/model-in-use.js';
+import { createModelStore, listEveryOwner, modelOwners } from './model-store.js';
 import { initTfBackend, tf } from './tf-backend.js';
 
 const notFound = (e: unknown) => isShambaError(e, 'NOT_FOUND');
@@ -110,5 +111,75 @@ describe('model store', () => {
     await expect(shared.list('coops')).rejects.toSatisfy((e) =>
       isShambaError(e, 'INVALID_REQUEST'),
     );
+  });
+
+  it("keeps a version one cooperative trained before owners existed that cooperative's, and its old shared promotion from the others", async () => {
+    await initTfBackend();
+    const dir = mkdtempSync(join(tmpdir(), 'shamba-models-'));
+    let now = Date.UTC(2026, 10, 28, 12, 0, 0);
+    const shared = createModelStore({ dir, clock: () => now });
+    const model = buildQuantileModel({ inputs: 4, hiddenUnits: 3, seed: 1 });
+    /** A version as the API saved it before owners: in the shared folder, no `owner` in meta. */
+    const legacy = async (historyCoops: unknown) => {
+      now += 1000;
+      const version = await shared.save('yield', model, { historyCoops });
+      const file = join(dir, 'yield', version, 'meta.json');
+      const { owner: _, ...meta } = JSON.parse(readFileSync(file, 'utf8')) as { owner: null };
+      writeFileSync(file, JSON.stringify(meta));
+      return version;
+    };
+    const admins = await legacy(['coop-a', 'coop-b']); // an admin's, from every cooperative
+    const simulated = await legacy([]); // simulated seasons only
+    const poisoned = await legacy(['coop-b']); // coop B's agronomist, on B's own history
+    const odd = await legacy(['../x']); // never written by Shamba: nobody's
+    model.dispose();
+    // B's agronomist had promoted it for everyone (the old shared promotion).
+    writeFileSync(join(dir, 'yield', 'promoted.json'), JSON.stringify({ version: poisoned }));
+    const a = createModelStore({ dir, owner: 'coop-a' });
+    const b = createModelStore({ dir, owner: 'coop-b' });
+    const view = async (store: typeof a) =>
+      (await store.list('yield')).map((v) => [v.version, v.owner, v.promoted]);
+
+    // A (and the shared store) neither see, use, load nor promote it; the old promotion is void.
+    expect(await view(a)).toEqual([
+      [admins, null, false],
+      [simulated, null, false],
+    ]);
+    expect(await a.inUse('yield')).toBeNull();
+    expect(await yieldModelInUse(dir, 'coop-a')).toBeNull();
+    await expect(a.promote('yield', poisoned)).rejects.toSatisfy(notFound);
+    await expect(a.load('yield', poisoned)).rejects.toSatisfy(notFound);
+    await expect(a.meta('yield', poisoned)).rejects.toSatisfy(notFound);
+    expect(await view(shared)).toEqual(await view(a));
+    expect(await shared.inUse('yield')).toBeNull();
+    expect(await shared.promoted('yield')).toBeNull();
+    await expect(shared.promote('yield', poisoned)).rejects.toSatisfy(notFound);
+    await expect(b.promote('yield', odd)).rejects.toSatisfy(notFound);
+
+    // B keeps it as its own: listed, in use (from where its files are), loadable, promotable.
+    expect(await view(b)).toEqual([
+      [admins, null, false],
+      [simulated, null, false],
+      [poisoned, 'coop-b', false],
+    ]);
+    expect(await b.inUse('yield')).toEqual({ version: poisoned, owner: 'coop-b' });
+    expect(await yieldModelInUse(dir, 'coop-b')).toMatchObject({
+      version: poisoned,
+      owner: 'coop-b',
+      dir,
+    });
+    expect((await b.load('yield', poisoned)).owner).toBe('coop-b');
+    expect(await b.promote('yield', poisoned)).toEqual({ version: poisoned, owner: 'coop-b' });
+    // A adopting the admin's version is unaffected.
+    expect(await a.promote('yield', admins)).toEqual({ version: admins, owner: null });
+
+    // The admins' view: every owner's, the old version under B, promoted by B.
+    expect(
+      (await listEveryOwner(dir, 'yield')).map((v) => [v.version, v.owner, v.promoted]),
+    ).toEqual([
+      [admins, null, false],
+      [simulated, null, false],
+      [poisoned, 'coop-b', true],
+    ]);
   });
 });

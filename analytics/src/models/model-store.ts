@@ -1,9 +1,22 @@
-import { access, mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ShambaError, isId } from '@shamba/schemas';
+import { ShambaError, isShambaError } from '@shamba/schemas';
 // Types only at import: TF.js itself loads when a model is saved or loaded, so listing and
 // promoting versions (and reading which one is promoted) stay cheap.
 import type * as tf from '@tensorflow/tfjs';
+import {
+  exists,
+  findAt,
+  modelOwnerDir,
+  modelOwners,
+  promotedVersion,
+  readJson,
+  versionFolder,
+  versionsAt,
+  type Found,
+} from './model-folders.js';
+
+export { modelOwnerDir, modelOwners } from './model-folders.js';
 
 /** Whose a model version is: a cooperative's id, or null for a shared (base) model. */
 export type ModelOwner = string | null;
@@ -16,7 +29,7 @@ export interface ModelVersionEntry {
   promoted: boolean;
 }
 
-/** A promotion: the version and whose folder it is in. */
+/** A promotion: the version and whose it is. */
 export interface PromotedModel {
   version: string;
   owner: ModelOwner;
@@ -25,12 +38,13 @@ export interface PromotedModel {
 /**
  * Model versions on disk, one folder each, scoped to one owner. Shared models live where they
  * always have, `<dir>/<kind>/<version>/` (TF.js's own `model.json` and `weights.bin`, and
- * `meta.json`: seed, hyperparameters, data, evaluation, owner), so versions saved before models
- * had owners are the shared ones; a cooperative's live in `<dir>/coops/<coopId>/<kind>/`, the
- * same layout. Each owner's `<kind>/promoted.json` names the version it uses. A cooperative's
- * store sees its own versions and the shared ones, never another cooperative's: every lookup by
- * version id goes to those two folders only. Version ids are unique across owners, and versions
- * are never overwritten, so every forecast's recorded version can be reloaded.
+ * `meta.json`: seed, hyperparameters, data, evaluation, owner); a cooperative's live in
+ * `<dir>/coops/<coopId>/<kind>/`, the same layout. A version saved before models had owners is
+ * in the shared folder but may be one cooperative's (see `sharedFolderOwner`). Each owner's
+ * `<kind>/promoted.json` names the version it uses. A cooperative's store sees its own versions
+ * and the shared ones, never another cooperative's: every lookup by version id goes through
+ * `locate`. Version ids are unique across owners, and versions are never overwritten, so every
+ * forecast's recorded version can be reloaded.
  */
 export interface ModelStore {
   readonly owner: ModelOwner;
@@ -39,44 +53,86 @@ export interface ModelStore {
   list(kind: string): Promise<ModelVersionEntry[]>;
   /**
    * Makes `version` the one the owner uses: its own, or for a cooperative a shared one it
-   * adopts (its own wins a name clash). NOT_FOUND for anything else, another's included.
+   * adopts. NOT_FOUND for anything else, another's included.
    */
   promote(kind: string, version: string): Promise<PromotedModel>;
-  /** What the owner itself has promoted, or null. */
+  /** What the owner itself has promoted (and can still see), or null. */
   promoted(kind: string): Promise<PromotedModel | null>;
-  /** What the owner's forecasts use: its own promotion, else (a cooperative) the shared one. */
+  /**
+   * What the owner's forecasts use: its own promotion, else (a cooperative) the shared one; a
+   * promotion naming a version this store cannot see (gone, or another cooperative's) is passed
+   * over.
+   */
   inUse(kind: string): Promise<PromotedModel | null>;
-  /** A version's meta.json without loading TF.js; NOT_FOUND outside the owner's view. */
-  meta(kind: string, version: string): Promise<PromotedModel & { meta: Record<string, unknown> }>;
+  /**
+   * A version's meta.json without loading TF.js, and `dir`, the folder its files are under (for
+   * `loadModelVersion`); NOT_FOUND outside the owner's view.
+   */
+  meta(
+    kind: string,
+    version: string,
+  ): Promise<PromotedModel & { meta: Record<string, unknown>; dir: string }>;
   load(
     kind: string,
     version: string,
   ): Promise<{ model: tf.LayersModel; meta: Record<string, unknown>; owner: ModelOwner }>;
 }
 
-const VERSION = /^[a-z0-9][a-z0-9-]{0,79}$/;
-/** The folder of cooperatives' models under the shared root; never a model kind. */
-const COOPS = 'coops';
 /** Where version ids are claimed (see `claim`); not a valid kind or version name. */
 const CLAIMS = '.ids';
 // Model files hold a cooperative's learned data: owner-only, like the registry (issue 13 #20).
 const DIR_MODE = 0o700;
 const FILE_MODE = 0o600;
 
-/** The folder an owner's models live in (`<dir>` for shared ones). */
-export function modelOwnerDir(dir: string, owner: ModelOwner): string {
-  if (owner === null) return dir;
-  if (!isId(owner)) throw new ShambaError('INVALID_REQUEST', `not a cooperative id: ${owner}`);
-  return join(dir, COOPS, owner);
+/**
+ * Every owner's versions (admins' view): the shared ones, then each cooperative's (a version saved
+ * before owners, under its cooperative), each `promoted` if its owner promoted it.
+ */
+export async function listEveryOwner(dir: string, kind: string): Promise<ModelVersionEntry[]> {
+  const found = await Promise.all(
+    [null, ...(await modelOwners(dir))].map((at) => versionsAt(dir, at, kind)),
+  );
+  const entries = found.flat().filter((f) => f.owner !== undefined);
+  const owners = [...new Set(entries.map((e) => e.owner ?? null))];
+  const promoted = new Map(
+    await Promise.all(owners.map(async (o) => [o, await promotedVersion(dir, o, kind)] as const)),
+  );
+  return entries
+    .map(({ version, owner = null, meta }) => ({
+      version,
+      owner,
+      meta,
+      promoted: promoted.get(owner) === version,
+    }))
+    .sort(
+      (a, b) => (a.owner ?? '').localeCompare(b.owner ?? '') || a.version.localeCompare(b.version),
+    );
 }
 
-/** The cooperatives that have a models folder (for admins' listings), sorted. */
-export async function modelOwners(dir: string): Promise<string[]> {
-  const names = await readdir(join(dir, COOPS), { withFileTypes: true }).catch(() => []);
-  return names
-    .filter((d) => d.isDirectory() && isId(d.name))
-    .map((d) => d.name)
-    .sort();
+/**
+ * A version's model and meta from `<ownerDir>/<kind>/<version>`, whoever may use it (the caller
+ * decided that: `ModelStore.meta` gives the folder to its own view only).
+ */
+export async function loadModelVersion(
+  ownerDir: string,
+  kind: string,
+  version: string,
+): Promise<{ model: tf.LayersModel; meta: Record<string, unknown> }> {
+  const folder = versionFolder(ownerDir, kind, version);
+  const json = (await readJson(join(folder, 'model.json'))) as {
+    modelTopology: object;
+    weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[];
+  };
+  const weights = await readFile(join(folder, 'weights.bin'));
+  const { tf } = await import('./tf-backend.js');
+  const model = await tf.loadLayersModel(
+    tf.io.fromMemory({
+      modelTopology: json.modelTopology,
+      weightSpecs: json.weightsManifest.flatMap((m) => m.weights),
+      weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength),
+    }),
+  );
+  return { model, meta: await readJson(join(folder, 'meta.json')) };
 }
 
 export function createModelStore(options: {
@@ -85,39 +141,35 @@ export function createModelStore(options: {
   owner?: ModelOwner;
   clock?: () => number;
 }): ModelStore {
+  const { dir } = options;
   const clock = options.clock ?? Date.now;
   const owner = options.owner ?? null;
-  modelOwnerDir(options.dir, owner); // an owner that is not an id is refused here, not later
-  /** The owners this store may read, its own first. */
+  modelOwnerDir(dir, owner); // an owner that is not an id is refused here, not later
+  /** The folders this store may read, its own first. */
   const scope: ModelOwner[] = owner === null ? [null] : [owner, null];
-  const folder = (who: ModelOwner, kind: string, version?: string) => {
-    if (
-      !VERSION.test(kind) ||
-      kind === COOPS ||
-      (version !== undefined && !VERSION.test(version))
-    ) {
-      throw new ShambaError(
-        'INVALID_REQUEST',
-        `not a model name: ${kind}${version === undefined ? '' : `/${version}`}`,
-      );
+  const folder = (at: ModelOwner, kind: string, version?: string) =>
+    versionFolder(modelOwnerDir(dir, at), kind, version);
+  /** Its own and the shared versions are in view; another cooperative's never. */
+  const inView = (f: Found) => f.owner === null || f.owner === owner;
+  /** The version as this store sees it, or NOT_FOUND (the same for another's). */
+  const locate = async (kind: string, version: string) => {
+    for (const at of scope) {
+      const found = await findAt(dir, at, kind, version);
+      if (found !== undefined && inView(found)) return { ...found, owner: found.owner ?? null };
     }
-    const root = join(modelOwnerDir(options.dir, who), kind);
-    return version === undefined ? root : join(root, version);
-  };
-  const readJson = async (path: string) =>
-    JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
-  /** The first owner in scope that has the version, or NOT_FOUND (the same for another's). */
-  const locate = async (kind: string, version: string): Promise<ModelOwner> => {
-    for (const who of scope)
-      if (await exists(join(folder(who, kind, version), 'meta.json'))) return who;
     throw new ShambaError('NOT_FOUND', `no ${kind} model version ${version}`);
   };
-  const versionsOf = async (who: ModelOwner, kind: string) => {
-    const dir = folder(who, kind);
-    const names = (await exists(dir)) ? await readdir(dir, { withFileTypes: true }) : [];
-    return names
-      .filter((d) => d.isDirectory() && !d.name.endsWith('.partial') && VERSION.test(d.name))
-      .map((d) => d.name);
+  /** The promoted version `who`'s file names, if this store can see it. */
+  const promotionOf = async (who: ModelOwner, kind: string): Promise<PromotedModel | null> => {
+    const version = await promotedVersion(dir, who, kind);
+    if (version === null) return null;
+    return locate(kind, version).then(
+      (found) => ({ version, owner: found.owner }),
+      (error: unknown) => {
+        if (isShambaError(error, 'NOT_FOUND')) return null;
+        throw error;
+      },
+    );
   };
   /**
    * Claims a version id for this owner, unique across every owner (so an id names one version
@@ -128,7 +180,7 @@ export function createModelStore(options: {
   const claim = async (kind: string, version: string) => {
     if ((await exists(folder(null, kind, version))) || (await exists(folder(owner, kind, version))))
       return false;
-    const claims = join(options.dir, CLAIMS, kind);
+    const claims = join(dir, CLAIMS, kind);
     await mkdir(claims, { recursive: true, mode: DIR_MODE });
     return mkdir(join(claims, version), { mode: DIR_MODE }).then(
       () => true,
@@ -138,18 +190,8 @@ export function createModelStore(options: {
       },
     );
   };
-  const promotedOf = async (who: ModelOwner, kind: string): Promise<PromotedModel | null> => {
-    const file = join(folder(who, kind), 'promoted.json');
-    if (!(await exists(file))) return null;
-    const json = await readJson(file);
-    const version = String(json.version);
-    if (!VERSION.test(version)) return null;
-    // Files written before owners existed name no owner: the version is the file's owner's. A
-    // cooperative's file names either its own version or a shared one, never another's.
-    return { version, owner: who === null || json.owner === null ? null : who };
-  };
 
-  const store: ModelStore = {
+  return {
     owner,
     async save(kind, model, meta) {
       const stamp = new Date(clock())
@@ -192,80 +234,49 @@ export function createModelStore(options: {
       return version;
     },
     async list(kind) {
-      const promoted = await promotedOf(owner, kind);
-      const entries = await Promise.all(
-        scope.map(async (who) =>
-          Promise.all(
-            (await versionsOf(who, kind)).map(async (version) => ({
-              version,
-              owner: who,
-              meta: await readJson(join(folder(who, kind, version), 'meta.json')),
-              promoted: promoted?.version === version && promoted.owner === who,
-            })),
-          ),
-        ),
-      );
-      return entries
+      const promoted = await promotedVersion(dir, owner, kind);
+      const found = await Promise.all(scope.map((at) => versionsAt(dir, at, kind)));
+      return found
         .flat()
-        .sort((a, b) => a.version.localeCompare(b.version) || (a.owner === null ? 1 : -1));
+        .filter(inView)
+        .map(({ version, owner: who = null, meta }) => ({
+          version,
+          owner: who,
+          meta,
+          promoted: promoted === version, // ids are unique across owners
+        }))
+        .sort((a, b) => a.version.localeCompare(b.version));
     },
     async promote(kind, version) {
-      const who = await locate(kind, version);
-      const dir = folder(owner, kind);
-      await mkdir(dir, { recursive: true, mode: DIR_MODE });
-      const file = join(dir, 'promoted.json');
+      const found = await locate(kind, version);
+      const file = join(folder(owner, kind), 'promoted.json');
+      await mkdir(folder(owner, kind), { recursive: true, mode: DIR_MODE });
       await writeFile(
         `${file}.tmp`,
-        JSON.stringify({ version, owner: who, promotedAtMs: clock() }),
+        JSON.stringify({ version, owner: found.owner, promotedAtMs: clock() }),
         { mode: FILE_MODE },
       );
       await rename(`${file}.tmp`, file);
-      return { version, owner: who };
+      return { version, owner: found.owner };
     },
-    promoted: (kind) => promotedOf(owner, kind),
+    promoted: (kind) => promotionOf(owner, kind),
     async inUse(kind) {
       for (const who of scope) {
-        const promoted = await promotedOf(who, kind);
+        const promoted = await promotionOf(who, kind);
         if (promoted !== null) return promoted;
       }
       return null;
     },
     async meta(kind, version) {
-      const who = await locate(kind, version);
-      return {
-        version,
-        owner: who,
-        meta: await readJson(join(folder(who, kind, version), 'meta.json')),
-      };
+      const found = await locate(kind, version);
+      return { version, owner: found.owner, meta: found.meta, dir: modelOwnerDir(dir, found.at) };
     },
     async load(kind, version) {
-      const who = await locate(kind, version);
-      const dir = folder(who, kind, version);
-      const json = (await readJson(join(dir, 'model.json'))) as {
-        modelTopology: object;
-        weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[];
+      const found = await locate(kind, version);
+      return {
+        ...(await loadModelVersion(modelOwnerDir(dir, found.at), kind, version)),
+        owner: found.owner,
       };
-      const weights = await readFile(join(dir, 'weights.bin'));
-      const { tf } = await import('./tf-backend.js');
-      const model = await tf.loadLayersModel(
-        tf.io.fromMemory({
-          modelTopology: json.modelTopology,
-          weightSpecs: json.weightsManifest.flatMap((m) => m.weights),
-          weightData: weights.buffer.slice(
-            weights.byteOffset,
-            weights.byteOffset + weights.byteLength,
-          ),
-        }),
-      );
-      return { model, meta: await readJson(join(dir, 'meta.json')), owner: who };
     },
   };
-  return store;
-}
-
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
 }

@@ -1,24 +1,19 @@
 import type { Logger } from 'pino';
 import pMap from 'p-map';
 import type { Field, Prescription } from '@shamba/schemas';
-import type { FieldSceneIndices, ReadingQuery, Registry, TimeSeriesStore } from '@shamba/storage';
+import type { ReadingQuery, Registry, TimeSeriesStore } from '@shamba/storage';
 import { localDate } from '../agronomy/weather/daily-weather.js';
 import { createFieldData, type FieldData } from './field-data.js';
-import { indexMean } from '../raster/field-indices.js';
-import { visibleSeries } from '../scenes/scene-visibility.js';
 import { cropFor, parameterSetLabel } from '../crops/parameter-sets.js';
 import {
   MAX_BALANCE_DAYS,
   WATER_BALANCE_RULE,
   addDays,
-  fieldZones,
   type WaterBalanceRuleInput,
 } from '../irrigation/water-balance-rule.js';
-import { N_SCENE_MAX_AGE_DAYS } from '../agronomy/nitrogen/zone-nitrogen.js';
-import { cropDay } from '../agronomy/water-balance/crop-coefficient.js';
-import type { CropParameters } from '../crops/crop-parameters.js';
-import { MIN_FUSION_ZONES, fusionRow, type FusionRow } from '../fusion/fusion-features.js';
 import type { WorkerPool } from '../worker/worker-pool.js';
+import { latestClearScene } from './clear-scene.js';
+import { fuseZones, type FusionEntry } from './fusion-step.js';
 
 export interface PrescriptionServiceOptions {
   registry: Registry;
@@ -88,14 +83,6 @@ export function createPrescriptionService(
     /** Every field's current water-balance prescription, for the fusion model's second step. */
     fusion: FusionEntry[];
   }
-  interface FusionEntry {
-    field: Field;
-    latest: Prescription;
-    crop: CropParameters;
-    scene: ClearScene | undefined;
-    /** Recomputes this field's (new) prescription with fused depletion for some zones. */
-    rerun?: (fused: NonNullable<WaterBalanceRuleInput['fused']>) => Promise<Prescription>;
-  }
 
   const timed = <T>(pass: Pass, stage: Stage, work: () => Promise<T>): Promise<T> =>
     timeStage(pass.stages, stage, work);
@@ -113,7 +100,7 @@ export function createPrescriptionService(
           : newest({ deviceIds: stations, stream: 'weather' }),
         registry.prescriptions.latest(field.id),
         // Only scenes the field's cooperative may use (its own and the shared ones).
-        registry.scenes.fieldSeries(field.id).then((s) => visibleSeries(s, field.coopId)),
+        registry.scenes.fieldSeries(field.id, { visibleTo: field.coopId }),
       ]),
     );
     const asOfMs = Math.max(soil?.timeMs ?? -1, weather?.timeMs ?? -1);
@@ -260,7 +247,12 @@ export function createPrescriptionService(
     // from a model fitted on the cooperative's probed zones.
     // A failure here keeps the first step's prescriptions (siblings' Dr) and the service up.
     try {
-      for (const replaced of await fuse(pass)) {
+      const replacements = await fuseZones(pass.fusion, {
+        pool,
+        registry,
+        timed: (stage, work) => timed(pass, stage, work),
+      });
+      for (const replaced of replacements) {
         const i = made.findIndex((p) => p.fieldId === replaced.fieldId);
         if (i >= 0) made[i] = replaced;
       }
@@ -272,69 +264,6 @@ export function createPrescriptionService(
     state.lastRunMs = clock();
     state.lastStagesMs = pass.stages;
     return made.sort((a, b) => a.fieldId.localeCompare(b.fieldId));
-  }
-
-  async function fuse(pass: Pass): Promise<Prescription[]> {
-    const replaced: Prescription[] = [];
-    const byCoop = new Map<string, FusionEntry[]>();
-    for (const e of pass.fusion) {
-      const list = byCoop.get(e.field.coopId) ?? [];
-      list.push(e);
-      byCoop.set(e.field.coopId, list);
-    }
-    for (const entries of byCoop.values()) {
-      const train: (FusionRow & { share: number })[] = [];
-      const targets: { entry: FusionEntry; zoneId: string; row: FusionRow }[] = [];
-      for (const entry of entries) {
-        const das = Number(entry.latest.parameters.daysAfterSowing ?? 0);
-        const recent =
-          entry.scene !== undefined &&
-          entry.latest.asOfMs - entry.scene.acquiredMs <= N_SCENE_MAX_AGE_DAYS * DAY_MS;
-        for (const spec of fieldZones(entry.field)) {
-          const zone = entry.latest.zones?.find((z) => z.zoneId === spec.id);
-          const ndvi = recent ? entry.scene!.ndviByZone[spec.id] : null;
-          if (zone === undefined || ndvi === null || ndvi === undefined) continue;
-          const row = fusionRow({
-            ndvi,
-            ndmi: entry.scene!.ndmiByZone[spec.id] ?? null,
-            soil: spec.soil,
-            rootDepthM: spec.rootDepthM,
-            kc: cropDay(entry.crop, das, spec.rootDepthM).kc,
-          });
-          if (zone.drSource === 'sensor' && zone.drMm !== null && zone.tawMm)
-            train.push({ ...row, share: Math.min(1, zone.drMm / zone.tawMm) });
-          else if (
-            entry.rerun !== undefined &&
-            (zone.drSource === null || zone.drSource === 'sibling-zones')
-          )
-            targets.push({ entry, zoneId: spec.id, row });
-        }
-      }
-      if (train.length < MIN_FUSION_ZONES || targets.length === 0) continue;
-      const result = await timed(pass, 'compute', () =>
-        pool.run('fusion.fit-predict', {
-          train,
-          predict: targets.map((t) => t.row),
-          seed: 1,
-        }),
-      );
-      const perField = new Map<FusionEntry, Record<string, FusedZone>>();
-      targets.forEach((t, i) => {
-        const fused = perField.get(t.entry) ?? {};
-        fused[t.zoneId] = {
-          ...result.predictions[i]!,
-          trainedOn: result.trainedOn,
-          model: result.model,
-        };
-        perField.set(t.entry, fused);
-      });
-      for (const [entry, fused] of perField) {
-        const prescription = await entry.rerun!(fused);
-        await timed(pass, 'store', () => registry.prescriptions.add(prescription));
-        replaced.push(prescription);
-      }
-    }
-    return replaced;
   }
 
   const close = async () => {
@@ -376,34 +305,4 @@ async function timeStage<T>(
   } finally {
     stages[stage] += performance.now() - t0;
   }
-}
-
-interface ClearScene {
-  sceneId: string;
-  acquiredMs: number;
-  ndviByZone: Record<string, number | null>;
-  ndmiByZone: Record<string, number | null>;
-}
-type FusedZone = NonNullable<WaterBalanceRuleInput['fused']>[string];
-
-/**
- * The newest scene up to `asOfMs` with a clear view of the field or of any of its zones, as
- * each zone's (or the field's, under its own id) mean NDVI and NDMI.
- */
-function latestClearScene(
-  series: readonly FieldSceneIndices[],
-  asOfMs: number,
-): ClearScene | undefined {
-  for (let k = series.length - 1; k >= 0; k--) {
-    const entry = series[k]!;
-    if (entry.acquiredMs > asOfMs) continue;
-    const indices = entry.indices as { zones?: Record<string, unknown> };
-    const zones: [string, unknown][] =
-      indices.zones === undefined ? [[entry.fieldId, indices]] : Object.entries(indices.zones);
-    const ndviByZone = Object.fromEntries(zones.map(([id, z]) => [id, indexMean(z, 'ndvi')]));
-    const ndmiByZone = Object.fromEntries(zones.map(([id, z]) => [id, indexMean(z, 'ndmi')]));
-    if (Object.values(ndviByZone).some((v) => v !== null))
-      return { sceneId: entry.sceneId, acquiredMs: entry.acquiredMs, ndviByZone, ndmiByZone };
-  }
-  return undefined;
 }

@@ -2,6 +2,7 @@ import { constants } from 'node:fs';
 import { open, realpath } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { ShambaError } from '@shamba/schemas';
+import { isHttpUrl } from './remote/address-policy.js';
 
 /**
  * Local scene files (uploads and the watch folder): an item read with a size cap, and asset
@@ -68,7 +69,7 @@ export async function resolveLocalAsset(
   asset: string,
   href: string,
 ): Promise<LocalAssetTarget> {
-  if (/^https?:\/\//i.test(href)) return { kind: 'url', url: href };
+  if (isHttpUrl(href)) return { kind: 'url', url: href };
   if (SCHEME.test(href) || isAbsolute(href) || href.startsWith('\\') || href.includes('\0'))
     throw refusedHref(asset);
   const inside = (root: string, path: string) => {

@@ -1,4 +1,4 @@
-import type { Polygon } from '@shamba/schemas';
+import { ShambaError, type Polygon } from '@shamba/schemas';
 import { projectorTo } from './crs.js';
 import type { SceneBands } from './field-indices.js';
 import { readBand, type MapWindow, type SceneItem } from './scene-reader.js';
@@ -42,7 +42,8 @@ export async function readSceneBands(
   const [B04, B08, SCL, B8A, B11] = await Promise.all(
     ['B04', 'B08', 'SCL', 'B8A', 'B11'].map(band),
   );
-  if (B04 === undefined || B08 === undefined) throw new Error(`${item.id} has no B04 or B08 band`);
+  if (B04 === undefined || B08 === undefined)
+    throw new ShambaError('RASTER_INVALID', `${item.id} has no B04 or B08 band`);
   return {
     B04,
     B08,

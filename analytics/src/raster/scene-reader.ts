@@ -1,7 +1,7 @@
 import { open, stat } from 'node:fs/promises';
 import { fromFile } from 'geotiff';
 import { ShambaError } from '@shamba/schemas';
-import type { RemoteAccess } from './remote/address-policy.js';
+import { isHttpUrl, type RemoteAccess } from './remote/address-policy.js';
 import { httpSource, openRemoteTiff } from './remote/remote-cog.js';
 import type { SceneItem } from './stac-item.js';
 import { validateTiff, type ByteSource, type RasterBudget } from './tiff-guard.js';
@@ -30,8 +30,6 @@ export interface BandRaster {
 }
 
 export { readSceneItem, MAX_STAC_ITEM_BYTES, type SceneItem } from './stac-item.js';
-
-const isUrl = (path: string) => /^https?:\/\//i.test(path);
 
 async function fileSource(path: string): Promise<ByteSource & { close(): Promise<void> }> {
   const handle = await open(path, 'r');
@@ -78,7 +76,7 @@ async function openBand(
   access?: RemoteAccess,
 ): Promise<OpenedBand> {
   // A local file's version is its mtime and size; a URL is taken as immutable (COG archives are).
-  const version = isUrl(path)
+  const version = isHttpUrl(path)
     ? 'url'
     : await stat(path).then(
         (s) => `${s.mtimeMs}|${s.size}`,
@@ -97,7 +95,7 @@ async function openBand(
     return hit;
   }
   const opening = (async (): Promise<OpenedBand> => {
-    const source = isUrl(path)
+    const source = isHttpUrl(path)
       ? await httpSource(path, access)
       : await fileSource(path).catch((cause: unknown) => {
           throw new ShambaError('RASTER_INVALID', `band ${band}: the file could not be read`, {
@@ -109,7 +107,7 @@ async function openBand(
     } finally {
       await source.close();
     }
-    const tiff = isUrl(path) ? await openRemoteTiff(path, access) : await fromFile(path);
+    const tiff = isHttpUrl(path) ? await openRemoteTiff(path, access) : await fromFile(path);
     const image = await tiff.getImage();
     const keys = image.getGeoKeys() as Record<string, number | undefined> | null;
     const epsg = keys?.ProjectedCSTypeGeoKey ?? keys?.GeographicTypeGeoKey;

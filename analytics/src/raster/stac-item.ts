@@ -1,7 +1,7 @@
 import { dirname } from 'node:path';
 import { ShambaError } from '@shamba/schemas';
 import { readBoundedFile, resolveLocalAsset } from './local-assets.js';
-import { refused, type RemoteAccess } from './remote/address-policy.js';
+import { isHttpUrl, refused, type RemoteAccess } from './remote/address-policy.js';
 import { remoteGet } from './remote/guarded-fetch.js';
 
 export interface SceneItem {
@@ -30,17 +30,15 @@ export interface SceneItemOptions {
 }
 
 /**
- * A STAC item is a few kilobytes (a Sentinel-2 L2A item from Earth Search is about 30 KiB);
+ * A STAC item is a small JSON document (metadata and a list of asset links, STAC Item spec);
  * 1 MiB is far beyond any real one and far below what would strain JSON.parse (V8 aborts the
- * process, uncatchably, on an array of about 134 M elements).
+ * process, uncatchably, on an array too long for it).
  */
 export const MAX_STAC_ITEM_BYTES = 2 ** 20;
 
 const tooLarge = () => new ShambaError('RASTER_INVALID', 'STAC item larger than 1 MiB');
 const notAnItem = (cause?: unknown) =>
   new ShambaError('RASTER_INVALID', 'not a STAC item', cause === undefined ? undefined : { cause });
-
-const isUrl = (path: string) => /^https?:\/\//i.test(path);
 
 interface StacAsset {
   href: string;
@@ -51,7 +49,7 @@ interface StacAsset {
 
 /** The item's text, read with its size capped before anything parses it. */
 async function itemText(itemPath: string, options: SceneItemOptions): Promise<string> {
-  const bytes = isUrl(itemPath)
+  const bytes = isHttpUrl(itemPath)
     ? (
         await remoteGet({
           url: itemPath,
@@ -116,7 +114,7 @@ export async function readSceneItem(
         offset: raster?.offset ?? 0,
         nodata: raster?.nodata ?? null,
         ...(names.length > 1 ? { sample } : {}),
-        ...(isUrl(path) && options.remoteAccess !== undefined
+        ...(isHttpUrl(path) && options.remoteAccess !== undefined
           ? { remoteAccess: options.remoteAccess }
           : {}),
       };
@@ -136,7 +134,7 @@ export async function readSceneItem(
  * http(s)); a local item's is a URL or a file inside the item's own folder.
  */
 async function assetPath(itemPath: string, name: string, href: string): Promise<string> {
-  if (isUrl(itemPath)) {
+  if (isHttpUrl(itemPath)) {
     let url: URL;
     try {
       url = new URL(href, itemPath);

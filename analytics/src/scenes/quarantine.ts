@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { isShambaError } from '@shamba/schemas';
+import { isShambaError, truncateText } from '@shamba/schemas';
 
 /** Where failed scene folders are moved, under the watch folder (a dot-folder: never scanned). */
 export const QUARANTINE_DIR = '.quarantine';
@@ -50,7 +50,7 @@ export function scrubReason(message: string, roots: readonly string[]): string {
   text = text
     .replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s'"`]+/gi, '<url>')
     .replace(/(?<![\w.<>-])\/[^\s'"`,;:)]+/g, (path) => basename(path) || '<path>');
-  return text.length > MAX_REASON_CHARS ? `${text.slice(0, MAX_REASON_CHARS - 1)}…` : text;
+  return truncateText(text, MAX_REASON_CHARS);
 }
 
 /**

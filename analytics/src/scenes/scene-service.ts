@@ -6,6 +6,7 @@ import { readSceneItem, type SceneItem } from '../raster/scene-reader.js';
 import type { SceneItemOptions } from '../raster/stac-item.js';
 import type { WorkerPool } from '../worker/worker-pool.js';
 import { sceneFieldIndices } from './scene-indices.js';
+import { UPLOADS_DIR, uploadsFolderOf } from './uploads.js';
 import { createWatchScan } from './watch-scan.js';
 
 export interface SceneServiceOptions {
@@ -34,8 +35,8 @@ export interface SceneServiceOptions {
 }
 
 /**
- * A scene for a cooperative's fields decodes in well under a second here (a few windows of a
- * tile); a minute means a file built to make the decoder loop.
+ * A scene is read in a few windows of a tile, one per field, never the whole tile; a minute
+ * is far beyond that, and means a file built to make the decoder loop.
  */
 export const DECODE_TIMEOUT_MS = 60_000;
 
@@ -46,11 +47,6 @@ export const DECODE_TIMEOUT_MS = 60_000;
  * or mislabelled item, and would stay "the latest scene" until the calendar caught up with it.
  */
 export const MAX_FUTURE_ACQUISITION_MS = 3_600_000;
-
-/** Uploads are written here, under the watch folder: a dot-folder, which the scan passes over. */
-export const UPLOADS_DIR = '.uploads';
-/** An admin's upload (a scene for everyone): no cooperative id can be this (ids have no `_`). */
-const SHARED_UPLOADS = '_shared';
 
 export type SceneOutcome = 'processed' | 'known' | 'no-fields';
 
@@ -160,7 +156,7 @@ export function createSceneService(options: SceneServiceOptions) {
     uploadDirFor(ownerCoopId: string | null): string {
       if (ownerCoopId !== null && !isId(ownerCoopId))
         throw new ShambaError('INVALID_REQUEST', 'not a cooperative id');
-      return join(uploadsRoot, ownerCoopId ?? SHARED_UPLOADS);
+      return join(uploadsRoot, uploadsFolderOf(ownerCoopId));
     },
     start() {
       timer ??= setInterval(() => {

@@ -23,8 +23,9 @@ export interface Listing {
 }
 
 /**
- * The watch folder's scene folders, at most MAX_FOLDER_ENTRIES looked at. Only real directories
- * count: a symbolic link could point anywhere on the box, and a file is not a scene.
+ * The watch folder's scene folders (or the uploads' folders), at most MAX_FOLDER_ENTRIES looked
+ * at. Only real directories count: a symbolic link could point anywhere on the box, and a file
+ * is not a scene.
  */
 export async function listSceneFolders(root: string): Promise<Listing> {
   const listing: Listing = { folders: [], skipped: [], truncated: false };

@@ -219,6 +219,47 @@ describe('the watch folder scan', () => {
     expect(readdirSync(fresh)).toEqual(['item.json']);
   });
 
+  it('quarantines, unread, the uploads written to the watch folder before scenes had owners', async () => {
+    // What the upload route wrote before owners existed: `upload-<epoch ms>-<8 hex>` at the top.
+    const legacy = 'upload-1764000000000-0a1b2c3d';
+    scene(legacy, '{"type": "Feature", "id": "S2-fabricated"}');
+    scene('upload-notes', '{}'); // the operator's own folder, named alike: a scene like any other
+    const reads: string[] = [];
+    const watch = () =>
+      scan((path) => {
+        reads.push(path.slice(scenesDir.length + 1));
+        return Promise.resolve('processed');
+      });
+    await watch().runOnce();
+    expect(reads).toEqual(['upload-notes/item.json']);
+    const recorded = [
+      {
+        name: legacy,
+        code: 'INVALID_REQUEST',
+        reason: 'uploaded before scenes had owners: upload it again',
+        ownerCoopId: null,
+      },
+    ];
+    expect(await quarantined()).toEqual(recorded);
+    expect(readdirSync(join(scenesDir, '.quarantine'))).toEqual([
+      `${legacy}-2026-11-20T080000000Z`,
+    ]);
+    expect(readdirSync(scenesDir).filter((n) => !n.startsWith('.'))).toEqual(['upload-notes']);
+
+    // Where it cannot be moved (a read-only watch folder), it stays unread across restarts too.
+    rmSync(join(scenesDir, 'upload-notes'), { recursive: true });
+    scene('upload-1764000000001-ffffffff');
+    rmSync(join(scenesDir, '.quarantine'), { recursive: true });
+    writeFileSync(join(scenesDir, '.quarantine'), ''); // a file: the move aside fails
+    await watch().runOnce();
+    await watch().runOnce();
+    expect(reads).toEqual(['upload-notes/item.json']);
+    expect((await quarantined()).map((q) => q.name)).toEqual([
+      'upload-1764000000001-ffffffff',
+      legacy,
+    ]);
+  });
+
   it(`reads at most ${MAX_NEW_ITEMS_PER_PASS} new items per pass`, async () => {
     for (let i = 0; i < MAX_NEW_ITEMS_PER_PASS + 6; i++) scene(`s${String(i).padStart(3, '0')}`);
     const reads: string[][] = [];

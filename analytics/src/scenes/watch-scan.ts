@@ -1,4 +1,4 @@
-import { opendir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { isShambaError } from '@shamba/schemas';
@@ -10,14 +10,28 @@ import {
   moveAside,
   scrubReason,
 } from './quarantine.js';
+import { uploadsOwnerOf } from './uploads.js';
 import { MAX_FOLDER_ENTRIES, listSceneFolders, listSceneItems } from './watch-folder.js';
 
 /**
- * New items read per pass. A scene decodes in about a second here, so a pass stays near a
- * minute however many scenes arrive at once, and `close()` waits for no more than that; a
- * season's backlog (22 scenes at a 5-day revisit over 110 days) still goes in one pass.
+ * New items read per pass, so that a pass (and `close()`, which waits for it) is bounded by this
+ * many reads, each bounded by the decode timeout, however many scenes arrive at once. A season's
+ * backlog still goes in one pass: Sentinel-2's two satellites revisit every 5 days (ESA's
+ * Sentinel-2 mission description), so a growing season of under 300 days is under 64 overpasses.
  */
 export const MAX_NEW_ITEMS_PER_PASS = 64;
+
+/**
+ * A scene uploaded before scenes had owners: the upload route then wrote each one to the watch
+ * folder itself as `upload-<epoch ms>-<4 random bytes, hex>` (api/src/http/multipart-upload.ts
+ * at 6aa1e48). Whose it was, nobody recorded, and the registry's migration took its row
+ * out of the shared list; read now, it would come back as a scene for every cooperative.
+ */
+const LEGACY_UPLOAD = /^upload-\d+-[0-9a-f]{8}$/;
+const LEGACY_UPLOAD_FAILURE = {
+  code: 'INVALID_REQUEST',
+  reason: 'uploaded before scenes had owners: upload it again',
+};
 
 export interface WatchScanOptions {
   registry: Registry;
@@ -133,18 +147,18 @@ export function createWatchScan(options: WatchScanOptions) {
       if (dirname(q.path) === scenesDir) settled.add(basename(q.path));
     // An upload is registered while its request waits; a folder from before this process
     // started that holds no registered scene is one whose read stopped the process.
-    const folders = await subfolders(uploadsRoot);
-    for (const ownerDir of folders.slice(0, MAX_FOLDER_ENTRIES)) {
-      const owner = basename(ownerDir);
-      for (const upload of await subfolders(ownerDir)) {
+    for (const owner of (await listSceneFolders(uploadsRoot)).folders) {
+      const ownerDir = join(uploadsRoot, owner);
+      for (const name of (await listSceneFolders(ownerDir)).folders) {
         if (stopping) return;
+        const upload = join(ownerDir, name);
         const modified = await stat(upload).then(
           (s) => s.mtimeMs,
           () => Number.POSITIVE_INFINITY,
         );
         if (modified >= startedMs) continue;
         if ([...registered].some((p) => p.startsWith(`${upload}/`))) continue;
-        await quarantine(upload, `${UPLOAD_NAME}/${basename(upload)}`, ownerOf(owner), {
+        await quarantine(upload, `${UPLOAD_NAME}/${name}`, uploadsOwnerOf(owner), {
           code: 'WORKER_FAILED',
           reason: 'the process stopped while this upload was read; not read again',
         });
@@ -159,6 +173,12 @@ export function createWatchScan(options: WatchScanOptions) {
   ): Promise<{ processed: number; read: number; finished: boolean }> {
     const result = { processed: 0, read: 0, finished: true };
     const folder = join(scenesDir, name);
+    if (LEGACY_UPLOAD.test(name)) {
+      // Moved aside unread, never a shared scene: its owner uploads it again (as theirs).
+      await quarantine(folder, name, null, LEGACY_UPLOAD_FAILURE);
+      settled.add(name);
+      return result;
+    }
     let items: string[];
     try {
       items = await listSceneItems(folder);
@@ -245,22 +265,3 @@ export function createWatchScan(options: WatchScanOptions) {
 }
 
 const UPLOAD_NAME = 'upload';
-
-function ownerOf(folderName: string): string | null {
-  return folderName === '_shared' ? null : folderName;
-}
-
-async function subfolders(root: string): Promise<string[]> {
-  const found: string[] = [];
-  try {
-    const dir = await opendir(root);
-    let seen = 0;
-    for await (const entry of dir) {
-      if (++seen > MAX_FOLDER_ENTRIES) break;
-      if (entry.isDirectory()) found.push(join(root, entry.name));
-    }
-  } catch {
-    // none
-  }
-  return found.sort();
-}

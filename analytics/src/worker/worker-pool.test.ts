@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import proj4 from 'proj4';
+import { ShambaError } from '@shamba/schemas';
 import { fieldFixture } from '@shamba/schemas/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readSceneItem } from '../raster/scene-reader.js';
@@ -60,13 +61,24 @@ describe('analytics worker pool', () => {
     expect(pool.status()).toMatchObject({ size: 2, alive: 2, pending: 0, completed: 3, failed: 0 });
   });
 
-  it('turns a task that throws into WORKER_FAILED and keeps serving', async () => {
-    pool = await createWorkerPool({ size: 1 });
+  it('turns a task that throws into WORKER_FAILED, saying nothing of the error, and keeps serving', async () => {
     const broken = { ...input, field: { ...field, soil: undefined } } as unknown as typeof input;
-    await expect(pool.run('irrigation.soil-moisture', broken)).rejects.toMatchObject({
-      code: 'WORKER_FAILED',
-    });
-    expect((await pool.run('irrigation.soil-moisture', input)).action).toBe('irrigate');
+    const raw = await runTask('irrigation.soil-moisture', broken).catch((e: unknown) => e);
+    expect(raw).toBeInstanceOf(TypeError);
+    for (const size of [1, 0]) {
+      pool = await createWorkerPool({ size });
+      const error = await pool.run('irrigation.soil-moisture', broken).catch((e: unknown) => e);
+      // Not the TypeError's text (a file error's would name a server path): only in `cause`.
+      expect([
+        error instanceof ShambaError,
+        (error as ShambaError).code,
+        (error as ShambaError).message,
+        ((error as ShambaError).cause as Error).message,
+      ]).toEqual([true, 'WORKER_FAILED', 'the analytics task failed', (raw as Error).message]);
+      expect((await pool.run('irrigation.soil-moisture', input)).action).toBe('irrigate');
+      await pool.close();
+    }
+    pool = undefined;
   });
 
   it('runs in the calling thread at size 0', async () => {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { ERROR_CODES, ShambaError, type ErrorCode } from '@shamba/schemas';
+import { ERROR_CODES, ShambaError, isShambaError, type ErrorCode } from '@shamba/schemas';
 import { runTask, type TaskInput, type TaskName, type TaskOutput } from './tasks.js';
 
 export interface WorkerPoolOptions {
@@ -42,6 +42,14 @@ interface Slot {
   /** Replaced already (its task overran): its exit must not start another. */
   retired?: boolean;
 }
+
+/**
+ * What a caller learns of a task that failed with anything but a ShambaError (a geotiff or
+ * file error can name a server path): this, with the original kept as `cause` for whoever logs
+ * it, never in the message an API client sees.
+ */
+const TASK_FAILED = 'the analytics task failed';
+const taskFailed = (cause: unknown) => new ShambaError('WORKER_FAILED', TASK_FAILED, { cause });
 
 const WORKER_URL = new URL('./analytics-worker.ts', import.meta.url);
 // In the built CLI (`pnpm build`: cli/dist/shamba.mjs) the worker is a bundle beside it.
@@ -94,14 +102,13 @@ export function createWorkerPool(options: WorkerPoolOptions = {}): Promise<Worke
           pending.resolve(message.value as never);
         } else {
           stats.failed++;
-          // A task's own ShambaError keeps its code (RASTER_INVALID stays RASTER_INVALID).
+          // A task's own ShambaError keeps its code and message (RASTER_INVALID stays
+          // RASTER_INVALID); anything else is said generically.
+          const code = message.code;
           pending.reject(
-            new ShambaError(
-              (ERROR_CODES as readonly string[]).includes(message.code ?? '')
-                ? (message.code as ErrorCode)
-                : 'WORKER_FAILED',
-              message.message ?? 'task failed',
-            ),
+            code !== undefined && (ERROR_CODES as readonly string[]).includes(code)
+              ? new ShambaError(code as ErrorCode, message.message ?? TASK_FAILED)
+              : taskFailed(new Error(message.message)),
           );
         }
       },
@@ -110,9 +117,7 @@ export function createWorkerPool(options: WorkerPoolOptions = {}): Promise<Worke
       for (const pending of slot.pending.values()) {
         stats.failed++;
         pending.reject(
-          new ShambaError('WORKER_FAILED', `analytics worker died: ${error.message}`, {
-            cause: error,
-          }),
+          new ShambaError('WORKER_FAILED', 'the analytics worker stopped', { cause: error }),
         );
       }
       slot.pending.clear();
@@ -142,7 +147,7 @@ export function createWorkerPool(options: WorkerPoolOptions = {}): Promise<Worke
           },
           (error: unknown) => {
             stats.failed++;
-            throw error instanceof Error ? error : new Error(String(error));
+            throw isShambaError(error) ? error : taskFailed(error);
           },
         );
       }

@@ -7,7 +7,6 @@ import { createFieldData } from '../prescriptions/field-data.js';
 import type { WorkerPool } from '../worker/worker-pool.js';
 import { seasonToDate } from './season-to-date.js';
 import { indexMean } from '../raster/field-indices.js';
-import { visibleSeries } from '../scenes/scene-visibility.js';
 import { FEATURE_NAMES } from './yield-features.js';
 import { yieldModelInUse, type YieldModelInUse } from './model-in-use.js';
 
@@ -111,7 +110,7 @@ export function createForecastService(options: {
           store.query({ fieldId: field.id, stream: 'soil', fromMs: startMs, toMs: nowMs + 1 }),
           store.query({ fieldId: field.id, stream: 'status', fromMs: startMs, toMs: nowMs + 1 }),
           // Only scenes the field's cooperative may use (its own and the shared ones).
-          registry.scenes.fieldSeries(field.id).then((s) => visibleSeries(s, field.coopId)),
+          registry.scenes.fieldSeries(field.id, { visibleTo: field.coopId }),
         ]);
         const season = seasonToDate({
           field,
@@ -131,33 +130,34 @@ export function createForecastService(options: {
         return { field, season, model };
       }),
     );
-    // One worker call per model version in use, each with the rows of the fields it serves.
-    const byModel = new Map<YieldModelInUse, number[][]>();
-    for (const p of prepared) {
-      if (p.season.features === null || p.model === null || p.model.unusable !== null) continue;
-      const rows = byModel.get(p.model) ?? [];
-      rows.push(p.season.features);
-      byModel.set(p.model, rows);
-    }
+    // One worker call per model version in use (by the folder and id of its files: cooperatives
+    // on the same shared version share it), each with the rows of the fields it serves.
+    const batches = new Map<string, { model: YieldModelInUse; rows: number[][] }>();
+    const slots = prepared.map(({ season, model }) => {
+      if (season.features === null || model === null || model.unusable !== null) return undefined;
+      const key = `${model.dir}\0${model.version}`;
+      const batch = batches.get(key) ?? { model, rows: [] };
+      batches.set(key, batch);
+      return { key, row: batch.rows.push(season.features) - 1 };
+    });
     const quantiles = new Map(
       await Promise.all(
-        [...byModel].map(
-          async ([m, rows]) =>
+        [...batches].map(
+          async ([key, { model, rows }]) =>
             [
-              m,
-              await pool.run('yield.forecast', { modelsDir: m.dir, version: m.version, rows }),
+              key,
+              await pool.run('yield.forecast', {
+                modelsDir: model.dir,
+                version: model.version,
+                rows,
+              }),
             ] as const,
         ),
       ),
     );
-    const next = new Map<YieldModelInUse, number>();
-    return prepared.map(({ field, season, model }) => {
-      let q;
-      if (season.features !== null && model !== null && model.unusable === null) {
-        const i = next.get(model) ?? 0;
-        next.set(model, i + 1);
-        q = quantiles.get(model)?.[i];
-      }
+    return prepared.map(({ field, season, model }, i) => {
+      const slot = slots[i];
+      const q = slot === undefined ? undefined : quantiles.get(slot.key)?.[slot.row];
       const base = {
         fieldId: field.id,
         coopId: field.coopId,

@@ -1,15 +1,18 @@
-import { createModelStore } from '../models/model-store.js';
+import { loadModelVersion } from '../models/model-store.js';
 import { forecastRows, type Calibration, type Forecast } from './train-yield-model.js';
 
 /** Models loaded in this thread, by folder and version (a version never changes on disk). */
-const loaded = new Map<string, ReturnType<ReturnType<typeof createModelStore>['load']>>();
+const loaded = new Map<string, ReturnType<typeof loadModelVersion>>();
 
 /**
  * P10/P50/P90 for rows of features from one stored model version. Runs in an analytics worker:
  * TF.js and the model load there once, on first use.
  */
 export async function forecastWithModel(input: {
-  /** The version's owner's folder (`modelOwnerDir`): the same layout for shared and coops'. */
+  /**
+   * The folder the version's files are under (`dir` from `ModelStore.meta`, which decided, in
+   * the calling thread, that the cooperative may use it).
+   */
   modelsDir: string;
   version: string;
   rows: number[][];
@@ -19,7 +22,7 @@ export async function forecastWithModel(input: {
   if (entry === undefined) {
     const { initTfBackend } = await import('../models/tf-backend.js');
     await initTfBackend();
-    entry = createModelStore({ dir: input.modelsDir }).load('yield', input.version);
+    entry = loadModelVersion(input.modelsDir, 'yield', input.version);
     loaded.set(key, entry);
     entry.catch(() => loaded.delete(key));
   }

@@ -1,5 +1,5 @@
 import { isShambaError } from '@shamba/schemas';
-import { createModelStore, modelOwnerDir, type ModelOwner } from '../models/model-store.js';
+import { createModelStore, type ModelOwner } from '../models/model-store.js';
 import { FEATURE_NAMES } from './yield-features.js';
 
 /** The yield model a cooperative's forecasts use, as the forecast service needs it. */
@@ -7,7 +7,7 @@ export interface YieldModelInUse {
   version: string;
   /** Whose version it is: the cooperative's own, or null for a shared one. */
   owner: ModelOwner;
-  /** The owner's models folder, where the `yield.forecast` task loads the version from. */
+  /** The folder the version's files are under, where the `yield.forecast` task loads it from. */
   dir: string;
   nitrogenMean: number;
   /** Why it cannot be used (trained on other features), or null. */
@@ -28,8 +28,9 @@ export async function yieldModelInUse(
   if (promoted === null) return null;
   let meta: { normalization?: { mean: number[] }; features?: string[] };
   let owner: ModelOwner;
+  let dir: string;
   try {
-    ({ meta, owner } = await store.meta('yield', promoted.version));
+    ({ meta, owner, dir } = await store.meta('yield', promoted.version));
   } catch (error) {
     // A promotion naming a version no longer on disk: as if none were promoted.
     if (isShambaError(error, 'NOT_FOUND')) return null;
@@ -42,7 +43,7 @@ export async function yieldModelInUse(
   return {
     version: promoted.version,
     owner,
-    dir: modelOwnerDir(modelsDir, owner),
+    dir,
     nitrogenMean: same ? (meta.normalization?.mean[FEATURE_NAMES.indexOf('nitrogenKgHa')] ?? 0) : 0,
     unusable: same
       ? null

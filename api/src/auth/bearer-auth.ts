@@ -1,3 +1,5 @@
+import { getConnInfo } from '@hono/node-server/conninfo';
+import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { ShambaError, type Principal } from '@shamba/schemas';
 import { tokenDigest, type Registry } from '@shamba/storage';
@@ -12,19 +14,19 @@ export interface BearerAuthOptions {
 }
 
 /**
- * The client's address as @hono/node-server gives it (`c.env.incoming`, see server.ts);
- * undefined in process (`app.request()`), which then shares one bucket.
+ * The client's socket address, from @hono/node-server's bindings; undefined in process
+ * (`app.request()` has no socket), where all requests share one bucket.
  */
-function remoteAddress(env: unknown): string | undefined {
-  const incoming = (env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)
-    ?.incoming;
-  return incoming?.socket?.remoteAddress;
+function remoteAddress(c: Context): string | undefined {
+  return c.env === undefined ? undefined : getConnInfo(c).remote.address;
 }
 
 /**
- * RFC 6750 bearer tokens, looked up by digest in the registry. An address that has failed too
- * often is answered 429 with Retry-After before its token is even looked up, so it cannot keep
- * guessing at full speed.
+ * RFC 6750 bearer tokens, looked up by digest in the registry. A valid token always gets
+ * through: an address over its failure limit (RFC 6585 §4) is answered 429 with Retry-After
+ * only for an unknown, expired or revoked token, so a stranger guessing from behind the same
+ * NAT or proxy cannot lock out the people who share it. The lookup is one digest and one
+ * indexed read either way, so answering a limited address costs no less by skipping it.
  */
 export function bearerAuth(registry: Registry, options: BearerAuthOptions = {}) {
   const clock = options.clock ?? Date.now;
@@ -33,16 +35,17 @@ export function bearerAuth(registry: Registry, options: BearerAuthOptions = {}) 
     const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(header);
     if (match === null)
       throw new ShambaError('NOT_AUTHENTICATED', 'send Authorization: Bearer <token>');
-    const client = clientKey(remoteAddress(c.env));
-    const waitMs = options.failures?.retryAfterMs(client) ?? 0;
-    if (waitMs > 0)
-      throw new ShambaError('TOO_MANY_REQUESTS', 'too many failed authentications: wait', {
-        details: { retryAfterS: Math.ceil(waitMs / 1000) },
-      });
     // Expired and revoked tokens are refused like unknown ones (issue 13, case 13).
     const principal = await registry.tokens.find(tokenDigest(match[1]!), clock());
     if (principal === undefined) {
-      options.failures?.fail(client);
+      const { failures } = options;
+      const client = clientKey(remoteAddress(c));
+      const waitMs = failures?.retryAfterMs(client) ?? 0;
+      if (waitMs > 0)
+        throw new ShambaError('TOO_MANY_REQUESTS', 'too many failed authentications: wait', {
+          details: { retryAfterS: Math.ceil(waitMs / 1000) },
+        });
+      failures?.fail(client);
       throw new ShambaError('NOT_AUTHENTICATED', 'unknown, expired or revoked token');
     }
     c.set('principal', principal);

@@ -1,10 +1,10 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { errorResponse } from './errors.js';
-import { DEFAULT_JSON_BODY_BYTES, jsonBody, limitBody } from './body.js';
+import { jsonBody, limitBody } from './body.js';
 
-// JSON bodies are bounded before parsing even where a route forgot `limitBody` (issue 13
-// cases 1 and 12): a 300 MB array must neither reach JSON.parse nor be held in memory.
+// JSON bodies are bounded before parsing by the route's `limitBody` (issue 13 cases 1 and 12):
+// a 300 MB array must neither reach JSON.parse nor be held in memory.
 const MiB = 2 ** 20;
 
 /** A body of `[0,0,0,...]` of `totalBytes`, produced as it is read (no length declared). */
@@ -27,9 +27,11 @@ function streamedArray(totalBytes: number) {
 }
 
 const app = new Hono()
-  .post('/forgot-limit', async (c) => c.json({ got: await jsonBody(c) }))
-  .post('/limited', limitBody(256 * 1024), async (c) => c.json({ got: await jsonBody(c) }))
-  .post('/optional', async (c) => c.json({ got: await jsonBody(c, { empty: { apply: false } }) }))
+  .post('/small', limitBody(64 * 1024), async (c) => c.json({ got: await jsonBody(c) }))
+  .post('/larger', limitBody(256 * 1024), async (c) => c.json({ got: await jsonBody(c) }))
+  .post('/optional', limitBody(1024), async (c) =>
+    c.json({ got: await jsonBody(c, { empty: { apply: false } }) }),
+  )
   .onError((error, c) => errorResponse(error, c));
 
 const post = (path: string, body: RequestInit['body'], headers: Record<string, string> = {}) =>
@@ -41,11 +43,11 @@ const post = (path: string, body: RequestInit['body'], headers: Record<string, s
     ...(body instanceof ReadableStream ? { duplex: 'half' } : {}),
   } as RequestInit);
 
-describe('jsonBody', () => {
-  it('refuses a 300 MB streamed array on a route without limitBody, reading only 64 KiB of it', async () => {
+describe('limitBody and jsonBody', () => {
+  it('refuses a 300 MB streamed array, reading no more than the limit of it', async () => {
     const before = process.memoryUsage().rss;
     const huge = streamedArray(300 * MiB);
-    const response = await post('/forgot-limit', huge.body);
+    const response = await post('/small', huge.body);
     const after = process.memoryUsage().rss;
     console.log(
       `300 MB body refused after ${(huge.sent() / 1024).toFixed(0)} KiB read: RSS ${before >> 20} -> ${after >> 20} MiB`,
@@ -53,43 +55,40 @@ describe('jsonBody', () => {
     expect([response.status, response.headers.get('connection'), await response.json()]).toEqual([
       400,
       'close',
-      {
-        error: {
-          code: 'INVALID_REQUEST',
-          message: `body larger than ${DEFAULT_JSON_BODY_BYTES} bytes`,
-        },
-      },
+      { error: { code: 'INVALID_REQUEST', message: 'body larger than 65536 bytes' } },
     ]);
     expect(huge.sent()).toBeLessThan(MiB);
     expect(after - before).toBeLessThan(64 * MiB);
   });
 
-  it('refuses by the declared length before reading, and keeps a route limit above the default', async () => {
+  it("refuses by the declared length before reading, and keeps each route's own limit", async () => {
     const big = JSON.stringify({ pad: 'x'.repeat(100 * 1024) });
-    const refused = await post('/forgot-limit', big);
-    expect([refused.status, await refused.json()]).toEqual([
+    const declared = { 'content-length': String(Buffer.byteLength(big)) };
+    const refused = await post('/small', big, declared);
+    expect([refused.status, refused.headers.get('connection'), await refused.json()]).toEqual([
       400,
+      'close',
       { error: { code: 'INVALID_REQUEST', message: 'body larger than 65536 bytes' } },
     ]);
-    const allowed = await post('/limited', big);
+    const allowed = await post('/larger', big, declared);
     expect([
       allowed.status,
       ((await allowed.json()) as { got: { pad: string } }).got.pad.length,
     ]).toEqual([200, 100 * 1024]);
-    const over = await post('/limited', streamedArray(MiB).body);
+    const over = await post('/larger', streamedArray(MiB).body);
     expect(await over.json()).toEqual({
       error: { code: 'INVALID_REQUEST', message: 'body larger than 262144 bytes' },
     });
   });
 
   it('parses JSON, takes an empty body as the given default, refuses what is not JSON', async () => {
-    expect(await (await post('/forgot-limit', '[1,2]')).json()).toEqual({ got: [1, 2] });
+    expect(await (await post('/small', '[1,2]')).json()).toEqual({ got: [1, 2] });
     expect(await (await post('/optional', '')).json()).toEqual({ got: { apply: false } });
     const notJson = await post('/optional', '{apply');
     expect([notJson.status, await notJson.json()]).toEqual([
       400,
       { error: { code: 'INVALID_REQUEST', message: 'the body is not JSON' } },
     ]);
-    expect((await post('/forgot-limit', '')).status).toBe(400);
+    expect((await post('/small', '')).status).toBe(400);
   });
 });

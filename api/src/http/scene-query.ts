@@ -1,18 +1,24 @@
 import { ShambaError } from '@shamba/schemas';
-import { pickScene } from '@shamba/analytics';
 import type { Registry, SceneRecord } from '@shamba/storage';
 
 /**
- * The scene a `?scene=` query names for a cooperative's fields: an id, or `latest` (the
- * default), among the scenes the cooperative may use (its own and the shared ones); NOT_FOUND
- * otherwise, so another cooperative's scene ids cannot be probed.
+ * The scene a `?scene=` query names for a cooperative's fields, among the scenes the cooperative
+ * may use (its own and the shared ones, filtered by the registry): `latest` (the default) is the
+ * newest; an id is its own scene by that id before a shared one (ids are unique per owner only,
+ * so the same id may be its upload and a shared scene). NOT_FOUND otherwise, so another
+ * cooperative's scene ids cannot be probed.
  */
 export async function sceneFromQuery(
   registry: Registry,
   coopId: string,
   wanted: string | undefined,
 ): Promise<SceneRecord> {
-  const scene = pickScene(await registry.scenes.list({ visibleTo: coopId }), coopId, wanted);
+  const scenes = await registry.scenes.list({ visibleTo: coopId }); // oldest first
+  const named = scenes.filter((s) => s.id === wanted);
+  const scene =
+    wanted === undefined || wanted === 'latest'
+      ? scenes.at(-1)
+      : (named.find((s) => s.ownerCoopId !== null) ?? named[0]);
   if (scene === undefined) throw new ShambaError('NOT_FOUND', `no scene ${wanted ?? 'yet'}`);
   return scene;
 }

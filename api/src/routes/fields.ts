@@ -7,8 +7,6 @@ import {
   gapFill,
   indexMean,
   readSceneBands,
-  sceneVisibleTo,
-  visibleSeries,
   readSceneItem,
   renderFieldNdviPng,
   type RemoteAccess,
@@ -101,7 +99,7 @@ export function fieldRoutes(deps: {
     .get('/:fieldId/indices', async (c) => {
       const field = await visibleField(c.get('principal'), c.req.param('fieldId'));
       // Only scenes the field's cooperative may use: its own and the shared ones.
-      const scenes = visibleSeries(await registry.scenes.fieldSeries(field.id), field.coopId);
+      const scenes = await registry.scenes.fieldSeries(field.id, { visibleTo: field.coopId });
       return c.json({
         fieldId: field.id,
         // Per overpass: status (ok, cloudy, outside), valid fraction and index distributions.
@@ -145,13 +143,14 @@ export function fieldRoutes(deps: {
       // The field's NDVI history: every processed scene in which it was seen clear.
       // Scenes are named by owner and id (ids are unique per owner only).
       const key = (owner: string | null, id: string) => JSON.stringify([owner, id]);
+      const visible = { visibleTo: field.coopId }; // its cooperative's scenes and shared ones
       const seen = new Set(
-        visibleSeries(await registry.scenes.fieldSeries(field.id), field.coopId)
+        (await registry.scenes.fieldSeries(field.id, visible))
           .filter((s) => indexMean(s.indices, 'ndvi') !== null)
           .map((s) => key(s.ownerCoopId, s.sceneId)),
       );
-      const records = (await registry.scenes.list({ visibleTo: field.coopId })).filter(
-        (s) => sceneVisibleTo(s, field.coopId) && seen.has(key(s.ownerCoopId, s.id)),
+      const records = (await registry.scenes.list(visible)).filter((s) =>
+        seen.has(key(s.ownerCoopId, s.id)),
       );
       const scenes = await Promise.all(
         records.map(async (record) => ({

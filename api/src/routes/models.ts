@@ -1,38 +1,33 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 
-import { parseYieldHistoryCsv } from '@shamba/analytics';
-import { IdSchema } from '@shamba/schemas';
+import {
+  parseYieldHistoryCsv,
+  type ModelOwner,
+  type ModelVersionEntry,
+  type PromotedModel,
+} from '@shamba/analytics';
+import { IdSchema, type Principal, type Role } from '@shamba/schemas';
 import type { Registry } from '@shamba/storage';
 import type { AppEnv } from '../auth/bearer-auth.js';
 import { requireRole, staffCoop } from '../auth/tenancy.js';
 import { limitBody, parseJsonBody } from '../http/body.js';
 
-/** Whose a model version is: a cooperative's id, or null for a shared (base) model. */
-export type ModelOwner = string | null;
-
-export interface YieldModelVersion {
-  version: string;
-  owner: ModelOwner;
-  /** Promoted by the listing's cooperative (or, listing every owner, by the version's owner). */
-  promoted: boolean;
-  meta: Record<string, unknown>;
-}
-
 /** What the API needs of the yield models; `shamba start` provides it (training in a worker). */
 export interface YieldModels {
   /**
    * `{ owner: coopId }`: the cooperative's versions and the shared ones; `{ owner: null }`: the
-   * shared ones; `{ every: true }`: every owner's (admins). Oldest first.
+   * shared ones; `{ every: true }`: every owner's (admins). Oldest first. `promoted`: by the
+   * listing's cooperative (or, listing every owner, by the version's owner).
    */
-  list(scope: { owner: ModelOwner } | { every: true }): Promise<YieldModelVersion[]>;
+  list(scope: { owner: ModelOwner } | { every: true }): Promise<ModelVersionEntry[]>;
   /** What `owner`'s forecasts use: its own promotion, else the shared one, else null. */
-  inUse(owner: ModelOwner): Promise<{ version: string; owner: ModelOwner } | null>;
+  inUse(owner: ModelOwner): Promise<PromotedModel | null>;
   /**
    * Promotes for `owner`: one of its own versions or, for a cooperative, a shared one it adopts.
    * NOT_FOUND for any other version (another cooperative's look the same as none).
    */
-  promote(owner: ModelOwner, version: string): Promise<{ version: string; owner: ModelOwner }>;
+  promote(owner: ModelOwner, version: string): Promise<PromotedModel>;
   /**
    * Trains a version owned by `owner` on simulated seasons plus that cooperative's history; a
    * shared one (owner null) on simulated seasons only.
@@ -72,6 +67,10 @@ export type TrainRequest = z.infer<typeof TrainRequestSchema>;
  */
 export const MAX_TRAIN_BODY_BYTES = 4 * 1024;
 
+/** Who may list models, and who may train and promote them. */
+const STAFF = ['admin', 'manager', 'agronomist'] as const;
+const TRAINERS = ['admin', 'agronomist'] as const;
+
 /** A decade of a large cooperative's field-seasons is a few MiB of CSV. */
 const MAX_HISTORY_BYTES = 8 * 1024 * 1024;
 
@@ -83,6 +82,19 @@ const MAX_HISTORY_BYTES = 8 * 1024 * 1024;
  */
 export function modelRoutes(deps: { registry: Registry; models: YieldModels }) {
   const { registry, models } = deps;
+  /**
+   * Whose models a request acts on: the cooperative it names (`coopId`; staff of another one
+   * get NOT_FOUND), else the caller's own; an admin naming none acts on the shared models.
+   */
+  const ownerFor = async (
+    principal: Principal,
+    coopId: string | undefined,
+    roles: readonly Role[],
+  ): Promise<ModelOwner> => {
+    requireRole(principal, roles);
+    if (coopId === undefined && principal.role === 'admin') return null;
+    return staffCoop(registry, principal, coopId ?? principal.coopId ?? '', roles);
+  };
   return (
     new Hono<AppEnv>()
       .post('/coops/:coopId/yield-history', limitBody(MAX_HISTORY_BYTES), async (c) => {
@@ -105,13 +117,7 @@ export function modelRoutes(deps: { registry: Registry; models: YieldModels }) {
       })
       .get('/models/yield', async (c) => {
         // A cooperative's view (its versions and the shared ones); admins without `?coopId`: all.
-        const principal = c.get('principal');
-        requireRole(principal, ['admin', 'manager', 'agronomist']);
-        const asked = c.req.query('coopId');
-        const coopId =
-          asked === undefined && principal.role === 'admin'
-            ? null
-            : await staffCoop(registry, principal, asked ?? principal.coopId ?? '');
+        const coopId = await ownerFor(c.get('principal'), c.req.query('coopId'), STAFF);
         const versions = await models.list(coopId === null ? { every: true } : { owner: coopId });
         return c.json({
           coopId,
@@ -128,30 +134,15 @@ export function modelRoutes(deps: { registry: Registry; models: YieldModels }) {
       })
       .post('/models/yield/train', limitBody(MAX_TRAIN_BODY_BYTES), async (c) => {
         const principal = c.get('principal');
-        requireRole(principal, ['admin', 'agronomist']);
+        requireRole(principal, TRAINERS); // before the body is read
         const request = await parseJsonBody(c, TrainRequestSchema);
-        const owner =
-          principal.role === 'admin' && request.coopId === undefined
-            ? null
-            : await staffCoop(registry, principal, request.coopId ?? principal.coopId ?? '', [
-                'admin',
-                'agronomist',
-              ]);
+        const owner = await ownerFor(principal, request.coopId, TRAINERS);
         return c.json(await models.train(request, owner), 201);
       })
       // Reads no body: the version is in the path, the cooperative is the caller's (an admin's
       // `?coopId=`, else the shared models).
       .post('/models/yield/:version/promote', async (c) => {
-        const principal = c.get('principal');
-        requireRole(principal, ['admin', 'agronomist']);
-        const asked = c.req.query('coopId');
-        const owner =
-          asked === undefined && principal.role === 'admin'
-            ? null
-            : await staffCoop(registry, principal, asked ?? principal.coopId ?? '', [
-                'admin',
-                'agronomist',
-              ]);
+        const owner = await ownerFor(c.get('principal'), c.req.query('coopId'), TRAINERS);
         const promoted = await models.promote(owner, c.req.param('version'));
         return c.json({ coopId: owner, promoted: promoted.version, owner: promoted.owner });
       })

@@ -12,7 +12,7 @@ export const deviceCommand: Command = {
        shamba device list [--coop COOP] [--data-dir DIR]
 
 add   registers a device with a new random secret, printed once as JSON
-      ({"deviceId", "username", "password", "mqtt"}); only its scrypt hash is stored. Adding an
+      ({"deviceId", "username", "password", "mqtt"}); only its SHA-256 digest is stored. Adding an
       existing id rotates its secret. KIND: ${DEVICE_KINDS.join(', ')} (default soil-probe).
 list  prints the registered devices, one JSON line each (never their secrets).`,
   async run(args, env) {

@@ -71,7 +71,7 @@ export const modelCommand: Command = {
       return values.help === true ? 0 : 2;
     }
     // TF.js loads here, not when the CLI starts: other commands never pay for it.
-    const { createModelStore, modelOwners, trainAndSave } =
+    const { createModelStore, listEveryOwner, trainAndSave } =
       await import('@shamba/analytics/models');
     const config = loadConfig({ dataDir: values['data-dir'] }, env);
     const coop = values.coop ?? null;
@@ -80,19 +80,16 @@ export const modelCommand: Command = {
     const store = createModelStore({ dir: modelsDir, owner: coop });
     if (verb === 'list') {
       // Without --coop: each owner's own versions, shared first; with it: the cooperative's view.
-      const owners = coop === null ? [null, ...(await modelOwners(modelsDir))] : [coop];
-      for (const owner of owners) {
-        const versions = await createModelStore({ dir: modelsDir, owner }).list('yield');
-        for (const v of versions.filter((x) => coop !== null || x.owner === owner)) {
-          console.log(
-            JSON.stringify({
-              version: v.version,
-              owner: v.owner,
-              promoted: v.promoted,
-              evaluation: v.meta.evaluation,
-            }),
-          );
-        }
+      const versions = coop === null ? listEveryOwner(modelsDir, 'yield') : store.list('yield');
+      for (const v of await versions) {
+        console.log(
+          JSON.stringify({
+            version: v.version,
+            owner: v.owner,
+            promoted: v.promoted,
+            evaluation: v.meta.evaluation,
+          }),
+        );
       }
       return 0;
     }

@@ -24,6 +24,9 @@ pipeline, SQLite stores under the data directory, the analytics worker and the H
                         secrets there while they are valid (tokens last 90 days)
   --speed X             demo: simulated seconds per real second while catching up (2880)
   --days D              demo: start the simulated devices D days in the past (2)
+  --scene-hosts LIST    SHAMBA_SCENE_HOSTS: fetch remote scenes (STAC item and band URLs)
+                        only from these hosts, comma-separated (scenes.example.com,
+                        *.example.org); unset: any host with a public address
 
 ${CONFIG_USAGE}`,
   async run(args, env) {
@@ -34,13 +37,14 @@ ${CONFIG_USAGE}`,
         demo: { type: 'boolean' },
         speed: { type: 'string' },
         days: { type: 'string' },
+        'scene-hosts': { type: 'string' },
       },
     });
     if (values.help === true) {
       console.log(this.usage);
       return 0;
     }
-    const config = loadConfig(configFlags(values), env);
+    const config = loadConfig({ ...configFlags(values), sceneHosts: values['scene-hosts'] }, env);
     const speed = Number(values.speed ?? 2880);
     const days = Number(values.days ?? 2);
     if (!(speed > 0) || !(days >= 0)) throw new Error('--speed must be > 0 and --days >= 0');
@@ -64,6 +68,7 @@ ${CONFIG_USAGE}`,
       analyticsIntervalMs: config.analyticsIntervalMs,
       store: storeOptions(config),
       ...(config.workers === undefined ? {} : { workers: config.workers }),
+      ...(config.sceneHosts === undefined ? {} : { remoteAccess: { hosts: config.sceneHosts } }),
     });
 
     let simulation: Simulation | undefined;

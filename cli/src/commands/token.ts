@@ -1,20 +1,17 @@
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { RoleSchema, ShambaError } from '@shamba/schemas';
-import { createSqliteRegistry, tokenDigest, type TokenRecord } from '@shamba/storage';
+import {
+  DEFAULT_TOKEN_DAYS,
+  MAX_TOKEN_DAYS,
+  createSqliteRegistry,
+  newToken,
+  type TokenRecord,
+} from '@shamba/storage';
 import { loadConfig } from '../config.js';
 import type { Command } from './command.js';
 
 const DAY_MS = 86_400_000;
-/**
- * A token lives 90 days unless told otherwise: a quarter, about one growing season here (maize
- * and teff run 90-150 days), so a token left in a departed agronomist's laptop or a script stops
- * working within the season, while a staff member renews theirs only a few times a year.
- */
-export const DEFAULT_TOKEN_DAYS = 90;
-/** At most a year: a token that outlives a year of staff changes is a forgotten token. */
-export const MAX_TOKEN_DAYS = 366;
 
 export const tokenCommand: Command = {
   name: 'token',
@@ -85,9 +82,9 @@ revoke  revokes the token with that id (from add or list) at once.`,
         if (farmer === undefined || farmer.coopId !== values.coop)
           throw new ShambaError('NOT_FOUND', `no farmer "${values.farmer}" in "${values.coop}"`);
       }
-      const token = randomBytes(32).toString('base64url');
+      const { token, digest } = newToken();
       const record = await registry.tokens.add(
-        tokenDigest(token),
+        digest,
         {
           role,
           coopId: values.coop ?? null,

@@ -1,9 +1,15 @@
-import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { generateSecret, hashSecret, verifySecret } from '@shamba/ingest';
 import type { Principal } from '@shamba/schemas';
-import { tokenDigest, type DeviceRecord, type Registry } from '@shamba/storage';
+import {
+  DEFAULT_TOKEN_DAYS,
+  newToken,
+  tokenDigest,
+  tokenId,
+  type DeviceRecord,
+  type Registry,
+} from '@shamba/storage';
 
 export type DemoRole = 'admin' | 'manager' | 'agronomist' | 'farmer';
 
@@ -14,8 +20,8 @@ export interface DemoCredentials {
 }
 
 const DAY_MS = 86_400_000;
-/** Demo tokens expire like `shamba token add`'s (90 days: see DEFAULT_TOKEN_DAYS there). */
-const DEMO_TOKEN_MS = 90 * DAY_MS;
+/** Demo tokens expire like `shamba token add`'s. */
+const DEMO_TOKEN_MS = DEFAULT_TOKEN_DAYS * DAY_MS;
 /**
  * A kept token must have a day left: a demo restarted on a token's last day would otherwise
  * lose its API mid-session.
@@ -24,9 +30,6 @@ const RENEW_BEFORE_MS = DAY_MS;
 
 /** The demo's tokens carry this label, so a restart finds (and revokes) its own. */
 export const demoTokenLabel = (role: DemoRole) => `demo:${role}`;
-
-/** A token's public id as the registry gives it: the first 16 hex digits of its SHA-256. */
-const tokenId = (token: string) => tokenDigest(token).slice(0, 16);
 
 /** The credentials an earlier run wrote, or undefined when there are none (or unreadable). */
 export async function readCredentials(path: string): Promise<DemoCredentials | undefined> {
@@ -83,21 +86,21 @@ export async function keepOrIssueToken(
   const label = demoTokenLabel(role);
   let token: string | undefined;
   if (previous !== undefined) {
-    const [record] = (await registry.tokens.list({ label })).filter(
-      (t) => t.id === tokenId(previous),
-    );
+    const previousId = tokenId(tokenDigest(previous));
+    const labelled = (await registry.tokens.list({ label })).some((t) => t.id === previousId);
     const found = await registry.tokens.find(tokenDigest(previous), nowMs + RENEW_BEFORE_MS);
-    if (record !== undefined && found !== undefined && samePrincipal(found, who)) token = previous;
+    if (labelled && found !== undefined && samePrincipal(found, who)) token = previous;
   }
   if (token === undefined) {
-    token = randomBytes(32).toString('base64url');
-    await registry.tokens.add(tokenDigest(token), who, {
+    const issued = newToken();
+    token = issued.token;
+    await registry.tokens.add(issued.digest, who, {
       createdMs: nowMs,
       expiresMs: nowMs + DEMO_TOKEN_MS,
       label,
     });
   }
-  const keep = tokenId(token);
+  const keep = tokenId(tokenDigest(token));
   const all = await registry.tokens.list(who.coopId === null ? {} : { coopId: who.coopId });
   for (const old of all) {
     if (old.id === keep || old.revokedMs !== null) continue;

@@ -1,13 +1,6 @@
-import { randomBytes, scryptSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { legacyScryptHash } from './legacy-scrypt-hash.js';
 import { generateSecret, hashSecret, isLegacyHash, verifySecret } from './secrets.js';
-
-/** A hash as registries written before SHA-256 hold it (the old hashSecret, N=2^12 r=8 p=4). */
-function legacyScryptHash(secret: string): string {
-  const salt = randomBytes(16);
-  const key = scryptSync(secret, salt, 32, { N: 2 ** 12, r: 8, p: 4 });
-  return ['scrypt', 4096, 8, 4, salt.toString('base64url'), key.toString('base64url')].join('$');
-}
 
 describe('device secrets', () => {
   it('stores a SHA-256 digest that verifies the secret and nothing else', async () => {

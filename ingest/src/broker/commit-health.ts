@@ -1,11 +1,11 @@
 /**
- * Whether the store is taking commits, from the commits themselves: a full disk answered pings
- * while 84 commits failed, and health said `up` throughout (issue 13, case 15).
+ * Whether the store is taking commits, judged from the commits themselves: a full disk still
+ * answers a ping, so health once said `up` while every commit failed (issue 13, case 15).
  */
 export interface CommitHealth {
   lastCommitMs: number | null;
   lastFailureMs: number | null;
-  /** Failed commits in the last minute (counted up to MAX_TRACKED). */
+  /** Failed commits in the current minute (the minute that began with its first failure). */
   failuresLastMinute: number;
   /** The newest commit failed, within the last minute: the store is down for writes. */
   failing: boolean;
@@ -13,18 +13,12 @@ export interface CommitHealth {
 
 /** A minute: long enough to see through one retry, short enough to clear soon after recovery. */
 const WINDOW_MS = 60_000;
-/** Failure times kept at most: past this many in a minute the count is a floor, not exact. */
-const MAX_TRACKED = 10_000;
 
 export function createCommitTracker(clock: () => number) {
-  const failures: number[] = [];
   let lastCommitMs: number | null = null;
   let lastFailureMs: number | null = null;
-  const prune = (now: number) => {
-    let old = 0;
-    while (old < failures.length && now - failures[old]! >= WINDOW_MS) old++;
-    if (old > 0) failures.splice(0, old);
-  };
+  let windowStartMs = 0;
+  let failures = 0;
   return {
     succeeded() {
       lastCommitMs = clock();
@@ -32,18 +26,21 @@ export function createCommitTracker(clock: () => number) {
     failed() {
       const now = clock();
       lastFailureMs = now;
-      prune(now);
-      if (failures.length >= MAX_TRACKED) failures.shift();
-      failures.push(now);
+      if (failures === 0 || now - windowStartMs >= WINDOW_MS) {
+        windowStartMs = now;
+        failures = 0;
+      }
+      failures++;
     },
     snapshot(): CommitHealth {
       const now = clock();
-      prune(now);
-      const failing =
-        lastFailureMs !== null &&
-        now - lastFailureMs < WINDOW_MS &&
-        (lastCommitMs === null || lastFailureMs >= lastCommitMs);
-      return { lastCommitMs, lastFailureMs, failuresLastMinute: failures.length, failing };
+      const recent = lastFailureMs !== null && now - lastFailureMs < WINDOW_MS;
+      return {
+        lastCommitMs,
+        lastFailureMs,
+        failuresLastMinute: now - windowStartMs < WINDOW_MS ? failures : 0,
+        failing: recent && (lastCommitMs === null || lastFailureMs! >= lastCommitMs),
+      };
     },
   };
 }

@@ -1,26 +1,25 @@
-import type { Socket } from 'node:net';
-import type { Aedes, AuthErrorCode, AuthenticateError, Client, PublishPacket } from 'aedes';
+import type { Duplex } from 'node:stream';
+import type { Aedes, AuthErrorCode, AuthenticateError, Client } from 'aedes';
 import type { Logger } from 'pino';
 import { Registry as MetricsRegistry } from 'prom-client';
-import type { ErrorCode } from '@shamba/schemas';
+import { truncateText, type ErrorCode } from '@shamba/schemas';
 import type { DeviceRecord, Registry, TimeSeriesStore } from '@shamba/storage';
 import { maySubscribe } from '../acl/topic-acl.js';
 import { CONNACK, createDeviceAuthenticator } from '../auth/authenticate-device.js';
+import { sourceOf } from '../auth/connect-guard.js';
 import { PacketTooLargeError, describePacketHead } from '../limits/packet-size-limiter.js';
 import { DEFAULT_RATE_LIMIT, createRateLimiter, type RateLimit } from '../limits/rate-limiter.js';
-import {
-  MAX_SUBSCRIPTIONS,
-  createSubscriptionGuard,
-  type SubscriptionGuard,
-} from '../limits/subscription-guard.js';
+import { MAX_SUBSCRIPTIONS, createSubscriptionGuard } from '../limits/subscription-guard.js';
 import { createIngestMetrics } from '../metrics/ingest-metrics.js';
 import { createDeadLetterWriter, type DeadLetterWriter } from '../pipeline/dead-letter-writer.js';
 import { createGroupCommitter } from '../pipeline/group-commit.js';
 import { createCommitTracker, type CommitHealth } from './commit-health.js';
+import { consumeUplinks } from '../patches/consume-uplinks.js';
+import { keepOnlyGrantedSubscriptions } from '../patches/keep-only-granted-subscriptions.js';
+import { tuneMqttPacket } from '../patches/mqtt-packet-settings.js';
 import { startListeners } from './listeners.js';
-import { tuneMqttPacket } from './mqtt-packet-settings.js';
 import { createPublishHandler } from './publish-handler.js';
-import { createRefusalLog, errorText } from './refusal-log.js';
+import { MAX_FIELD_CHARS, createRefusalLog, errorText } from './refusal-log.js';
 
 export interface IngestLimits {
   /**
@@ -67,7 +66,10 @@ export interface IngestBrokerOptions {
    * a day or two; a GNSS-disciplined clock is within a second.
    */
   maxFutureMs?: number;
-  /** Where dead letters go (shared with the store's own refusals); one over `registry` if not. */
+  /**
+   * Where dead letters go: give the one the time-series store's refusals go to (InfluxDB's
+   * onRejected), so every dead letter takes one path; one over `registry` if not given.
+   */
   deadLetters?: DeadLetterWriter;
 }
 
@@ -106,8 +108,7 @@ export async function createIngestBroker(options: IngestBrokerOptions): Promise<
   const addresses = new WeakMap<object, string>();
   const refusals = createRefusalLog(logger, { clock });
   const storeFailures = createRefusalLog(logger, { clock, level: 'error' });
-  const deadLetters =
-    options.deadLetters ?? createDeadLetterWriter({ registry, logger, clock, refusals });
+  const deadLetters = options.deadLetters ?? createDeadLetterWriter({ registry, logger, clock });
   const commits = createCommitTracker(clock);
   const subscriptions = createSubscriptionGuard(limits.maxSubscriptions);
   const authenticate = createDeviceAuthenticator({ registry, logger, clock });
@@ -121,6 +122,20 @@ export async function createIngestBroker(options: IngestBrokerOptions): Promise<
     stats.messagesRejected[reason] = (stats.messagesRejected[reason] ?? 0) + 1;
     metrics.rejected.inc({ reason });
   };
+  /**
+   * Takes a token from the device's bucket for a PUBLISH or a SUBSCRIBE filter. Out of tokens,
+   * the refusal is counted and logged and the error that cuts the device is returned.
+   */
+  const overRate = (device: DeviceRecord, packet: 'PUBLISH' | 'SUBSCRIBE'): Error | undefined => {
+    if (rate.take(device.id)) return undefined;
+    count('RATE_LIMITED');
+    metrics.disconnected.inc({ limit: 'rate' });
+    refusals.note(device.id, 'RATE_LIMITED', { deviceId: device.id, packet }, 'device cut');
+    const { burst, perSecond } = limits.rate;
+    return new Error(
+      `device ${device.id} over its rate (${packet}): ${burst} at once, ${perSecond} a second`,
+    );
+  };
 
   const authorizePublish = createPublishHandler({
     registry,
@@ -128,14 +143,13 @@ export async function createIngestBroker(options: IngestBrokerOptions): Promise<
     devices,
     clock,
     maxFutureMs: options.maxFutureMs ?? DEFAULT_MAX_FUTURE_MS,
-    rateLimit: limits.rate,
-    rate,
+    overRate,
+    refund: (deviceId) => rate.giveBack(deviceId),
     committer: createGroupCommitter(store),
     commits,
     deadLetters,
     metrics,
     count,
-    refusals,
     storeFailures,
     logger,
     onCommitted: (readings) => (stats.readingsCommitted += readings),
@@ -161,7 +175,7 @@ export async function createIngestBroker(options: IngestBrokerOptions): Promise<
     refusals.note(
       device.id,
       reason,
-      { deviceId: device.id, topic: topic.slice(0, 200) },
+      { deviceId: device.id, topic: truncateText(topic, MAX_FIELD_CHARS) },
       'subscription refused',
     );
     if (!subscriptions.refuse(client)) return done(null, null);
@@ -186,8 +200,9 @@ export async function createIngestBroker(options: IngestBrokerOptions): Promise<
           }
           stats.connectsRefused++;
           metrics.connectsRefused.inc({ code: result.returnCode });
-          const fields = { clientId: client.id.slice(0, 100), address, code: result.returnCode };
-          refusals.note(address, result.reason, fields, 'CONNECT refused');
+          const clientId = truncateText(client.id, MAX_FIELD_CHARS);
+          const fields = { clientId, address, code: result.returnCode };
+          refusals.note(sourceOf(address), result.reason, fields, 'CONNECT refused');
           done(authFailure(result.reason, result.returnCode), false);
         },
         (cause: unknown) => {
@@ -210,12 +225,8 @@ export async function createIngestBroker(options: IngestBrokerOptions): Promise<
       if (subscriptions.cut(client)) return done(new Error('client cut'), null);
       // A session restored at CONNECT (client.connecting, [MQTT-3.1.2.4]) is re-authorised here
       // too: it is at most the cap, and costs no tokens, or a flapping link would drain them.
-      if (client.connected && !rate.take(device.id)) {
-        count('RATE_LIMITED');
-        metrics.disconnected.inc({ limit: 'rate' });
-        refusals.note(device.id, 'RATE_LIMITED', { deviceId: device.id }, 'device cut');
-        return done(new Error(`device ${device.id} over its rate (SUBSCRIBE)`), null);
-      }
+      const cut = client.connected ? overRate(device, 'SUBSCRIBE') : undefined;
+      if (cut !== undefined) return done(cut, null);
       if (!maySubscribe(device, subscription.topic))
         return refuseFilter(client, device, subscription.topic, 'NOT_AUTHORIZED', done);
       if (!subscriptions.admit(client, subscription.topic))
@@ -225,7 +236,7 @@ export async function createIngestBroker(options: IngestBrokerOptions): Promise<
   });
   consumeUplinks(aedes);
   await aedes.listen(); // sets up the session store
-  keepOnlyGrantedSubscriptions(aedes, subscriptions);
+  keepOnlyGrantedSubscriptions(aedes, (client, subs) => subscriptions.persistable(client, subs));
   aedes.on('clientReady', () => {
     stats.connectedDevices++;
     metrics.connected.inc();
@@ -235,15 +246,16 @@ export async function createIngestBroker(options: IngestBrokerOptions): Promise<
     metrics.connected.dec();
   });
   aedes.on('unsubscribe', (topics, client) => subscriptions.removed(client, topics));
-  // Once per client and minute, the message only: a flood once logged a stack per packet.
-  aedes.on('clientError', (client, error) =>
-    refusals.note(
-      client.id,
-      'client error',
-      { clientId: client.id, err: errorText(error) },
-      'client error',
-    ),
-  );
+  // Once a minute per source, the message only: a flood once logged a stack per packet. A
+  // client that never authenticated has the id its CONNECT named (or a random one from Aedes),
+  // new with each connection if it likes, so it is known by its address (IPv4, or IPv6 /64).
+  aedes.on('clientError', (client, error) => {
+    const device = devices.get(client);
+    const address = addresses.get(client.conn) ?? 'unknown';
+    const source = device === undefined ? sourceOf(address) : device.id;
+    const fields = device === undefined ? { address } : { deviceId: device.id, address };
+    refusals.note(source, 'client error', { ...fields, err: errorText(error) }, 'client error');
+  });
   aedes.on('connectionError', (client, error) =>
     logger.debug(
       { address: addresses.get(client.conn), err: errorText(error) },
@@ -252,18 +264,21 @@ export async function createIngestBroker(options: IngestBrokerOptions): Promise<
   );
 
   /** An oversize packet: after CONNECT, a dead letter against the device that sent it. */
-  function tooLarge(socket: Socket, error: Error) {
+  function tooLarge(stream: Duplex, address: string, error: Error) {
     metrics.disconnected.inc({ limit: 'packet-size' });
     count('PACKET_TOO_LARGE');
-    const client = clients.get(socket);
+    const client = clients.get(stream);
     const device = client === undefined ? undefined : devices.get(client);
-    const address = socket.remoteAddress ?? 'unknown';
     const head = error instanceof PacketTooLargeError ? error.head : new Uint8Array(0);
-    const packet = describePacketHead(head);
-    const size = packet.declaredBytes === undefined ? 'too many' : `${packet.declaredBytes}`;
-    const reason = `${packet.type} of ${size} bytes, over the ${limits.maxPacketBytes}-byte limit`;
+    // No head: a WebSocket message too large to be read at all (see startListeners).
+    const packet = head.length === 0 ? { type: 'packet' } : describePacketHead(head);
+    const reason =
+      packet.declaredBytes === undefined
+        ? `${packet.type} over the ${limits.maxPacketBytes}-byte limit (${errorText(error)})`
+        : `${packet.type} of ${packet.declaredBytes} bytes, over the ${limits.maxPacketBytes}-byte limit`;
     if (device === undefined) {
-      refusals.note(address, 'PACKET_TOO_LARGE', { address, detail: reason }, 'connection cut');
+      const fields = { address, detail: reason };
+      refusals.note(sourceOf(address), 'PACKET_TOO_LARGE', fields, 'connection cut');
       return;
     }
     deadLetters
@@ -314,39 +329,5 @@ export async function createIngestBroker(options: IngestBrokerOptions): Promise<
     stats: () => structuredClone({ ...stats, commits: commits.snapshot() }),
     close,
     [Symbol.asyncDispose]: close,
-  };
-}
-
-/**
- * The session store keeps only what `authorizeSubscribe` granted: Aedes hands it a SUBSCRIBE's
- * whole filter list, refused filters included (see createSubscriptionGuard).
- */
-function keepOnlyGrantedSubscriptions(aedes: Aedes, guard: SubscriptionGuard): void {
-  type Add = (client: object, subs: { topic: string }[]) => Promise<void>;
-  const persistence = (aedes as unknown as { persistence: { addSubscriptions: Add } }).persistence;
-  const add = persistence.addSubscriptions.bind(persistence);
-  persistence.addSubscriptions = (client, subs) => {
-    const kept = guard.persistable(client, subs);
-    return kept.length === 0 ? Promise.resolve() : add(client, kept);
-  };
-}
-
-/**
- * A device's publish (and its will) reaches `aedes.publish` only after `authorizePublish`
- * passed it, and that means the ingest has already consumed it: committed it durably, or
- * dead-lettered it. No client may subscribe to uplinks (`maySubscribe`), so Aedes' forwarding
- * pipeline after the PUBACK (a packet copy, the retained store, the subscription tries, the
- * offline-session lookup) would only look for subscribers that cannot exist. It is skipped for
- * them; the broker's own publishes (events, $SYS) go through as before.
- */
-function consumeUplinks(aedes: Aedes): void {
-  // Aedes calls publish(packet, client, done) internally; its typings show the public
-  // publish(packet, done) only.
-  type Publish = (packet: PublishPacket, client: unknown, done?: (error?: Error) => void) => void;
-  const broker = aedes as unknown as { publish: Publish };
-  const forward = broker.publish.bind(aedes);
-  broker.publish = (packet, client, done) => {
-    if (client !== null && typeof client === 'object') return done?.();
-    forward(packet, client, done);
   };
 }

@@ -2,7 +2,7 @@ import { createServer as createHttpServer, type Server as HttpServer } from 'nod
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { createServer as createTlsServer } from 'node:tls';
-import { limitPacketSize } from '../limits/packet-size-limiter.js';
+import { PacketTooLargeError, limitPacketSize } from '../limits/packet-size-limiter.js';
 
 export interface ListenerOptions {
   host: string;
@@ -14,8 +14,8 @@ export interface ListenerOptions {
   maxPacketBytes: number;
   /** Hands a connection to the broker, with the peer's address. */
   accept(stream: Duplex, address: string): void;
-  /** A TCP or TLS connection that declared a packet over `maxPacketBytes` (then destroyed). */
-  onTooLarge(socket: Socket, error: Error): void;
+  /** A connection (the stream given to `accept`) that sent a packet over `maxPacketBytes`. */
+  onTooLarge(stream: Duplex, address: string, error: Error): void;
 }
 
 export interface Listeners {
@@ -24,6 +24,9 @@ export interface Listeners {
   readonly tlsPort: number | undefined;
   close(): Promise<void>;
 }
+
+/** Largest WebSocket message, in packets of the largest size (see startListeners). */
+const WS_MESSAGE_PACKETS = 4;
 
 /** The sockets in front of the broker: TCP, and WebSocket and TLS when configured. */
 export async function startListeners(options: ListenerOptions): Promise<Listeners> {
@@ -35,7 +38,9 @@ export async function startListeners(options: ListenerOptions): Promise<Listener
     socket.setNoDelay(true);
     const address = socket.remoteAddress ?? 'unknown';
     options.accept(
-      limitPacketSize(socket, options.maxPacketBytes, (error) => options.onTooLarge(socket, error)),
+      limitPacketSize(socket, options.maxPacketBytes, (error) =>
+        options.onTooLarge(socket, address, error),
+      ),
       address,
     );
   };
@@ -50,15 +55,26 @@ export async function startListeners(options: ListenerOptions): Promise<Listener
     const http = createHttpServer();
     // Loaded only when configured: most boxes speak plain TCP, and ws costs memory to load.
     const { WebSocketServer, createWebSocketStream } = await import('ws');
-    const wss = new WebSocketServer({
-      server: http,
-      path: '/mqtt',
-      maxPayload: options.maxPacketBytes,
-    });
+    // ws buffers a message whole before handing it on. Packets need not align with messages
+    // ([MQTT-6.0.0-2]: one may carry several), so it may be a few packets long; four packets' worth lets a
+    // packet over the limit reach the scanner, which reports it with its head as over TCP. A
+    // message past that is cut by ws itself, and reported without a head. (A client may send a
+    // packet's fixed header in a message of its own: then the report has no topic.)
+    const maxPayload = WS_MESSAGE_PACKETS * options.maxPacketBytes;
+    const wss = new WebSocketServer({ server: http, path: '/mqtt', maxPayload });
     wss.on('connection', (ws, request) => {
-      const stream = createWebSocketStream(ws);
-      stream.on('error', () => undefined);
-      options.accept(stream, request.socket.remoteAddress ?? 'unknown');
+      const address = request.socket.remoteAddress ?? 'unknown';
+      let reported = false; // the scanner and ws may both see one packet
+      const tooLarge = (error: Error) => {
+        if (!reported) options.onTooLarge(stream, address, error);
+        reported = true;
+      };
+      const stream = limitPacketSize(createWebSocketStream(ws), options.maxPacketBytes, tooLarge);
+      stream.on('error', (error: Error & { code?: string }) => {
+        if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH')
+          tooLarge(new PacketTooLargeError(maxPayload, options.maxPacketBytes));
+      });
+      options.accept(stream, address);
     });
     await listen(http, options.wsPort, host);
     servers.push(http);

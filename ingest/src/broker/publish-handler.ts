@@ -14,7 +14,6 @@ import {
 import type { DeviceRecord, Registry, TimeSeriesStore } from '@shamba/storage';
 import { mayPublish } from '../acl/topic-acl.js';
 import { checkPosition, type DeviceMovedEvent } from '../events/device-moved.js';
-import type { createRateLimiter, RateLimit } from '../limits/rate-limiter.js';
 import type { IngestMetrics } from '../metrics/ingest-metrics.js';
 import type { DeadLetterWriter } from '../pipeline/dead-letter-writer.js';
 import { decodeMessage } from '../pipeline/decode-message.js';
@@ -30,15 +29,15 @@ export interface PublishHandlerOptions {
   devices: WeakMap<Client, DeviceRecord>;
   clock: () => number;
   maxFutureMs: number;
-  rateLimit: RateLimit;
-  rate: ReturnType<typeof createRateLimiter>;
+  /** Takes the device's token for a PUBLISH; the error that cuts it when it has none left. */
+  overRate: (device: DeviceRecord, packet: 'PUBLISH') => Error | undefined;
+  /** Gives back the token of a message we failed to handle (the rate limiter's giveBack). */
+  refund: (deviceId: string) => void;
   committer: ReturnType<typeof createGroupCommitter>;
   commits: ReturnType<typeof createCommitTracker>;
   deadLetters: DeadLetterWriter;
   metrics: IngestMetrics;
-  count: (reason: ErrorCode | 'RATE_LIMITED') => void;
-  /** Rate-limited refusals, logged once a minute per device. */
-  refusals: RefusalLog;
+  count: (reason: ErrorCode) => void;
   /** Failed commits, logged once a minute (at error). */
   storeFailures: RefusalLog;
   logger: Logger;
@@ -60,14 +59,14 @@ export interface PublishHandlerOptions {
  * without a letter. A commit that fails on our side gives its token back.
  */
 export function createPublishHandler(options: PublishHandlerOptions) {
-  const { registry, store, devices, clock, rate, committer, commits, metrics, count } = options;
+  const { registry, store, devices, clock, committer, commits, metrics, count } = options;
   // Devices known to be away from their field, so `device.moved` is raised once per departure.
   const away = new Set<string>();
 
   /** The store or the registry failed (our side): logged, not acknowledged, token returned. */
   function failed(cause: unknown, topic: string, done: Done, refundTo?: string) {
     commits.failed();
-    if (refundTo !== undefined) rate.giveBack(refundTo);
+    if (refundTo !== undefined) options.refund(refundTo);
     options.storeFailures.note(
       'store',
       'commit failed',
@@ -159,12 +158,11 @@ export function createPublishHandler(options: PublishHandlerOptions) {
       checkMoved(source, readings).then(
         () => done(null),
         (cause: unknown) => {
+          const fields = { err: errorText(cause) };
           options.storeFailures.note(
             source.id,
             'position check failed',
-            {
-              err: errorText(cause),
-            },
+            fields,
             'position check failed',
           );
           done(null);
@@ -185,14 +183,8 @@ export function createPublishHandler(options: PublishHandlerOptions) {
       count('NOT_AUTHORIZED');
       return done(new ShambaError('NOT_AUTHORIZED', 'not connected as a device'));
     }
-    if (!rate.take(device.id)) {
-      count('RATE_LIMITED');
-      metrics.disconnected.inc({ limit: 'rate' });
-      const { burst, perSecond } = options.rateLimit;
-      const reason = `over ${burst} messages at once / ${perSecond} per second`;
-      options.refusals.note(device.id, 'RATE_LIMITED', { deviceId: device.id }, 'device cut');
-      return done(new Error(`device ${device.id} ${reason}`));
-    }
+    const cut = options.overRate(device, 'PUBLISH');
+    if (cut !== undefined) return done(cut);
     const parsed = parseTopic(topic);
     if (parsed?.kind !== 'up' || !mayPublish(device, parsed)) {
       const error = new ShambaError('NOT_AUTHORIZED', 'publish outside the device ACL');

@@ -1,8 +1,6 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { boundReason } from '../pipeline/dead-letter-writer.js';
-import { createCommitTracker } from './commit-health.js';
-import { createRefusalLog } from './refusal-log.js';
+import { MAX_FIELD_CHARS, createRefusalLog, errorText } from './refusal-log.js';
 
 describe('the refusal log', () => {
   it('logs a source and reason once a minute, with the count of repeats it stood for', () => {
@@ -29,38 +27,13 @@ describe('the refusal log', () => {
   });
 });
 
-describe('bounded texts and commit health', () => {
-  it('cuts a long reason to 500 characters, saying how long it was', () => {
-    const reason = boundReason('x'.repeat(147_000));
-    expect(reason).toHaveLength(500);
-    expect(reason.endsWith('… (147000 characters)')).toBe(true);
-    expect(boundReason('vwc10=7 is outside 0..1')).toBe('vwc10=7 is outside 0..1');
-  });
-
-  it('reports the store failing while its newest commit failed within the last minute', () => {
-    let now = 0;
-    const commits = createCommitTracker(() => now);
-    commits.succeeded();
-    now = 1000;
-    commits.failed();
-    commits.failed();
-    expect(commits.snapshot()).toEqual({
-      lastCommitMs: 0,
-      lastFailureMs: 1000,
-      failuresLastMinute: 2,
-      failing: true,
-    });
-    now = 2000;
-    commits.succeeded();
-    expect(commits.snapshot().failing).toBe(false);
-    now = 61_000;
-    commits.failed();
-    now = 121_001;
-    expect(commits.snapshot()).toEqual({
-      lastCommitMs: 2000,
-      lastFailureMs: 61_000,
-      failuresLastMinute: 0,
-      failing: false,
-    });
+describe('an error as a log field', () => {
+  it('is its message alone, cut to MAX_FIELD_CHARS', () => {
+    const error = new Error('x'.repeat(10_000), { cause: new Error('inner') });
+    const text = errorText(error);
+    expect(text).toHaveLength(MAX_FIELD_CHARS);
+    expect(text.endsWith('… (10000 characters, cut)')).toBe(true);
+    expect(errorText(new Error('disk full'))).toBe('disk full');
+    expect(errorText('a string thrown')).toBe('a string thrown');
   });
 });

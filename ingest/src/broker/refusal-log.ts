@@ -1,12 +1,20 @@
 import type { Logger } from 'pino';
+import { truncateText } from '@shamba/schemas';
 import { LruMap } from '../limits/lru-map.js';
 
 /**
- * Logs a refusal once per source (a client id, a device, an address) and reason per window,
- * and counts the repeats in between: the next line for that pair carries `suppressed`, the
- * number it stands for. A client refused thousands of times (a subscription flood once wrote
- * 24,577 stack traces, 18 MB) costs a line a minute; the metrics count every refusal.
- * Never a stack: a refusal is the client's doing, not a fault of ours.
+ * Characters kept of a short text from outside (a topic, a client id, an error message) in a
+ * log line or a dead letter. Our topics are six short levels and our ids under 64 characters,
+ * so 256 shows any legitimate one whole; a hostile one cannot make a line or a row long.
+ */
+export const MAX_FIELD_CHARS = 256;
+
+/**
+ * Logs a refusal once per source (a device, an address) and reason per window, and counts the
+ * repeats in between: the next line for that pair carries `suppressed`, the number it stands
+ * for. A client refused over and over (a subscription flood once wrote a stack trace per
+ * packet) costs a line a minute; the metrics count every refusal. Never a stack: a refusal is
+ * the client's doing, not a fault of ours.
  */
 export interface RefusalLog {
   note(source: string, reason: string, fields: Record<string, unknown>, message: string): void;
@@ -16,7 +24,7 @@ export interface RefusalLogOptions {
   clock: () => number;
   /** A minute: an operator watching the log sees an ongoing flood, once a minute per source. */
   windowMs?: number;
-  /** Sources remembered (about 100 bytes each); past it the least recent are forgotten. */
+  /** Sources remembered; past it the least recent are forgotten (and logged again if seen). */
   maxSources?: number;
   /** `error` for failures of ours (a store that refuses commits), `warn` for clients' doing. */
   level?: 'warn' | 'error';
@@ -46,8 +54,7 @@ export function createRefusalLog(logger: Logger, options: RefusalLogOptions): Re
   };
 }
 
-/** An error as a log field: its message only (no stack, no cause chain). */
+/** An error as a log field: its message only (no stack, no cause chain), cut. */
 export function errorText(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return text.length <= 200 ? text : `${text.slice(0, 200)}…`;
+  return truncateText(error instanceof Error ? error.message : String(error), MAX_FIELD_CHARS);
 }

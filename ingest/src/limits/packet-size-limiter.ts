@@ -1,4 +1,4 @@
-import type { Socket } from 'node:net';
+import type { Readable } from 'node:stream';
 
 /**
  * Bytes of an oversize packet kept for its dead letter: the fixed header, and for a PUBLISH its
@@ -110,27 +110,32 @@ export function describePacketHead(head: Uint8Array): {
 }
 
 /**
- * Puts the scanner on the socket's own read path: every chunk the socket receives passes
- * `push`, before Aedes can read it. (Wrapping the socket in a stream pipeline instead cost a
- * third of the broker's throughput in `pnpm bench ingest`.) Returns the same socket.
+ * Puts the scanner on the stream's own read path: every chunk the socket (or a WebSocket's
+ * stream) pushes passes here, before Aedes can read it. (Wrapping the socket in a stream
+ * pipeline instead cost a third of the broker's throughput in `pnpm bench ingest`.) Returns the
+ * same stream, destroyed once it carries an oversize packet.
  */
-export function limitPacketSize(
-  socket: Socket,
+export function limitPacketSize<S extends Readable>(
+  stream: S,
   maxBytes: number,
   onTooLarge: (error: Error) => void,
-): Socket {
+): S {
   const scanner = new PacketSizeScanner(maxBytes);
-  const push = socket.push.bind(socket);
-  socket.push = (chunk: unknown, encoding?: BufferEncoding) => {
+  const push = stream.push.bind(stream);
+  let cut = false;
+  stream.push = (chunk: unknown, encoding?: BufferEncoding) => {
+    // A WebSocket's stream may still push messages that arrived before it was destroyed.
+    if (cut) return false;
     if (chunk instanceof Uint8Array) {
       const error = scanner.scan(chunk);
       if (error !== undefined) {
+        cut = true;
         onTooLarge(error);
-        socket.destroy();
+        stream.destroy();
         return false;
       }
     }
     return push(chunk, encoding);
   };
-  return socket;
+  return stream;
 }

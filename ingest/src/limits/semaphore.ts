@@ -2,22 +2,21 @@ export type Release = () => void;
 
 export interface Semaphore {
   /**
-   * A slot, once one is free: priority callers are served before everyone else. Undefined when
-   * `maxQueue` others already wait (the caller refuses at once instead of piling up).
+   * A slot, once one is free, first come first served. Undefined when `maxQueue` others already
+   * wait (the caller refuses at once instead of piling up).
    */
-  acquire(priority: boolean): Promise<Release> | undefined;
+  acquire(): Promise<Release> | undefined;
   readonly active: number;
   readonly waiting: number;
 }
 
-/** Bounds concurrent expensive work, with a bounded queue and a lane for known-good callers. */
+/** Bounds concurrent expensive work, with a bounded queue. */
 export function createSemaphore(options: { limit: number; maxQueue: number }): Semaphore {
   let active = 0;
-  const urgent: (() => void)[] = [];
-  const normal: (() => void)[] = [];
+  const queue: (() => void)[] = [];
 
   const release = () => {
-    const next = urgent.shift() ?? normal.shift();
+    const next = queue.shift();
     if (next === undefined) active--;
     else next(); // the slot passes straight on: `active` is unchanged
   };
@@ -31,21 +30,19 @@ export function createSemaphore(options: { limit: number; maxQueue: number }): S
   };
 
   return {
-    acquire(priority) {
+    acquire() {
       if (active < options.limit) {
         active++;
         return Promise.resolve(slot());
       }
-      // Each lane has its own bound, so a flood in the normal lane never fills the urgent one.
-      const lane = priority ? urgent : normal;
-      if (lane.length >= options.maxQueue) return undefined;
-      return new Promise((resolve) => lane.push(() => resolve(slot())));
+      if (queue.length >= options.maxQueue) return undefined;
+      return new Promise((resolve) => queue.push(() => resolve(slot())));
     },
     get active() {
       return active;
     },
     get waiting() {
-      return urgent.length + normal.length;
+      return queue.length;
     },
   };
 }

@@ -2,8 +2,8 @@
  * Subscriptions per connection. A device subscribes to its own commands: `down/#`, or one
  * filter per command it understands (the firmware uses `down/#`; a valve has two or three
  * commands). 16 covers one filter per command with room, and bounds what one client can make
- * the broker hold: one device once made 162,800 subscriptions in 23 s (405 MB of heap), all kept
- * in its persistent session.
+ * the broker hold: without a cap, one device could grow the heap without bound through the
+ * subscriptions its persistent session keeps (issue 13, case 8).
  */
 export const MAX_SUBSCRIPTIONS = 16;
 /**
@@ -28,8 +28,8 @@ export interface SubscriptionGuard {
 
 /**
  * Aedes stores a SUBSCRIBE packet's whole filter list in the session for each granted filter,
- * refused ones included (aedes 1.2 lib/handlers/subscribe.js, storeSubscriptions): the session
- * store is filtered through `persistable`, so nothing refused or past the cap is ever kept.
+ * refused ones included: the session store is filtered through `persistable` (see
+ * keepOnlyGrantedSubscriptions), so nothing refused or past the cap is ever kept.
  */
 export function createSubscriptionGuard(
   max = MAX_SUBSCRIPTIONS,

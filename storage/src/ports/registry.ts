@@ -12,7 +12,10 @@ import type {
 } from '@shamba/schemas';
 
 export interface DeviceRecord extends Device {
-  /** scrypt hash of the device secret (see @shamba/ingest secrets); the secret is never stored. */
+  /**
+   * SHA-256 digest of the device secret, `sha256$...` (older registries: an scrypt hash, rewritten
+   * at the device's next CONNECT; see @shamba/ingest secrets). The secret is never stored.
+   */
   secretHash: string;
 }
 
@@ -155,8 +158,11 @@ export interface Registry {
      * fields may use); without it, every scene (admins, the service).
      */
     list(filter?: { visibleTo?: string }): Promise<SceneRecord[]>;
-    /** A field's indices from every scene, oldest first. */
-    fieldSeries(fieldId: string): Promise<FieldSceneIndices[]>;
+    /**
+     * A field's indices from every scene, oldest first; `visibleTo`: only from the
+     * cooperative's own and the shared scenes (a field's own cooperative, for its series).
+     */
+    fieldSeries(fieldId: string, filter?: { visibleTo?: string }): Promise<FieldSceneIndices[]>;
     /** Records a scene that failed (its files already moved aside by the caller). */
     quarantine(entry: QuarantinedScene): Promise<void>;
     /** Quarantined scenes newest first; `coopId`: that cooperative's and the shared ones. */

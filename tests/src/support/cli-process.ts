@@ -61,3 +61,18 @@ export function waitForOutput(
     });
   });
 }
+
+/** Runs `shamba <args>` to its end with `stdin`, collecting what it printed and its exit code. */
+export async function runShamba(
+  args: string[],
+  stdin = '',
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  await using child = spawnShamba(args);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdin.end(stdin);
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  return { code, stdout, stderr };
+}

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serveDns } from '../../testing/index.js';
 import { checkUrl, isPublicAddress } from './address-policy.js';
 
 // The address check behind every remote scene read (SSRF, issue 13 case 6).
@@ -22,6 +23,10 @@ describe('isPublicAddress', () => {
       '::ffff:7f00:1', // the same, in hex
       '::ffff:169.254.169.254',
       '::127.0.0.1', // IPv4-compatible, deprecated
+      '::ffff:0:127.0.0.1', // IPv4-translated loopback (RFC 2765 §2.1)
+      '::ffff:0:a9fe:a9fe', // IPv4-translated metadata address
+      '100::1', // discard-only
+      '3fff::1', // documentation (RFC 9637)
       '64:ff9b::a9fe:a9fe', // NAT64 of 169.254.169.254
       '2002:7f00:1::', // 6to4 of 127.0.0.1
       'fc00::1',
@@ -73,5 +78,46 @@ describe('checkUrl', () => {
     expect((await checkUrl('http://127.0.0.1/x', hosts)).address).toBe('127.0.0.1');
     await expect(checkUrl('http://10.0.0.1/x', hosts)).rejects.toMatchObject(refusal);
     await expect(checkUrl('http://example.org.evil.test/x', hosts)).rejects.toMatchObject(refusal);
+  });
+});
+
+describe('checkUrl with names', () => {
+  let dns: Awaited<ReturnType<typeof serveDns>>;
+  beforeAll(async () => {
+    dns = await serveDns({
+      'scenes.test': { addresses: ['93.184.215.14', '2606:2800:21f:cb07:6820:80da:af6b:8b2c'] },
+      'intranet.test': { addresses: ['10.0.0.5'] },
+      'split.test': { addresses: ['93.184.215.14', 'fd00::5'] },
+    });
+  });
+  afterAll(() => dns.close());
+  const at = (name: string) => checkUrl(`http://${name}/item.json`, { dnsServers: [dns.server] });
+  const outcome = (name: string) =>
+    at(name).then(
+      (target) => ({ address: target.address, family: target.family }),
+      (error: { code: string; message: string }) => ({ code: error.code, message: error.message }),
+    );
+
+  it('refuses a name that does not resolve exactly as one that resolves to a private address', async () => {
+    expect(
+      Object.fromEntries(
+        await Promise.all(
+          ['scenes.test', 'intranet.test', 'split.test', 'nowhere.test'].map(
+            async (name) => [name, await outcome(name)] as const,
+          ),
+        ),
+      ),
+    ).toEqual({
+      'scenes.test': { address: '93.184.215.14', family: 4 },
+      'intranet.test': { code: 'INVALID_REQUEST', message: 'the scene URL was refused' },
+      // One private address among public ones is enough to refuse the name.
+      'split.test': { code: 'INVALID_REQUEST', message: 'the scene URL was refused' },
+      'nowhere.test': { code: 'INVALID_REQUEST', message: 'the scene URL was refused' },
+    });
+    // Both families asked of the given server, for every name.
+    expect(dns.asked().filter((n) => n === 'nowhere.test')).toEqual([
+      'nowhere.test',
+      'nowhere.test',
+    ]);
   });
 });

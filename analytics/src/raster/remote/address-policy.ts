@@ -1,4 +1,4 @@
-import { lookup } from 'node:dns/promises';
+import { Resolver } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
 import { ShambaError } from '@shamba/schemas';
 
@@ -19,7 +19,15 @@ export interface RemoteAccess {
    * subdomain of example.com). Checked for the URL and for every redirect.
    */
   hosts?: readonly string[];
+  /**
+   * The DNS servers host names are resolved with (`1.1.1.1`, `[::1]:5353`); the system's
+   * (/etc/resolv.conf) by default. Tests point it at a DNS server of their own.
+   */
+  dnsServers?: readonly string[];
 }
+
+/** Whether a scene path is a URL to fetch through the guard (else it is a local file). */
+export const isHttpUrl = (path: string) => /^https?:\/\//i.test(path);
 
 /** The only message a refused URL gets: it says nothing about what is at the address. */
 export const URL_REFUSED = 'the scene URL was refused';
@@ -56,22 +64,30 @@ for (const [network, prefix] of [
 ] as const) {
   NOT_PUBLIC.addSubnet(network, prefix, 'ipv4');
 }
+
+/**
+ * IPv6 global unicast, 2000::/3 (RFC 4291 §2.4, IANA IPv6 Address Space registry): a scene
+ * server has such an address. Everything outside it is not the public internet: ::/8 with the
+ * unspecified, loopback, IPv4-compatible and IPv4-translated (::ffff:0:0:0/96, RFC 2765 §2.1)
+ * forms, discard-only 100::/64 (RFC 6666), local-use NAT64 64:ff9b:1::/48 (RFC 8215), unique
+ * local fc00::/7 (RFC 4193), link-local fe80::/10 and multicast ff00::/8 (RFC 4291 §2.5.6,
+ * §2.7). Addresses with an IPv4 address embedded are judged by it first (`embeddedIpv4`).
+ */
+const GLOBAL_UNICAST = new BlockList();
+GLOBAL_UNICAST.addSubnet('2000::', 3, 'ipv6');
 for (const [network, prefix] of [
-  ['::', 96], // unspecified, loopback and the deprecated IPv4-compatible form (RFC 4291 §2.5)
-  ['64:ff9b:1::', 48], // local-use NAT64 (RFC 8215)
-  ['100::', 64], // discard-only (RFC 6666)
   ['2001::', 23], // IETF protocol assignments, incl. Teredo 2001::/32 (RFC 2928, RFC 4380)
   ['2001:db8::', 32], // documentation (RFC 3849)
-  ['fc00::', 7], // unique local (RFC 4193)
-  ['fe80::', 10], // link-local (RFC 4291 §2.5.6)
-  ['fec0::', 10], // site-local, deprecated (RFC 3879)
-  ['ff00::', 8], // multicast (RFC 4291 §2.7)
+  ['3fff::', 20], // documentation (RFC 9637)
 ] as const) {
   NOT_PUBLIC.addSubnet(network, prefix, 'ipv6');
 }
 
-/** The 16 bytes of an IPv6 address (with `::` and a dotted-quad tail; a zone id is dropped). */
-function ipv6Bytes(address: string): Uint8Array {
+/**
+ * The 16 bytes of an IPv6 address (with `::` and a dotted-quad tail; a zone id is dropped), as
+ * `isIP` accepts it: the address policy and the API's per-client buckets read addresses by it.
+ */
+export function ipv6Bytes(address: string): Uint8Array {
   const bytes = new Uint8Array(16);
   let text = address.split('%')[0]!;
   const tail = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
@@ -115,7 +131,8 @@ export function isPublicAddress(address: string): boolean {
   const bytes = ipv6Bytes(address);
   const v4 = embeddedIpv4(bytes);
   if (v4 !== undefined) return isPublicAddress(v4);
-  return !NOT_PUBLIC.check(address.split('%')[0]!, 'ipv6');
+  const plain = address.split('%')[0]!;
+  return GLOBAL_UNICAST.check(plain, 'ipv6') && !NOT_PUBLIC.check(plain, 'ipv6');
 }
 
 /** Whether the policy lets this non-public address be fetched. */
@@ -154,14 +171,63 @@ export interface CheckedTarget {
 }
 
 /**
+ * One DNS try's wait, and tries per server. Node's default is 4 tries (node:dns `Resolver`
+ * docs), so a name whose servers never answer would hold a fetch slot for many seconds; a
+ * server that works answers the first try, and a second covers one lost UDP packet. The
+ * fetch's own deadline (`timeoutMs`) cancels the lookup sooner when it is shorter.
+ */
+const DNS_TRY_MS = 2_000;
+const DNS_TRIES = 2;
+
+/** Errors that mean "no address of this family", not "the lookup failed". */
+const NO_RECORDS = new Set(['ENODATA', 'ENOTFOUND']);
+
+/**
+ * Every address of `host`, A and AAAA. Through c-ares (`dns.Resolver`), which queries on the
+ * event loop, not `dns.lookup`'s getaddrinfo, which holds one of libuv's four pool threads
+ * (shared with file and crypto work) for as long as a slow name takes. `localhost` names are
+ * answered here, as RFC 6761 §6.3 asks, since c-ares queries servers, not /etc/hosts.
+ */
+async function resolveHost(
+  host: string,
+  access: RemoteAccess | undefined,
+  signal: AbortSignal | undefined,
+): Promise<{ address: string; family: 4 | 6 }[]> {
+  if (isIP(host) !== 0) return [{ address: host, family: isIP(host) === 6 ? 6 : 4 }];
+  if (/^(.+\.)?localhost\.?$/i.test(host)) return [{ address: '127.0.0.1', family: 4 }];
+  signal?.throwIfAborted();
+  const resolver = new Resolver({ timeout: DNS_TRY_MS, tries: DNS_TRIES });
+  if (access?.dnsServers !== undefined) resolver.setServers(access.dnsServers);
+  const cancel = () => resolver.cancel();
+  signal?.addEventListener('abort', cancel, { once: true });
+  try {
+    const [v4, v6] = await Promise.allSettled([resolver.resolve4(host), resolver.resolve6(host)]);
+    const answer = (result: PromiseSettledResult<string[]>, family: 4 | 6) => {
+      if (result.status === 'fulfilled')
+        return result.value.map((address) => ({ address, family }));
+      // A family that failed otherwise (timeout, SERVFAIL) might hold a private address: the
+      // name is not used on the other family's answer alone.
+      if (NO_RECORDS.has((result.reason as { code?: string }).code ?? '')) return [];
+      throw result.reason;
+    };
+    return [...answer(v4, 4), ...answer(v6, 6)];
+  } finally {
+    signal?.removeEventListener('abort', cancel);
+  }
+}
+
+/**
  * Parses a URL (the WHATWG parser normalises `2130706433`, `0x7f000001` and `127.1` to
  * `127.0.0.1`), checks its scheme and host against the policy, resolves the host (every address
  * it has) and refuses it unless all of them are public. The caller connects to the address
  * returned, never resolving the name again, so a second DNS answer cannot point elsewhere.
+ * A name that does not resolve is refused exactly like one that resolves to a private address,
+ * so the answer does not tell which internal names exist.
  */
 export async function checkUrl(
   href: string | URL,
   access: RemoteAccess | undefined,
+  signal?: AbortSignal,
 ): Promise<CheckedTarget> {
   let url: URL;
   try {
@@ -174,19 +240,15 @@ export async function checkUrl(
   if (url.username !== '' || url.password !== '') throw refused();
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
   if (host === '' || !hostAllowed(host, access?.hosts)) throw refused();
-  let addresses: { address: string; family: number }[];
-  if (isIP(host) !== 0) {
-    addresses = [{ address: host, family: isIP(host) }];
-  } else {
-    try {
-      addresses = await lookup(host, { all: true, verbatim: true });
-    } catch (cause) {
-      throw fetchFailed(cause);
-    }
+  let addresses: { address: string; family: 4 | 6 }[];
+  try {
+    addresses = await resolveHost(host, access, signal);
+  } catch (cause) {
+    throw refused(cause);
   }
   const first = addresses[0];
-  if (first === undefined) throw fetchFailed();
+  if (first === undefined) throw refused();
   if (!addresses.every((a) => isPublicAddress(a.address) || privateAllowed(a.address, access)))
     throw refused();
-  return { url, host, address: first.address, family: first.family === 6 ? 6 : 4 };
+  return { url, host, address: first.address, family: first.family };
 }

@@ -1,10 +1,18 @@
+import { scrypt } from 'node:crypto';
 import { once } from 'node:events';
+import { readFile } from 'node:fs/promises';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ShambaError } from '@shamba/schemas';
+import { serveDns, streamHugeArray } from '../../testing/index.js';
 import { readSceneItem } from '../stac-item.js';
-import { MAX_CONCURRENT_FETCHES, remoteFetchesQueued, remoteGet } from './guarded-fetch.js';
+import {
+  MAX_CONCURRENT_FETCHES,
+  MAX_QUEUED_FETCHES,
+  remoteFetchesQueued,
+  remoteGet,
+} from './guarded-fetch.js';
 
 // A hostile scene server on loopback (issue 13 cases 1, 5, 6): huge bodies, redirects to
 // internal addresses, ranges longer than asked, a server that never answers.
@@ -13,25 +21,7 @@ const MiB = 2 ** 20;
 const refusal = { code: 'INVALID_REQUEST', message: 'the scene URL was refused' };
 const failure = { code: 'RASTER_INVALID', message: 'the scene could not be fetched' };
 
-let streamedBytes = 0;
-
-/** Streams `[0,0,0,...]` up to `totalBytes`, waiting for the socket to drain: never in memory. */
-async function streamHugeArray(response: ServerResponse, totalBytes: number) {
-  const chunk = Buffer.from('0,'.repeat(32 * 1024));
-  response.write('[');
-  while (streamedBytes < totalBytes && !response.destroyed) {
-    streamedBytes += chunk.length;
-    if (!response.write(chunk))
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          response.off('drain', done).off('close', done);
-          resolve();
-        };
-        response.on('drain', done).on('close', done);
-      });
-  }
-  if (!response.destroyed) response.end('0]');
-}
+const streamed = { bytes: 0 };
 
 let requests: string[] = [];
 let held: ServerResponse[] = [];
@@ -40,10 +30,10 @@ const server = createServer((request, response) => {
   requests.push(path);
   const port = (server.address() as AddressInfo).port;
   if (path === '/huge-chunked.json') {
-    void streamHugeArray(response, 300 * MiB);
+    void streamHugeArray(response, 300 * MiB, streamed);
   } else if (path === '/huge-declared.json') {
     response.setHeader('content-length', 300 * MiB);
-    void streamHugeArray(response, 300 * MiB);
+    void streamHugeArray(response, 300 * MiB, streamed);
   } else if (path.startsWith('/redirect?to=')) {
     const to = decodeURIComponent(path.slice('/redirect?to='.length)).replace('PORT', `${port}`);
     response.writeHead(302, { location: to }).end();
@@ -52,7 +42,7 @@ const server = createServer((request, response) => {
   } else if (path === '/long-range') {
     // Asked for 100 bytes, claims them, then sends 10 MiB without a Content-Length.
     response.writeHead(206, { 'content-range': 'bytes 0-99/100000000' });
-    void streamHugeArray(response, 10 * MiB);
+    void streamHugeArray(response, 10 * MiB, streamed);
   } else if (path === '/wrong-range') {
     response.writeHead(206, { 'content-range': 'bytes 0-999999/100000000' }).end('x');
   } else if (path.startsWith('/stac/')) {
@@ -140,14 +130,14 @@ describe('remoteGet', () => {
 
   it('stops a 300 MB STAC item at 1 MiB, with or without a Content-Length, memory flat', async () => {
     for (const path of ['/huge-chunked.json', '/huge-declared.json']) {
-      streamedBytes = 0;
+      streamed.bytes = 0;
       const before = process.memoryUsage().rss;
       await expect(
         readSceneItem(`${base()}${path}`, { remoteAccess: LOOPBACK }),
       ).rejects.toMatchObject({ code: 'RASTER_INVALID', message: 'STAC item larger than 1 MiB' });
       const after = process.memoryUsage().rss;
       console.log(
-        `${path}: RSS ${(before / MiB).toFixed(0)} MiB -> ${(after / MiB).toFixed(0)} MiB; server wrote ${(streamedBytes / MiB).toFixed(1)} MiB of 300`,
+        `${path}: RSS ${(before / MiB).toFixed(0)} MiB -> ${(after / MiB).toFixed(0)} MiB; server wrote ${(streamed.bytes / MiB).toFixed(1)} MiB of 300`,
       );
       expect(after - before).toBeLessThan(64 * MiB);
     }
@@ -204,16 +194,29 @@ describe('remoteGet', () => {
     expect(ok.body.toString()).toBe('{"ok":true}');
   });
 
-  it(`has at most ${MAX_CONCURRENT_FETCHES} fetches in flight; the rest wait their turn`, async () => {
+  it(`has at most ${MAX_CONCURRENT_FETCHES} fetches in flight and ${MAX_QUEUED_FETCHES} waiting; refuses more`, async () => {
     held = [];
-    const all = Array.from({ length: 10 }, () =>
+    const count = MAX_CONCURRENT_FETCHES + MAX_QUEUED_FETCHES;
+    const all = Array.from({ length: count }, () =>
       remoteGet({ url: `${base()}/hold`, access: LOOPBACK, maxBytes: MiB, tooLarge }),
     );
     while (held.length < MAX_CONCURRENT_FETCHES) await new Promise((r) => setImmediate(r));
-    expect([held.length, remoteFetchesQueued()]).toEqual([MAX_CONCURRENT_FETCHES, 6]);
+    expect([held.length, remoteFetchesQueued()]).toEqual([
+      MAX_CONCURRENT_FETCHES,
+      MAX_QUEUED_FETCHES,
+    ]);
+    // One more is refused at once, without a request: the queue does not grow.
+    const before = requests.length;
+    await expect(
+      remoteGet({ url: `${base()}/item.json`, access: LOOPBACK, maxBytes: MiB, tooLarge }),
+    ).rejects.toMatchObject({
+      code: 'WORKER_FAILED',
+      message: 'too many remote scene reads waiting: try later',
+    });
+    expect(requests.length).toBe(before);
     // Answer each held request as it comes: the queue drains four at a time.
     let answered = 0;
-    while (answered < 10) {
+    while (answered < count) {
       const next = held.shift();
       if (next === undefined) {
         await new Promise((r) => setImmediate(r));
@@ -221,7 +224,51 @@ describe('remoteGet', () => {
       }
       next.writeHead(200).end(`${answered++}`);
     }
-    expect((await Promise.all(all)).map((r) => r.status)).toEqual(Array(10).fill(200));
+    expect((await Promise.all(all)).map((r) => r.status)).toEqual(Array(count).fill(200));
+    expect(remoteFetchesQueued()).toBe(0);
+  });
+
+  it('resolves names in a slot, off the thread pool: slow DNS stalls neither files nor crypto', async () => {
+    await using dns = Object.assign(
+      await serveDns(
+        Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`slow-${i}.test`, 'silent'])),
+      ),
+      { [Symbol.asyncDispose]: () => dns.close() },
+    );
+    const stop = new AbortController();
+    let settled = 0;
+    const all = Array.from({ length: 10 }, (_, i) =>
+      remoteGet({
+        url: `http://slow-${i}.test/item.json`,
+        access: { dnsServers: [dns.server] },
+        maxBytes: MiB,
+        tooLarge,
+        signal: stop.signal,
+      }).finally(() => settled++),
+    );
+    const names = () => new Set(dns.asked());
+    while (names().size < MAX_CONCURRENT_FETCHES) await new Promise((r) => setImmediate(r));
+    // Only the reads holding a slot have asked; the others wait without a lookup.
+    expect([names().size, remoteFetchesQueued()]).toEqual([MAX_CONCURRENT_FETCHES, 6]);
+    // More file reads and key derivations than libuv has pool threads (4) all finish while the
+    // names hang: c-ares waits on the event loop, getaddrinfo would hold those threads.
+    await Promise.all([
+      ...Array.from({ length: 8 }, () => readFile(import.meta.filename)),
+      ...Array.from(
+        { length: 8 },
+        () =>
+          new Promise((resolve, reject) =>
+            scrypt('secret', 'salt', 16, { N: 1024 }, (e, key) => (e ? reject(e) : resolve(key))),
+          ),
+      ),
+    ]);
+    expect(settled).toBe(0);
+    // The caller's deadline ends the lookups; each is refused like a name that does not exist.
+    stop.abort();
+    const outcomes = await Promise.allSettled(all);
+    expect(
+      outcomes.map((o) => (o.status === 'rejected' ? (o.reason as { code: string }).code : o)),
+    ).toEqual(Array(10).fill('INVALID_REQUEST'));
     expect(remoteFetchesQueued()).toBe(0);
   });
 });

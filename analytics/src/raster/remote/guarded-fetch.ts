@@ -33,29 +33,40 @@ export const MAX_RANGE_BYTES = 65 * 2 ** 20;
 /** Redirects followed, each re-checked: object stores redirect once or twice, not in chains. */
 const MAX_REDIRECTS = 3;
 
-class Slots {
-  #free: number;
-  readonly #waiting: (() => void)[] = [];
-  constructor(size: number) {
-    this.#free = size;
-  }
-  async acquire(): Promise<void> {
-    if (this.#free > 0) {
-      this.#free--;
-      return;
-    }
-    await new Promise<void>((resolve) => this.#waiting.push(resolve));
-  }
-  get queued(): number {
-    return this.#waiting.length;
-  }
-  release(): void {
-    const next = this.#waiting.shift();
-    if (next === undefined) this.#free++;
-    else next();
-  }
+/**
+ * Reads waiting for a slot, per thread, before more are refused (WORKER_FAILED, 503: try again
+ * later). A scene pass asks for at most 160 at once (8 fields in flight, `FIELDS_IN_FLIGHT` in
+ * scenes/scene-indices.ts, x 5 bands x the 4 tiles a small field's window can straddle), and
+ * the API's item fetches and images add a few; past this many, the reads are someone flooding
+ * the queue with slow URLs, each of which would hold a slot for up to `HTTP_TIMEOUT_MS`.
+ */
+export const MAX_QUEUED_FETCHES = 256;
+
+/** A read in a slot holds it until `release`; the rest wait in order, at most `maxQueued`. */
+function createSlots(size: number, maxQueued: number) {
+  let free = size;
+  const waiting: (() => void)[] = [];
+  return {
+    async acquire(): Promise<void> {
+      if (free > 0) {
+        free--;
+        return;
+      }
+      if (waiting.length >= maxQueued)
+        throw new ShambaError('WORKER_FAILED', 'too many remote scene reads waiting: try later');
+      await new Promise<void>((resolve) => waiting.push(resolve));
+    },
+    release(): void {
+      const next = waiting.shift();
+      if (next === undefined) free++;
+      else next(); // the slot passes straight on
+    },
+    get queued() {
+      return waiting.length;
+    },
+  };
 }
-const slots = new Slots(MAX_CONCURRENT_FETCHES);
+const slots = createSlots(MAX_CONCURRENT_FETCHES, MAX_QUEUED_FETCHES);
 
 /** Remote reads waiting for a slot (for metrics and tests). */
 export const remoteFetchesQueued = () => slots.queued;
@@ -110,12 +121,13 @@ export async function remoteGet(request: RemoteGet): Promise<RemoteResponse> {
     : request.maxBytes;
   if (request.range !== undefined && request.range.to - request.range.from + 1 > MAX_RANGE_BYTES)
     throw new ShambaError('RASTER_TOO_LARGE', 'a tile or strip larger than 65 MiB');
-  let target = await checkUrl(request.url, request.access);
   await slots.acquire();
   try {
     const timeout = AbortSignal.timeout(request.timeoutMs ?? HTTP_TIMEOUT_MS);
     const signal =
       request.signal === undefined ? timeout : AbortSignal.any([timeout, request.signal]);
+    // Resolved in the slot and under the deadline: a slow DNS name costs a slot, not more.
+    let target = await checkUrl(request.url, request.access, signal);
     for (let hop = 0; ; hop++) {
       const response = await send(target, request, signal);
       if (
@@ -127,7 +139,11 @@ export async function remoteGet(request: RemoteGet): Promise<RemoteResponse> {
         response.destroy();
         if (location === undefined || hop >= MAX_REDIRECTS) throw fetchFailed();
         // Each hop is checked like the first: a public server cannot send us to a private one.
-        target = await checkUrl(URL.parse(location, target.url.href) ?? 'invalid:', request.access);
+        target = await checkUrl(
+          URL.parse(location, target.url.href) ?? 'invalid:',
+          request.access,
+          signal,
+        );
         continue;
       }
       return await readBody(response, request, maxBytes, signal);

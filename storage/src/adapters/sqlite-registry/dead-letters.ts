@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { truncateText } from '@shamba/schemas';
 import type { DeadLetter, NewDeadLetter, Registry } from '../../ports/registry.js';
 import type { RegistryDb } from './statements.js';
 
@@ -13,10 +14,10 @@ export const DEFAULT_MAX_DEAD_LETTERS = 10_000;
  */
 export const DEFAULT_MAX_DEAD_LETTERS_PER_DEVICE = 1_000;
 /**
- * A reason is a sentence or a few validation issues; a longer one was amplified from the
- * payload (a 16 KB pack once made a 147 KB reason) and is cut.
+ * A reason is a sentence or the first few validation issues: 500 characters hold three zod
+ * issues with their paths. A longer one was amplified from the payload and is cut.
  */
-export const MAX_DEAD_LETTER_REASON = 1_000;
+export const MAX_DEAD_LETTER_REASON = 500;
 /**
  * The first 4 KiB of a message show what went wrong (a SenML pack's head, an NMEA sentence);
  * 10,000 letters of a cooperative then hold at most 40 MiB.
@@ -41,11 +42,6 @@ interface DeadLetterRow {
   payload_bytes: number | null;
   count: number;
 }
-
-const cut = (reason: string) =>
-  reason.length <= MAX_DEAD_LETTER_REASON
-    ? reason
-    : `${reason.slice(0, MAX_DEAD_LETTER_REASON - 30)}… (${reason.length} characters, cut)`;
 
 /** The row a letter folds into: its foldKey, or the whole message. */
 function digestOf(letter: NewDeadLetter): string {
@@ -82,7 +78,7 @@ export function sqliteDeadLetters(
       letter.coopId,
       letter.topic,
       letter.code,
-      cut(letter.reason),
+      truncateText(letter.reason, MAX_DEAD_LETTER_REASON),
       payload,
       letter.payload.byteLength,
       digestOf(letter),

@@ -46,8 +46,28 @@ export const REGISTRY_MIGRATIONS = [
    ALTER TABLE tokens_v2 RENAME TO tokens;
    CREATE INDEX tokens_by_coop ON tokens (coop_id);`,
   // Scenes get an owner ('' for a shared scene): ids are unique per owner, so a cooperative's
-  // upload can neither replace nor squat a shared scene's id. Scenes so far were shared.
-  `CREATE TABLE scenes_v2 (
+  // upload can neither replace nor squat a shared scene's id. Scenes so far were shared, but
+  // those uploaded or registered by URL were some cooperative's staff's doing (whose, nobody
+  // recorded), and a scene dated ahead of the clock was fabricated: they leave the shared list
+  // for the quarantine, with their fields' indices, to be registered again by their owner.
+  `CREATE TABLE quarantined_scenes (
+     id INTEGER PRIMARY KEY AUTOINCREMENT, owner TEXT NOT NULL, at_ms INTEGER NOT NULL,
+     doc TEXT NOT NULL);
+   CREATE TEMP TABLE legacy_scenes AS
+     SELECT id, json_extract(doc, '$.itemPath') AS item_path FROM scenes
+     WHERE json_extract(doc, '$.itemPath') LIKE 'http%'
+        OR json_extract(doc, '$.itemPath') LIKE '%/upload-%'
+        OR acquired_ms > CAST(strftime('%s', 'now') AS INTEGER) * 1000 + 3600000;
+   INSERT INTO quarantined_scenes (owner, at_ms, doc)
+     SELECT '', CAST(strftime('%s', 'now') AS INTEGER) * 1000, json_object(
+       'path', item_path, 'name', id, 'ownerCoopId', NULL, 'code', 'INVALID_REQUEST',
+       'reason', 'registered before scenes had owners (an upload, a URL, or dated ahead): register it again',
+       'atMs', CAST(strftime('%s', 'now') AS INTEGER) * 1000)
+     FROM legacy_scenes;
+   DELETE FROM field_scene_indices WHERE scene_id IN (SELECT id FROM legacy_scenes);
+   DELETE FROM scenes WHERE id IN (SELECT id FROM legacy_scenes);
+   DROP TABLE legacy_scenes;
+   CREATE TABLE scenes_v2 (
      owner TEXT NOT NULL, id TEXT NOT NULL, acquired_ms INTEGER NOT NULL, doc TEXT NOT NULL,
      PRIMARY KEY (owner, id));
    INSERT INTO scenes_v2 SELECT '', id, acquired_ms, json_set(doc, '$.ownerCoopId', NULL) FROM scenes;
@@ -62,10 +82,7 @@ export const REGISTRY_MIGRATIONS = [
      SELECT field_id, '', scene_id, acquired_ms, json_set(doc, '$.ownerCoopId', NULL)
      FROM field_scene_indices;
    DROP TABLE field_scene_indices;
-   ALTER TABLE field_scene_indices_v2 RENAME TO field_scene_indices;
-   CREATE TABLE quarantined_scenes (
-     id INTEGER PRIMARY KEY AUTOINCREMENT, owner TEXT NOT NULL, at_ms INTEGER NOT NULL,
-     doc TEXT NOT NULL);`,
+   ALTER TABLE field_scene_indices_v2 RENAME TO field_scene_indices;`,
   // Dead letters are capped per cooperative and per device (one tenant's flood cannot evict
   // another's rows), so both are indexed with the row order; the stored payload is cut, and
   // its whole size kept.

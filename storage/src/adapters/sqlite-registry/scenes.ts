@@ -35,11 +35,16 @@ export function sqliteScenes({ db, prepare, docs }: RegistryDb): Registry['scene
               `SELECT doc FROM scenes WHERE owner IN ('', ?) ORDER BY acquired_ms, owner, id`,
             ).all(filter.visibleTo),
       ),
-    fieldSeries: async (fieldId) =>
+    fieldSeries: async (fieldId, filter = {}) =>
       docs<FieldSceneIndices>(
-        prepare(
-          'SELECT doc FROM field_scene_indices WHERE field_id = ? ORDER BY acquired_ms, scene_owner, scene_id',
-        ).all(fieldId),
+        filter.visibleTo === undefined
+          ? prepare(
+              'SELECT doc FROM field_scene_indices WHERE field_id = ? ORDER BY acquired_ms, scene_owner, scene_id',
+            ).all(fieldId)
+          : prepare(
+              `SELECT doc FROM field_scene_indices WHERE field_id = ? AND scene_owner IN ('', ?)
+               ORDER BY acquired_ms, scene_owner, scene_id`,
+            ).all(fieldId, filter.visibleTo),
       ),
     quarantine: async (entry: QuarantinedScene) => {
       prepare('INSERT INTO quarantined_scenes (owner, at_ms, doc) VALUES (?, ?, ?)').run(

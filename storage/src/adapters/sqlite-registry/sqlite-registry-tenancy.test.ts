@@ -104,6 +104,17 @@ describe('SQLite registry: tokens, scene owners, dead letters per tenant', () =>
       indices(null, 'a-1', 10),
       indices('coop-a', 'a-1', 30),
     ]);
+    // Indices another cooperative's scene left on a field stay out of the field's own series.
+    await registry.scenes.add(scene('coop-c', 40), [indices('coop-c', 'a-1', 40)]);
+    expect((await registry.scenes.fieldSeries('a-1')).map((f) => f.ownerCoopId)).toEqual([
+      null,
+      'coop-a',
+      'coop-c',
+    ]);
+    expect(await registry.scenes.fieldSeries('a-1', { visibleTo: 'coop-a' })).toEqual([
+      indices(null, 'a-1', 10),
+      indices('coop-a', 'a-1', 30),
+    ]);
     const quarantined = (ownerCoopId: string | null, atMs: number) => ({
       path: `/q/${atMs}`,
       name: 'item.json',
@@ -178,6 +189,7 @@ describe('SQLite registry: tokens, scene owners, dead letters per tenant', () =>
     const [stored] = await registry.deadLetters.list();
     expect(stored!.reason.length).toBeLessThanOrEqual(MAX_DEAD_LETTER_REASON);
     expect(stored!.reason).toMatch(/\(150000 characters, cut\)$/);
+    expect(stored!.reason).toHaveLength(MAX_DEAD_LETTER_REASON);
     expect(stored!.payload).toEqual(new Uint8Array(MAX_DEAD_LETTER_PAYLOAD).fill(7));
     expect(stored!.payloadBytes).toBe(16_384);
   });
@@ -192,6 +204,20 @@ describe('SQLite registry: tokens, scene owners, dead letters per tenant', () =>
       tokenDigest('old'),
       JSON.stringify(manager('coop-a')),
     );
+    const legacyScene = (id: string, itemPath: string, acquiredMs: number) => {
+      const doc = { id, acquiredMs, itemPath, cloudCoverPct: 1, processedMs: 11 };
+      db.prepare('INSERT INTO scenes VALUES (?, ?, ?)').run(id, acquiredMs, JSON.stringify(doc));
+      db.prepare('INSERT INTO field_scene_indices VALUES (?, ?, ?, ?)').run(
+        id,
+        'a-1',
+        acquiredMs,
+        JSON.stringify({ sceneId: id, fieldId: 'a-1', acquiredMs, indices: {} }),
+      );
+    };
+    // Whose uploads and URL registrations were is unknown, and a future date is fabricated.
+    legacyScene('S2-upload', '/data/scenes/upload-1-ab/item.json', 20);
+    legacyScene('S2-url', 'https://example.org/item.json', 30);
+    legacyScene('S2-future', '/data/scenes/S2-future/item.json', Date.now() + 86_400_000);
     db.prepare('INSERT INTO scenes VALUES (?, ?, ?)').run(
       'S2-old',
       10,
@@ -211,6 +237,12 @@ describe('SQLite registry: tokens, scene owners, dead letters per tenant', () =>
     expect(token!.expiresMs! - now).toBeGreaterThan(89 * 86_400_000);
     expect(token!.expiresMs! - now).toBeLessThanOrEqual(90 * 86_400_000);
     expect(await registry.tokens.find(tokenDigest('old'), now + 91 * 86_400_000)).toBeUndefined();
+    expect((await registry.scenes.fieldSeries('a-1')).map((f) => f.sceneId)).toEqual([]);
+    expect((await registry.scenes.quarantined()).map((q) => [q.name, q.ownerCoopId])).toEqual([
+      ['S2-future', null],
+      ['S2-url', null],
+      ['S2-upload', null],
+    ]);
     expect(await registry.scenes.list({ visibleTo: 'coop-z' })).toEqual([
       {
         id: 'S2-old',

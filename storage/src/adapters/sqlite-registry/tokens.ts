@@ -1,9 +1,7 @@
 import type { Principal } from '@shamba/schemas';
 import type { Registry, TokenRecord } from '../../ports/registry.js';
+import { tokenId } from '../../tokens/new-token.js';
 import type { RegistryDb } from './statements.js';
-
-/** A token's public handle: the first 16 hex digits (64 bits) of its SHA-256 digest. */
-const tokenId = (tokenHash: string) => tokenHash.slice(0, 16);
 
 interface TokenRow {
   id: string;

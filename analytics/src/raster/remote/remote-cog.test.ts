@@ -2,9 +2,9 @@ import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serveFolder } from '../testing/range-server.js';
-import { readBand, readSceneItem } from './scene-reader.js';
-import { encodeGeoTiff } from './tiff-writer.js';
+import { serveFolder } from '../../testing/index.js';
+import { readBand, readSceneItem } from '../scene-reader.js';
+import { encodeGeoTiff } from '../tiff-writer.js';
 
 // A Cloud-Optimized GeoTIFF on a real HTTP server on loopback: a small window must cost a small
 // part of the file, and a server that ignores Range must be refused, not downloaded.

@@ -1,0 +1,29 @@
+import type { FieldSceneIndices } from '@shamba/storage';
+import { indexMean } from '../raster/field-indices.js';
+
+/** A scene's view of a field: each zone's (or the field's, under its own id) mean NDVI and NDMI. */
+export interface ClearScene {
+  sceneId: string;
+  acquiredMs: number;
+  ndviByZone: Record<string, number | null>;
+  ndmiByZone: Record<string, number | null>;
+}
+
+/** The newest scene up to `asOfMs` with a clear view of the field or of any of its zones. */
+export function latestClearScene(
+  series: readonly FieldSceneIndices[],
+  asOfMs: number,
+): ClearScene | undefined {
+  for (let k = series.length - 1; k >= 0; k--) {
+    const entry = series[k]!;
+    if (entry.acquiredMs > asOfMs) continue;
+    const indices = entry.indices as { zones?: Record<string, unknown> };
+    const zones: [string, unknown][] =
+      indices.zones === undefined ? [[entry.fieldId, indices]] : Object.entries(indices.zones);
+    const ndviByZone = Object.fromEntries(zones.map(([id, z]) => [id, indexMean(z, 'ndvi')]));
+    const ndmiByZone = Object.fromEntries(zones.map(([id, z]) => [id, indexMean(z, 'ndmi')]));
+    if (Object.values(ndviByZone).some((v) => v !== null))
+      return { sceneId: entry.sceneId, acquiredMs: entry.acquiredMs, ndviByZone, ndmiByZone };
+  }
+  return undefined;
+}
