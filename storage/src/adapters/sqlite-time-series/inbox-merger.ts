@@ -22,12 +22,14 @@ db.pragma('busy_timeout = 5000');
 db.prepare('ATTACH DATABASE ? AS inbox').run(workerData.inboxPath);
 const move = db.prepare(workerData.moveSql);
 const merge = db.transaction((generation) => { move.run(generation); });
-parentPort.on('message', (generation) => {
+const done = new Int32Array(workerData.done);
+parentPort.on('message', ({ id, generation }) => {
   try {
     merge(generation);
-    parentPort.postMessage({ generation });
+    Atomics.store(done, 0, id);
+    parentPort.postMessage({ id });
   } catch (error) {
-    parentPort.postMessage({ generation, error: String(error && error.message) });
+    parentPort.postMessage({ id, error: String(error && error.message) });
   }
 });
 `;
@@ -46,13 +48,29 @@ export interface InboxMergerOptions {
 export interface InboxMerger {
   /** Resolves once the rows up to `generation` are committed in the readings file. */
   merge(generation: number): Promise<void>;
+  /**
+   * Resolves the running merge now if the worker has committed it, without waiting for the event
+   * loop to deliver its message: a caller that writes in a loop awaiting only promises (a bulk
+   * import, a benchmark's seeding) never lets the loop turn: it would never see a merge end, and
+   * the inbox would keep every reading it wrote.
+   */
+  poll(): void;
   close(): Promise<void>;
 }
 
 export function createInboxMerger(options: InboxMergerOptions): InboxMerger {
   let worker: Worker | undefined;
-  let pending: { generation: number; resolve: () => void; reject: (e: Error) => void } | undefined;
+  let pending: { id: number; resolve: () => void; reject: (e: Error) => void } | undefined;
+  let requests = 0;
+  /** The id of the last merge the worker committed, written by the worker. */
+  const done = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
 
+  const succeed = () => {
+    const p = pending;
+    pending = undefined;
+    worker?.unref();
+    p?.resolve();
+  };
   const fail = (error: Error) => {
     const p = pending;
     pending = undefined;
@@ -64,17 +82,16 @@ export function createInboxMerger(options: InboxMergerOptions): InboxMerger {
   function start(): Worker {
     const w = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { driver: DRIVER, ...options },
+      workerData: { driver: DRIVER, done: done.buffer, ...options },
       // It holds statements and one transaction's rows at a time, never readings in JavaScript.
       resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 2 },
     });
-    w.on('message', (message: { generation: number; error?: string }) => {
-      if (pending === undefined || message.generation !== pending.generation) return;
+    w.on('message', (message: { id: number; error?: string }) => {
+      // Not the running merge's: poll() has already resolved it.
+      if (pending === undefined || message.id !== pending.id) return;
       w.unref();
       if (message.error !== undefined) return fail(new Error(message.error));
-      const p = pending;
-      pending = undefined;
-      p.resolve();
+      succeed();
     });
     w.on('error', fail);
     w.on('exit', (code) => {
@@ -88,11 +105,15 @@ export function createInboxMerger(options: InboxMergerOptions): InboxMerger {
     merge(generation) {
       if (pending !== undefined) throw new Error('one inbox merge at a time');
       return new Promise<void>((resolve, reject) => {
-        pending = { generation, resolve, reject };
+        const id = ++requests;
+        pending = { id, resolve, reject };
         worker ??= start();
         worker.ref();
-        worker.postMessage(generation);
+        worker.postMessage({ id, generation });
       });
+    },
+    poll() {
+      if (pending !== undefined && Atomics.load(done, 0) === pending.id) succeed();
     },
     async close() {
       const w = worker;

@@ -10,6 +10,7 @@ import {
 import { openDatabase } from '../../sqlite/open-database.js';
 import type { StoredReading } from '@shamba/schemas';
 import {
+  QUERY_INBOX_ROWS,
   TIME_SERIES_MIGRATIONS,
   createSqliteTimeSeriesStore,
   inboxPathFor,
@@ -174,6 +175,43 @@ describe('SQLite inbox', () => {
     await a.close();
     await b.close();
     expect(rows(path)).toEqual({ inbox: 0, indexed: written.length });
+  });
+
+  it('reads a small inbox as it is, and merges a larger one before reading', async () => {
+    const path = newPath();
+    // No merge by size or by time: only the queries'.
+    const store = await createSqliteTimeSeriesStore({ path, mergeRows: 1e9, mergeAfterMs: 1e9 });
+    const some = (n: number, t0: number) =>
+      Array.from({ length: n }, (_, k) => reading({ timeMs: t0 + k * 1000 }));
+    await store.write(some(QUERY_INBOX_ROWS, 0));
+    expect(await store.query({ ...all, limit: 1 })).toMatchObject([
+      { timeMs: (QUERY_INBOX_ROWS - 1) * 1000 },
+    ]);
+    expect(rows(path)).toEqual({ inbox: QUERY_INBOX_ROWS, indexed: 0 });
+    await store.write(some(1, 1e9));
+    expect(await store.query({ ...all, limit: 1 })).toMatchObject([{ timeMs: 1e9 }]);
+    expect(rows(path)).toEqual({ inbox: 0, indexed: QUERY_INBOX_ROWS + 1 });
+    await store.close();
+  });
+
+  it('sees its merges end while its caller never lets the event loop turn', async () => {
+    const path = newPath();
+    const store = await createSqliteTimeSeriesStore({ path, mergeRows: 100 });
+    const indexed = new Database(path, { readonly: true });
+    const merged = indexed.prepare('SELECT count(*) FROM readings').pluck();
+    await store.write(Array.from({ length: 100 }, (_, k) => reading({ timeMs: (k + 1) * 1000 })));
+    // From here on only promises that are already resolved, as a bulk import awaits its writes:
+    // no timer, no I/O callback and no message from the merger's thread is delivered meanwhile.
+    let t = 100;
+    const deadlineMs = Date.now() + 10_000;
+    while ((merged.get() as number) === 0 && Date.now() < deadlineMs)
+      await store.write([reading({ timeMs: ++t * 1000 })]);
+    await store.write([reading({ timeMs: ++t * 1000 })]);
+    // The first merge's rows are gone from the inbox: the write that followed it saw it end.
+    expect(rows(path)).toEqual({ inbox: t - 100, indexed: 100 });
+    indexed.close();
+    await store.close();
+    expect(rows(path)).toEqual({ inbox: 0, indexed: t });
   });
 
   it('merges what a crash left in the inbox when the store opens again', async () => {
