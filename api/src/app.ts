@@ -1,6 +1,8 @@
 import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
-import { ShambaError } from '@shamba/schemas';
+import pino, { type Logger } from 'pino';
+import type { Registry as MetricsRegistry } from 'prom-client';
+import { isShambaError, ShambaError } from '@shamba/schemas';
 import type { ForecastService, RemoteAccess } from '@shamba/analytics';
 import type { Registry, TimeSeriesStore } from '@shamba/storage';
 import { createAuthFailureLimit, type AuthFailureLimitOptions } from './auth/auth-failure-limit.js';
@@ -15,6 +17,12 @@ import { sceneRoutes, type SceneRegistrar } from './routes/scenes.js';
 import { weatherForecastRoutes } from './routes/weather-forecasts.js';
 import { modelRoutes, type YieldModels } from './routes/models.js';
 import { healthRoutes, type HealthCheck } from './routes/health.js';
+import {
+  createHttpMetrics,
+  logUnexpected,
+  observeRequests,
+  type ObservedEnv,
+} from './observability/request-observer.js';
 
 export interface AppOptions {
   registry: Registry;
@@ -26,8 +34,13 @@ export interface AppOptions {
   models?: YieldModels;
   /** Scene registration by URL (POST /v1/scenes), when the scene service runs. */
   scenes?: SceneRegistrar;
-  /** Prometheus exposition (text format) for GET /metrics. */
-  metrics?: () => Promise<{ contentType: string; body: string }>;
+  /**
+   * The process's Prometheus registry, exposed at GET /metrics; the API adds its HTTP request
+   * metrics to it. None: no /metrics and no HTTP metrics.
+   */
+  metrics?: MetricsRegistry;
+  /** Access lines (info) and unexpected errors with their request ids (default: silent). */
+  logger?: Logger;
   /**
    * Which addresses stored scenes' URLs may be fetched from when an image is drawn (default:
    * public only; the same policy the scene service registers them under).
@@ -86,22 +99,33 @@ export function createApp(options: AppOptions) {
         ? new Hono<AppEnv>()
         : forecastRoutes({ registry, forecasts: options.forecasts }),
     );
-  const metrics = options.metrics;
+  const { metrics } = options;
+  const logger = options.logger ?? pino({ level: 'silent' });
+  const httpMetrics = metrics === undefined ? undefined : createHttpMetrics(metrics);
   return (
-    new Hono()
+    new Hono<ObservedEnv>()
+      .use(
+        observeRequests({ logger, ...(httpMetrics === undefined ? {} : { metrics: httpMetrics }) }),
+      )
       .use(SECURE_HEADERS)
       .route('/v1/health', healthRoutes(options.health))
       // Counters and gauges only, no tenant data: scraped without a token, like /v1/health.
       .get('/metrics', async (c) => {
         if (metrics === undefined) throw new ShambaError('NOT_FOUND', 'metrics are not enabled');
-        const { contentType, body } = await metrics();
-        return c.body(body, 200, { 'content-type': contentType });
+        return c.body(await metrics.metrics(), 200, { 'content-type': metrics.contentType });
       })
       .route('/v1', authed)
-      .notFound((c) =>
-        errorResponse(new ShambaError('NOT_FOUND', `no route ${c.req.method} ${c.req.path}`), c),
-      )
-      .onError((error, c) => errorResponse(error, c))
+      .notFound((c) => {
+        c.set('unmatched', true);
+        return errorResponse(
+          new ShambaError('NOT_FOUND', `no route ${c.req.method} ${c.req.path}`),
+          c,
+        );
+      })
+      .onError((error, c) => {
+        if (!isShambaError(error)) logUnexpected(logger, error, c);
+        return errorResponse(error, c);
+      })
   );
 }
 

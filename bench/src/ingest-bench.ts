@@ -11,6 +11,7 @@ import { buildCli, builtCliEnv } from '@shamba/cli/build';
 import { generateSecret, hashSecret } from '@shamba/ingest';
 import { createSqliteRegistry } from '@shamba/storage';
 import { connectDevices, percentile, publishLoad, type LoadOptions } from './support/load.js';
+import { cpuMeter } from './support/process-cpu.js';
 
 /**
  * `pnpm bench ingest`: N devices publishing QoS 1 readings over TCP into the full ingest (auth,
@@ -18,6 +19,11 @@ import { connectDevices, percentile, publishLoad, type LoadOptions } from './sup
  * generator against two peers in the same run: a bare Aedes broker and Mosquitto, each
  * forwarding to one QoS 1 subscriber. Each broker runs in a process of its own, apart from the
  * load generator. Ratios are ours / peer.
+ *
+ * Each broker's CPU time per message (user + system of its process over the publish window, from
+ * /proc/<pid>/stat) is reported beside the rates: on a small box where the load generator shares
+ * the cores, throughput ratios swing from run to run on unchanged code, and CPU per message is
+ * the figure that holds still.
  */
 const DEVICES = Number(process.env.BENCH_DEVICES ?? 1000);
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 20);
@@ -99,7 +105,9 @@ async function ours() {
     inflight: INFLIGHT,
   };
   const clients = await connectDevices(options);
+  const cpu = cpuMeter(child.pid!);
   const result = await publishLoad(clients, options);
+  const cpuUsPerMessage = cpu.perMessage(result.messages);
   const rssMb = peakRssMb(child.pid!);
   await Promise.all(clients.map((c) => c.endAsync()));
   child.kill('SIGTERM');
@@ -112,11 +120,14 @@ async function ours() {
   };
   db.close();
   if (stored !== result.messages) throw new Error(`stored ${stored} of ${result.messages}`);
-  return { ...result, rssMb };
+  return { ...result, rssMb, cpuUsPerMessage };
 }
 
-/** Same load, through a broker to one QoS 1 subscriber; the time is until the last delivery. */
-async function throughPeer(url: string, stop: () => Promise<void>) {
+/**
+ * Same load, through a broker to one QoS 1 subscriber; the time (and the broker's CPU, process
+ * `pid`) is until the last delivery.
+ */
+async function throughPeer(url: string, pid: number, stop: () => Promise<void>) {
   const subscriber: MqttClient = await connectAsync(url, {
     protocolVersion: 4,
     clientId: 'bench-subscriber',
@@ -141,12 +152,14 @@ async function throughPeer(url: string, stop: () => Promise<void>) {
     inflight: INFLIGHT,
   };
   const clients = await connectDevices(options);
+  const cpu = cpuMeter(pid);
   const started = performance.now();
   const result = await publishLoad(clients, options);
   await allDelivered;
+  const cpuUsPerMessage = cpu.perMessage(delivered);
   await Promise.all([...clients, subscriber].map((c) => c.endAsync()));
   await stop();
-  return { ...result, elapsedMs: lastMs - started };
+  return { ...result, elapsedMs: lastMs - started, cpuUsPerMessage };
 }
 
 /** Bare Aedes, in a process of its own as ours is (run from source: tsx's loader idles after load). */
@@ -157,7 +170,7 @@ async function bareAedes() {
     process.env,
     /listening (\d+)/,
   );
-  return throughPeer(`mqtt://127.0.0.1:${match[1]}`, async () => {
+  return throughPeer(`mqtt://127.0.0.1:${match[1]}`, child.pid!, async () => {
     child.kill('SIGTERM');
     await exited;
   });
@@ -175,7 +188,7 @@ async function mosquitto() {
   );
   const child = spawn('/usr/sbin/mosquitto', ['-c', config], { stdio: 'ignore' });
   await new Promise((resolve) => setTimeout(resolve, 300));
-  return throughPeer(`mqtt://127.0.0.1:${port}`, async () => {
+  return throughPeer(`mqtt://127.0.0.1:${port}`, child.pid!, async () => {
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));
   });
@@ -200,5 +213,8 @@ export async function ingestBench(): Promise<Record<string, number>> {
     ratio: Number((readingsPerSec / perSec(peer)).toFixed(3)),
     mosquittoReadingsPerSec: Math.round(perSec(mosq)),
     mosquittoRatio: Number((readingsPerSec / perSec(mosq)).toFixed(3)),
+    cpuUsPerMessage: Number(our.cpuUsPerMessage.toFixed(1)),
+    peerCpuUsPerMessage: Number(peer.cpuUsPerMessage.toFixed(1)),
+    mosquittoCpuUsPerMessage: Number(mosq.cpuUsPerMessage.toFixed(1)),
   };
 }

@@ -15,7 +15,6 @@ import {
   createInfluxTimeSeriesStore,
   createSqliteRegistry,
   createSqliteTimeSeriesStore,
-  type InfluxTimeSeriesStore,
   type Registry,
   type TimeSeriesStore,
 } from '@shamba/storage';
@@ -75,7 +74,7 @@ export async function openIngestNode(options: IngestNodeOptions): Promise<Ingest
       help: 'Readings waiting in the durable spool for the time-series store',
       registers: [options.metrics],
       collect() {
-        this.set('spoolDepth' in store ? (store as InfluxTimeSeriesStore).spoolDepth() : 0);
+        this.set(store.status?.().spoolDepth ?? 0); // a store without a spool: none waits
       },
     });
     const broker = await createIngestBroker({

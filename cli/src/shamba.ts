@@ -148,7 +148,9 @@ export async function createShamba(options: ShambaOptions): Promise<Shamba> {
         store,
         health,
         ...(options.remoteAccess === undefined ? {} : { remoteAccess: options.remoteAccess }),
-        metrics: async () => ({ contentType: metrics.contentType, body: await metrics.metrics() }),
+        // The registry ingest counts in: one /metrics for the process, HTTP metrics added.
+        metrics,
+        logger: logger.child({ component: 'api' }),
         models: createYieldModels({ registry, pool, dataDir: options.dataDir }),
         scenes: {
           register: (itemPath, owner) => scenes.register(itemPath, owner),

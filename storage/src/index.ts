@@ -1,4 +1,4 @@
-export type { ReadingQuery, TimeSeriesStore } from './ports/time-series-store.js';
+export type { ReadingQuery, TimeSeriesStatus, TimeSeriesStore } from './ports/time-series-store.js';
 export type {
   DeadLetter,
   DeadLetterFilter,
@@ -27,6 +27,7 @@ export { tokenDigest } from './tokens/token-digest.js';
 export { DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS, newToken, tokenId } from './tokens/new-token.js';
 export {
   createInfluxTimeSeriesStore,
+  type InfluxStatus,
   type InfluxStoreOptions,
   type InfluxTimeSeriesStore,
 } from './adapters/influxdb/influx-time-series-store.js';

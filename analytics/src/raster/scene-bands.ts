@@ -33,17 +33,23 @@ export async function readSceneBands(
   boundaries: readonly Polygon[],
   options: { resolutionM?: number } = {},
 ): Promise<SceneBands> {
-  const band = async (name: string) => {
-    const file = item.bands[name];
-    return file === undefined
-      ? undefined
-      : readBand(name, file, undefined, (epsg) => windowAround(boundaries, epsg), options);
-  };
-  const [B04, B08, SCL, B8A, B11] = await Promise.all(
-    ['B04', 'B08', 'SCL', 'B8A', 'B11'].map(band),
-  );
-  if (B04 === undefined || B08 === undefined)
+  const { B04: red, B08: nir } = item.bands;
+  // Checked before any read: a scene without them fails the same way, whatever else it has.
+  if (red === undefined || nir === undefined)
     throw new ShambaError('RASTER_INVALID', `${item.id} has no B04 or B08 band`);
+  const read = (name: string, file: SceneItem['bands'][string]) =>
+    readBand(name, file, undefined, (epsg) => windowAround(boundaries, epsg), options);
+  const optional = async (name: string) => {
+    const file = item.bands[name];
+    return file === undefined ? undefined : read(name, file);
+  };
+  const [B04, B08, SCL, B8A, B11] = await Promise.all([
+    read('B04', red),
+    read('B08', nir),
+    optional('SCL'),
+    optional('B8A'),
+    optional('B11'),
+  ]);
   return {
     B04,
     B08,

@@ -188,6 +188,14 @@ export async function readBand(
   }
   const nodata = file.nodata ?? image.getGDALNoData();
   const sample = file.sample ?? 0;
+  // A STAC item that names more bands (eo:bands) than its file holds: the item is wrong, not
+  // the server (geotiff would throw a bare RangeError, answered as a 500).
+  const samples = image.getSamplesPerPixel();
+  if (sample >= samples)
+    throw new ShambaError(
+      'RASTER_INVALID',
+      `band ${band}: the file has ${samples} bands, not ${sample + 1}`,
+    );
   const values =
     (await readWindow(
       image,

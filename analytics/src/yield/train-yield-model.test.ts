@@ -1,10 +1,16 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { isShambaError } from '@shamba/schemas';
 import { BUILT_IN_SCENARIOS, simulateSeasons } from '@shamba/firmware-sim';
 import { initTfBackend, tf } from '../models/tf-backend.js';
 import { fao33Yield } from './yield-features.js';
 import { forecastRows, trainYieldModel, type LabelledSeason } from './train-yield-model.js';
 import { yieldFeatures } from './yield-features.js';
 import { cropParameters, nominalSeasonDays } from '../crops/crop-parameters.js';
+import { createWorkerPool } from '../worker/worker-pool.js';
+import { DEFAULT_YIELD_TRAINING } from './yield-training-options.js';
 
 function seasons(count: number, seed: number): LabelledSeason[] {
   return simulateSeasons({ base: BUILT_IN_SCENARIOS['oromia-drought']!, count, seed }).map(
@@ -89,6 +95,43 @@ describe('yield forecast (TF.js, pinball loss)', () => {
       model.dispose();
     },
   );
+
+  it("too few seasons or weather groups is the caller's INVALID_REQUEST through the pool, not WORKER_FAILED", async () => {
+    // The pool passes a task's ShambaError through and turns anything else into a 503
+    // WORKER_FAILED: the condition must be coded where it is detected.
+    await using pool = await createWorkerPool({ size: 0 });
+    const modelsDir = mkdtempSync(join(tmpdir(), 'shamba-yield-few-'));
+    const refusal = (few: LabelledSeason[]) =>
+      pool
+        .run('yield.train', {
+          modelsDir,
+          owner: null,
+          seasons: few,
+          options: DEFAULT_YIELD_TRAINING,
+          extra: {},
+          promote: false,
+        })
+        .then(
+          () => 'trained',
+          (error: unknown) => (isShambaError(error) ? [error.code, error.message] : error),
+        );
+    const oneYear = seasons(1, 3);
+    expect(oneYear.length).toBeLessThan(8);
+    expect(await refusal(oneYear)).toEqual([
+      'INVALID_REQUEST',
+      `${oneYear.length} seasons: at least 8 are needed to train and hold some out`,
+    ]);
+    // Enough seasons from too few weather-years: nothing to hold out by weather.
+    const threeYears = [...seasons(3, 3), ...seasons(3, 3)].map((s, i) => ({
+      ...s,
+      id: String(i),
+    }));
+    expect(threeYears.length).toBeGreaterThanOrEqual(8);
+    expect(await refusal(threeYears)).toEqual([
+      'INVALID_REQUEST',
+      '3 weather groups: at least 4 are needed',
+    ]);
+  });
 
   it('FAO-33 baseline: 1 − Ya/Ym = Ky (1 − ETa/ETm)', () => {
     // Maize, Ky 1.25, Ym 7: ETa/ETm 0.8 gives 7 (1 − 1.25 × 0.2) = 5.25 t/ha.

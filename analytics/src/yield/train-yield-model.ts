@@ -1,3 +1,4 @@
+import { ShambaError } from '@shamba/schemas';
 import { initTfBackend, tf } from '../models/tf-backend.js';
 import { mulberry32 } from '../models/seeded-random.js';
 import { FEATURE_NAMES, fao33Yield, yieldFeatures, type SeasonDay } from './yield-features.js';
@@ -125,11 +126,20 @@ export async function trainYieldModel(
   seasons: readonly LabelledSeason[],
   options: YieldTrainingOptions = DEFAULT_YIELD_TRAINING,
 ): Promise<{ model: tf.LayersModel; meta: YieldModelMeta }> {
+  // The caller asked for too little data (a request's seasons, an upload's history): theirs to
+  // fix, so a coded refusal, not a worker failure.
   if (seasons.length < 8)
-    throw new Error(`${seasons.length} seasons: at least 8 are needed to train and hold some out`);
+    throw new ShambaError(
+      'INVALID_REQUEST',
+      `${seasons.length} seasons: at least 8 are needed to train and hold some out`,
+    );
   await initTfBackend(); // once per thread; every caller gets the fastest backend that loads
   const groups = shuffled([...new Set(seasons.map((s) => s.group))].sort(), options.seed);
-  if (groups.length < 4) throw new Error(`${groups.length} weather groups: at least 4 are needed`);
+  if (groups.length < 4)
+    throw new ShambaError(
+      'INVALID_REQUEST',
+      `${groups.length} weather groups: at least 4 are needed`,
+    );
   const heldOutGroups = new Set(
     groups.slice(0, Math.max(1, Math.round(groups.length * options.heldOutShare))),
   );

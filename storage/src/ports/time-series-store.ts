@@ -14,6 +14,19 @@ export interface ReadingQuery {
 }
 
 /**
+ * What a store says about itself, for metrics and health checks. Each member is optional: a store
+ * reports what it has (a spool, an inbox), and a reader treats an absent one as "none".
+ */
+export interface TimeSeriesStatus {
+  /** Readings durable on local disk, not yet delivered to a remote database (InfluxDB's spool). */
+  spoolDepth?: number;
+  /** Readings durable in an inbox, not yet merged into the indexed table (SQLite's inbox). */
+  inboxDepth?: number;
+  /** The last delivery or merge failure; null once an attempt succeeds again. */
+  lastError?: string | null;
+}
+
+/**
  * The time-series port. Readings are keyed by (deviceId, stream, timeMs): writing the same key
  * again overwrites, so resends and replays never duplicate.
  */
@@ -25,5 +38,10 @@ export interface TimeSeriesStore {
   query(query: ReadingQuery): Promise<StoredReading[]>;
   /** Rejects with STORE_UNAVAILABLE when the store cannot be reached. */
   ping(): Promise<void>;
+  /**
+   * Optional, and synchronous: a metrics scrape calls it (`shamba_spool_depth`), so it reads
+   * local state only and never waits on a server.
+   */
+  status?(): TimeSeriesStatus;
   close(): Promise<void>;
 }

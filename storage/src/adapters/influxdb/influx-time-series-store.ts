@@ -1,5 +1,9 @@
 import { ShambaError, UP_STREAMS, type StoredReading, type UpStream } from '@shamba/schemas';
-import type { ReadingQuery, TimeSeriesStore } from '../../ports/time-series-store.js';
+import type {
+  ReadingQuery,
+  TimeSeriesStatus,
+  TimeSeriesStore,
+} from '../../ports/time-series-store.js';
 import { openDurableSpool, type SpooledLine } from '../../spool/durable-spool.js';
 import { connectInflux, type InfluxConnection, type InfluxSeries } from './influx-http.js';
 import { TAG_KEYS, toLineProtocol } from './line-protocol.js';
@@ -20,16 +24,20 @@ export interface InfluxStoreOptions extends InfluxConnection {
   clock?: () => number;
 }
 
+export interface InfluxStatus extends TimeSeriesStatus {
+  serverVersion: string;
+  spoolDepth: number;
+  lastError: string | null;
+  /** InfluxDB refused our credentials (401/403) at the last attempt. */
+  unauthorized: boolean;
+}
+
 export interface InfluxTimeSeriesStore extends TimeSeriesStore {
   spoolDepth(): number;
   /** Resolves when the spool is empty (every reading delivered or rejected). */
   drained(): Promise<void>;
-  status(): {
-    serverVersion: string;
-    spoolDepth: number;
-    lastError: string | null;
-    unauthorized: boolean;
-  };
+  /** The port's status (the spool's depth, the last error) and what InfluxDB alone has. */
+  status(): InfluxStatus;
   rejected(): { line: string; reason: string }[];
 }
 

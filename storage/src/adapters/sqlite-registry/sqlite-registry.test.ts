@@ -1,104 +1,74 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Field } from '@shamba/schemas';
-import { fieldFixture } from '@shamba/schemas/testing';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Registry } from '../../ports/registry.js';
+import Database from 'better-sqlite3';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { manager } from '../../conformance/registry.conformance.js';
+import { tokenDigest } from '../../tokens/token-digest.js';
+import { REGISTRY_MIGRATIONS } from './migrations.js';
 import { createSqliteRegistry } from './sqlite-registry.js';
 
-const field = (id: string, farmerId: string, coopId = 'coop-a'): Field =>
-  fieldFixture({ id, coopId, farmerId, name: id, areaHa: 0.8 });
-
-describe('SQLite registry', () => {
-  let path: string;
-  let registry: Registry;
-  beforeEach(async () => {
-    path = join(mkdtempSync(join(tmpdir(), 'shamba-reg-')), 'registry.sqlite');
-    registry = await createSqliteRegistry({ path, maxDeadLetters: 3 });
-  });
-  afterEach(() => registry.close());
-
-  it('filters fields by cooperative and farmer, and survives reopening', async () => {
-    await registry.fields.upsert(field('f-1', 'farmer-1'));
-    await registry.fields.upsert(field('f-2', 'farmer-2'));
-    await registry.fields.upsert(field('f-3', 'farmer-3', 'coop-b'));
-    expect((await registry.fields.list({ farmerId: 'farmer-2' })).map((f) => f.id)).toEqual([
-      'f-2',
-    ]);
-    expect((await registry.fields.list({ coopId: 'coop-a' })).map((f) => f.id)).toEqual([
-      'f-1',
-      'f-2',
-    ]);
-    await registry.close();
-    registry = await createSqliteRegistry({ path });
-    expect(await registry.fields.get('f-3')).toEqual(field('f-3', 'farmer-3', 'coop-b'));
-  });
-
-  it('folds identical dead letters into one row and keeps only the newest past the cap', async () => {
-    const letter = (i: number) => ({
-      receivedMs: 1000 + i,
-      deviceId: 'soil-1',
-      coopId: 'coop-a',
-      topic: 'shamba/v1/coop-a/soil-1/up/soil',
-      code: 'INVALID_PAYLOAD',
-      reason: `bad ${i}`,
-      payload: Uint8Array.of(i),
-    });
-    await registry.deadLetters.add(letter(1));
-    await registry.deadLetters.add(letter(1));
-    await registry.deadLetters.add(letter(1));
-    expect((await registry.deadLetters.list()).map((d) => [d.reason, d.count])).toEqual([
-      ['bad 1', 3],
-    ]);
-    for (const i of [2, 3, 4, 5]) await registry.deadLetters.add(letter(i));
-    const kept = await registry.deadLetters.list();
-    expect(kept.map((d) => d.reason)).toEqual(['bad 5', 'bad 4', 'bad 3']);
-    expect(kept[0]!.payload).toEqual(Uint8Array.of(5));
-  });
-
-  it('returns the newest prescription of a field', async () => {
-    const base = {
-      kind: 'irrigation' as const,
-      fieldId: 'f-1',
-      coopId: 'coop-a',
-      asOfMs: 0,
-      action: 'none' as const,
-      netDepthMm: 0,
-      grossDepthMm: 0,
-      volumeM3: 0,
-      method: 'drip' as const,
-      summary: '',
-      rule: { name: 'r', version: '1' },
-      parameters: {},
-      inputs: { fromMs: 0, toMs: 0, readingCount: 0, deviceIds: [] },
-      steps: [],
-    };
-    await registry.prescriptions.add({ ...base, id: 'p-1', createdAtMs: 10 });
-    await registry.prescriptions.add({ ...base, id: 'p-2', createdAtMs: 20 });
-    await registry.prescriptions.add({ ...base, id: 'p-0', createdAtMs: 5 });
-    expect((await registry.prescriptions.latest('f-1'))?.id).toBe('p-2');
-    expect(await registry.prescriptions.latest('f-9')).toBeUndefined();
-  });
-
-  it('publishes parameter sets as numbered versions per cooperative, never editing one', async () => {
-    const maize = { crops: { maize: { depletionFraction: 0.45 } } };
-    const [a1, a2, b1] = [
-      await registry.parameterSets.add('coop-a', { note: 'trial 2025', ...maize }, 'Dr. A', 1),
-      await registry.parameterSets.add('coop-a', { note: 'trial 2026', crops: {} }, 'Dr. A', 2),
-      await registry.parameterSets.add('coop-b', { note: 'regional', ...maize }, 'Dr. B', 3),
-    ];
-    expect([a1.version, a2.version, b1.version]).toEqual([1, 2, 1]);
-    expect((await registry.parameterSets.latest('coop-a'))?.note).toBe('trial 2026');
-    expect(await registry.parameterSets.get('coop-a', 1)).toEqual(a1);
-    expect((await registry.parameterSets.list('coop-a')).map((s) => s.version)).toEqual([2, 1]);
-    expect(await registry.parameterSets.latest('coop-c')).toBeUndefined();
-    // Concurrent publications still get distinct versions.
-    const many = await Promise.all(
-      [1, 2, 3].map((i) =>
-        registry.parameterSets.add('coop-c', { note: `n${i}`, crops: {} }, 'X', i),
-      ),
+// What the port promises is in ../../conformance/registry.conformance.ts, run against this
+// adapter by sqlite-registry.conformance.test.ts; here, what only a SQLite file has.
+describe('SQLite registry: migrations', () => {
+  it('migrates a registry written before owners and expiry: scenes shared, tokens expiring', async () => {
+    const old = join(mkdtempSync(join(tmpdir(), 'shamba-reg-old-')), 'registry.sqlite');
+    const db = new Database(old);
+    REGISTRY_MIGRATIONS.slice(0, 5).forEach((sql) => db.exec(sql));
+    db.pragma('user_version = 5');
+    db.prepare('INSERT INTO tokens VALUES (?, ?)').run(
+      tokenDigest('old'),
+      JSON.stringify(manager('coop-a')),
     );
-    expect(many.map((s) => s.version).sort()).toEqual([1, 2, 3]);
+    const legacyScene = (id: string, itemPath: string, acquiredMs: number) => {
+      const doc = { id, acquiredMs, itemPath, cloudCoverPct: 1, processedMs: 11 };
+      db.prepare('INSERT INTO scenes VALUES (?, ?, ?)').run(id, acquiredMs, JSON.stringify(doc));
+      db.prepare('INSERT INTO field_scene_indices VALUES (?, ?, ?, ?)').run(
+        id,
+        'a-1',
+        acquiredMs,
+        JSON.stringify({ sceneId: id, fieldId: 'a-1', acquiredMs, indices: {} }),
+      );
+    };
+    // Whose uploads and URL registrations were is unknown, and a future date is fabricated.
+    legacyScene('S2-upload', '/data/scenes/upload-1-ab/item.json', 20);
+    legacyScene('S2-url', 'https://example.org/item.json', 30);
+    legacyScene('S2-future', '/data/scenes/S2-future/item.json', Date.now() + 86_400_000);
+    db.prepare('INSERT INTO scenes VALUES (?, ?, ?)').run(
+      'S2-old',
+      10,
+      JSON.stringify({
+        id: 'S2-old',
+        acquiredMs: 10,
+        itemPath: 'p',
+        cloudCoverPct: 1,
+        processedMs: 11,
+      }),
+    );
+    db.close();
+    const registry = await createSqliteRegistry({ path: old });
+    onTestFinished(() => registry.close());
+    const now = Date.now();
+    expect(await registry.tokens.find(tokenDigest('old'), now)).toEqual(manager('coop-a'));
+    const [token] = await registry.tokens.list();
+    expect(token!.expiresMs! - now).toBeGreaterThan(89 * 86_400_000);
+    expect(token!.expiresMs! - now).toBeLessThanOrEqual(90 * 86_400_000);
+    expect(await registry.tokens.find(tokenDigest('old'), now + 91 * 86_400_000)).toBeUndefined();
+    expect((await registry.scenes.fieldSeries('a-1')).map((f) => f.sceneId)).toEqual([]);
+    expect((await registry.scenes.quarantined()).map((q) => [q.name, q.ownerCoopId])).toEqual([
+      ['S2-future', null],
+      ['S2-url', null],
+      ['S2-upload', null],
+    ]);
+    expect(await registry.scenes.list({ visibleTo: 'coop-z' })).toEqual([
+      {
+        id: 'S2-old',
+        ownerCoopId: null,
+        acquiredMs: 10,
+        itemPath: 'p',
+        cloudCoverPct: 1,
+        processedMs: 11,
+      },
+    ]);
   });
 });

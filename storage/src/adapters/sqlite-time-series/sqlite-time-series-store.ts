@@ -198,6 +198,11 @@ export function createSqliteTimeSeriesStore(
       `SELECT count(*) FROM (SELECT 1 FROM inbox.readings_inbox LIMIT ${QUERY_INBOX_ROWS + 1})`,
     )
     .pluck();
+  /**
+   * Every inbox row, for status(): a count over the inbox's key, which merges keep at about
+   * mergeRows (8,192 rows: well under a millisecond) and a metrics scrape asks every 15 s or so.
+   */
+  const inboxDepth = db.prepare('SELECT count(*) FROM inbox.readings_inbox').pluck();
 
   let unmerged = 0; // rows written since the last merge began
   let merging: Promise<void> | undefined;
@@ -296,6 +301,15 @@ export function createSqliteTimeSeriesStore(
       const rows = statement.all(params) as Row[];
       return rows.reverse().map(fromRow);
     },
+    status: () => ({
+      inboxDepth: inboxDepth.get() as number,
+      lastError:
+        mergeError === undefined
+          ? null
+          : mergeError instanceof Error
+            ? mergeError.message
+            : 'merging the SQLite inbox failed',
+    }),
     ping() {
       db.prepare('SELECT 1').get();
       if (mergeError !== undefined)
