@@ -2,6 +2,88 @@ import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+/** Packages and what they may not import (the inverse of the architecture's "may import"). */
+const FORBIDDEN = {
+  schemas: ['storage', 'ingest', 'analytics', 'api', 'cli', 'firmware-sim'],
+  storage: ['ingest', 'analytics', 'api', 'cli', 'firmware-sim'],
+  'firmware-sim': ['storage', 'ingest', 'analytics', 'api', 'cli'],
+  ingest: ['analytics', 'api', 'cli', 'firmware-sim'],
+  analytics: ['ingest', 'api', 'cli', 'firmware-sim'],
+  api: ['ingest', 'cli', 'firmware-sim'],
+};
+const PRODUCTION = (pkg) => ({
+  files: [`${pkg}/src/**/*.ts`],
+  ignores: ['**/*.test.ts', '**/testing/**', '**/conformance/**'],
+});
+const NOT_SRC = {
+  regex: '/src(/|$)',
+  message: 'Import another package by its name (@shamba/x), never its src/.',
+};
+
+function boundaries() {
+  const perPackage = Object.entries(FORBIDDEN).map(([pkg, forbidden]) => ({
+    ...PRODUCTION(pkg),
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            NOT_SRC,
+            {
+              group: forbidden.flatMap((name) => [`@shamba/${name}`, `@shamba/${name}/*`]),
+              message: `${pkg} may not import this package (docs/architecture.md).`,
+            },
+            // Pure: the contracts import nothing but zod (no node:*, no driver, no framework).
+            ...(pkg === 'schemas'
+              ? [
+                  {
+                    regex: '^(?!zod$|\\.)',
+                    message: '@shamba/schemas is pure: zod and its own modules only.',
+                  },
+                ]
+              : []),
+          ],
+        },
+      ],
+    },
+  }));
+  return [
+    { files: ['**/*.ts'], rules: { 'no-restricted-imports': ['error', { patterns: [NOT_SRC] }] } },
+    ...perPackage,
+    {
+      // An adapter never imports another adapter (ports are the only way between them).
+      files: ['storage/src/adapters/*/*.ts'],
+      ignores: ['**/*.test.ts'],
+      rules: {
+        'no-restricted-imports': [
+          'error',
+          {
+            patterns: [
+              NOT_SRC,
+              {
+                group: FORBIDDEN.storage.flatMap((name) => [
+                  `@shamba/${name}`,
+                  `@shamba/${name}/*`,
+                ]),
+                message: 'storage may not import this package (docs/architecture.md).',
+              },
+              {
+                regex: '^\\.\\./(?!\\.\\.)',
+                message: 'An adapter never imports another adapter: go through a port.',
+              },
+            ],
+          },
+        ],
+      },
+    },
+    {
+      files: ['*/src/**/*.ts'],
+      ignores: ['**/*.test.ts', '**/testing/**'],
+      rules: { 'max-lines': ['warn', { max: 400 }] },
+    },
+  ];
+}
+
 export default tseslint.config(
   { ignores: ['**/node_modules/**', 'data/**', 'cli/dist/**'] },
   js.configs.recommended,
@@ -24,6 +106,9 @@ export default tseslint.config(
       'no-console': 'error',
     },
   },
+  // Package boundaries (docs/architecture.md, "who may import what"): each package imports only
+  // the packages below it in that table, by name, never another package's src/.
+  ...boundaries(),
   {
     // The CLI and the benchmarks talk to a person on a terminal; tests may print diagnostics.
     files: ['cli/src/**', 'bench/src/**', '**/*.test.ts'],
