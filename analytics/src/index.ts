@@ -143,12 +143,12 @@ export {
   type YieldTrainingOptions,
 } from './yield/yield-training-options.js';
 export {
-  MAX_BALANCE_DAYS,
   WATER_BALANCE_RULE,
   waterBalancePrescription,
   type ForecastDay,
   type WaterBalanceRuleInput,
 } from './irrigation/water-balance-rule.js';
+export { MAX_BALANCE_DAYS } from './agronomy/water-balance/field-balance.js';
 export {
   MIN_HOURS_PER_DAY,
   dailyWeather,

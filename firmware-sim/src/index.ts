@@ -36,15 +36,9 @@ export {
 } from './world/crops.js';
 export { ndmi, ndvi, surfaceReflectance, type Reflectance } from './world/canopy-optics.js';
 export { daylightShare, pressureKPa, solarHour } from './world/weather.js';
-export {
-  createWorld,
-  deviceZoneId,
-  seasonPlantingMs,
-  zonesOf,
-  type CropState,
-  type World,
-  type ZoneSpec,
-} from './world/world.js';
+export { createWorld, type CropState, type World } from './world/world.js';
+export { seasonPlantingMs } from './world/season-calendar.js';
+export { deviceZoneId, zonesOf, type ZoneSpec } from './world/zones.js';
 export {
   createSimDevice,
   deviceConnectOptions,

@@ -1,8 +1,12 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FEATURE_NAMES, type CoopProduction, type FieldForecast } from '@shamba/analytics';
 import {
+  FEATURE_NAMES,
   createModelStore,
+  type CoopProduction,
+  type FieldForecast,
+} from '@shamba/analytics';
+import {
   initTfBackend,
   forecastRows,
   trainYieldModel,

@@ -1,4 +1,11 @@
-import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { WATER_BALANCE_RULE } from '@shamba/analytics';
@@ -13,6 +20,7 @@ import {
 import type { StoredReading } from '@shamba/schemas';
 import { DRY_SEASON_DAY, stationDay } from '@shamba/schemas/testing';
 import { startShamba } from './support/seed.js';
+import { writeLoopingIfdScene } from './support/hostile-scene.js';
 import { tempDir } from './support/temp-dir.js';
 
 const DAY = 86_400_000;
@@ -129,28 +137,14 @@ describe('scenes belong to a cooperative; a poison scene is quarantined, never r
         writeScene(S, join(scenesDir, S.id));
         mkdirSync(join(scenesDir, 'not-an-item'));
         writeFileSync(join(scenesDir, 'not-an-item', 'item.json'), '{"type": "Feature", "id": ');
-        const hostile = join(scenesDir, 'hostile');
-        mkdirSync(hostile);
-        const loop = Buffer.alloc(50);
-        loop.write('II', 0, 'latin1');
-        loop.writeUInt16LE(42, 2);
-        loop.writeUInt32LE(8, 4);
-        loop.writeUInt16LE(3, 8);
-        loop.writeUInt32LE(8, 46); // next IFD: itself
-        writeFileSync(join(hostile, 'B04.tif'), loop);
-        writeFileSync(join(hostile, 'B08.tif'), loop);
-        writeFileSync(
-          join(hostile, 'item.json'),
-          JSON.stringify({
-            id: 'hostile',
-            properties: { datetime: new Date(T0 - 3 * DAY).toISOString() },
-            assets: { B04: { href: './B04.tif' }, B08: { href: './B08.tif' } },
-          }),
-        );
+        writeLoopingIfdScene(join(scenesDir, 'hostile'), {
+          id: 'hostile',
+          datetime: new Date(T0 - 3 * DAY).toISOString(),
+        });
         // A JSON array of 3 MiB: past the 1 MiB item cap, refused before anything parses it.
         mkdirSync(join(scenesDir, 'big'));
         writeFileSync(join(scenesDir, 'big', 'item.json'), `[${'0,'.repeat(3 * 2 ** 19)}0]`);
-        writeFileSync(join(scenesDir, 'stray.tif'), loop);
+        copyFileSync(join(scenesDir, 'hostile', 'B04.tif'), join(scenesDir, 'stray.tif'));
         symlinkSync(dataDir, join(scenesDir, 'elsewhere'));
         const rssBefore = process.memoryUsage().rss;
         // S is read although B holds a scene by its id: ids are unique per owner.

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
@@ -12,6 +12,7 @@ import {
   renderScene,
   writeScene,
 } from '@shamba/firmware-sim';
+import { writeLoopingIfdScene } from './support/hostile-scene.js';
 import { tempDir } from './support/temp-dir.js';
 
 const DAY = 86_400_000;
@@ -47,24 +48,10 @@ describe('satellite scenes through the watch folder to the API', () => {
         writeScene(scene, join(scenesDir, scene.id));
       }
       // A hostile scene: a STAC item whose band is a 50-byte TIFF with a looping IFD chain.
-      const hostile = join(scenesDir, 'hostile');
-      mkdirSync(hostile, { recursive: true });
-      const loop = Buffer.alloc(50);
-      loop.write('II', 0, 'latin1');
-      loop.writeUInt16LE(42, 2);
-      loop.writeUInt32LE(8, 4);
-      loop.writeUInt16LE(3, 8);
-      loop.writeUInt32LE(8, 46); // next IFD: itself
-      writeFileSync(join(hostile, 'B04.tif'), loop);
-      writeFileSync(join(hostile, 'B08.tif'), loop);
-      writeFileSync(
-        join(hostile, 'item.json'),
-        JSON.stringify({
-          id: 'hostile',
-          properties: { datetime: '2026-11-10T07:55:00Z' },
-          assets: { B04: { href: './B04.tif' }, B08: { href: './B08.tif' } },
-        }),
-      );
+      writeLoopingIfdScene(join(scenesDir, 'hostile'), {
+        id: 'hostile',
+        datetime: '2026-11-10T07:55:00Z',
+      });
 
       expect(await shamba.scenes.runOnce()).toBe(3);
       expect(await shamba.scenes.runOnce()).toBe(0); // nothing new; the hostile file is not retried

@@ -10,7 +10,8 @@ import {
 import { dailyEt0 } from '../agronomy/et0/et0.js';
 import { summariseStation, type StationWeather } from '../agronomy/weather/daily-weather.js';
 import { nitrogenRate } from '../agronomy/nitrogen/nitrogen-rate.js';
-import { addDays, waterBalancePrescription } from './water-balance-rule.js';
+import { waterBalancePrescription } from './water-balance-rule.js';
+import { addDays } from '../agronomy/weather/calendar-days.js';
 
 const EAT = 180; // East Africa Time, UTC+3
 const ZIWAY = { latitudeDeg: 7.93, elevationM: 1640 };

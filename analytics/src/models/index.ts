@@ -3,14 +3,6 @@
  * `@shamba/analytics` does not load TF.js: only what trains or runs a model pays for it.
  */
 export { initTfBackend, tf, type TfBackendName } from './tf-backend.js';
-export {
-  createModelStore,
-  listEveryOwner,
-  type ModelOwner,
-  type ModelStore,
-  type ModelVersionEntry,
-  type PromotedModel,
-} from './model-store.js';
 export { QUANTILES, buildQuantileModel, pinballLoss } from '../yield/quantile-model.js';
 export {
   FORECAST_POINTS,

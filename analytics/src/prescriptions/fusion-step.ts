@@ -4,7 +4,8 @@ import { N_SCENE_MAX_AGE_DAYS } from '../agronomy/nitrogen/zone-nitrogen.js';
 import { cropDay } from '../agronomy/water-balance/crop-coefficient.js';
 import type { CropParameters } from '../crops/crop-parameters.js';
 import { MIN_FUSION_ZONES, fusionRow, type FusionRow } from '../fusion/fusion-features.js';
-import { fieldZones, type WaterBalanceRuleInput } from '../irrigation/water-balance-rule.js';
+import type { WaterBalanceRuleInput } from '../irrigation/water-balance-rule.js';
+import { fieldZones } from '../agronomy/water-balance/field-balance.js';
 import type { WorkerPool } from '../worker/worker-pool.js';
 import type { ClearScene } from './clear-scene.js';
 

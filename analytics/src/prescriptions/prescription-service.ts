@@ -6,11 +6,11 @@ import { localDate } from '../agronomy/weather/daily-weather.js';
 import { createFieldData, type FieldData } from './field-data.js';
 import { cropFor, parameterSetLabel } from '../crops/parameter-sets.js';
 import {
-  MAX_BALANCE_DAYS,
   WATER_BALANCE_RULE,
-  addDays,
   type WaterBalanceRuleInput,
 } from '../irrigation/water-balance-rule.js';
+import { MAX_BALANCE_DAYS } from '../agronomy/water-balance/field-balance.js';
+import { addDays } from '../agronomy/weather/calendar-days.js';
 import type { WorkerPool } from '../worker/worker-pool.js';
 import { latestClearScene } from './clear-scene.js';
 import { fuseZones, type FusionEntry } from './fusion-step.js';

@@ -1,10 +1,8 @@
 import { totalAvailableWaterMm } from '../agronomy/water-balance/soil-water.js';
 import { cropParameters, nominalSeasonDays } from '../crops/crop-parameters.js';
-import {
-  addDays,
-  balanceField,
-  type WaterBalanceRuleInput,
-} from '../irrigation/water-balance-rule.js';
+import { balanceField } from '../agronomy/water-balance/field-balance.js';
+import { addDays } from '../agronomy/weather/calendar-days.js';
+import type { WaterBalanceRuleInput } from '../irrigation/water-balance-rule.js';
 import { fao33Yield, yieldFeatures, type SeasonDay } from './yield-features.js';
 
 export interface SeasonToDateInput extends Omit<WaterBalanceRuleInput, 'createdAtMs' | 'forecast'> {

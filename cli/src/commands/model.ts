@@ -3,6 +3,8 @@ import { parseArgs } from 'node:util';
 import { readFile } from 'node:fs/promises';
 import {
   DEFAULT_YIELD_TRAINING,
+  createModelStore,
+  listEveryOwner,
   historySeasons,
   parseYieldHistoryCsv,
   type LabelledSeason,
@@ -71,8 +73,7 @@ export const modelCommand: Command = {
       return values.help === true ? 0 : 2;
     }
     // TF.js loads here, not when the CLI starts: other commands never pay for it.
-    const { createModelStore, listEveryOwner, trainAndSave } =
-      await import('@shamba/analytics/models');
+    const { trainAndSave } = await import('@shamba/analytics/models');
     const config = loadConfig({ dataDir: values['data-dir'] }, env);
     const coop = values.coop ?? null;
     if (coop !== null && !isId(coop)) throw new Error(`--coop ${coop} is not a cooperative id`);

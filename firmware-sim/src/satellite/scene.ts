@@ -2,7 +2,8 @@ import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
 import type { Scenario } from '../scenarios/scenario.js';
 import { gaussian, rng, type Rng } from '../random/rng.js';
 import { surfaceReflectance, type Reflectance } from '../world/canopy-optics.js';
-import { zonesOf, type World } from '../world/world.js';
+import type { World } from '../world/world.js';
+import { zonesOf } from '../world/zones.js';
 import { utmProjector, utmZoneOf, type UtmZone } from './utm.js';
 
 /**

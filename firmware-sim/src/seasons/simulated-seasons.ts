@@ -1,7 +1,8 @@
 import { rng } from '../random/rng.js';
 import type { Scenario } from '../scenarios/scenario.js';
 import { cropTruth, seasonLengthDays } from '../world/crops.js';
-import { createWorld, seasonPlantingMs } from '../world/world.js';
+import { seasonPlantingMs } from '../world/season-calendar.js';
+import { createWorld } from '../world/world.js';
 
 const DAY_MS = 86_400_000;
 

@@ -20,7 +20,8 @@ import {
 import { startBeidouFirmware, type BeidouFirmware } from '../firmware/beidou-firmware.js';
 import { overpassesBetween, renderScene } from '../satellite/scene.js';
 import { writeScene } from '../satellite/write-scene.js';
-import { createWorld, deviceZoneId, type World } from '../world/world.js';
+import { createWorld, type World } from '../world/world.js';
+import { deviceZoneId } from '../world/zones.js';
 import { daylightShare, solarHour } from '../world/weather.js';
 import { readState, writeState, type DeviceClock } from './saved-state.js';
 import { centreOf, hash, scaleDevices } from './scenario-devices.js';

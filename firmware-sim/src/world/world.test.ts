@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { BUILT_IN_SCENARIOS, OROMIA_DEMO } from '../scenarios/built-in.js';
 import type { Scenario } from '../scenarios/scenario.js';
-import { createWorld, seasonPlantingMs } from './world.js';
+import { seasonPlantingMs } from './season-calendar.js';
+import { createWorld } from './world.js';
 
 const DAY = 86_400_000;
 

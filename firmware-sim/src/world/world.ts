@@ -1,8 +1,8 @@
 import area from '@turf/area';
 import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
 import type { Scenario, ScenarioField } from '../scenarios/scenario.js';
-import { gaussian, rng, type Rng } from '../random/rng.js';
-import { dailyWeather, temperatureAt, type DailyWeather } from './climate.js';
+import { rng, type Rng } from '../random/rng.js';
+import { dailyWeather, type DailyWeather } from './climate.js';
 import { ndvi, ndmi, surfaceReflectance } from './canopy-optics.js';
 import {
   cropCoefficient,
@@ -12,14 +12,12 @@ import {
   waterLimitedYield,
   type CropTruth,
 } from './crops.js';
-import { daylightHours, dayOfYear, saturationVapourPressure } from './solar.js';
-import {
-  profileWaterContent,
-  stepDepletion,
-  totalAvailableWaterMm,
-  type SoilProfile,
-} from './soil-water.js';
-import { pressureKPa, solarHour } from './weather.js';
+import { seasonPlantingMs } from './season-calendar.js';
+import { probeBiases, soilReading, weatherReading } from './sensors.js';
+import { daylightHours, dayOfYear } from './solar.js';
+import { stepDepletion, totalAvailableWaterMm, type SoilProfile } from './soil-water.js';
+import { solarHour } from './weather.js';
+import { zonesOf } from './zones.js';
 
 const STEP_MS = 15 * 60_000;
 const DAY_MS = 86_400_000;
@@ -56,10 +54,6 @@ export interface World {
   weatherSample(fieldId: string, sinceMs: number): Record<string, number>;
 }
 
-/** Sensor imperfection: each probe has a fixed calibration offset and reads with white noise. */
-const PROBE_BIAS_SD = 0.004;
-const PROBE_NOISE_SD = 0.003;
-
 /** A zone: part of a field with its own soil, water and canopy (the field itself if it has none). */
 interface ZoneState {
   id: string;
@@ -84,20 +78,6 @@ interface FieldState {
   nitrogenFactor: number;
   irrigatedMm: number;
   zones: ZoneState[];
-}
-
-/**
- * The most recent planting on or before `atMs`, taking the scenario's planting date as an annual
- * calendar (the cooperative plants on that day every year), so a scenario stays in season
- * whenever it is run.
- */
-export function seasonPlantingMs(plantingDate: string, atMs: number): number {
-  const given = Date.parse(`${plantingDate}T00:00:00Z`);
-  const d = new Date(given);
-  let year = new Date(atMs).getUTCFullYear();
-  let planting = Date.UTC(year, d.getUTCMonth(), d.getUTCDate());
-  while (planting > atMs) planting = Date.UTC(--year, d.getUTCMonth(), d.getUTCDate());
-  return planting;
 }
 
 export function createWorld(scenario: Scenario, startMs: number): World {
@@ -171,8 +151,7 @@ export function createWorld(scenario: Scenario, startMs: number): World {
     }
     fields.set(spec.id, field);
   }
-  const probeBias = new Map<string, number>();
-  for (const device of scenario.devices) probeBias.set(device.id, PROBE_BIAS_SD * gaussian(random));
+  const probeBias = probeBiases(scenario.devices, random);
   let now = startMs;
 
   const field = (id: string) => {
@@ -327,106 +306,26 @@ export function createWorld(scenario: Scenario, startMs: number): World {
       const z =
         (zoneId === undefined ? undefined : f.zones.find((candidate) => candidate.id === zoneId)) ??
         f.zones[0]!;
-      const profile = profileWaterContent(z.soil, z.depletion);
-      const bias = probeBias.get(deviceId) ?? 0;
-      const read = (v: number) =>
-        round(Math.max(0, v + bias + PROBE_NOISE_SD * gaussian(random)), 4);
-      const w = weatherOn(now);
-      const air = temperatureAt(w, solarHour(now, scenario.site.longitudeDeg));
-      const meanAir = (w.tMaxC + w.tMinC) / 2;
-      return {
-        vwc10: read(profile.vwc10),
-        vwc30: read(profile.vwc30),
-        vwc60: read(profile.vwc60),
-        // Soil at 10 cm follows the air, damped (under canopy, more so).
-        soilTempC: round(meanAir + (0.5 - 0.3 * z.canopy) * (air - meanAir), 2),
-        // Bulk EC rises with water content (Rhoades et al. 1976: linear in theta at low salinity).
-        ecDsM: round(0.15 + 2.2 * profile.vwc30, 3),
-      };
+      return soilReading({
+        soil: z.soil,
+        depletionMm: z.depletion,
+        canopyCover: z.canopy,
+        bias: probeBias.get(deviceId) ?? 0,
+        weather: weatherOn(now),
+        hour: solarHour(now, scenario.site.longitudeDeg),
+        random,
+      });
     },
     weatherSample(fieldId, sinceMs) {
       field(fieldId);
-      const w = weatherOn(now);
-      const hour = solarHour(now, scenario.site.longitudeDeg);
-      const air = temperatureAt(w, hour);
-      const n = daylightHours(scenario.site.latitudeDeg, dayOfYear(now));
-      const sunrise = 12 - n / 2;
-      const solar =
-        hour > sunrise && hour < sunrise + n
-          ? ((w.solarMJ * 1e6) / 3600) *
-            (Math.PI / (2 * n)) *
-            Math.sin((Math.PI * (hour - sunrise)) / n)
-          : 0;
-      let rain = 0;
-      for (let t = sinceMs; t < now; t += STEP_MS) {
-        const d = weatherOn(t);
-        const h = solarHour(t, scenario.site.longitudeDeg) + 0.125;
-        if (h >= d.rainStartHour && h < d.rainStartHour + 2)
-          rain += (d.rainMm * Math.min(STEP_MS, now - t)) / (2 * 3_600_000);
-      }
-      return {
-        airTempC: round(air + 0.2 * gaussian(random), 2),
-        rhPct: round(Math.min(100, (100 * w.vapourKPa) / saturationVapourPressure(air)), 1),
-        windMs: round(
-          w.windMs * (0.6 + 0.8 * Math.max(0, Math.sin((Math.PI * (hour - 6)) / 12))),
-          2,
-        ),
-        solarWm2: Math.round(solar),
-        rainMm: round(rain, 1),
-        pressureKPa: round(pressureKPa(scenario.site.elevationM), 2),
-      };
+      return weatherReading({
+        site: scenario.site,
+        nowMs: now,
+        sinceMs,
+        stepMs: STEP_MS,
+        weatherOn,
+        random,
+      });
     },
   };
-}
-
-function round(value: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(value * f) / f;
-}
-
-export interface ZoneSpec {
-  id: string;
-  boundary: ScenarioField['boundary'];
-  soil: ScenarioField['soil'];
-  rootDepthM: number;
-  initialDepletionFraction: number;
-  vigour: number;
-}
-
-/** A field's zones, each with what it does not set taken from the field; one zone if none. */
-export function zonesOf(field: ScenarioField): ZoneSpec[] {
-  const defaults = {
-    soil: field.soil,
-    rootDepthM: field.rootDepthM,
-    initialDepletionFraction: field.initialDepletionFraction,
-    vigour: 1,
-  };
-  if (field.zones === undefined || field.zones.length === 0)
-    return [{ id: `${field.id}-z1`, boundary: field.boundary, ...defaults }];
-  return field.zones.map((z) => ({
-    id: z.id,
-    boundary: z.boundary,
-    soil: z.soil ?? defaults.soil,
-    rootDepthM: z.rootDepthM ?? defaults.rootDepthM,
-    initialDepletionFraction: z.initialDepletionFraction ?? defaults.initialDepletionFraction,
-    vigour: z.vigour ?? defaults.vigour,
-  }));
-}
-
-/** The zone a scenario device measures: its own setting, else the zone under it, else none. */
-export function deviceZoneId(
-  scenario: Scenario,
-  device: { zoneId?: string | undefined; fieldId: string; position?: [number, number] | undefined },
-): string | null {
-  if (device.zoneId !== undefined) return device.zoneId;
-  const field = scenario.fields.find((f) => f.id === device.fieldId);
-  if (field === undefined || field.zones === undefined) return null;
-  const ring = field.boundary.coordinates[0]!.slice(0, -1);
-  const at =
-    device.position ??
-    ([
-      ring.reduce((s, p) => s + p[0], 0) / ring.length,
-      ring.reduce((s, p) => s + p[1], 0) / ring.length,
-    ] as [number, number]);
-  return zonesOf(field).find((z) => booleanPointInPolygon(at, z.boundary))?.id ?? null;
 }
