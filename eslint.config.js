@@ -2,14 +2,36 @@ import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-/** Packages and what they may not import (the inverse of the architecture's "may import"). */
-const FORBIDDEN = {
-  schemas: ['storage', 'ingest', 'analytics', 'api', 'cli', 'firmware-sim'],
-  storage: ['ingest', 'analytics', 'api', 'cli', 'firmware-sim'],
-  'firmware-sim': ['storage', 'ingest', 'analytics', 'api', 'cli'],
-  ingest: ['analytics', 'api', 'cli', 'firmware-sim'],
-  analytics: ['ingest', 'api', 'cli', 'firmware-sim'],
-  api: ['ingest', 'cli', 'firmware-sim'],
+/** Packages and the packages they may import (docs/architecture.md, "who may import what"). */
+const ALLOWED = {
+  schemas: [],
+  agronomy: ['schemas'],
+  raster: ['schemas'],
+  world: ['schemas'],
+  storage: ['schemas'],
+  'firmware-sim': ['schemas', 'world'],
+  ingest: ['schemas', 'storage'],
+  analytics: ['schemas', 'storage', 'agronomy', 'raster'],
+  api: ['schemas', 'storage', 'agronomy', 'raster', 'analytics'],
+};
+const ALL = [...Object.keys(ALLOWED), 'cli'];
+const FORBIDDEN = Object.fromEntries(
+  Object.entries(ALLOWED).map(([pkg, allowed]) => [
+    pkg,
+    ALL.filter((name) => name !== pkg && !allowed.includes(name)),
+  ]),
+);
+/** Pure packages: contracts and formulas import no node:*, no driver, no framework. */
+const PURE = {
+  schemas: {
+    regex: '^(?!zod$|\\.)',
+    message: '@shamba/schemas is pure: zod and its own modules only.',
+  },
+  agronomy: {
+    regex: '^(?!zod$|@shamba/schemas$|\\.)',
+    message:
+      '@shamba/agronomy is pure: zod, @shamba/schemas and its own modules only (no node:*, no TF.js).',
+  },
 };
 const PRODUCTION = (pkg) => ({
   files: [`${pkg}/src/**/*.ts`],
@@ -33,15 +55,7 @@ function boundaries() {
               group: forbidden.flatMap((name) => [`@shamba/${name}`, `@shamba/${name}/*`]),
               message: `${pkg} may not import this package (docs/architecture.md).`,
             },
-            // Pure: the contracts import nothing but zod (no node:*, no driver, no framework).
-            ...(pkg === 'schemas'
-              ? [
-                  {
-                    regex: '^(?!zod$|\\.)',
-                    message: '@shamba/schemas is pure: zod and its own modules only.',
-                  },
-                ]
-              : []),
+            ...(PURE[pkg] ? [PURE[pkg]] : []),
           ],
         },
       ],

@@ -4,6 +4,9 @@ import { defineConfig } from 'vitest/config';
 const PACKAGES = [
   'schemas',
   'storage',
+  'agronomy',
+  'raster',
+  'world',
   'firmware-sim',
   'ingest',
   'analytics',

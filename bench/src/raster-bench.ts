@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import proj4 from 'proj4';
-import { encodeGeoTiff, readSceneItem, sceneFieldIndices } from '@shamba/analytics';
+import { sceneFieldIndices } from '@shamba/analytics';
+import { readSceneItem } from '@shamba/raster';
+import { encodeGeoTiff } from '@shamba/raster/testing';
 import type { Polygon } from '@shamba/schemas';
 
 /**

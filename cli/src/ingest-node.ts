@@ -6,6 +6,7 @@ import {
   DEFAULT_RATE_LIMIT,
   createDeadLetterWriter,
   createIngestBroker,
+  deadLetterStoreRejections,
   type DeadLetterWriter,
   type IngestBroker,
   type IngestLimits,
@@ -118,23 +119,7 @@ async function openStore(
     ...(config.retry === undefined ? {} : { retry: config.retry }),
     spoolPath: join(options.dataDir, 'influx-spool.sqlite'),
     // A line InfluxDB refuses for good becomes a dead letter, like any other rejected reading.
-    onRejected: (reading, reason) => {
-      deadLetters
-        .write({
-          deviceId: reading.deviceId,
-          coopId: reading.coopId,
-          topic: `influxdb:${reading.stream}`,
-          code: 'STORE_REJECTED',
-          reason,
-          payload: new TextEncoder().encode(JSON.stringify(reading)),
-        })
-        .catch((error: unknown) =>
-          logger.error(
-            { deviceId: reading.deviceId, err: error instanceof Error ? error.message : error },
-            'dead letter not stored',
-          ),
-        );
-    },
+    onRejected: deadLetterStoreRejections({ deadLetters, store: 'influxdb', logger }),
     onAlert: (message) => logger.error(message),
   });
 }

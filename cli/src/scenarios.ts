@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { BUILT_IN_SCENARIOS, parseScenario, type Scenario } from '@shamba/firmware-sim';
+import { BUILT_IN_SCENARIOS, parseScenario, type Scenario } from '@shamba/world';
 
 export const SCENARIO_NAMES = Object.keys(BUILT_IN_SCENARIOS);
 

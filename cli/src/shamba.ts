@@ -7,10 +7,10 @@ import {
   createSceneService,
   createWorkerPool,
   type PrescriptionService,
-  type RemoteAccess,
   type SceneService,
   type WorkerPool,
 } from '@shamba/analytics';
+import type { RemoteAccess } from '@shamba/raster';
 import { createApiServer, createApp, type ApiServer, type HealthCheck } from '@shamba/api';
 import type { IngestBroker, IngestLimits } from '@shamba/ingest';
 import type { Registry, TimeSeriesStore } from '@shamba/storage';

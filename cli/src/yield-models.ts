@@ -9,7 +9,7 @@ import {
   type LabelledSeason,
   type WorkerPool,
 } from '@shamba/analytics';
-import { simulateSeasons } from '@shamba/firmware-sim';
+import { simulateSeasons } from '@shamba/world';
 import { ShambaError } from '@shamba/schemas';
 import type { Registry } from '@shamba/storage';
 import { loadScenario } from './scenarios.js';

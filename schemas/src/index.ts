@@ -1,5 +1,6 @@
 export { ERROR_CODES, ShambaError, isShambaError, type ErrorCode } from './errors/shamba-error.js';
 export { truncateText } from './errors/truncate.js';
+export { round } from './format/round.js';
 export { ID_PATTERN, IdSchema, isId } from './topics/ids.js';
 export {
   TOPIC_ROOT,

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { OROMIA_DEMO } from '@shamba/firmware-sim';
+import { OROMIA_DEMO } from '@shamba/world';
 import type { Prescription } from '@shamba/schemas';
 import { spawnShamba, waitForOutput } from './support/cli-process.js';
 import { tempDir } from './support/temp-dir.js';

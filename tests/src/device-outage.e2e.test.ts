@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { connectAsync } from 'mqtt';
 import { describe, expect, it } from 'vitest';
 import { seedScenario } from '@shamba/cli';
-import { BUILT_IN_SCENARIOS, OROMIA_DEMO, createSimulation } from '@shamba/firmware-sim';
+import { createSimulation } from '@shamba/firmware-sim';
+import { BUILT_IN_SCENARIOS, OROMIA_DEMO } from '@shamba/world';
 import {
   decodeUplink,
   downTopic,

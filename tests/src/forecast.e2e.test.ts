@@ -13,7 +13,7 @@ import {
   type LabelledSeason,
 } from '@shamba/analytics/models';
 import type { Shamba } from '@shamba/cli';
-import { BUILT_IN_SCENARIOS, simulateSeasons } from '@shamba/firmware-sim';
+import { BUILT_IN_SCENARIOS, simulateSeasons } from '@shamba/world';
 import { fieldFixture } from '@shamba/schemas/testing';
 import { COOP, seedCoop, seedStation, seedToken, startShamba } from './support/seed.js';
 import { tempDir } from './support/temp-dir.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FEATURE_NAMES, yieldFeatures } from '@shamba/analytics';
-import { BUILT_IN_SCENARIOS, simulateSeasons } from '@shamba/firmware-sim';
+import { BUILT_IN_SCENARIOS, simulateSeasons } from '@shamba/world';
 import { COOP, seedCoop, seedToken, startShamba } from './support/seed.js';
 import { tempDir } from './support/temp-dir.js';
 

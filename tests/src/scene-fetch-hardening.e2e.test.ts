@@ -4,9 +4,9 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { streamHugeArray } from '@shamba/analytics/testing';
+import { streamHugeArray } from '@shamba/raster/testing';
 import { seedScenario } from '@shamba/cli';
-import { OROMIA_DEMO, createWorld, renderScene, writeScene } from '@shamba/firmware-sim';
+import { OROMIA_DEMO, createWorld, renderScene, writeScene } from '@shamba/world';
 import { startShamba } from './support/seed.js';
 import { tempDir } from './support/temp-dir.js';
 

@@ -10,13 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { WATER_BALANCE_RULE } from '@shamba/analytics';
 import { seedScenario, type Shamba } from '@shamba/cli';
-import {
-  OROMIA_DEMO,
-  createWorld,
-  renderScene,
-  writeScene,
-  type Scenario,
-} from '@shamba/firmware-sim';
+import { OROMIA_DEMO, createWorld, renderScene, writeScene, type Scenario } from '@shamba/world';
 import type { StoredReading } from '@shamba/schemas';
 import { DRY_SEASON_DAY, stationDay } from '@shamba/schemas/testing';
 import { startShamba } from './support/seed.js';

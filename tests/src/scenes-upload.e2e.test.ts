@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { seedScenario } from '@shamba/cli';
-import { OROMIA_DEMO, createWorld, renderScene, writeScene } from '@shamba/firmware-sim';
+import { OROMIA_DEMO, createWorld, renderScene, writeScene } from '@shamba/world';
 import { startShamba } from './support/seed.js';
 import { tempDir } from './support/temp-dir.js';
 

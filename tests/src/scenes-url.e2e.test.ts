@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { serveFolder } from '@shamba/analytics/testing';
+import { serveFolder } from '@shamba/raster/testing';
 import { seedScenario } from '@shamba/cli';
-import { OROMIA_DEMO, createWorld, renderScene, writeScene } from '@shamba/firmware-sim';
+import { OROMIA_DEMO, createWorld, renderScene, writeScene } from '@shamba/world';
 import { startShamba } from './support/seed.js';
 import { tempDir } from './support/temp-dir.js';
 

@@ -11,7 +11,7 @@ import {
   overpassesBetween,
   renderScene,
   writeScene,
-} from '@shamba/firmware-sim';
+} from '@shamba/world';
 import { writeLoopingIfdScene } from './support/hostile-scene.js';
 import { tempDir } from './support/temp-dir.js';
 

@@ -5,7 +5,8 @@ import type { FieldForecast } from '@shamba/analytics';
 import { createModelStore } from '@shamba/analytics';
 import { trainYieldModel, type LabelledSeason } from '@shamba/analytics/models';
 import { createShamba, seedScenario } from '@shamba/cli';
-import { BUILT_IN_SCENARIOS, createSimulation, simulateSeasons } from '@shamba/firmware-sim';
+import { createSimulation } from '@shamba/firmware-sim';
+import { BUILT_IN_SCENARIOS, simulateSeasons } from '@shamba/world';
 import { tempDir } from './support/temp-dir.js';
 
 const DAY_MS = 86_400_000;

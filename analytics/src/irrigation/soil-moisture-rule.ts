@@ -1,12 +1,16 @@
-import type { Field, Prescription, StoredReading } from '@shamba/schemas';
-import { cropParameters, type CropParameters } from '../crops/crop-parameters.js';
+import { round, type Field, type Prescription, type StoredReading } from '@shamba/schemas';
 import {
+  APPLICATION_EFFICIENCY,
+  PROBE_LAYERS,
+  cropParameters,
+  createStepLog,
   depletionFromWaterContent,
+  latestPerDevice,
   readilyAvailableWaterMm,
+  rootZoneWaterContent,
   totalAvailableWaterMm,
-} from '../agronomy/water-balance/soil-water.js';
-import { createStepLog, round } from '../explain/step-log.js';
-import { APPLICATION_EFFICIENCY } from './application-efficiency.js';
+  type CropParameters,
+} from '@shamba/agronomy';
 
 /**
  * The first irrigation rule: refill the root zone to field capacity once the depletion measured
@@ -15,13 +19,6 @@ import { APPLICATION_EFFICIENCY } from './application-efficiency.js';
  * field has weather data and a crop calendar.
  */
 export const SOIL_MOISTURE_RULE = { name: 'soil-moisture-refill', version: '1.0.0' } as const;
-
-/** Each probe measures the layer around its depth: 0-20 cm, 20-45 cm, 45 cm to the root tip. */
-export const PROBE_LAYERS = [
-  { quantity: 'vwc10', topM: 0, bottomM: 0.2 },
-  { quantity: 'vwc30', topM: 0.2, bottomM: 0.45 },
-  { quantity: 'vwc60', topM: 0.45, bottomM: Number.POSITIVE_INFINITY },
-] as const;
 
 export interface SoilMoistureRuleInput {
   field: Field;
@@ -171,37 +168,4 @@ export function soilMoisturePrescription(input: SoilMoistureRuleInput): Prescrip
     summary,
     steps,
   };
-}
-
-/**
- * Root-zone water content from probes (the newest reading of each): the mean of each layer over
- * the probes, weighted by how much of the root zone `rootDepthM` the layer covers. Null when no
- * layer within the root zone was measured.
- */
-export function rootZoneWaterContent(
-  latest: readonly StoredReading[],
-  rootDepthM: number,
-): { theta: number; layerMeans: (number | undefined)[] } | null {
-  const layerMeans = PROBE_LAYERS.map((layer) => mean(latest.map((r) => r.values[layer.quantity])));
-  const weights = PROBE_LAYERS.map((l) => Math.max(0, Math.min(l.bottomM, rootDepthM) - l.topM));
-  const usable = layerMeans.flatMap((m, i) =>
-    m === undefined || weights[i] === 0 ? [] : [{ m, w: weights[i]! }],
-  );
-  if (usable.length === 0) return null;
-  const wSum = usable.reduce((s, u) => s + u.w, 0);
-  return { theta: usable.reduce((s, u) => s + u.m * u.w, 0) / wSum, layerMeans };
-}
-
-export function latestPerDevice(readings: readonly StoredReading[]): StoredReading[] {
-  const latest = new Map<string, StoredReading>();
-  for (const r of readings) {
-    const seen = latest.get(r.deviceId);
-    if (seen === undefined || r.timeMs > seen.timeMs) latest.set(r.deviceId, r);
-  }
-  return [...latest.values()].sort((a, b) => a.deviceId.localeCompare(b.deviceId));
-}
-
-function mean(values: readonly (number | undefined)[]): number | undefined {
-  const present = values.filter((v): v is number => v !== undefined);
-  return present.length === 0 ? undefined : present.reduce((s, v) => s + v, 0) / present.length;
 }

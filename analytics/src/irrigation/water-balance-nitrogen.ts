@@ -1,8 +1,13 @@
 import type { ZonePrescription } from '@shamba/schemas';
-import type { FieldBalance } from '../agronomy/water-balance/field-balance.js';
-import { localDate, type StationWeather } from '../agronomy/weather/daily-weather.js';
-import { addDays, DAY_MS } from '../agronomy/weather/calendar-days.js';
-import { N_SCENE_MAX_AGE_DAYS, zoneNitrogen } from '../agronomy/nitrogen/zone-nitrogen.js';
+import {
+  localDate,
+  addDays,
+  DAY_MS,
+  N_SCENE_MAX_AGE_DAYS,
+  zoneNitrogen,
+  type FieldBalance,
+  type StationWeather,
+} from '@shamba/agronomy';
 
 /** The latest scene with a clear view of the field: each zone's mean NDVI (null: cloudy). */
 export interface FieldScene {

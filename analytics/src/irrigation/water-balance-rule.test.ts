@@ -7,11 +7,14 @@ import {
   stationDay,
   type StationDayWeather,
 } from '@shamba/schemas/testing';
-import { dailyEt0 } from '../agronomy/et0/et0.js';
-import { summariseStation, type StationWeather } from '../agronomy/weather/daily-weather.js';
-import { nitrogenRate } from '../agronomy/nitrogen/nitrogen-rate.js';
+import {
+  dailyEt0,
+  summariseStation,
+  nitrogenRate,
+  addDays,
+  type StationWeather,
+} from '@shamba/agronomy';
 import { waterBalancePrescription } from './water-balance-rule.js';
-import { addDays } from '../agronomy/weather/calendar-days.js';
 
 const EAT = 180; // East Africa Time, UTC+3
 const ZIWAY = { latitudeDeg: 7.93, elevationM: 1640 };

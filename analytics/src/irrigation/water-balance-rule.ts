@@ -1,24 +1,27 @@
-import type {
-  WeatherForecast,
-  ComputationStep,
-  Field,
-  Prescription,
-  ZonePrescription,
-} from '@shamba/schemas';
-import { cropDay } from '../agronomy/water-balance/crop-coefficient.js';
-import { totalAvailableWaterMm } from '../agronomy/water-balance/soil-water.js';
 import {
+  round,
+  type WeatherForecast,
+  type ComputationStep,
+  type Field,
+  type Prescription,
+  type ZonePrescription,
+} from '@shamba/schemas';
+import {
+  cropDay,
+  totalAvailableWaterMm,
   balanceField,
+  addDays,
+  DAY_MS,
+  daysBetween,
+  forecastDays,
+  APPLICATION_EFFICIENCY,
+  N_SCENE_MAX_AGE_DAYS,
   type FieldBalance,
   type FieldBalanceInput,
-} from '../agronomy/water-balance/field-balance.js';
-import type { ZoneSpec } from '../agronomy/water-balance/zone-balance.js';
-import { addDays, DAY_MS, daysBetween } from '../agronomy/weather/calendar-days.js';
-import { round } from '../explain/step-log.js';
-import { forecastDays, type ForecastDay } from '../agronomy/weather/forecast-days.js';
+  type ZoneSpec,
+  type ForecastDay,
+} from '@shamba/agronomy';
 import { HORIZON_DAYS, zoneIrrigation } from './zone-irrigation.js';
-import { APPLICATION_EFFICIENCY } from './application-efficiency.js';
-import { N_SCENE_MAX_AGE_DAYS } from '../agronomy/nitrogen/zone-nitrogen.js';
 import { nitrogenByZone, type FieldScene } from './water-balance-nitrogen.js';
 
 /**

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cropParameters } from '../crops/crop-parameters.js';
+import { cropParameters } from '@shamba/agronomy';
 import { zoneIrrigation, type ZoneIrrigationInput } from './zone-irrigation.js';
 
 const dryWeek = Array.from({ length: 7 }, (_, i) => ({

@@ -1,20 +1,23 @@
-import type { ComputationStep, DepletionSource, IrrigationMethod } from '@shamba/schemas';
-import { createStepLog, round } from '../explain/step-log.js';
-import type { CropParameters } from '../crops/crop-parameters.js';
-import { cropDay } from '../agronomy/water-balance/crop-coefficient.js';
-import { stepWaterBalance } from '../agronomy/water-balance/daily-balance.js';
 import {
+  round,
+  type ComputationStep,
+  type DepletionSource,
+  type IrrigationMethod,
+} from '@shamba/schemas';
+import {
+  createStepLog,
+  cropDay,
+  stepWaterBalance,
   adjustDepletionFraction,
   readilyAvailableWaterMm,
   totalAvailableWaterMm,
-} from '../agronomy/water-balance/soil-water.js';
-import { APPLICATION_EFFICIENCY } from './application-efficiency.js';
-import {
+  APPLICATION_EFFICIENCY,
   CANOPY_KC_SOURCE,
   NDVI_BARE_SOIL,
   NDVI_FULL_COVER,
   canopyKc,
-} from '../agronomy/water-balance/canopy-kc.js';
+  type CropParameters,
+} from '@shamba/agronomy';
 
 /**
  * Forecast rain within this many days may stand in for irrigation. Waiting costs yield once

@@ -1,5 +1,5 @@
 import type { FieldSceneIndices } from '@shamba/storage';
-import { indexMean } from '../raster/field-indices.js';
+import { indexMean } from '@shamba/raster';
 
 /** A scene's view of a field: each zone's (or the field's, under its own id) mean NDVI and NDMI. */
 export interface ClearScene {

@@ -1,10 +1,6 @@
 import type { Field, ParameterSet, WeatherForecast } from '@shamba/schemas';
 import type { Registry, TimeSeriesStore } from '@shamba/storage';
-import {
-  summariseStation,
-  utcOffsetMinutes,
-  type StationWeather,
-} from '../agronomy/weather/daily-weather.js';
+import { summariseStation, utcOffsetMinutes, type StationWeather } from '@shamba/agronomy';
 
 export interface CoopContext {
   utcOffsetMinutes: number;

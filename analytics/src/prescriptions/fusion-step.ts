@@ -1,11 +1,8 @@
 import type { Field, Prescription } from '@shamba/schemas';
 import type { Registry } from '@shamba/storage';
-import { N_SCENE_MAX_AGE_DAYS } from '../agronomy/nitrogen/zone-nitrogen.js';
-import { cropDay } from '../agronomy/water-balance/crop-coefficient.js';
-import type { CropParameters } from '../crops/crop-parameters.js';
+import { N_SCENE_MAX_AGE_DAYS, cropDay, fieldZones, type CropParameters } from '@shamba/agronomy';
 import { MIN_FUSION_ZONES, fusionRow, type FusionRow } from '../fusion/fusion-features.js';
 import type { WaterBalanceRuleInput } from '../irrigation/water-balance-rule.js';
-import { fieldZones } from '../agronomy/water-balance/field-balance.js';
 import type { WorkerPool } from '../worker/worker-pool.js';
 import type { ClearScene } from './clear-scene.js';
 

@@ -2,15 +2,12 @@ import type { Logger } from 'pino';
 import pMap from 'p-map';
 import type { Field, Prescription } from '@shamba/schemas';
 import type { ReadingQuery, Registry, TimeSeriesStore } from '@shamba/storage';
-import { localDate } from '../agronomy/weather/daily-weather.js';
+import { localDate, cropFor, parameterSetLabel, MAX_BALANCE_DAYS, addDays } from '@shamba/agronomy';
 import { createFieldData, type FieldData } from './field-data.js';
-import { cropFor, parameterSetLabel } from '../crops/parameter-sets.js';
 import {
   WATER_BALANCE_RULE,
   type WaterBalanceRuleInput,
 } from '../irrigation/water-balance-rule.js';
-import { MAX_BALANCE_DAYS } from '../agronomy/water-balance/field-balance.js';
-import { addDays } from '../agronomy/weather/calendar-days.js';
 import type { WorkerPool } from '../worker/worker-pool.js';
 import { latestClearScene } from './clear-scene.js';
 import { fuseZones, type FusionEntry } from './fusion-step.js';

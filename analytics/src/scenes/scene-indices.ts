@@ -1,8 +1,6 @@
 import pMap from 'p-map';
 import { isShambaError, type Polygon } from '@shamba/schemas';
-import { fieldIndices, type FieldIndices } from '../raster/field-indices.js';
-import { readSceneBands } from '../raster/scene-bands.js';
-import type { SceneItem } from '../raster/scene-reader.js';
+import { fieldIndices, readSceneBands, type FieldIndices, type SceneItem } from '@shamba/raster';
 
 export interface SceneIndicesInput {
   /** The scene's STAC item, already read (its band files are opened by path or URL). */

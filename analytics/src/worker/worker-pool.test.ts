@@ -5,8 +5,8 @@ import proj4 from 'proj4';
 import { ShambaError } from '@shamba/schemas';
 import { fieldFixture } from '@shamba/schemas/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readSceneItem } from '../raster/scene-reader.js';
-import { encodeGeoTiff } from '../raster/tiff-writer.js';
+import { readSceneItem } from '@shamba/raster';
+import { encodeGeoTiff } from '@shamba/raster/testing';
 import { runTask } from './tasks.js';
 import { createWorkerPool, type WorkerPool } from './worker-pool.js';
 

@@ -1,14 +1,11 @@
-import type { Field } from '@shamba/schemas';
+import { round, type Field } from '@shamba/schemas';
 import type { Registry, TimeSeriesStore } from '@shamba/storage';
-import { localDate } from '../agronomy/weather/daily-weather.js';
-import { round } from '../explain/step-log.js';
+import { localDate, MAX_BALANCE_DAYS, addDays } from '@shamba/agronomy';
 import { WATER_BALANCE_RULE } from '../irrigation/water-balance-rule.js';
-import { MAX_BALANCE_DAYS } from '../agronomy/water-balance/field-balance.js';
-import { addDays } from '../agronomy/weather/calendar-days.js';
 import { createFieldData } from '../prescriptions/field-data.js';
 import type { WorkerPool } from '../worker/worker-pool.js';
 import { seasonToDate } from './season-to-date.js';
-import { indexMean } from '../raster/field-indices.js';
+import { indexMean } from '@shamba/raster';
 import { FEATURE_NAMES } from './yield-features.js';
 import { yieldModelInUse, type YieldModelInUse } from './model-in-use.js';
 

@@ -1,7 +1,10 @@
-import { totalAvailableWaterMm } from '../agronomy/water-balance/soil-water.js';
-import { cropParameters, nominalSeasonDays } from '../crops/crop-parameters.js';
-import { balanceField } from '../agronomy/water-balance/field-balance.js';
-import { addDays } from '../agronomy/weather/calendar-days.js';
+import {
+  totalAvailableWaterMm,
+  cropParameters,
+  nominalSeasonDays,
+  balanceField,
+  addDays,
+} from '@shamba/agronomy';
 import type { WaterBalanceRuleInput } from '../irrigation/water-balance-rule.js';
 import { fao33Yield, yieldFeatures, type SeasonDay } from './yield-features.js';
 

@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isShambaError } from '@shamba/schemas';
-import { BUILT_IN_SCENARIOS, simulateSeasons } from '@shamba/firmware-sim';
+import { BUILT_IN_SCENARIOS, simulateSeasons } from '@shamba/world';
 import { initTfBackend, tf } from '../models/tf-backend.js';
 import { fao33Yield } from './yield-features.js';
 import { forecastRows, trainYieldModel, type LabelledSeason } from './train-yield-model.js';
 import { yieldFeatures } from './yield-features.js';
-import { cropParameters, nominalSeasonDays } from '../crops/crop-parameters.js';
+import { cropParameters, nominalSeasonDays } from '@shamba/agronomy';
 import { createWorkerPool } from '../worker/worker-pool.js';
 import { DEFAULT_YIELD_TRAINING } from './yield-training-options.js';
 

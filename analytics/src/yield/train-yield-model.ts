@@ -1,10 +1,9 @@
-import { ShambaError } from '@shamba/schemas';
+import { ShambaError, round } from '@shamba/schemas';
 import { initTfBackend, tf } from '../models/tf-backend.js';
 import { mulberry32 } from '../models/seeded-random.js';
 import { FEATURE_NAMES, fao33Yield, yieldFeatures, type SeasonDay } from './yield-features.js';
 import { buildQuantileModel, pinballLoss, quantilesFromOutputs } from './quantile-model.js';
-import { round } from '../explain/step-log.js';
-import { cropParameters, nominalSeasonDays } from '../crops/crop-parameters.js';
+import { cropParameters, nominalSeasonDays } from '@shamba/agronomy';
 import { DEFAULT_YIELD_TRAINING, type YieldTrainingOptions } from './yield-training-options.js';
 
 /** A finished season with its harvested (or simulated) yield. */

@@ -1,4 +1,4 @@
-import { cropParameters } from '../crops/crop-parameters.js';
+import { cropParameters } from '@shamba/agronomy';
 
 /** One day of a field's season as the system knows it. */
 export interface SeasonDay {

@@ -3,8 +3,7 @@ import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
 import proj4 from 'proj4';
 import { describe, expect, it } from 'vitest';
 import { fieldFixture } from '@shamba/schemas/testing';
-import type { BandRaster } from '../raster/scene-reader.js';
-import type { SceneBands } from '../raster/field-indices.js';
+import type { BandRaster, SceneBands } from '@shamba/raster';
 import { delineateZones } from './delineate-zones.js';
 
 // A 200 m x 100 m plot near Ziway on the 10 m grid of UTM 37N, its west half paler (NDVI 0.35)

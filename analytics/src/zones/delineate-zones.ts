@@ -3,18 +3,17 @@ import { featureCollection, polygon as turfPolygon } from '@turf/helpers';
 import intersect from '@turf/intersect';
 import union from '@turf/union';
 import proj4 from 'proj4';
-import type { Field, Polygon, Zone } from '@shamba/schemas';
-import { round } from '../explain/step-log.js';
-import { proj4For } from '../raster/crs.js';
-import { pixelCoverage } from '../raster/pixel-coverage.js';
+import { round, type Field, type Polygon, type Zone } from '@shamba/schemas';
 import {
+  proj4For,
+  pixelCoverage,
   USABLE_SCL,
   fieldPixels,
   ndvi,
   sample,
   sceneClass,
   type SceneBands,
-} from '../raster/field-indices.js';
+} from '@shamba/raster';
 import { bestClassCount, fuzzyKMeans, type FuzzyResult } from './fuzzy-k-means.js';
 
 /** A scene counts when at least this share of the field's pixels is clear in it. */

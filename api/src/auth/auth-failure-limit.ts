@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { ipv6Bytes } from '@shamba/analytics';
+import { ipv6Bytes } from '@shamba/raster';
 
 /**
  * Failed authentications per client address, as a token bucket (RFC 6585 §4 for the 429 that

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { calculateEt0 } from '@shamba/analytics';
+import { calculateEt0 } from '@shamba/agronomy';
 import type { AppEnv } from '../auth/bearer-auth.js';
 import { jsonBody, limitBody } from '../http/body.js';
 

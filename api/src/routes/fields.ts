@@ -2,15 +2,15 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { ShambaError, UP_STREAMS, type Field } from '@shamba/schemas';
 import type { Registry, TimeSeriesStore } from '@shamba/storage';
+import { delineateZones } from '@shamba/analytics';
 import {
-  delineateZones,
   gapFill,
   indexMean,
   readSceneBands,
   readSceneItem,
   renderFieldNdviPng,
   type RemoteAccess,
-} from '@shamba/analytics';
+} from '@shamba/raster';
 import type { AppEnv } from '../auth/bearer-auth.js';
 import { sceneFromQuery } from '../http/scene-query.js';
 import { canSeeField, fieldFilterFor, requireRole } from '../auth/tenancy.js';

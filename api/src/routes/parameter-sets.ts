@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { ParameterSetInputSchema, ShambaError } from '@shamba/schemas';
-import { CROP_PARAMETERS } from '@shamba/analytics';
+import { CROP_PARAMETERS } from '@shamba/agronomy';
 import type { Registry } from '@shamba/storage';
 import type { AppEnv } from '../auth/bearer-auth.js';
 import { requireRole, staffCoop } from '../auth/tenancy.js';

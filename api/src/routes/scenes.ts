@@ -11,7 +11,7 @@ import {
   readSceneItem,
   renderNdviPng,
   type RemoteAccess,
-} from '@shamba/analytics';
+} from '@shamba/raster';
 import type { Principal } from '@shamba/schemas';
 import type { Registry } from '@shamba/storage';
 import type { AppEnv } from '../auth/bearer-auth.js';

@@ -1,6 +1,6 @@
 import { text } from 'node:stream/consumers';
 import { parseArgs } from 'node:util';
-import { calculateEt0 } from '@shamba/analytics';
+import { calculateEt0 } from '@shamba/agronomy';
 import type { Command } from './command.js';
 
 export const et0Command: Command = {

@@ -9,7 +9,7 @@ import {
   parseYieldHistoryCsv,
   type LabelledSeason,
 } from '@shamba/analytics';
-import { simulateSeasons } from '@shamba/firmware-sim';
+import { simulateSeasons } from '@shamba/world';
 import { isId } from '@shamba/schemas';
 import { loadConfig } from '../config.js';
 import { loadScenario } from '../scenarios.js';

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { createWorld, overpassesBetween, renderScene, writeScene } from '@shamba/firmware-sim';
+import { createWorld, overpassesBetween, renderScene, writeScene } from '@shamba/world';
 import { loadScenario } from '../scenarios.js';
 
 const DAY_MS = 86_400_000;

@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
-import { OROMIA_DEMO, createSimulation, type Simulation } from '@shamba/firmware-sim';
+import { createSimulation, type Simulation } from '@shamba/firmware-sim';
+import { OROMIA_DEMO } from '@shamba/world';
 import { loadConfig } from '../config.js';
 import { readCredentials, seedScenario, writeCredentials } from '../demo/seed-scenario.js';
 import { rateLimit, storeOptions } from '../ingest-node.js';

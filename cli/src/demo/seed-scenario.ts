@@ -1,5 +1,5 @@
 import area from '@turf/area';
-import { deviceZoneId, seasonPlantingMs, type Scenario } from '@shamba/firmware-sim';
+import { deviceZoneId, seasonPlantingMs, type Scenario } from '@shamba/world';
 import { FieldSchema, type Principal, type Role } from '@shamba/schemas';
 import type { DeviceRecord, Registry } from '@shamba/storage';
 import {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rng } from '../random/rng.js';
+import { rng } from '@shamba/world';
 import { backoffDelayMs } from './backoff.js';
 
 describe('reconnect backoff with full jitter', () => {

@@ -1,4 +1,4 @@
-import type { Rng } from '../random/rng.js';
+import type { Rng } from '@shamba/world';
 
 export interface BackoffOptions {
   baseMs: number;

@@ -12,7 +12,7 @@ import {
   type UpStream,
 } from '@shamba/schemas';
 import { deviceConnectOptions, type DeviceCredentials } from '../devices/sim-device.js';
-import type { Rng } from '../random/rng.js';
+import type { Rng } from '@shamba/world';
 import { backoffDelayMs, type BackoffOptions } from './backoff.js';
 import { openFlashQueue, type FlashQueue } from './flash-queue.js';
 import type { GnssProfile } from './gnss-receiver.js';

@@ -1,6 +1,6 @@
 import { parseNmea, type GgaSentence, type GsaSentence } from '@shamba/schemas';
 import { describe, expect, it } from 'vitest';
-import { rng } from '../random/rng.js';
+import { rng } from '@shamba/world';
 import { BDT_MINUS_UTC_S, GPST_MINUS_BDT_S, bdtToUtcMs, gnssEpoch } from './gnss-receiver.js';
 
 const truth = { latitudeDeg: 7.93, longitudeDeg: 38.72, altitudeM: 1640 };

@@ -1,5 +1,5 @@
 import { formatGga, formatGsa, formatGsv, formatRmc, type Talker } from '@shamba/schemas';
-import { gaussian, type Rng } from '../random/rng.js';
+import { gaussian, type Rng } from '@shamba/world';
 
 /** How a device's receiver talks: NMEA 4.10+ BeiDou-only, multi-GNSS, or a legacy BD unit. */
 export interface GnssProfile {

@@ -1,4 +1,4 @@
-import type { Scenario, ScenarioDevice } from '../scenarios/scenario.js';
+import type { Scenario, ScenarioDevice } from '@shamba/world';
 
 /** `--devices N`: clones the scenario's devices round-robin with suffixed ids, for load tests. */
 export function scaleDevices(scenario: Scenario, count: number | undefined): ScenarioDevice[] {

@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
 import type { Reading } from '@shamba/schemas';
 import { describe, expect, it } from 'vitest';
-import { OROMIA_DEMO } from '../scenarios/built-in.js';
-import type { Scenario } from '../scenarios/scenario.js';
+import { OROMIA_DEMO, type Scenario } from '@shamba/world';
 import { createSimulation } from './simulation.js';
 
 // No broker listens here: devices keep everything in flash, which is what these tests read.

@@ -1,7 +1,20 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseNmea, type GgaSentence, type RmcSentence } from '@shamba/schemas';
-import type { Scenario, ScenarioDevice } from '../scenarios/scenario.js';
+import {
+  createWorld,
+  daylightShare,
+  deviceZoneId,
+  overpassesBetween,
+  renderScene,
+  rng,
+  solarHour,
+  writeScene,
+  type Rng,
+  type Scenario,
+  type ScenarioDevice,
+  type World,
+} from '@shamba/world';
 import type { DeviceCredentials } from '../devices/sim-device.js';
 import type { BackoffOptions } from '../firmware/backoff.js';
 import {
@@ -10,7 +23,6 @@ import {
   type FirmwareStats,
 } from '../firmware/device-firmware.js';
 import { gnssEpoch, type GnssProfile } from '../firmware/gnss-receiver.js';
-import { rng, type Rng } from '../random/rng.js';
 import { startShortMessageGateway, type ShortMessageGateway } from '../beidou/gateway.js';
 import {
   GLOBAL_CIVIL_CARD,
@@ -18,11 +30,6 @@ import {
   createTerminal,
 } from '../beidou/terminal.js';
 import { startBeidouFirmware, type BeidouFirmware } from '../firmware/beidou-firmware.js';
-import { overpassesBetween, renderScene } from '../satellite/scene.js';
-import { writeScene } from '../satellite/write-scene.js';
-import { createWorld, type World } from '../world/world.js';
-import { deviceZoneId } from '../world/zones.js';
-import { daylightShare, solarHour } from '../world/weather.js';
 import { readState, writeState, type DeviceClock } from './saved-state.js';
 import { centreOf, hash, scaleDevices } from './scenario-devices.js';
 

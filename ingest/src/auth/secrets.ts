@@ -10,9 +10,9 @@ import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
  * What a slow KDF did cost is real: tens of milliseconds of CPU per CONNECT, so a reconnect
  * storm after a restart stalled ingest, and a flood of wrong passwords, each costing a
  * verification, made real devices wait (issue 13, case 11). A SHA-256 of a secret costs a few
- * microseconds (about 3 µs measured on the development box, against tens of milliseconds for
- * the scrypt). It is unsalted because every secret is unique and random already (a salt guards
- * against precomputed tables of likely passwords; there are no likely secrets).
+ * microseconds, against tens of milliseconds for the scrypt. It is unsalted because every
+ * secret is unique and random already (a salt guards against precomputed tables of likely
+ * passwords; there are no likely secrets).
  *
  * Registries written before keep `scrypt$N$r$p$salt$key` hashes (RFC 7914): those still verify,
  * and the broker rewrites a device's hash in the new form after its next good CONNECT.

@@ -112,8 +112,8 @@ export function describePacketHead(head: Uint8Array): {
 /**
  * Puts the scanner on the stream's own read path: every chunk the socket (or a WebSocket's
  * stream) pushes passes here, before Aedes can read it. (Wrapping the socket in a stream
- * pipeline instead cost a third of the broker's throughput in `pnpm bench ingest`.) Returns the
- * same stream, destroyed once it carries an oversize packet.
+ * pipeline instead, a transform per connection, cost a large part of the broker's throughput in
+ * `pnpm bench ingest`.) Returns the same stream, destroyed once it carries an oversize packet.
  */
 export function limitPacketSize<S extends Readable>(
   stream: S,

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
-import { truncateText, type ErrorCode } from '@shamba/schemas';
+import { truncateText, type ErrorCode, type StoredReading } from '@shamba/schemas';
 import { MAX_DEAD_LETTER_REASON, type Registry } from '@shamba/storage';
-import { MAX_FIELD_CHARS, createRefusalLog } from '../broker/refusal-log.js';
+import { MAX_FIELD_CHARS, createRefusalLog } from '../observability/refusal-log.js';
 
 export interface DeadLetterInput {
   deviceId: string | null;
@@ -62,5 +62,40 @@ export function createDeadLetterWriter(options: DeadLetterWriterOptions): DeadLe
         ...(letter.foldKey === undefined ? {} : { foldKey: letter.foldKey }),
       });
     },
+  };
+}
+
+export interface StoreRejectionOptions {
+  deadLetters: DeadLetterWriter;
+  /** The store's name, the dead letter's topic prefix (`influxdb:soil`). */
+  store: string;
+  /** Where a dead letter that could not be stored is logged. */
+  logger: Logger;
+}
+
+/**
+ * A time-series store's `onRejected` (InfluxDB's): a reading the store refused for good becomes
+ * a dead letter like any other rejected reading, its JSON as the payload.
+ */
+export function deadLetterStoreRejections(
+  options: StoreRejectionOptions,
+): (reading: StoredReading, reason: string) => void {
+  const { deadLetters, store, logger } = options;
+  return (reading, reason) => {
+    deadLetters
+      .write({
+        deviceId: reading.deviceId,
+        coopId: reading.coopId,
+        topic: `${store}:${reading.stream}`,
+        code: 'STORE_REJECTED',
+        reason,
+        payload: new TextEncoder().encode(JSON.stringify(reading)),
+      })
+      .catch((error: unknown) =>
+        logger.error(
+          { deviceId: reading.deviceId, err: error instanceof Error ? error.message : error },
+          'dead letter not stored',
+        ),
+      );
   };
 }

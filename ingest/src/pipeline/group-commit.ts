@@ -53,3 +53,5 @@ export function createGroupCommitter(store: TimeSeriesStore, maxBatch = 2000) {
     },
   };
 }
+
+export type GroupCommitter = ReturnType<typeof createGroupCommitter>;

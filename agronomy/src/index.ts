@@ -1,0 +1,103 @@
+// Reference evapotranspiration (FAO-56 chapters 2-3).
+export {
+  computeEt0,
+  dailyEt0,
+  hourlyEt0,
+  type DailyEt0Result,
+  type Et0Result,
+  type HourlyEt0Result,
+} from './et0/et0.js';
+export { calculateEt0, type Et0Outcome } from './et0/et0-calculator.js';
+
+// Weather: station readings to local days, forecasts to days, calendar arithmetic.
+export {
+  MIN_HOURS_PER_DAY,
+  dailyWeather,
+  elevationFromPressure,
+  et0ForDay,
+  localDate,
+  summariseStation,
+  utcOffsetMinutes,
+  type DailyWeather,
+  type StationWeather,
+  type TimedAmount,
+} from './weather/daily-weather.js';
+export { forecastDays, type ForecastDay } from './weather/forecast-days.js';
+export { DAY_MS, addDays, daysBetween } from './weather/calendar-days.js';
+
+// Crops: FAO-56 crop parameters and a cooperative's parameter sets.
+export {
+  CROP_PARAMETERS,
+  DEFAULT_CROP_PARAMETERS,
+  cropParameters,
+  nominalSeasonDays,
+  type CropParameters,
+} from './crops/crop-parameters.js';
+export { cropFor, parameterSetLabel } from './crops/parameter-sets.js';
+
+// Soil water balance (FAO-56 chapter 8) for a day, a zone and a field.
+export {
+  adjustDepletionFraction,
+  depletionFromWaterContent,
+  readilyAvailableWaterMm,
+  totalAvailableWaterMm,
+  waterStressCoefficient,
+} from './water-balance/soil-water.js';
+export {
+  stepWaterBalance,
+  type WaterBalanceDay,
+  type WaterBalanceResult,
+} from './water-balance/daily-balance.js';
+export {
+  SOWING_ROOT_DEPTH_M,
+  adjustKcForClimate,
+  cropDay,
+  type CropDay,
+  type CropStage,
+} from './water-balance/crop-coefficient.js';
+export {
+  CANOPY_KC_SOURCE,
+  NDVI_BARE_SOIL,
+  NDVI_FULL_COVER,
+  canopyKc,
+} from './water-balance/canopy-kc.js';
+export type { ZoneSpec } from './water-balance/zone-balance.js';
+export {
+  MAX_BALANCE_DAYS,
+  balanceField,
+  fieldZones,
+  type FieldBalance,
+  type FieldBalanceInput,
+} from './water-balance/field-balance.js';
+
+// Soil probes: root-zone water content from the newest reading of each probe.
+export { PROBE_LAYERS, latestPerDevice, rootZoneWaterContent } from './soil-moisture/root-zone.js';
+
+// Irrigation: FAO application efficiencies by method.
+export { APPLICATION_EFFICIENCY } from './irrigation/application-efficiency.js';
+
+// Nitrogen: the rate, the products, the zones.
+export {
+  MIN_GROWING_DAYS,
+  SPLIT_ABOVE_KG_N_HA,
+  nitrogenRate,
+  type NitrogenRate,
+  type NitrogenRateInput,
+} from './nitrogen/nitrogen-rate.js';
+export { SBNRC_COEFFICIENTS, type SbnrcCoefficients } from './nitrogen/sbnrc-coefficients.js';
+export {
+  BAG_KG,
+  N_PRODUCTS,
+  productFor,
+  type NProduct,
+  type ProductAmount,
+} from './nitrogen/fertiliser-products.js';
+export {
+  N_SCENE_MAX_AGE_DAYS,
+  zoneNitrogen,
+  type ZoneNitrogen,
+  type ZoneNitrogenInput,
+} from './nitrogen/zone-nitrogen.js';
+
+// Explanations: the steps a prescription shows.
+export { createStepLog } from './explain/step-log.js';

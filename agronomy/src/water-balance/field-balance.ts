@@ -1,0 +1,189 @@
+import type { ComputationStep, Field, StoredReading } from '@shamba/schemas';
+import { cropParameters, type CropParameters } from '../crops/crop-parameters.js';
+import { createStepLog } from '../explain/step-log.js';
+import {
+  elevationFromPressure,
+  et0ForDay,
+  localDate,
+  type StationWeather,
+} from '../weather/daily-weather.js';
+import { addDays } from '../weather/calendar-days.js';
+import {
+  ET0_FILL_DAYS,
+  runBalance,
+  type BalanceTraceDay,
+  type ZoneSpec,
+  type ZoneState,
+} from './zone-balance.js';
+
+/** The balance never runs further back than this (a perennial's "sowing" may be years ago). */
+export const MAX_BALANCE_DAYS = 240;
+
+/** What the field balance reads (the water-balance rule's input without the forecast). */
+export interface FieldBalanceInput {
+  field: Field;
+  /** The cooperative's local time, minutes east of UTC: days are local days. */
+  utcOffsetMinutes: number;
+  /** The field's weather station, summarised (`summariseStation`) since the balance start. */
+  weather: StationWeather;
+  /** The field's soil-probe readings since the balance start (stream `soil`). */
+  soil: readonly StoredReading[];
+  /** Valve controllers' reports (stream `status`, `appliedMm`). */
+  status: readonly StoredReading[];
+  /** The moment the prescription describes. */
+  asOfMs: number;
+  /** A parameter set's crop (defaults to the built-in table for `field.crop`). */
+  crop?: CropParameters;
+}
+
+/** Every zone of a field carried through the FAO-56 balance up to the moment asked. */
+export interface FieldBalance {
+  crop: CropParameters;
+  today: string;
+  sowing: string;
+  /** The first day the balance considered (sowing, or MAX_BALANCE_DAYS back). */
+  start: string;
+  /** Today's ET0 estimate (the mean of the last complete days), or null with no complete day. */
+  et0Today: number | null;
+  /** Field-level steps: elevation and ET0. */
+  steps: ComputationStep[];
+  site: { latitudeDeg: number; elevationM: number };
+  /** ET0 of each complete day from the station, mm. */
+  et0ByDay: ReadonlyMap<string, number>;
+  zones: {
+    spec: ZoneSpec;
+    final: ZoneState;
+    steps: ComputationStep[];
+    /** Crop ET with and without water stress, for each day the balance ran. */
+    trace: BalanceTraceDay[];
+  }[];
+}
+
+export function balanceField(input: FieldBalanceInput): FieldBalance {
+  const { field } = input;
+  const crop = input.crop ?? cropParameters(field.crop);
+  const { steps, step } = createStepLog({ digitsFor: (unit) => (unit === '' ? 3 : 2) });
+  const today = localDate(input.asOfMs, input.utcOffsetMinutes);
+  const sowing = field.plantingDate;
+  const earliest = addDays(today, -MAX_BALANCE_DAYS);
+  const start = sowing > earliest ? sowing : earliest;
+
+  // Weather, by local day.
+  const days = new Map(
+    input.weather.days
+      .filter((d) => d.dateIso >= start && d.dateIso <= today)
+      .map((d) => [d.dateIso, d]),
+  );
+  const latitudeDeg = ringCentre(field.boundary.coordinates[0]!)[1];
+  const pressures = [...days.values()].flatMap((d) =>
+    d.pressureKPa === null ? [] : [d.pressureKPa],
+  );
+  const elevationM =
+    field.elevationM ??
+    (pressures.length > 0
+      ? elevationFromPressure(pressures.reduce((s, p) => s + p, 0) / pressures.length)
+      : 0);
+  step(
+    'z',
+    field.elevationM !== undefined
+      ? 'field elevation (registry)'
+      : pressures.length > 0
+        ? 'from the station mean pressure, FAO-56 eq. 7 solved for z'
+        : 'unknown: sea level assumed',
+    elevationM,
+    'm',
+    'FAO-56 eq. 7',
+  );
+  const site = { latitudeDeg, elevationM, windHeightM: 2 };
+  const et0ByDay = new Map<string, number>();
+  for (const [date, day] of days) {
+    const et0 = date === today ? null : et0ForDay(day, site);
+    if (et0 !== null) et0ByDay.set(date, et0.et0Mm);
+  }
+  const complete = [...et0ByDay.keys()].sort();
+  const recent = complete.slice(-ET0_FILL_DAYS);
+  const et0Today =
+    recent.length === 0
+      ? null
+      : step(
+          'ET0',
+          `mean of the last ${recent.length} complete days (${recent.join(', ')})`,
+          recent.reduce((s, d) => s + et0ByDay.get(d)!, 0) / recent.length,
+          'mm/day',
+          'FAO-56 eq. 6 from the station',
+        );
+
+  const zones = fieldZones(field);
+  const zoned = zones.length > 1 || zones[0]!.id !== field.id;
+  const soilFor = (zoneId: string) =>
+    input.soil.filter((r) => r.stream === 'soil' && (!zoned || r.zoneId === zoneId));
+  // Probes not assigned to a zone stand for the zones that have none of their own.
+  const unzonedSoil = zoned
+    ? input.soil.filter((r) => r.stream === 'soil' && r.zoneId === null)
+    : [];
+  const rain = input.weather.rain;
+  const valves = input.status.filter((r) => r.values.appliedMm !== undefined);
+  // A valve controller without a zone waters the whole field.
+  const irrigationFor = (zoneId: string) =>
+    valves
+      .filter((r) => !zoned || r.zoneId === zoneId || r.zoneId === null)
+      .map((r) => ({ timeMs: r.timeMs, mm: r.values.appliedMm! }));
+
+  const states = zones.map((zone) => {
+    const own = soilFor(zone.id);
+    return runBalance({
+      zone,
+      crop,
+      sowing,
+      start,
+      today,
+      soil: own.length > 0 ? own : unzonedSoil,
+      et0ByDay,
+      rain,
+      irrigation: irrigationFor(zone.id),
+      asOfMs: input.asOfMs,
+      utcOffsetMinutes: input.utcOffsetMinutes,
+    });
+  });
+
+  return {
+    crop,
+    today,
+    sowing,
+    start,
+    et0Today,
+    steps,
+    site: { latitudeDeg, elevationM },
+    et0ByDay,
+    zones: zones.map((spec, i) => ({ spec, ...states[i]! })),
+  };
+}
+
+/** A field's management zones, each with what it does not set taken from the field. */
+export function fieldZones(field: Field): ZoneSpec[] {
+  return field.zones === undefined || field.zones.length === 0
+    ? [
+        {
+          id: field.id,
+          areaHa: field.areaHa,
+          nRichStrip: false,
+          soil: field.soil,
+          rootDepthM: field.rootDepthM,
+        },
+      ]
+    : field.zones.map((z) => ({
+        id: z.id,
+        areaHa: z.areaHa,
+        nRichStrip: z.nRichStrip ?? false,
+        soil: z.soil ?? field.soil,
+        rootDepthM: z.rootDepthM ?? field.rootDepthM,
+      }));
+}
+
+/** The mean of a ring's vertices (closing vertex excluded): a plot's centre, for latitude. */
+function ringCentre(ring: readonly (readonly [number, number])[]): [number, number] {
+  const points = ring.slice(0, -1);
+  const lon = points.reduce((s, p) => s + p[0], 0) / points.length;
+  const lat = points.reduce((s, p) => s + p[1], 0) / points.length;
+  return [lon, lat];
+}
