@@ -91,9 +91,37 @@ function boundaries() {
       },
     },
     {
+      // Prescription rules load in the analytics worker threads: nothing that belongs to the
+      // main thread (drivers, the logger, the stores, the service) may come in at run time.
+      files: ['analytics/src/rules/**/*.ts'],
+      ignores: ['**/*.test.ts'],
+      rules: {
+        '@typescript-eslint/no-restricted-imports': [
+          'error',
+          {
+            patterns: [
+              {
+                regex: '^node:|^pino$|^p-map$',
+                message: 'A rule runs in a worker thread: no node:*, no logger, no p-map.',
+              },
+              {
+                regex: '^@shamba/storage$|/prescriptions/|/worker/worker-pool',
+                allowTypeImports: true,
+                message: 'A rule may use the stores and the service by type only (worker thread).',
+              },
+            ],
+          },
+        ],
+      },
+    },
+    {
       files: ['*/src/**/*.ts'],
       ignores: ['**/*.test.ts', '**/testing/**'],
-      rules: { 'max-lines': ['warn', { max: 400 }] },
+      rules: {
+        'max-lines': ['warn', { max: 400 }],
+        // Past three parameters, an options object: call sites say what each value is.
+        'max-params': ['error', 3],
+      },
     },
   ];
 }

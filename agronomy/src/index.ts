@@ -23,7 +23,13 @@ export {
   type TimedAmount,
 } from './weather/daily-weather.js';
 export { forecastDays, type ForecastDay } from './weather/forecast-days.js';
-export { DAY_MS, addDays, daysBetween } from './weather/calendar-days.js';
+export {
+  addDays,
+  balanceWindow,
+  daysBetween,
+  localMidnightMs,
+  type BalanceWindow,
+} from './weather/calendar-days.js';
 
 // Crops: FAO-56 crop parameters and a cooperative's parameter sets.
 export {
@@ -95,9 +101,8 @@ export {
 export {
   N_SCENE_MAX_AGE_DAYS,
   zoneNitrogen,
-  type ZoneNitrogen,
   type ZoneNitrogenInput,
 } from './nitrogen/zone-nitrogen.js';
 
 // Explanations: the steps a prescription shows.
-export { createStepLog } from './explain/step-log.js';
+export { createStepLog, type RecordStep, type StepEntry } from './explain/step-log.js';

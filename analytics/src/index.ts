@@ -1,28 +1,47 @@
 // Prescriptions: the service and the rules it runs.
 export {
   DEFAULT_WINDOW_MS,
-  PROBE_LOOKBACK_DAYS,
   createPrescriptionService,
   type PrescriptionService,
   type PrescriptionServiceOptions,
 } from './prescriptions/prescription-service.js';
+export { RULES } from './rules/index.js';
+export { PROBE_LOOKBACK_DAYS } from './rules/water-balance/water-balance-rule.js';
+export {
+  isNotApplicable,
+  provenanceOf,
+  type NotApplicable,
+  type PassEntry,
+  type PrescriptionRule,
+  type RuleContext,
+  type RulePlan,
+  type Stage,
+} from './rules/rule.js';
 export {
   SOIL_MOISTURE_RULE,
   soilMoisturePrescription,
   type SoilMoistureRuleInput,
-} from './irrigation/soil-moisture-rule.js';
+} from './rules/soil-moisture/soil-moisture-prescription.js';
+export { soilMoistureRule } from './rules/soil-moisture/soil-moisture-rule.js';
 export {
   WATER_BALANCE_RULE,
   waterBalancePrescription,
   type WaterBalanceRuleInput,
-} from './irrigation/water-balance-rule.js';
+} from './rules/water-balance/water-balance-prescription.js';
+export { waterBalanceRule } from './rules/water-balance/water-balance-rule.js';
 export {
   HORIZON_DAYS,
   RAIN_WAIT_DAYS,
   zoneIrrigation,
   type ZoneIrrigation,
   type ZoneIrrigationInput,
-} from './irrigation/zone-irrigation.js';
+} from './rules/water-balance/zone-irrigation.js';
+export {
+  NITROGEN_RULE,
+  nitrogenPrescription,
+  type NitrogenRuleInput,
+} from './rules/nitrogen/nitrogen-prescription.js';
+export { nitrogenRule } from './rules/nitrogen/nitrogen-rule.js';
 
 // Scenes: registration, uploads, watch folders, field indices per scene.
 export {
@@ -31,6 +50,12 @@ export {
   type SceneServiceOptions,
 } from './scenes/scene-service.js';
 export { sceneFieldIndices, type SceneIndicesInput } from './scenes/scene-indices.js';
+export {
+  createSceneRasterService,
+  type SceneRasterService,
+  type SceneRasterServiceOptions,
+  type StoredScene,
+} from './scenes/scene-raster-service.js';
 
 // Yield: features, forecasts, season to date, history.
 export {

@@ -3,7 +3,11 @@ import { secureHeaders } from 'hono/secure-headers';
 import pino, { type Logger } from 'pino';
 import type { Registry as MetricsRegistry } from 'prom-client';
 import { isShambaError, ShambaError } from '@shamba/schemas';
-import type { ForecastService } from '@shamba/analytics';
+import {
+  createSceneRasterService,
+  type ForecastService,
+  type SceneRasterService,
+} from '@shamba/analytics';
 import type { RemoteAccess } from '@shamba/raster';
 import type { Registry, TimeSeriesStore } from '@shamba/storage';
 import { createAuthFailureLimit, type AuthFailureLimitOptions } from './auth/auth-failure-limit.js';
@@ -36,6 +40,11 @@ export interface AppOptions {
   /** Scene registration by URL (POST /v1/scenes), when the scene service runs. */
   scenes?: SceneRegistrar;
   /**
+   * NDVI images and zone delineation (the analytics worker pool, off the request thread);
+   * by default drawn in this thread, fetching under `remoteAccess`.
+   */
+  rasters?: SceneRasterService;
+  /**
    * The process's Prometheus registry, exposed at GET /metrics; the API adds its HTTP request
    * metrics to it. None: no /metrics and no HTTP metrics.
    */
@@ -43,8 +52,8 @@ export interface AppOptions {
   /** Access lines (info) and unexpected errors with their request ids (default: silent). */
   logger?: Logger;
   /**
-   * Which addresses stored scenes' URLs may be fetched from when an image is drawn (default:
-   * public only; the same policy the scene service registers them under).
+   * Which addresses stored scenes' URLs may be fetched from when an image is drawn by the default
+   * `rasters` (default: public only; the same policy the scene service registers them under).
    */
   remoteAccess?: RemoteAccess;
   /** Token expiry is checked against this clock (default Date.now). */
@@ -75,9 +84,11 @@ export function createApp(options: AppOptions) {
   const { registry, store } = options;
   const clock = options.clock ?? Date.now;
   const failures = createAuthFailureLimit({ clock, ...options.authFailures });
+  const rasters =
+    options.rasters ?? createSceneRasterService({ remoteAccess: options.remoteAccess });
   const authed = new Hono<AppEnv>()
     .use(bearerAuth(registry, { failures, clock }))
-    .route('/fields', fieldRoutes({ registry, store, remoteAccess: options.remoteAccess }))
+    .route('/fields', fieldRoutes({ registry, store, rasters }))
     .route('/dead-letters', deadLetterRoutes({ registry }))
     .route('/agronomy', agronomyRoutes())
     .route('/', parameterSetRoutes({ registry }))
@@ -86,7 +97,7 @@ export function createApp(options: AppOptions) {
       '/',
       options.scenes === undefined
         ? new Hono<AppEnv>()
-        : sceneRoutes({ registry, scenes: options.scenes, remoteAccess: options.remoteAccess }),
+        : sceneRoutes({ registry, scenes: options.scenes, rasters }),
     )
     .route(
       '/',

@@ -55,12 +55,18 @@ async function provision(): Promise<{
   return { dir, credentials };
 }
 
+/** A server process's environment, and how to tell from its output that it is up. */
+interface ServerStart {
+  env: NodeJS.ProcessEnv;
+  /** Matches the line of the server's output that says it is listening. */
+  ready: RegExp;
+}
+
 /** Starts a server process and waits for the line of its output that `ready` matches. */
 async function startServer(
   command: string,
   args: string[],
-  env: NodeJS.ProcessEnv,
-  ready: RegExp,
+  { env, ready }: ServerStart,
 ): Promise<{ child: ChildProcess; match: RegExpMatchArray; exited: Promise<unknown> }> {
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'], env });
   const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -94,8 +100,10 @@ async function ours() {
   const { child, match, exited } = await startServer(
     await buildCli(),
     ['ingest', '--data-dir', dir, '--mqtt-port', '0', '--api-port', '0', '--log-level', 'warn'],
-    { ...builtCliEnv(), SHAMBA_DEVICE_RATE: '1e9', SHAMBA_DEVICE_BURST: '1000000000' },
-    /MQTT (mqtt:\/\/\S+),/,
+    {
+      env: { ...builtCliEnv(), SHAMBA_DEVICE_RATE: '1e9', SHAMBA_DEVICE_BURST: '1000000000' },
+      ready: /MQTT (mqtt:\/\/\S+),/,
+    },
   );
   const options: LoadOptions = {
     brokerUrl: match[1]!,
@@ -167,8 +175,7 @@ async function bareAedes() {
   const { child, match, exited } = await startServer(
     process.execPath,
     ['--import', 'tsx', fileURLToPath(new URL('./support/bare-aedes-server.ts', import.meta.url))],
-    process.env,
-    /listening (\d+)/,
+    { env: process.env, ready: /listening (\d+)/ },
   );
   return throughPeer(`mqtt://127.0.0.1:${match[1]}`, child.pid!, async () => {
     child.kill('SIGTERM');

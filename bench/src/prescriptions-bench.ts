@@ -4,13 +4,14 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { pino } from 'pino';
+import { addDays, localDate, localMidnightMs } from '@shamba/agronomy';
 import {
   PROBE_LOOKBACK_DAYS,
   createPrescriptionService,
   createWorkerPool,
   defaultPoolSize,
 } from '@shamba/analytics';
-import type { StoredReading } from '@shamba/schemas';
+import { DAY_MS, type StoredReading } from '@shamba/schemas';
 import { fieldFixture, stationDay } from '@shamba/schemas/testing';
 import { createSqliteRegistry, createSqliteTimeSeriesStore } from '@shamba/storage';
 
@@ -25,7 +26,6 @@ import { createSqliteRegistry, createSqliteTimeSeriesStore } from '@shamba/stora
 const FIELDS = Number(process.env.BENCH_FIELDS ?? 1000);
 const FIELDS_PER_COOP = 100;
 const SEASON_DAYS = 60;
-const DAY_MS = 86_400_000;
 const EAT = 180;
 
 export async function prescriptionsBench(): Promise<Record<string, number>> {
@@ -34,8 +34,7 @@ export async function prescriptionsBench(): Promise<Record<string, number>> {
     const registry = await createSqliteRegistry({ path: join(dir, 'registry.sqlite') });
     const store = await createSqliteTimeSeriesStore({ path: join(dir, 'timeseries.sqlite') });
     const nowMs = Math.floor(Date.now() / 900_000) * 900_000;
-    const today = new Date(nowMs + EAT * 60_000).toISOString().slice(0, 10);
-    const sowing = new Date(Date.parse(today) - SEASON_DAYS * DAY_MS).toISOString().slice(0, 10);
+    const sowing = addDays(localDate(nowMs, EAT), -SEASON_DAYS);
 
     const t0 = performance.now();
     let readings = 0;
@@ -59,7 +58,7 @@ export async function prescriptionsBench(): Promise<Record<string, number>> {
       });
       const weather: StoredReading[] = [];
       for (let d = 0; d <= SEASON_DAYS; d++) {
-        const date = new Date(Date.parse(sowing) + d * DAY_MS).toISOString().slice(0, 10);
+        const date = addDays(sowing, d);
         const day = stationDay(
           station,
           date,
@@ -132,7 +131,7 @@ export async function prescriptionsBench(): Promise<Record<string, number>> {
     // A scene two days ago, processed: each field's and zone's NDVI (the N rate reads these).
     const sceneMs = nowMs - 2 * DAY_MS;
     const ok = (mean: number) => ({
-      status: 'ok',
+      status: 'ok' as const,
       validFraction: 1,
       pixelCount: 40,
       ndvi: { mean, sd: 0.03, p10: mean - 0.04, p50: mean, p90: mean + 0.04 },
@@ -174,12 +173,19 @@ export async function prescriptionsBench(): Promise<Record<string, number>> {
     const made = await service.runOnce();
     const seconds = (performance.now() - t1) / 1000;
     const stages = service.status().lastStagesMs;
-    if (made.length !== FIELDS)
-      throw new Error(`expected ${FIELDS} prescriptions, got ${made.length}`);
-    const rules = new Set(made.map((p) => p.rule.name));
-    const zonesMade = made.flatMap((p) => p.zones ?? []);
-    const irrigate = zonesMade.filter((z) => z.action === 'irrigate').length;
-    const fertilise = zonesMade.filter((z) => (z.nitrogen?.nKgHa ?? 0) > 0).length;
+    const irrigation = made.filter((p) => p.kind === 'irrigation');
+    const nitrogen = made.filter((p) => p.kind === 'nitrogen');
+    if (irrigation.length !== FIELDS || nitrogen.length !== FIELDS)
+      throw new Error(
+        `expected ${FIELDS} prescriptions of each kind, got ${irrigation.length} and ${nitrogen.length}`,
+      );
+    const rules = new Set(made.map((p) => p.provenance.rule.name));
+    const irrigate = irrigation
+      .flatMap((p) => p.zones ?? [])
+      .filter((z) => z.action === 'irrigate').length;
+    const fertilise = nitrogen
+      .flatMap((p) => p.zones)
+      .filter((z) => 'nKgHa' in z && z.nKgHa > 0).length;
     await service.close();
     await pool.close();
     await store.close();
@@ -193,7 +199,7 @@ export async function prescriptionsBench(): Promise<Record<string, number>> {
     const byDevice = db.prepare(
       'SELECT values_json FROM readings WHERE device_id = ? AND stream = ? AND time_ms >= ? AND time_ms < ?',
     );
-    const sowingMs = Date.parse(`${sowing}T00:00:00Z`) - EAT * 60_000;
+    const sowingMs = localMidnightMs(sowing, EAT);
     const t2 = performance.now();
     let peerRows = 0;
     for (let c = 0; c < coops; c++)

@@ -4,6 +4,7 @@ import { Registry as MetricsRegistry, collectDefaultMetrics } from 'prom-client'
 import {
   createForecastService,
   createPrescriptionService,
+  createSceneRasterService,
   createSceneService,
   createWorkerPool,
   type PrescriptionService,
@@ -147,7 +148,8 @@ export async function createShamba(options: ShambaOptions): Promise<Shamba> {
         registry,
         store,
         health,
-        ...(options.remoteAccess === undefined ? {} : { remoteAccess: options.remoteAccess }),
+        // Images and zones are drawn in the worker pool, under the scenes' remote-access policy.
+        rasters: createSceneRasterService({ pool, remoteAccess: options.remoteAccess }),
         // The registry ingest counts in: one /metrics for the process, HTTP metrics added.
         metrics,
         logger: logger.child({ component: 'api' }),

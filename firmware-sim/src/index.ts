@@ -15,6 +15,7 @@ export {
   utcToBdtMs,
   type GnssProfile,
   type Position,
+  type TrueEpoch,
 } from './firmware/gnss-receiver.js';
 export {
   startDeviceFirmware,

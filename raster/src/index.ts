@@ -15,6 +15,7 @@ export {
   readSceneItem,
   type BandRaster,
   type MapWindow,
+  type ReadBandOptions,
   type SceneItem,
 } from './scenes/scene-reader.js';
 export { MAX_STAC_ITEM_BYTES, type SceneItemOptions } from './scenes/stac-item.js';

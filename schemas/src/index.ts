@@ -1,6 +1,7 @@
 export { ERROR_CODES, ShambaError, isShambaError, type ErrorCode } from './errors/shamba-error.js';
 export { truncateText } from './errors/truncate.js';
 export { round } from './format/round.js';
+export { DAY_MS } from './format/day-ms.js';
 export { ID_PATTERN, IdSchema, isId } from './topics/ids.js';
 export {
   TOPIC_ROOT,
@@ -56,13 +57,36 @@ export {
   ComputationStepSchema,
   DEPLETION_SOURCES,
   IrrigationActionSchema,
+  IrrigationPrescriptionSchema,
+  NitrogenActionSchema,
+  NitrogenPrescriptionSchema,
+  NitrogenZoneSchema,
+  PRESCRIPTION_KINDS,
+  PrescriptionKindSchema,
   PrescriptionSchema,
+  ProvenanceSchema,
+  ZoneNitrogenSchema,
   ZonePrescriptionSchema,
   type ComputationStep,
   type DepletionSource,
+  type IrrigationPrescription,
+  type NitrogenPrescription,
+  type NitrogenZone,
   type Prescription,
+  type PrescriptionKind,
+  type PrescriptionOf,
+  type Provenance,
+  type ZoneNitrogen,
   type ZonePrescription,
 } from './registry/prescription.js';
+export {
+  DistributionSchema,
+  FieldIndicesSchema,
+  IndicesSchema,
+  type Distribution,
+  type FieldIndicesRecord,
+  type Indices,
+} from './registry/scene-indices.js';
 export {
   COMPACT_EPOCH_MS,
   COMPACT_FIELDS,

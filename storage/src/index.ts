@@ -5,6 +5,7 @@ export type {
   DeviceRecord,
   FieldFilter,
   FieldSceneIndices,
+  LatestByKind,
   NewDeadLetter,
   QuarantinedScene,
   Registry,

@@ -3,6 +3,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DAY_MS } from '@shamba/schemas';
 import { createSqliteRegistry, tokenDigest } from '@shamba/storage';
 import { spawnShamba, waitForOutput } from './support/cli-process.js';
 import { tempDir } from './support/temp-dir.js';
@@ -62,7 +63,7 @@ describe('shamba start --demo, restarted', () => {
         await registry.tokens.add(
           tokenDigest(legacy),
           { role: 'admin', coopId: null, farmerId: null, name: 'Shamba administrator' },
-          { createdMs: Date.now() - 86_400_000, expiresMs: null },
+          { createdMs: Date.now() - DAY_MS, expiresMs: null },
         );
         await registry.close();
       }

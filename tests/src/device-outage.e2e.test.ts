@@ -6,6 +6,7 @@ import { seedScenario } from '@shamba/cli';
 import { createSimulation } from '@shamba/firmware-sim';
 import { BUILT_IN_SCENARIOS, OROMIA_DEMO } from '@shamba/world';
 import {
+  DAY_MS,
   decodeUplink,
   downTopic,
   parseTopic,
@@ -20,7 +21,7 @@ import { tempDir } from './support/temp-dir.js';
 
 const FAST_BACKOFF = { baseMs: 50, capMs: 400 };
 const DEVICES = ['probe-1-1', 'probe-1-2', 'probe-1-3'];
-const startMs = () => Math.floor((Date.now() - 86_400_000) / 900_000) * 900_000;
+const startMs = () => Math.floor((Date.now() - DAY_MS) / 900_000) * 900_000;
 
 const isWill = (r: Reading) => r.stream === 'status' && r.values.online === 0;
 

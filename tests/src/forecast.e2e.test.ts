@@ -1,5 +1,7 @@
+import { DAY_MS } from '@shamba/schemas';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays, localDate } from '@shamba/agronomy';
 import {
   FEATURE_NAMES,
   createModelStore,
@@ -18,7 +20,6 @@ import { fieldFixture } from '@shamba/schemas/testing';
 import { COOP, seedCoop, seedStation, seedToken, startShamba } from './support/seed.js';
 import { tempDir } from './support/temp-dir.js';
 
-const DAY_MS = 86_400_000;
 const EAT = 180;
 const SOWN_DAYS_AGO = 50;
 
@@ -31,8 +32,8 @@ describe('yield forecasts over the API', () => {
   let manager: string;
   let farmer: string;
   let version: string;
-  const today = new Date(Date.now() + EAT * 60_000).toISOString().slice(0, 10);
-  const sowing = new Date(Date.parse(today) - SOWN_DAYS_AGO * DAY_MS).toISOString().slice(0, 10);
+  const today = localDate(Date.now(), EAT);
+  const sowing = addDays(today, -SOWN_DAYS_AGO);
 
   const get = async <T>(path: string, token = manager) => {
     const response = await fetch(`${shamba.api.url}${path}`, {
@@ -83,25 +84,19 @@ describe('yield forecasts over the API', () => {
       }),
     ];
     for (const f of fields) await registry.fields.upsert(f);
-    await seedStation(
-      shamba,
-      sowing,
-      SOWN_DAYS_AGO,
-      (d) => ({
-        tMaxC: 27,
-        tMinC: 13,
-        rhMaxPct: 85,
-        rhMinPct: 40,
-        windMs: 2,
-        solarMJ: 21,
-        rainMm: d % 4 === 0 ? 9 : 0,
-      }),
-      'wx-1',
-    );
+    await seedStation(shamba, { from: sowing, days: SOWN_DAYS_AGO, id: 'wx-1' }, (d) => ({
+      tMaxC: 27,
+      tMinC: 13,
+      rhMaxPct: 85,
+      rhMinPct: 40,
+      windMs: 2,
+      solarMJ: 21,
+      rainMm: d % 4 === 0 ? 9 : 0,
+    }));
     // One scene 10 days ago: the maize fields green, the teff less so.
     const acquiredMs = Date.now() - 10 * DAY_MS;
     const ok = (mean: number) => ({
-      status: 'ok',
+      status: 'ok' as const,
       validFraction: 1,
       pixelCount: 50,
       ndvi: { mean, sd: 0.02, p10: mean - 0.03, p50: mean, p90: mean + 0.03 },
@@ -189,7 +184,7 @@ describe('yield forecasts over the API', () => {
     expect(y.p10).toBeLessThanOrEqual(y.p50);
     expect(y.p50).toBeLessThanOrEqual(y.p90);
     // The very numbers the saved model gives for these features, here in the test's thread.
-    const [expected] = forecastRows(model, meta.normalization, [
+    const [expected] = forecastRows({ model, normalization: meta.normalization }, [
       FEATURE_NAMES.map((n) => body.features![n]!),
     ]);
     expect(y.p50).toBeCloseTo(expected!.p50THa, 1);

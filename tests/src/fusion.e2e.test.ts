@@ -1,12 +1,12 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
+import { addDays, localDate } from '@shamba/agronomy';
 import { createPrescriptionService, type WorkerPool } from '@shamba/analytics';
-import type { StoredReading } from '@shamba/schemas';
+import { DAY_MS, type IrrigationPrescription, type StoredReading } from '@shamba/schemas';
 import { DRY_SEASON_DAY, fieldFixture } from '@shamba/schemas/testing';
 import { COOP, seedCoop, seedStation, startShamba } from './support/seed.js';
 import { tempDir } from './support/temp-dir.js';
 
-const DAY_MS = 86_400_000;
 const EAT = 180;
 /** The cooperative's pattern: greener plots hold more water. Depletion as a share of TAW. */
 const shareFor = (ndvi: number) => 1 - ndvi;
@@ -20,11 +20,11 @@ describe('soil-water fusion in the prescription pass', () => {
     await using shamba = await startShamba(dir.path);
     const { registry, store } = shamba;
     const now = Math.floor(Date.now() / 900_000) * 900_000;
-    const today = new Date(now + EAT * 60_000).toISOString().slice(0, 10);
-    const sowing = new Date(Date.parse(today) - 90 * DAY_MS).toISOString().slice(0, 10);
+    const today = localDate(now, EAT);
+    const sowing = addDays(today, -90);
     await seedCoop(registry);
-    const week = new Date(Date.parse(today) - 7 * DAY_MS).toISOString().slice(0, 10);
-    await seedStation(shamba, week, 7, () => DRY_SEASON_DAY);
+    const week = addDays(today, -7);
+    await seedStation(shamba, { from: week, days: 7 }, () => DRY_SEASON_DAY);
     const readings: StoredReading[] = [];
     const plots = [
       { id: 'p-1', ndvi: 0.2, probe: true },
@@ -76,7 +76,7 @@ describe('soil-water fusion in the prescription pass', () => {
         fieldId: p.id,
         acquiredMs: sceneMs,
         indices: {
-          status: 'ok',
+          status: 'ok' as const,
           validFraction: 1,
           pixelCount: 30,
           ndvi: { mean: p.ndvi, sd: 0.02, p10: p.ndvi, p50: p.ndvi, p90: p.ndvi },
@@ -97,7 +97,9 @@ describe('soil-water fusion in the prescription pass', () => {
       perField,
     );
 
-    const made = await shamba.prescriptions.runOnce();
+    const made = (await shamba.prescriptions.runOnce()).filter(
+      (p): p is IrrigationPrescription => p.kind === 'irrigation',
+    );
     expect(made).toHaveLength(plots.length);
     const zoneOf = (id: string) => made.find((p) => p.fieldId === id)!.zones![0]!;
     for (const p of plots.filter((q) => q.probe)) expect(zoneOf(p.id).drSource).toBe('sensor');
@@ -116,9 +118,9 @@ describe('soil-water fusion in the prescription pass', () => {
     expect(zoneOf('dry-unprobed').action).toBe('irrigate');
     expect(zoneOf('wet-unprobed').action).toBe('none');
     // Stored, and served as the field's latest prescription.
-    expect((await registry.prescriptions.latest('dry-unprobed'))!.zones![0]!.drSource).toBe(
-      'fusion-model',
-    );
+    expect(
+      (await registry.prescriptions.latest('dry-unprobed', 'irrigation'))!.zones![0]!.drSource,
+    ).toBe('fusion-model');
 
     // When the model cannot be fitted (the worker fails), the pass still ends: the unprobed
     // plots (one zone each, so no siblings to borrow from) say they lack data, the error is
@@ -137,8 +139,14 @@ describe('soil-water fusion in the prescription pass', () => {
       logger: pino({ level: 'silent' }),
     });
     // A new parameter set makes every field due again.
-    await registry.parameterSets.add(COOP, { note: 'retune', crops: {} }, 'test', now);
-    const again = await service.runOnce();
+    await registry.parameterSets.add(
+      COOP,
+      { note: 'retune', crops: {} },
+      { author: 'test', atMs: now },
+    );
+    const again = (await service.runOnce()).filter(
+      (p): p is IrrigationPrescription => p.kind === 'irrigation',
+    );
     expect(again).toHaveLength(plots.length);
     const dry = again.find((p) => p.fieldId === 'dry-unprobed')!.zones![0]!;
     expect([dry.action, dry.drSource]).toEqual(['insufficient-data', null]);

@@ -3,6 +3,7 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createShamba, seedScenario } from '@shamba/cli';
 import { createSimulation } from '@shamba/firmware-sim';
+import { DAY_MS } from '@shamba/schemas';
 import { OROMIA_DEMO } from '@shamba/world';
 import type { InfluxTimeSeriesStore } from '@shamba/storage';
 import { hasInfluxd, startInfluxd } from '@shamba/storage/testing';
@@ -32,7 +33,7 @@ describe.runIf(hasInfluxd || process.env.CI !== undefined)('pipeline on InfluxDB
         },
       });
       const credentials = await seedScenario(shamba.registry, OROMIA_DEMO);
-      const startMs = Math.floor((Date.now() - 86_400_000) / 900_000) * 900_000;
+      const startMs = Math.floor((Date.now() - DAY_MS) / 900_000) * 900_000;
       await using sim = createSimulation({
         scenario: OROMIA_DEMO,
         brokerUrl: shamba.mqttUrl,

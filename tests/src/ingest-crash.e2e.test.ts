@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { connect, type MqttClient } from 'mqtt';
 import { describe, expect, it } from 'vitest';
 import { createSqliteRegistry, createSqliteTimeSeriesStore } from '@shamba/storage';
-import { encodeSenml, upTopic } from '@shamba/schemas';
+import { DAY_MS, encodeSenml, upTopic } from '@shamba/schemas';
 import { spawnShamba, waitForOutput } from './support/cli-process.js';
 import { freePort } from './support/mosquitto.js';
 import { COOP, seedDevice } from './support/seed.js';
@@ -50,7 +50,7 @@ describe('ingest under SIGKILL', () => {
       };
       let child = await start();
 
-      const T = Math.floor(Date.now() / 1000) * 1000 - 86_400_000;
+      const T = Math.floor(Date.now() / 1000) * 1000 - DAY_MS;
       const acked = new Map<string, Set<number>>();
       const clients: MqttClient[] = creds.map((c) =>
         connect(`mqtt://127.0.0.1:${port}`, {

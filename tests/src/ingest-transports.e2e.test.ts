@@ -7,7 +7,7 @@ import { seedScenario } from '@shamba/cli';
 import { createSimulation } from '@shamba/firmware-sim';
 import { OROMIA_DEMO } from '@shamba/world';
 import type { DeviceMovedEvent } from '@shamba/ingest';
-import { encodeSenml, eventTopic, upTopic } from '@shamba/schemas';
+import { DAY_MS, encodeSenml, eventTopic, upTopic } from '@shamba/schemas';
 import { COOP, seedDevice } from './support/seed.js';
 import { startIngest } from './support/ingest.js';
 import { tempDir } from './support/temp-dir.js';
@@ -145,7 +145,7 @@ describe('device.moved', () => {
         },
         () => undefined,
       );
-      const startMs = Math.floor((Date.now() - 3 * 86_400_000) / 900_000) * 900_000;
+      const startMs = Math.floor((Date.now() - 3 * DAY_MS) / 900_000) * 900_000;
       await using sim = createSimulation({
         scenario: OROMIA_DEMO,
         brokerUrl: ingest.url,
@@ -166,7 +166,7 @@ describe('device.moved', () => {
       expect(events.map((e) => e.deviceId)).toEqual(['probe-3-4']);
       expect(events[0]).toMatchObject({ fieldId: 'field-almaz-maize' });
       expect(events[0]!.distanceM).toBeGreaterThan(1000);
-      expect(events[0]!.timeMs).toBeGreaterThanOrEqual(startMs + 86_400_000);
+      expect(events[0]!.timeMs).toBeGreaterThanOrEqual(startMs + DAY_MS);
     },
   );
 });

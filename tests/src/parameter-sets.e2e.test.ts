@@ -56,7 +56,7 @@ describe('versioned parameter sets', () => {
 
     const [before] = await shamba.prescriptions.runOnce();
     // Built-in maize p 0.55: RAW = 0.55 x 78 = 42.9 mm > Dr 36 mm: no water yet.
-    expect([before!.action, before!.parameters.parameterSet]).toEqual(['none', 'built-in']);
+    expect([before!.action, before!.provenance.parameterSet]).toEqual(['none', 'built-in']);
 
     expect(
       (await post({ note: 'x', crops: { maize: { depletionFraction: 0.4 } } }, manager)).status,
@@ -80,7 +80,7 @@ describe('versioned parameter sets', () => {
     const [after] = await shamba.prescriptions.runOnce();
     expect(after).toBeDefined();
     const p = after as Prescription;
-    expect([p.action, p.parameters.parameterSet, p.parameters.depletionFraction]).toEqual([
+    expect([p.action, p.provenance.parameterSet, p.parameters.depletionFraction]).toEqual([
       'irrigate',
       `${COOP}@1`,
       0.4,

@@ -11,13 +11,12 @@ import { describe, expect, it } from 'vitest';
 import { WATER_BALANCE_RULE } from '@shamba/analytics';
 import { seedScenario, type Shamba } from '@shamba/cli';
 import { OROMIA_DEMO, createWorld, renderScene, writeScene, type Scenario } from '@shamba/world';
-import type { StoredReading } from '@shamba/schemas';
+import { DAY_MS, type StoredReading } from '@shamba/schemas';
 import { DRY_SEASON_DAY, stationDay } from '@shamba/schemas/testing';
 import { startShamba } from './support/seed.js';
 import { writeLoopingIfdScene } from './support/hostile-scene.js';
 import { tempDir } from './support/temp-dir.js';
 
-const DAY = 86_400_000;
 const EAT_MIN = 180;
 /** The readings' time; every scene is acquired before it. */
 const T0 = Date.UTC(2026, 10, 20, 6);
@@ -42,7 +41,7 @@ async function seedReadings(shamba: Shamba, coopId: string, fieldId: string, ids
   const [probe, station] = ids as [string, string];
   const readings: StoredReading[] = [];
   for (let d = 7; d >= 1; d--) {
-    const date = new Date(T0 - d * DAY).toISOString().slice(0, 10);
+    const date = new Date(T0 - d * DAY_MS).toISOString().slice(0, 10);
     for (const r of stationDay(station, date, DRY_SEASON_DAY, {
       utcOffsetMinutes: EAT_MIN,
       seqStart: d * 96,
@@ -77,9 +76,9 @@ describe('scenes belong to a cooperative; a poison scene is quarantined, never r
       const start = () => startShamba(dataDir, { scenesDir });
       let shamba = await start();
       try {
-        const a = await seedScenario(shamba.registry, OROMIA_DEMO, { atMs: T0 - 30 * DAY });
+        const a = await seedScenario(shamba.registry, OROMIA_DEMO, { atMs: T0 - 30 * DAY_MS });
         // Seeding B renews the demo admin token (revoking A's copy): B's is the admin's.
-        const b = await seedScenario(shamba.registry, COOP_B, { atMs: T0 - 30 * DAY });
+        const b = await seedScenario(shamba.registry, COOP_B, { atMs: T0 - 30 * DAY_MS });
         const api = (path: string, token: string, init: RequestInit = {}) =>
           fetch(`${shamba.api.url}${path}`, {
             ...init,
@@ -89,15 +88,15 @@ describe('scenes belong to a cooperative; a poison scene is quarantined, never r
           (await (await response).json()) as T;
 
         // The scenes: the operator's real one (S), and B's fabrications, newer: F1 under S's id.
-        const world = createWorld(OROMIA_DEMO, T0 - 10 * DAY);
+        const world = createWorld(OROMIA_DEMO, T0 - 10 * DAY_MS);
         const render = (atMs: number, seed: number) => {
           world.advanceTo(atMs);
           return renderScene(OROMIA_DEMO, world, { seed });
         };
-        const S = render(T0 - 6 * DAY, 4);
-        const F1 = { ...render(T0 - 4 * DAY, 4), id: S.id };
-        const F2 = render(T0 - 2 * DAY, 4);
-        const future = { ...F2, id: 'S2-FUTURE', acquiredMs: Date.now() + 2 * DAY };
+        const S = render(T0 - 6 * DAY_MS, 4);
+        const F1 = { ...render(T0 - 4 * DAY_MS, 4), id: S.id };
+        const F2 = render(T0 - 2 * DAY_MS, 4);
+        const future = { ...F2, id: 'S2-FUTURE', acquiredMs: Date.now() + 2 * DAY_MS };
         const upload = async (scene: typeof S, token: string) => {
           const folder = join(dir.path, 'laptop', `${scene.id}-${scene.acquiredMs}`);
           writeScene(scene, folder);
@@ -133,7 +132,7 @@ describe('scenes belong to a cooperative; a poison scene is quarantined, never r
         writeFileSync(join(scenesDir, 'not-an-item', 'item.json'), '{"type": "Feature", "id": ');
         writeLoopingIfdScene(join(scenesDir, 'hostile'), {
           id: 'hostile',
-          datetime: new Date(T0 - 3 * DAY).toISOString(),
+          datetime: new Date(T0 - 3 * DAY_MS).toISOString(),
         });
         // A JSON array of 3 MiB: past the 1 MiB item cap, refused before anything parses it.
         mkdirSync(join(scenesDir, 'big'));
@@ -194,8 +193,8 @@ describe('scenes belong to a cooperative; a poison scene is quarantined, never r
         await shamba.prescriptions.runOnce();
         await shamba.prescriptions.runOnce();
         const used = async (field: string) => {
-          const p = await shamba.registry.prescriptions.latest(field);
-          return [p?.rule.name, p?.parameters.sceneId];
+          const p = await shamba.registry.prescriptions.latest(field, 'irrigation');
+          return [p?.provenance.rule.name, p?.provenance.sceneId];
         };
         expect([await used('field-almaz-maize'), await used('field-b')]).toEqual([
           [WATER_BALANCE_RULE.name, S.id],

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
 import { describe, expect, it } from 'vitest';
-import type { Polygon } from '@shamba/schemas';
+import { DAY_MS, type Polygon } from '@shamba/schemas';
 import { createShamba, seedScenario } from '@shamba/cli';
 import {
   OROMIA_DEMO,
@@ -14,8 +14,6 @@ import {
 } from '@shamba/world';
 import { writeLoopingIfdScene } from './support/hostile-scene.js';
 import { tempDir } from './support/temp-dir.js';
-
-const DAY = 86_400_000;
 
 describe('satellite scenes through the watch folder to the API', () => {
   it(
@@ -40,7 +38,7 @@ describe('satellite scenes through the watch folder to the API', () => {
       // Three overpasses, five days apart.
       const start = Date.UTC(2026, 10, 1);
       const world = createWorld(OROMIA_DEMO, start);
-      const passes = overpassesBetween(OROMIA_DEMO, start + 3 * DAY, start + 18 * DAY);
+      const passes = overpassesBetween(OROMIA_DEMO, start + 3 * DAY_MS, start + 18 * DAY_MS);
       expect(passes).toHaveLength(3);
       for (const pass of passes) {
         world.advanceTo(pass);

@@ -6,10 +6,10 @@ import { createModelStore } from '@shamba/analytics';
 import { trainYieldModel, type LabelledSeason } from '@shamba/analytics/models';
 import { createShamba, seedScenario } from '@shamba/cli';
 import { createSimulation } from '@shamba/firmware-sim';
+import { DAY_MS } from '@shamba/schemas';
 import { BUILT_IN_SCENARIOS, simulateSeasons } from '@shamba/world';
 import { tempDir } from './support/temp-dir.js';
 
-const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 // Every plot sown on the first day, so the station's record and the world both start at sowing.
 const drought = BUILT_IN_SCENARIOS['oromia-drought']!;

@@ -5,10 +5,9 @@ import { totalAvailableWaterMm } from '@shamba/agronomy';
 import { createShamba, seedScenario } from '@shamba/cli';
 import { createSimulation } from '@shamba/firmware-sim';
 import { OROMIA_DEMO, type Scenario } from '@shamba/world';
-import type { Prescription } from '@shamba/schemas';
+import { DAY_MS, type IrrigationPrescription } from '@shamba/schemas';
 import { tempDir } from './support/temp-dir.js';
 
-const DAY_MS = 86_400_000;
 const DAYS = 6;
 const SAMPLES_PER_DAY = 96; // every 15 minutes
 
@@ -58,10 +57,12 @@ describe('a simulated dry season, end to end', () => {
       await sim.drained();
     }
 
-    const made = await shamba.prescriptions.runOnce();
-    const byField = new Map<string, Prescription>(made.map((p) => [p.fieldId, p]));
+    const made = (await shamba.prescriptions.runOnce()).filter(
+      (p): p is IrrigationPrescription => p.kind === 'irrigation',
+    );
+    const byField = new Map<string, IrrigationPrescription>(made.map((p) => [p.fieldId, p]));
     expect([...byField.keys()].sort()).toEqual(scenario.fields.map((f) => f.id).sort());
-    for (const p of made) expect(p.rule.name).toBe('fao56-water-balance');
+    for (const p of made) expect(p.provenance.rule.name).toBe('fao56-water-balance');
 
     // ET0 from the station's readings against the world's own FAO-56 ET0 of the same days.
     const tolosa = byField.get('field-tolosa-maize')!;

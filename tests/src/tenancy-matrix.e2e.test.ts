@@ -76,6 +76,13 @@ const CELLS: Cell[] = [
   },
   // No prescription has been computed yet.
   { method: 'GET', path: (t) => `/v1/fields/${t.field}/prescriptions/latest`, own: all(404) },
+  {
+    method: 'GET',
+    path: (t) => `/v1/fields/${t.field}/prescriptions/latest?kind=nitrogen`,
+    own: all(404),
+  },
+  // The newest of each kind: none yet, an empty set.
+  { method: 'GET', path: (t) => `/v1/fields/${t.field}/prescriptions`, own: all(200) },
   { method: 'GET', path: (t) => `/v1/fields/${t.field}/forecast`, own: all(200) },
   { method: 'GET', path: (t) => `/v1/coops/${t.coop}/ndvi.png`, own: staff(422) },
   { method: 'GET', path: (t) => `/v1/coops/${t.coop}/production`, own: staff(200) },
@@ -297,7 +304,11 @@ describe('tenancy matrix: every role x own and other cooperative x every route',
           });
           const text = await response.text();
           seen.push(`${role} ${response.status}`);
-          for (const mark of [B, 'field-b', targets[B]!.model])
+          // B's model version names it only when A's differs: versions are stamped to the
+          // second, per owner, so two trained in the same second share a name (B's id still
+          // marks B's model, whose owner the list gives).
+          const version = targets[B]!.model === targets[A]!.model ? [] : [targets[B]!.model];
+          for (const mark of [B, 'field-b', ...version])
             if (text.includes(mark)) crossTenantSuccesses.push(`${list} as ${role} shows ${mark}`);
         }
         rows.push(`${`GET ${list} (B's things in the body?)`.padEnd(62)} ${seen.join('  ')}`);

@@ -2,7 +2,7 @@ import { connectAsync } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Shamba } from '@shamba/cli';
 import { createSimDevice, type SimDevice } from '@shamba/firmware-sim';
-import { encodeSenml, upTopic, type Prescription } from '@shamba/schemas';
+import { encodeSenml, upTopic, type IrrigationPrescription } from '@shamba/schemas';
 import { COOP, seedDevice, seedToken, startShamba, testField } from './support/seed.js';
 import { tempDir } from './support/temp-dir.js';
 
@@ -97,7 +97,7 @@ describe('thin path, end to end', () => {
 
     const { status, body } = await get('/v1/fields/field-dry/prescriptions/latest');
     expect(status).toBe(200);
-    const p = body as unknown as Prescription;
+    const p = body as unknown as IrrigationPrescription;
     // theta_root = (0.13*0.20 + 0.16*0.25 + 0.19*0.15) / 0.6 = 0.15750
     // Dr = 1000 * (0.25 - 0.1575) * 0.6 = 55.5 mm >= RAW = 0.55 * 78 = 42.9 mm: refill 55.5 mm,
     // gross 55.5 / 0.6 = 92.5 mm, volume 92.5 mm * 0.5 ha * 10 = 462.5 m3.
@@ -120,7 +120,7 @@ describe('thin path, end to end', () => {
     });
 
     const wetP = (await get('/v1/fields/field-wet/prescriptions/latest'))
-      .body as unknown as Prescription;
+      .body as unknown as IrrigationPrescription;
     // theta_root = (0.23*0.2 + 0.24*0.25 + 0.245*0.15)/0.6 = 0.2379 as shown (each step works from
     // the previous step's shown value, so an agronomist can redo it): Dr = 1000*0.0121*0.6 = 7.26.
     expect([wetP.action, wetP.netDepthMm, wetP.steps.find((s) => s.name === 'Dr')?.value]).toEqual([

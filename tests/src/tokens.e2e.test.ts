@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { DAY_MS } from '@shamba/schemas';
 import { tokenDigest } from '@shamba/storage';
 import { runShamba } from './support/cli-process.js';
 import { COOP, seedCoop, startShamba } from './support/seed.js';
 import { tempDir } from './support/temp-dir.js';
-
-const DAY_MS = 86_400_000;
 
 const lines = (stdout: string) =>
   stdout

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { StoredReading } from '@shamba/schemas';
+import { addDays, localDate } from '@shamba/agronomy';
+import type { IrrigationPrescription, StoredReading } from '@shamba/schemas';
 import { DRY_SEASON_DAY, fieldFixture } from '@shamba/schemas/testing';
 import { COOP, seedCoop, seedStation, seedToken, startShamba } from './support/seed.js';
 import { tempDir } from './support/temp-dir.js';
 
-const DAY_MS = 86_400_000;
 const EAT = 180;
 
 // A dry plot due for water; the met service then forecasts a soaking rain for tomorrow: the
@@ -15,8 +15,8 @@ describe('weather forecasts in prescriptions', () => {
     await using shamba = await startShamba(dir.path);
     const { registry, store } = shamba;
     const now = Math.floor(Date.now() / 900_000) * 900_000;
-    const today = new Date(now + EAT * 60_000).toISOString().slice(0, 10);
-    const day = (k: number) => new Date(Date.parse(today) + k * DAY_MS).toISOString().slice(0, 10);
+    const today = localDate(now, EAT);
+    const day = (k: number) => addDays(today, k);
     await seedCoop(registry);
     await registry.fields.upsert(
       fieldFixture({
@@ -35,7 +35,7 @@ describe('weather forecasts in prescriptions', () => {
       kind: 'soil-probe',
       secretHash: 'x',
     });
-    await seedStation(shamba, day(-5), 5, () => DRY_SEASON_DAY);
+    await seedStation(shamba, { from: day(-5), days: 5 }, () => DRY_SEASON_DAY);
     const readings: StoredReading[] = [];
     // theta 0.16 over 0.6 m of loam: Dr = 54 mm, beyond RAW (about 40 mm).
     readings.push({
@@ -63,7 +63,9 @@ describe('weather forecasts in prescriptions', () => {
         body: JSON.stringify(body),
       });
 
-    const [dry] = await shamba.prescriptions.runOnce();
+    const [dry] = (await shamba.prescriptions.runOnce()).filter(
+      (p): p is IrrigationPrescription => p.kind === 'irrigation',
+    );
     expect([dry!.action, dry!.parameters.forecast]).toEqual([
       'irrigate',
       'persistence (no forecast)',
@@ -87,7 +89,9 @@ describe('weather forecasts in prescriptions', () => {
       ],
     });
     expect(wet.status).toBe(200);
-    const [held] = await shamba.prescriptions.runOnce();
+    const [held] = (await shamba.prescriptions.runOnce()).filter(
+      (p): p is IrrigationPrescription => p.kind === 'irrigation',
+    );
     expect(held!.action).toBe('none');
     expect(held!.zones![0]).toMatchObject({ action: 'none', reason: 'rain-covers' });
     expect(held!.parameters.forecast).toMatch(/^NMA Ethiopia issued /);
@@ -104,8 +108,10 @@ describe('weather forecasts in prescriptions', () => {
       issuedAt: new Date(now - 3_600_000).toISOString(),
       days: [{ date: day(1), rainMm: 80, et0Mm: 3 }],
     });
-    const [again] = await shamba.prescriptions.runOnce();
+    const [again] = (await shamba.prescriptions.runOnce()).filter(
+      (p): p is IrrigationPrescription => p.kind === 'irrigation',
+    );
     expect(again!.action).toBe('irrigate');
-    expect(again!.parameters.forecastIssuedAt).toBe(new Date(now + 3_600_000).toISOString());
+    expect(again!.provenance.forecastIssuedAt).toBe(new Date(now + 3_600_000).toISOString());
   });
 });

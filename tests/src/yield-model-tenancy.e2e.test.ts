@@ -1,12 +1,13 @@
+import { DAY_MS } from '@shamba/schemas';
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays, localDate } from '@shamba/agronomy';
 import type { FieldForecast } from '@shamba/analytics';
 import type { Shamba } from '@shamba/cli';
 import { fieldFixture } from '@shamba/schemas/testing';
 import { COOP, seedCoop, seedStation, seedToken, startShamba } from './support/seed.js';
 import { tempDir } from './support/temp-dir.js';
 
-const DAY_MS = 86_400_000;
 const EAT = 180;
 const SOWN_DAYS_AGO = 40;
 /** Cooperative A is the seeded test cooperative; B is the hostile one. */
@@ -43,8 +44,8 @@ describe('yield models belong to a cooperative', () => {
     agronomistB: '',
     managerA: '',
   };
-  const today = new Date(Date.now() + EAT * 60_000).toISOString().slice(0, 10);
-  const sowing = new Date(Date.parse(today) - SOWN_DAYS_AGO * DAY_MS).toISOString().slice(0, 10);
+  const today = localDate(Date.now(), EAT);
+  const sowing = addDays(today, -SOWN_DAYS_AGO);
 
   const call = async <T>(
     method: string,
@@ -95,7 +96,7 @@ describe('yield models belong to a cooperative', () => {
         nitrogenKgHa: 60,
       }),
     );
-    await seedStation(shamba, sowing, SOWN_DAYS_AGO, (d) => ({
+    await seedStation(shamba, { from: sowing, days: SOWN_DAYS_AGO }, (d) => ({
       tMaxC: 26,
       tMinC: 12,
       rhMaxPct: 85,

@@ -25,6 +25,7 @@ export {
   type Climate,
   type DailyWeather,
   type MonthlyNormal,
+  type WeatherSource,
 } from './climate/climate.js';
 export { daylightShare, pressureKPa, solarHour } from './climate/weather.js';
 export {

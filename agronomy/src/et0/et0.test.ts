@@ -43,7 +43,10 @@ describe('FAO-56 components', () => {
   });
 
   it('Example 5: actual vapour pressure from RH (eq. 17, 18 and 19)', () => {
-    expect(eaFromRhMaxMin(25, 18, 82, 54)).toBeCloseTo(1.7, 2);
+    expect(eaFromRhMaxMin({ tMaxC: 25, tMinC: 18, rhMaxPct: 82, rhMinPct: 54 })).toBeCloseTo(
+      1.7,
+      2,
+    );
     expect(eaFromRhMax(18, 82)).toBeCloseTo(1.69, 2);
     expect(eaFromRhMean(25, 18, 68)).toBeCloseTo(1.78, 2);
   });

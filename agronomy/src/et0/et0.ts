@@ -152,7 +152,12 @@ function dailyActualVapourPressure(r: DailyEt0Request): { ea: number; humidityFr
   }
   if (r.rhMaxPct !== undefined && r.rhMinPct !== undefined) {
     return {
-      ea: eaFromRhMaxMin(r.tMaxC, r.tMinC, r.rhMaxPct, r.rhMinPct),
+      ea: eaFromRhMaxMin({
+        tMaxC: r.tMaxC,
+        tMinC: r.tMinC,
+        rhMaxPct: r.rhMaxPct,
+        rhMinPct: r.rhMinPct,
+      }),
       humidityFrom: 'rhMaxPct and rhMinPct (FAO-56 eq. 17)',
     };
   }

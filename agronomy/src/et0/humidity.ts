@@ -23,8 +23,23 @@ export function eaFromDewPoint(tDewC: number): number {
   return saturationVapourPressure(tDewC);
 }
 
-/** Actual vapour pressure from RHmax and RHmin, kPa. FAO-56 eq. 17. */
-export function eaFromRhMaxMin(tMaxC: number, tMinC: number, rhMaxPct: number, rhMinPct: number) {
+/** A day's temperature extremes and relative humidity extremes: the inputs of FAO-56 eq. 17. */
+export interface DailyHumidityExtremes {
+  /** Tmax, daily maximum air temperature, °C. */
+  tMaxC: number;
+  /** Tmin, daily minimum air temperature, °C. */
+  tMinC: number;
+  /** RHmax, daily maximum relative humidity (near dawn, at Tmin), %. */
+  rhMaxPct: number;
+  /** RHmin, daily minimum relative humidity (mid-afternoon, at Tmax), %. */
+  rhMinPct: number;
+}
+
+/**
+ * Actual vapour pressure from RHmax and RHmin, kPa:
+ * ea = (e°(Tmin) RHmax/100 + e°(Tmax) RHmin/100) / 2. FAO-56 eq. 17.
+ */
+export function eaFromRhMaxMin({ tMaxC, tMinC, rhMaxPct, rhMinPct }: DailyHumidityExtremes) {
   return (
     (saturationVapourPressure(tMinC) * (rhMaxPct / 100) +
       saturationVapourPressure(tMaxC) * (rhMinPct / 100)) /

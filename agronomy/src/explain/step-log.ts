@@ -1,5 +1,8 @@
 import { round, type ComputationStep } from '@shamba/schemas';
 
+/** One step as the computation records it: a `ComputationStep` whose value keeps its type. */
+export type StepEntry<T extends number | null> = Omit<ComputationStep, 'value'> & { value: T };
+
 /**
  * The steps of a computation, kept so an agronomist can see why a prescription says what it
  * says. `digitsFor` rounds each value by its unit as it is recorded. `carry` says what `step`
@@ -11,16 +14,14 @@ export function createStepLog(
 ) {
   const { digitsFor, carry = 'recorded' } = options;
   const steps: ComputationStep[] = [];
-  const step = <T extends number | null>(
-    name: string,
-    formula: string,
-    value: T,
-    unit: string,
-    source: string,
-  ): T => {
+  const step = <T extends number | null>(entry: StepEntry<T>): T => {
+    const { name, formula, value, unit, source } = entry;
     const recorded = digitsFor === undefined ? value : round(value, digitsFor(unit));
     steps.push({ name, formula, value: recorded, unit, source });
     return carry === 'recorded' ? recorded : value;
   };
   return { steps, step };
 }
+
+/** A step log's `step`, for the functions a computation is split into. */
+export type RecordStep = ReturnType<typeof createStepLog>['step'];

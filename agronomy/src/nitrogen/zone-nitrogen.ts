@@ -1,9 +1,7 @@
-import type { ZonePrescription } from '@shamba/schemas';
+import type { ZoneNitrogen } from '@shamba/schemas';
 import type { NProduct } from './fertiliser-products.js';
 import { nitrogenRate } from './nitrogen-rate.js';
 import type { SbnrcCoefficients } from './sbnrc-coefficients.js';
-
-export type ZoneNitrogen = NonNullable<ZonePrescription['nitrogen']>;
 
 /** A scene older than this no longer says how green the crop is now: no N rate from it. */
 export const N_SCENE_MAX_AGE_DAYS = 10;

@@ -1,23 +1,24 @@
 import type { ComputationStep, Field, StoredReading } from '@shamba/schemas';
 import { cropParameters, type CropParameters } from '../crops/crop-parameters.js';
-import { createStepLog } from '../explain/step-log.js';
+import { createStepLog, type RecordStep } from '../explain/step-log.js';
 import {
   elevationFromPressure,
   et0ForDay,
-  localDate,
+  type DailyWeather,
+  type SiteForEt0,
   type StationWeather,
 } from '../weather/daily-weather.js';
-import { addDays } from '../weather/calendar-days.js';
+import { MAX_BALANCE_DAYS, balanceWindow } from '../weather/calendar-days.js';
 import {
   ET0_FILL_DAYS,
   runBalance,
+  type BalanceInput,
   type BalanceTraceDay,
   type ZoneSpec,
   type ZoneState,
 } from './zone-balance.js';
 
-/** The balance never runs further back than this (a perennial's "sowing" may be years ago). */
-export const MAX_BALANCE_DAYS = 240;
+export { MAX_BALANCE_DAYS };
 
 /** What the field balance reads (the water-balance rule's input without the forecast). */
 export interface FieldBalanceInput {
@@ -59,14 +60,21 @@ export interface FieldBalance {
   }[];
 }
 
+/** Records one step of the explanation and returns the value to go on with. */
+
+/** What every zone of the field shares in its balance. */
+type BalanceWindow = Pick<BalanceInput, 'crop' | 'sowing' | 'start' | 'today' | 'et0ByDay'>;
+
 export function balanceField(input: FieldBalanceInput): FieldBalance {
   const { field } = input;
   const crop = input.crop ?? cropParameters(field.crop);
   const { steps, step } = createStepLog({ digitsFor: (unit) => (unit === '' ? 3 : 2) });
-  const today = localDate(input.asOfMs, input.utcOffsetMinutes);
   const sowing = field.plantingDate;
-  const earliest = addDays(today, -MAX_BALANCE_DAYS);
-  const start = sowing > earliest ? sowing : earliest;
+  const { today, start } = balanceWindow({
+    plantingDate: sowing,
+    asOfMs: input.asOfMs,
+    utcOffsetMinutes: input.utcOffsetMinutes,
+  });
 
   // Weather, by local day.
   const days = new Map(
@@ -74,6 +82,31 @@ export function balanceField(input: FieldBalanceInput): FieldBalance {
       .filter((d) => d.dateIso >= start && d.dateIso <= today)
       .map((d) => [d.dateIso, d]),
   );
+  const site = fieldSite(field, days, step);
+  const et0ByDay = stationEt0ByDay(days, today, site);
+  const et0Today = todayEt0(et0ByDay, step);
+
+  const zones = fieldZones(field);
+  const states = zoneBalances(input, zones, { crop, sowing, start, today, et0ByDay });
+  return {
+    crop,
+    today,
+    sowing,
+    start,
+    et0Today,
+    steps,
+    site: { latitudeDeg: site.latitudeDeg, elevationM: site.elevationM },
+    et0ByDay,
+    zones: zones.map((spec, i) => ({ spec, ...states[i]! })),
+  };
+}
+
+/** Latitude from the plot, elevation from the registry or the station's pressure (FAO-56 eq. 7). */
+function fieldSite(
+  field: Field,
+  days: ReadonlyMap<string, DailyWeather>,
+  step: RecordStep,
+): SiteForEt0 {
   const latitudeDeg = ringCentre(field.boundary.coordinates[0]!)[1];
   const pressures = [...days.values()].flatMap((d) =>
     d.pressureKPa === null ? [] : [d.pressureKPa],
@@ -83,80 +116,81 @@ export function balanceField(input: FieldBalanceInput): FieldBalance {
     (pressures.length > 0
       ? elevationFromPressure(pressures.reduce((s, p) => s + p, 0) / pressures.length)
       : 0);
-  step(
-    'z',
-    field.elevationM !== undefined
-      ? 'field elevation (registry)'
-      : pressures.length > 0
-        ? 'from the station mean pressure, FAO-56 eq. 7 solved for z'
-        : 'unknown: sea level assumed',
-    elevationM,
-    'm',
-    'FAO-56 eq. 7',
-  );
-  const site = { latitudeDeg, elevationM, windHeightM: 2 };
+  step({
+    name: 'z',
+    formula:
+      field.elevationM !== undefined
+        ? 'field elevation (registry)'
+        : pressures.length > 0
+          ? 'from the station mean pressure, FAO-56 eq. 7 solved for z'
+          : 'unknown: sea level assumed',
+    value: elevationM,
+    unit: 'm',
+    source: 'FAO-56 eq. 7',
+  });
+  return { latitudeDeg, elevationM, windHeightM: 2 };
+}
+
+/** ET0 of each complete day before today (FAO-56 eq. 6), mm. */
+function stationEt0ByDay(
+  days: ReadonlyMap<string, DailyWeather>,
+  today: string,
+  site: SiteForEt0,
+): Map<string, number> {
   const et0ByDay = new Map<string, number>();
   for (const [date, day] of days) {
     const et0 = date === today ? null : et0ForDay(day, site);
     if (et0 !== null) et0ByDay.set(date, et0.et0Mm);
   }
+  return et0ByDay;
+}
+
+/** Today's ET0: the mean of the last ET0_FILL_DAYS complete days, or null without one. */
+function todayEt0(et0ByDay: ReadonlyMap<string, number>, step: RecordStep): number | null {
   const complete = [...et0ByDay.keys()].sort();
   const recent = complete.slice(-ET0_FILL_DAYS);
-  const et0Today =
-    recent.length === 0
-      ? null
-      : step(
-          'ET0',
-          `mean of the last ${recent.length} complete days (${recent.join(', ')})`,
-          recent.reduce((s, d) => s + et0ByDay.get(d)!, 0) / recent.length,
-          'mm/day',
-          'FAO-56 eq. 6 from the station',
-        );
+  return recent.length === 0
+    ? null
+    : step({
+        name: 'ET0',
+        formula: `mean of the last ${recent.length} complete days (${recent.join(', ')})`,
+        value: recent.reduce((s, d) => s + et0ByDay.get(d)!, 0) / recent.length,
+        unit: 'mm/day',
+        source: 'FAO-56 eq. 6 from the station',
+      });
+}
 
-  const zones = fieldZones(field);
-  const zoned = zones.length > 1 || zones[0]!.id !== field.id;
+/** Each zone's balance, with its own probes and valves (or the field's unassigned ones). */
+function zoneBalances(
+  input: FieldBalanceInput,
+  zones: readonly ZoneSpec[],
+  window: BalanceWindow,
+): ReturnType<typeof runBalance>[] {
+  const zoned = zones.length > 1 || zones[0]!.id !== input.field.id;
   const soilFor = (zoneId: string) =>
     input.soil.filter((r) => r.stream === 'soil' && (!zoned || r.zoneId === zoneId));
   // Probes not assigned to a zone stand for the zones that have none of their own.
   const unzonedSoil = zoned
     ? input.soil.filter((r) => r.stream === 'soil' && r.zoneId === null)
     : [];
-  const rain = input.weather.rain;
   const valves = input.status.filter((r) => r.values.appliedMm !== undefined);
   // A valve controller without a zone waters the whole field.
   const irrigationFor = (zoneId: string) =>
     valves
       .filter((r) => !zoned || r.zoneId === zoneId || r.zoneId === null)
       .map((r) => ({ timeMs: r.timeMs, mm: r.values.appliedMm! }));
-
-  const states = zones.map((zone) => {
+  return zones.map((zone) => {
     const own = soilFor(zone.id);
     return runBalance({
+      ...window,
       zone,
-      crop,
-      sowing,
-      start,
-      today,
       soil: own.length > 0 ? own : unzonedSoil,
-      et0ByDay,
-      rain,
+      rain: input.weather.rain,
       irrigation: irrigationFor(zone.id),
       asOfMs: input.asOfMs,
       utcOffsetMinutes: input.utcOffsetMinutes,
     });
   });
-
-  return {
-    crop,
-    today,
-    sowing,
-    start,
-    et0Today,
-    steps,
-    site: { latitudeDeg, elevationM },
-    et0ByDay,
-    zones: zones.map((spec, i) => ({ spec, ...states[i]! })),
-  };
 }
 
 /** A field's management zones, each with what it does not set taken from the field. */

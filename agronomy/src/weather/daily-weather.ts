@@ -1,8 +1,7 @@
-import type { Reading } from '@shamba/schemas';
+import { DAY_MS, type Reading } from '@shamba/schemas';
 import { dailyEt0, type DailyEt0Result } from '../et0/et0.js';
 
 const HOUR_MS = 3_600_000;
-const DAY_MS = 24 * HOUR_MS;
 /** W m-2 held for one hour, in MJ m-2. */
 const MJ_PER_WATT_HOUR = 0.0036;
 
@@ -34,10 +33,8 @@ export interface DailyWeather {
   rainMm: number;
 }
 
-/** The ISO date of a UTC instant in a zone `utcOffsetMinutes` east of Greenwich. */
-export function localDate(timeMs: number, utcOffsetMinutes: number): string {
-  return new Date(timeMs + utcOffsetMinutes * 60_000).toISOString().slice(0, 10);
-}
+// Local-day arithmetic lives in calendar-days; re-exported for this module's callers.
+export { localDate } from './calendar-days.js';
 
 /**
  * The UTC offset of an IANA time zone at an instant, minutes east. Cooperatives' zones (Addis

@@ -1,4 +1,4 @@
-import type { WeatherForecast } from '@shamba/schemas';
+import { DAY_MS, type WeatherForecast } from '@shamba/schemas';
 import { dailyEt0 } from '../et0/et0.js';
 import { DEFAULT_WIND_MS } from './daily-weather.js';
 
@@ -22,7 +22,7 @@ export function forecastDays(
     .sort((a, b) => a.date.localeCompare(b.date))
     .map((d) => {
       const [y, m, day] = d.date.split('-').map(Number) as [number, number, number];
-      const dayOfYear = Math.round((Date.UTC(y, m - 1, day) - Date.UTC(y, 0, 0)) / 86_400_000);
+      const dayOfYear = Math.round((Date.UTC(y, m - 1, day) - Date.UTC(y, 0, 0)) / DAY_MS);
       const et0Mm =
         d.et0Mm ??
         dailyEt0({

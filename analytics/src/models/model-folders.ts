@@ -50,12 +50,17 @@ export interface Found {
   meta: Record<string, unknown>;
 }
 
+/** One model version as a place to look: whose folder, the model kind, the version id. */
+export interface VersionAt {
+  at: ModelOwner;
+  kind: string;
+  version: string;
+}
+
 /** The version in `at`'s folder, if there is one. */
 export async function findAt(
   dir: string,
-  at: ModelOwner,
-  kind: string,
-  version: string,
+  { at, kind, version }: VersionAt,
 ): Promise<Found | undefined> {
   const file = join(versionFolder(modelOwnerDir(dir, at), kind, version), 'meta.json');
   if (!(await exists(file))) return undefined;
@@ -70,7 +75,7 @@ export async function versionsAt(dir: string, at: ModelOwner, kind: string): Pro
   const found = await Promise.all(
     names
       .filter((d) => d.isDirectory() && !d.name.endsWith('.partial') && VERSION.test(d.name))
-      .map((d) => findAt(dir, at, kind, d.name)),
+      .map((d) => findAt(dir, { at, kind, version: d.name })),
   );
   return found.filter((f) => f !== undefined);
 }

@@ -154,7 +154,7 @@ export function createModelStore(options: {
   /** The version as this store sees it, or NOT_FOUND (the same for another's). */
   const locate = async (kind: string, version: string) => {
     for (const at of scope) {
-      const found = await findAt(dir, at, kind, version);
+      const found = await findAt(dir, { at, kind, version });
       if (found !== undefined && inView(found)) return { ...found, owner: found.owner ?? null };
     }
     throw new ShambaError('NOT_FOUND', `no ${kind} model version ${version}`);

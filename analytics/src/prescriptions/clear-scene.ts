@@ -1,3 +1,4 @@
+import type { Indices } from '@shamba/schemas';
 import type { FieldSceneIndices } from '@shamba/storage';
 import { indexMean } from '@shamba/raster';
 
@@ -9,6 +10,9 @@ export interface ClearScene {
   ndmiByZone: Record<string, number | null>;
 }
 
+/** What the rules read of a scene: each zone's NDVI (null: cloudy over the zone). */
+export type FieldScene = Pick<ClearScene, 'sceneId' | 'acquiredMs' | 'ndviByZone'>;
+
 /** The newest scene up to `asOfMs` with a clear view of the field or of any of its zones. */
 export function latestClearScene(
   series: readonly FieldSceneIndices[],
@@ -17,8 +21,8 @@ export function latestClearScene(
   for (let k = series.length - 1; k >= 0; k--) {
     const entry = series[k]!;
     if (entry.acquiredMs > asOfMs) continue;
-    const indices = entry.indices as { zones?: Record<string, unknown> };
-    const zones: [string, unknown][] =
+    const { indices } = entry;
+    const zones: [string, Indices][] =
       indices.zones === undefined ? [[entry.fieldId, indices]] : Object.entries(indices.zones);
     const ndviByZone = Object.fromEntries(zones.map(([id, z]) => [id, indexMean(z, 'ndvi')]));
     const ndmiByZone = Object.fromEntries(zones.map(([id, z]) => [id, indexMean(z, 'ndmi')]));

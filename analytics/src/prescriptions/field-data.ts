@@ -1,6 +1,7 @@
 import type { Field, ParameterSet, WeatherForecast } from '@shamba/schemas';
 import type { Registry, TimeSeriesStore } from '@shamba/storage';
 import { summariseStation, utcOffsetMinutes, type StationWeather } from '@shamba/agronomy';
+import type { Timed } from './stage-timings.js';
 
 export interface CoopContext {
   utcOffsetMinutes: number;
@@ -36,7 +37,7 @@ export function createFieldData(options: {
   store: TimeSeriesStore;
   clock: () => number;
   /** Time spent reading and summarising, for the benchmark's split by stage. */
-  timed?: <T>(stage: 'query' | 'weather', work: () => Promise<T>) => Promise<T>;
+  timed?: Timed;
 }): FieldData {
   const { registry, store, clock } = options;
   const timed = options.timed ?? ((_stage, work) => work());

@@ -69,19 +69,18 @@ export function createWatchScan(options: WatchScanOptions) {
   let resumeAfter: string | undefined;
   let stopping = false;
 
+  /** Moves `folder` aside and records why; `ownerCoopId` for an upload (shared scenes: none). */
   async function quarantine(
     folder: string,
-    name: string,
-    owner: string | null,
-    failure: { code: string; reason: string },
+    failure: { name: string; ownerCoopId?: string | null; code: string; reason: string },
   ): Promise<void> {
+    const { name } = failure;
     const atMs = clock();
     const moved = await moveAside(scenesDir, folder, atMs);
     try {
       await registry.scenes.quarantine({
         path: moved ?? folder,
-        name,
-        ownerCoopId: owner,
+        ownerCoopId: null,
         ...failure,
         atMs,
       });
@@ -91,7 +90,7 @@ export function createWatchScan(options: WatchScanOptions) {
     logger.warn(
       {
         scene: name,
-        ownerCoopId: owner,
+        ownerCoopId: null,
         ...failure,
         movedTo: moved === null ? null : relative(scenesDir, moved),
       },
@@ -107,7 +106,8 @@ export function createWatchScan(options: WatchScanOptions) {
     const before = await attempts.read(name);
     if (before.count >= MAX_ATTEMPTS) {
       // Begun that often and never finished or failed for good: it stopped the process.
-      await quarantine(folder, name, null, {
+      await quarantine(folder, {
+        name,
         code: before.code ?? 'WORKER_FAILED',
         reason:
           before.reason ?? `reading it stopped the process ${before.count} times; not read again`,
@@ -133,7 +133,7 @@ export function createWatchScan(options: WatchScanOptions) {
         );
         return 'retry';
       }
-      await quarantine(folder, name, null, { code, reason });
+      await quarantine(folder, { name, code, reason });
       await attempts.clear(name);
       return 'quarantined';
     }
@@ -158,7 +158,9 @@ export function createWatchScan(options: WatchScanOptions) {
         );
         if (modified >= startedMs) continue;
         if ([...registered].some((p) => p.startsWith(`${upload}/`))) continue;
-        await quarantine(upload, `${UPLOAD_NAME}/${name}`, uploadsOwnerOf(owner), {
+        await quarantine(upload, {
+          name: `${UPLOAD_NAME}/${name}`,
+          ownerCoopId: uploadsOwnerOf(owner),
           code: 'WORKER_FAILED',
           reason: 'the process stopped while this upload was read; not read again',
         });
@@ -175,7 +177,7 @@ export function createWatchScan(options: WatchScanOptions) {
     const folder = join(scenesDir, name);
     if (LEGACY_UPLOAD.test(name)) {
       // Moved aside unread, never a shared scene: its owner uploads it again (as theirs).
-      await quarantine(folder, name, null, LEGACY_UPLOAD_FAILURE);
+      await quarantine(folder, { name, ...LEGACY_UPLOAD_FAILURE });
       settled.add(name);
       return result;
     }
@@ -183,7 +185,8 @@ export function createWatchScan(options: WatchScanOptions) {
     try {
       items = await listSceneItems(folder);
     } catch (error) {
-      await quarantine(folder, name, null, {
+      await quarantine(folder, {
+        name,
         code: 'INVALID_REQUEST',
         reason: `the scene folder cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
       });

@@ -1,6 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import { isShambaError } from '@shamba/schemas';
 import { runTask, type TaskName } from './tasks.js';
+import { transferListOf } from './transfer.js';
 
 /** The worker is a thin message shell around the pure tasks (STYLE.md). */
 interface Request {
@@ -11,7 +12,8 @@ interface Request {
 
 parentPort?.on('message', (request: Request) => {
   runTask(request.task, request.input).then(
-    (value) => parentPort!.postMessage({ id: request.id, ok: true, value }),
+    // A result marked for transfer (an image's bytes) moves its buffers instead of copying them.
+    (value) => parentPort!.postMessage({ id: request.id, ok: true, value }, transferListOf(value)),
     (error: unknown) => {
       const message = error instanceof Error ? error.message : String(error);
       const code = isShambaError(error) ? error.code : undefined;

@@ -1,9 +1,10 @@
-import { isMainThread } from 'node:worker_threads';
-import { soilMoisturePrescription } from '../irrigation/soil-moisture-rule.js';
-import { waterBalancePrescription } from '../irrigation/water-balance-rule.js';
+import { RULE_TASKS } from '../rules/index.js';
 import type { FusionCache, fitPredictFusion } from '../fusion/soil-water-fusion.js';
 import type { trainAndSave } from '../yield/train-and-save.js';
 import type { SceneIndicesInput } from '../scenes/scene-indices.js';
+import type { CoopNdviPngInput, FieldNdviPngInput } from '../scenes/ndvi-images.js';
+import type { DelineateFieldZonesInput } from '../zones/delineate-field-zones.js';
+import { allowGeotiffInWorker } from './geotiff-in-worker.js';
 
 /** This thread's fitted fusion ensembles (see `createFusionCache`). */
 let fusionCache: FusionCache | undefined;
@@ -13,8 +14,8 @@ let fusionCache: FusionCache | undefined;
  * answer in a worker thread or in the main thread (pool size 0).
  */
 export const TASKS = {
-  'irrigation.soil-moisture': soilMoisturePrescription,
-  'irrigation.water-balance': waterBalancePrescription,
+  /** Each prescription rule's task (`irrigation.water-balance`, `nitrogen.sbnrc`, ...). */
+  ...RULE_TASKS,
   /** Soil water of unprobed zones from the probed ones (TF.js ensemble, loaded on first use). */
   'fusion.fit-predict': async (input: Parameters<typeof fitPredictFusion>[0]) => {
     await (await import('../models/tf-backend.js')).initTfBackend();
@@ -30,13 +31,26 @@ export const TASKS = {
     (await import('../yield/train-and-save.js')).trainAndSave(input),
   /** A scene's indices for the given fields: GeoTIFF decoding off the main thread. */
   'scene.indices': async (input: SceneIndicesInput) => {
-    // geotiff, imported in a worker thread, takes itself for its own decoder worker unless a
-    // Worker global exists; the placeholder is never used (we decode without geotiff's pool).
-    if (!isMainThread) (globalThis as { Worker?: unknown }).Worker ??= class WorkerPlaceholder {};
+    allowGeotiffInWorker();
     return (await import('../scenes/scene-indices.js')).sceneFieldIndices(input);
   },
   /** Loads TF.js in the worker (once, on first use) and names the backend its models run on. */
   'models.backend': async (_: null) => (await import('../models/tf-backend.js')).initTfBackend(),
+  /** One field's NDVI as PNG bytes (moved out of the worker, not copied). */
+  'raster.field-ndvi-png': async (input: FieldNdviPngInput) => {
+    allowGeotiffInWorker();
+    return (await import('../scenes/ndvi-images.js')).fieldNdviPng(input);
+  },
+  /** A cooperative's fields in one NDVI PNG (moved out of the worker, not copied). */
+  'raster.coop-ndvi-png': async (input: CoopNdviPngInput) => {
+    allowGeotiffInWorker();
+    return (await import('../scenes/ndvi-images.js')).coopNdviPng(input);
+  },
+  /** A field's management zones from its clear scenes: band reading and clustering. */
+  'zones.delineate': async (input: DelineateFieldZonesInput) => {
+    allowGeotiffInWorker();
+    return (await import('../zones/delineate-field-zones.js')).delineateFieldZones(input);
+  },
 } as const;
 
 export type TaskName = keyof typeof TASKS;

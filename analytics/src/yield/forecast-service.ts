@@ -1,7 +1,7 @@
 import { round, type Field } from '@shamba/schemas';
 import type { Registry, TimeSeriesStore } from '@shamba/storage';
-import { localDate, MAX_BALANCE_DAYS, addDays } from '@shamba/agronomy';
-import { WATER_BALANCE_RULE } from '../irrigation/water-balance-rule.js';
+import { balanceWindow, localDate } from '@shamba/agronomy';
+import { WATER_BALANCE_RULE } from '../rules/water-balance/water-balance-prescription.js';
 import { createFieldData } from '../prescriptions/field-data.js';
 import type { WorkerPool } from '../worker/worker-pool.js';
 import { seasonToDate } from './season-to-date.js';
@@ -99,10 +99,11 @@ export function createForecastService(options: {
         const model = inUse.get(field.coopId) ?? null;
         const context = await data.coop(field.coopId);
         const offset = context.utcOffsetMinutes;
-        const today = localDate(nowMs, offset);
-        const earliest = addDays(today, -MAX_BALANCE_DAYS);
-        const start = field.plantingDate > earliest ? field.plantingDate : earliest;
-        const startMs = Date.parse(`${start}T00:00:00Z`) - offset * 60_000;
+        const { startMs } = balanceWindow({
+          plantingDate: field.plantingDate,
+          asOfMs: nowMs,
+          utcOffsetMinutes: offset,
+        });
         const stations = data.stationsFor(context, field);
         const [weather, soil, status, scenes] = await Promise.all([
           data.station(stations, startMs, offset),

@@ -30,5 +30,5 @@ export async function forecastWithModel(input: {
   const normalization = meta.normalization as { mean: number[]; std: number[] };
   // Versions saved before calibration existed have none: their band is the model's own.
   const calibration = (meta.calibration as Calibration | undefined) ?? null;
-  return forecastRows(model, normalization, input.rows, calibration);
+  return forecastRows({ model, normalization, calibration }, input.rows);
 }

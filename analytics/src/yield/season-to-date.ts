@@ -1,11 +1,13 @@
+import { DAY_MS } from '@shamba/schemas';
 import {
   totalAvailableWaterMm,
   cropParameters,
   nominalSeasonDays,
   balanceField,
   addDays,
+  localMidnightMs,
 } from '@shamba/agronomy';
-import type { WaterBalanceRuleInput } from '../irrigation/water-balance-rule.js';
+import type { WaterBalanceRuleInput } from '../rules/water-balance/water-balance-prescription.js';
 import { fao33Yield, yieldFeatures, type SeasonDay } from './yield-features.js';
 
 export interface SeasonToDateInput extends Omit<WaterBalanceRuleInput, 'createdAtMs' | 'forecast'> {
@@ -92,7 +94,7 @@ export function seasonToDate(input: SeasonToDateInput): SeasonToDate {
       tMaxC: last.tMaxC ?? 0,
       tMinC: last.tMinC ?? 0,
       rainMm: w?.rainMm ?? 0,
-      ndvi: ndviAt(Date.parse(`${date}T12:00:00Z`) - input.utcOffsetMinutes * 60_000),
+      ndvi: ndviAt(localMidnightMs(date, input.utcOffsetMinutes) + DAY_MS / 2), // local noon
       etaMm: et?.eta ?? 0,
       etcMm: et?.etc ?? 0,
       et0Mm: lastEt0,

@@ -50,7 +50,7 @@ describe('yield forecast (TF.js, pinball loss)', () => {
       // Fresh seasons from other weather, forecast at the end of the season: P50 near the truth.
       const fresh = seasons(3, 99);
       const rows = fresh.map((s) => yieldFeatures({ ...s, days: s.days }));
-      const forecasts = forecastRows(model, meta.normalization, rows);
+      const forecasts = forecastRows({ model, normalization: meta.normalization }, rows);
       for (const f of forecasts) {
         expect(f.p10THa).toBeLessThanOrEqual(f.p50THa);
         expect(f.p50THa).toBeLessThanOrEqual(f.p90THa);
@@ -84,8 +84,11 @@ describe('yield forecast (TF.js, pinball loss)', () => {
           seasonLengthDays: nominalSeasonDays(cropParameters(s.crop)),
         }),
       );
-      const calibrated = forecastRows(model, meta.normalization, rows, meta.calibration);
-      const raw = forecastRows(model, meta.normalization, rows);
+      const calibrated = forecastRows(
+        { model, normalization: meta.normalization, calibration: meta.calibration },
+        rows,
+      );
+      const raw = forecastRows({ model, normalization: meta.normalization }, rows);
       const coverage = (f: typeof raw) =>
         fresh.filter((s, i) => s.yieldTHa >= f[i]!.p10THa && s.yieldTHa <= f[i]!.p90THa).length /
         fresh.length;

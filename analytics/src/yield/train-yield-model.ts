@@ -193,16 +193,13 @@ export async function trainYieldModel(
   const calibration = conformalWidening(
     calibrationRows,
     forecastRows(
-      model,
-      normalization,
+      { model, normalization },
       calibrationRows.map((r) => r.x),
     ),
   );
   const forecasts = forecastRows(
-    model,
-    normalization,
+    { model, normalization, calibration },
     test.map((r) => r.x),
-    calibration,
   );
   const evaluation = {
     model: evaluate(test.map((r, i) => ({ truth: r.y, ...forecasts[i]! }))),
@@ -292,15 +289,21 @@ function widenAt(calibration: Calibration, x: readonly number[]): number {
   return w.at(-1)!;
 }
 
+/** A trained yield model as it forecasts: the network, its feature scaling, its calibration. */
+export interface YieldForecaster {
+  model: tf.LayersModel;
+  normalization: { mean: number[]; std: number[] };
+  /** None (null or left out): the band is the model's own P10-P90. */
+  calibration?: Calibration | null;
+}
+
 /**
  * P10/P50/P90 for rows of features; yields are never below zero. With a calibration, the band is
  * widened by its conformal margin at the row's season fraction.
  */
 export function forecastRows(
-  model: tf.LayersModel,
-  normalization: { mean: number[]; std: number[] },
+  { model, normalization, calibration = null }: YieldForecaster,
   rows: readonly (readonly number[])[],
-  calibration: Calibration | null = null,
 ): Forecast[] {
   if (rows.length === 0) return [];
   const values = tf.tidy(() => {

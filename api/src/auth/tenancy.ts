@@ -23,17 +23,19 @@ export function requireRole(principal: Principal, roles: readonly Role[]): void 
   }
 }
 
+/** Staff: who may act for a cooperative (a narrower route calls `requireRole` first). */
+export const STAFF_ROLES: readonly Role[] = ['admin', 'manager', 'agronomist'];
+
 /**
- * A cooperative the principal works for (staff of that cooperative in one of `roles`, or an
- * admin). Someone else's cooperative and no cooperative look the same: NOT_FOUND.
+ * A cooperative the principal works for (its staff, or an admin). Someone else's cooperative and
+ * no cooperative look the same: NOT_FOUND.
  */
 export async function staffCoop(
   registry: Registry,
   principal: Principal,
   coopId: string,
-  roles: readonly Role[] = ['admin', 'manager', 'agronomist'],
 ): Promise<string> {
-  requireRole(principal, roles);
+  requireRole(principal, STAFF_ROLES);
   if (
     (principal.role !== 'admin' && principal.coopId !== coopId) ||
     (await registry.coops.get(coopId)) === undefined

@@ -1,22 +1,21 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { ShambaError, UP_STREAMS, type Field } from '@shamba/schemas';
-import type { Registry, TimeSeriesStore } from '@shamba/storage';
-import { delineateZones } from '@shamba/analytics';
 import {
-  gapFill,
-  indexMean,
-  readSceneBands,
-  readSceneItem,
-  renderFieldNdviPng,
-  type RemoteAccess,
-} from '@shamba/raster';
+  DAY_MS,
+  PRESCRIPTION_KINDS,
+  PrescriptionKindSchema,
+  ShambaError,
+  UP_STREAMS,
+  type Field,
+} from '@shamba/schemas';
+import type { Registry, TimeSeriesStore } from '@shamba/storage';
+import type { SceneRasterService } from '@shamba/analytics';
+import { gapFill, indexMean } from '@shamba/raster';
 import type { AppEnv } from '../auth/bearer-auth.js';
 import { sceneFromQuery } from '../http/scene-query.js';
 import { canSeeField, fieldFilterFor, requireRole } from '../auth/tenancy.js';
 import { limitBody, parseJsonBody } from '../http/body.js';
 
-const DAY_MS = 86_400_000;
 /** One request returns at most this many readings: a season of 15-minute samples from 5 probes. */
 export const MAX_READINGS_PER_REQUEST = 50_000;
 
@@ -44,8 +43,8 @@ const DelineateBody = z
 export function fieldRoutes(deps: {
   registry: Registry;
   store: TimeSeriesStore;
-  /** Which addresses a stored scene's URLs may be fetched from (default: public only). */
-  remoteAccess?: RemoteAccess | undefined;
+  /** NDVI images and zone delineation, drawn off the request thread (the worker pool). */
+  rasters: SceneRasterService;
 }) {
   const { registry, store } = deps;
 
@@ -126,10 +125,8 @@ export function fieldRoutes(deps: {
     .get('/:fieldId/ndvi.png', async (c) => {
       const field = await visibleField(c.get('principal'), c.req.param('fieldId'));
       const scene = await sceneFromQuery(registry, field.coopId, c.req.query('scene'));
-      const item = await readSceneItem(scene.itemPath, { remoteAccess: deps.remoteAccess });
-      const bands = await readSceneBands(item, [field.boundary]);
-      const png = renderFieldNdviPng(bands, field.boundary);
-      return c.body(new Uint8Array(png), 200, {
+      const png = await deps.rasters.fieldNdviPng(scene, field);
+      return c.body(png, 200, {
         'content-type': 'image/png',
         'x-scene-id': scene.id,
       });
@@ -152,25 +149,28 @@ export function fieldRoutes(deps: {
       const records = (await registry.scenes.list(visible)).filter((s) =>
         seen.has(key(s.ownerCoopId, s.id)),
       );
-      const scenes = await Promise.all(
-        records.map(async (record) => ({
-          sceneId: record.id,
-          bands: await readSceneBands(
-            await readSceneItem(record.itemPath, { remoteAccess: deps.remoteAccess }),
-            [field.boundary],
-          ),
-        })),
-      );
-      const result = delineateZones({ field, scenes, maxZones: body.maxZones });
+      const result = await deps.rasters.delineateZones(field, records, body.maxZones);
       const applied = body.apply && result.status === 'ok';
       if (applied) await registry.fields.upsert({ ...field, zones: result.zones });
       return c.json({ fieldId: field.id, applied, ...result });
     })
     .get('/:fieldId/prescriptions/latest', async (c) => {
       const field = await visibleField(c.get('principal'), c.req.param('fieldId'));
-      const prescription = await registry.prescriptions.latest(field.id);
+      // Without `kind`, irrigation: what clients read before prescriptions had kinds.
+      const kind = PrescriptionKindSchema.safeParse(c.req.query('kind') ?? 'irrigation');
+      if (!kind.success)
+        throw new ShambaError(
+          'INVALID_REQUEST',
+          `kind must be one of ${PRESCRIPTION_KINDS.join(', ')}`,
+        );
+      const prescription = await registry.prescriptions.latest(field.id, kind.data);
       if (prescription === undefined)
-        throw new ShambaError('NOT_FOUND', `no prescription for ${field.id} yet`);
+        throw new ShambaError('NOT_FOUND', `no ${kind.data} prescription for ${field.id} yet`);
       return c.json(prescription);
+    })
+    .get('/:fieldId/prescriptions', async (c) => {
+      // The newest prescription of each kind the field has, by kind.
+      const field = await visibleField(c.get('principal'), c.req.param('fieldId'));
+      return c.json({ prescriptions: await registry.prescriptions.latestByKind(field.id) });
     });
 }

@@ -93,7 +93,7 @@ export function modelRoutes(deps: { registry: Registry; models: YieldModels }) {
   ): Promise<ModelOwner> => {
     requireRole(principal, roles);
     if (coopId === undefined && principal.role === 'admin') return null;
-    return staffCoop(registry, principal, coopId ?? principal.coopId ?? '', roles);
+    return staffCoop(registry, principal, coopId ?? principal.coopId ?? '');
   };
   return (
     new Hono<AppEnv>()

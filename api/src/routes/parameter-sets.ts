@@ -30,7 +30,10 @@ export function parameterSetRoutes(deps: { registry: Registry }) {
           'INVALID_REQUEST',
           `unknown crop ${unknown.join(', ')}; known: ${Object.keys(CROP_PARAMETERS).join(', ')}`,
         );
-      const set = await registry.parameterSets.add(coopId, input, principal.name, Date.now());
+      const set = await registry.parameterSets.add(coopId, input, {
+        author: principal.name,
+        atMs: Date.now(),
+      });
       return c.json(set, 201);
     });
 }

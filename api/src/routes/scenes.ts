@@ -3,15 +3,7 @@ import { join } from 'node:path';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { ShambaError } from '@shamba/schemas';
-import bbox from '@turf/bbox';
-import { feature, featureCollection } from '@turf/helpers';
-import {
-  MAX_PNG_SIDE,
-  readSceneBands,
-  readSceneItem,
-  renderNdviPng,
-  type RemoteAccess,
-} from '@shamba/raster';
+import type { SceneRasterService } from '@shamba/analytics';
 import type { Principal } from '@shamba/schemas';
 import type { Registry } from '@shamba/storage';
 import type { AppEnv } from '../auth/bearer-auth.js';
@@ -64,8 +56,8 @@ const RegisterBody = z
 export function sceneRoutes(deps: {
   registry: Registry;
   scenes: SceneRegistrar;
-  /** Which addresses a stored scene's URLs may be fetched from (default: public only). */
-  remoteAccess?: RemoteAccess | undefined;
+  /** NDVI images, drawn off the request thread (the worker pool). */
+  rasters: SceneRasterService;
 }) {
   const { registry, scenes } = deps;
   return new Hono<AppEnv>()
@@ -110,18 +102,8 @@ export function sceneRoutes(deps: {
       const fields = await registry.fields.list({ coopId });
       if (fields.length === 0) throw new ShambaError('NOT_FOUND', `no fields in ${coopId}`);
       const scene = await sceneFromQuery(registry, coopId, c.req.query('scene'));
-      const boundaries = fields.map((f) => f.boundary);
-      // Fields kilometres apart: a coarser overview, when the file has one, draws them as well.
-      const [west, south, east, north] = bbox(featureCollection(boundaries.map((b) => feature(b))));
-      const extentM = Math.max(east - west, north - south) * 111_320;
-      const bands = await readSceneBands(
-        await readSceneItem(scene.itemPath, { remoteAccess: deps.remoteAccess }),
-        boundaries,
-        {
-          resolutionM: extentM / MAX_PNG_SIDE,
-        },
-      );
-      return c.body(new Uint8Array(renderNdviPng(bands, boundaries)), 200, {
+      const png = await deps.rasters.coopNdviPng(scene, fields);
+      return c.body(png, 200, {
         'content-type': 'image/png',
         'x-scene-id': scene.id,
       });

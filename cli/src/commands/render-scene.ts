@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
+import { DAY_MS } from '@shamba/schemas';
 import { createWorld, overpassesBetween, renderScene, writeScene } from '@shamba/world';
 import { loadScenario } from '../scenarios.js';
 
-const DAY_MS = 86_400_000;
 /** The world is run from this many days before the date, so soil and crops have a history. */
 const SPIN_UP_DAYS = 30;
 

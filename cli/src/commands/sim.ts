@@ -1,12 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { createSimulation } from '@shamba/firmware-sim';
+import { DAY_MS } from '@shamba/schemas';
 import type { DemoCredentials } from '../demo/seed-scenario.js';
 import { loadScenario, SCENARIO_NAMES } from '../scenarios.js';
 import type { Command } from './command.js';
 import { RENDER_SCENE_USAGE, renderSceneCommand } from './render-scene.js';
-
-const DAY_MS = 86_400_000;
 
 export const simCommand: Command = {
   name: 'sim',

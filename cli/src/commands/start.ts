@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { createSimulation, type Simulation } from '@shamba/firmware-sim';
+import { DAY_MS } from '@shamba/schemas';
 import { OROMIA_DEMO } from '@shamba/world';
 import { loadConfig } from '../config.js';
 import { readCredentials, seedScenario, writeCredentials } from '../demo/seed-scenario.js';
@@ -9,7 +10,6 @@ import { rateLimit, storeOptions } from '../ingest-node.js';
 import { createShamba } from '../shamba.js';
 import { CONFIG_FLAGS, CONFIG_USAGE, configFlags, type Command } from './command.js';
 
-const DAY_MS = 86_400_000;
 const QUARTER_HOUR_MS = 900_000;
 
 export const startCommand: Command = {

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { RoleSchema, ShambaError } from '@shamba/schemas';
+import { DAY_MS, RoleSchema, ShambaError } from '@shamba/schemas';
 import {
   DEFAULT_TOKEN_DAYS,
   MAX_TOKEN_DAYS,
@@ -10,8 +10,6 @@ import {
 } from '@shamba/storage';
 import { loadConfig } from '../config.js';
 import type { Command } from './command.js';
-
-const DAY_MS = 86_400_000;
 
 export const tokenCommand: Command = {
   name: 'token',

@@ -1,7 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { generateSecret, hashSecret, verifySecret } from '@shamba/ingest';
-import type { Principal } from '@shamba/schemas';
+import { DAY_MS, type Principal } from '@shamba/schemas';
 import {
   DEFAULT_TOKEN_DAYS,
   newToken,
@@ -19,7 +19,6 @@ export interface DemoCredentials {
   devices: Record<string, { username: string; password: string }>;
 }
 
-const DAY_MS = 86_400_000;
 /** Demo tokens expire like `shamba token add`'s. */
 const DEMO_TOKEN_MS = DEFAULT_TOKEN_DAYS * DAY_MS;
 /**
@@ -70,6 +69,16 @@ export async function keepOrIssueSecret(
   return { password, secretHash: await hashSecret(password) };
 }
 
+/** The demo token wanted for one role: who it acts for, when, and the earlier run's token. */
+export interface DemoTokenRequest {
+  role: DemoRole;
+  who: Principal;
+  /** The wall clock now: the token's creation and expiry are counted from it. */
+  nowMs: number;
+  /** The earlier run's token for this role, if it wrote one. */
+  previous: string | undefined;
+}
+
 /**
  * Keeps the earlier run's token for a role while the registry still accepts it for the same
  * principal (unexpired, unrevoked, a day left); otherwise issues a new one. Either way every other
@@ -78,11 +87,8 @@ export async function keepOrIssueSecret(
  */
 export async function keepOrIssueToken(
   registry: Registry,
-  role: DemoRole,
-  who: Principal,
-  options: { nowMs: number; previous: string | undefined },
+  { role, who, nowMs, previous }: DemoTokenRequest,
 ): Promise<string> {
-  const { nowMs, previous } = options;
   const label = demoTokenLabel(role);
   let token: string | undefined;
   if (previous !== undefined) {

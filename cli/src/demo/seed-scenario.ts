@@ -1,6 +1,6 @@
 import area from '@turf/area';
 import { deviceZoneId, seasonPlantingMs, type Scenario } from '@shamba/world';
-import { FieldSchema, type Principal, type Role } from '@shamba/schemas';
+import { FieldSchema, type Principal } from '@shamba/schemas';
 import type { DeviceRecord, Registry } from '@shamba/storage';
 import {
   keepOrIssueSecret,
@@ -100,15 +100,27 @@ export async function seedScenario(
 
   const firstFarmer = scenario.farmers[0];
   const principals: Record<DemoRole, Principal> = {
-    admin: principal('admin', null, null, 'Shamba administrator'),
-    manager: principal('manager', coopId, null, `${scenario.coop.name} manager`),
-    agronomist: principal('agronomist', coopId, null, `${scenario.coop.name} agronomist`),
-    farmer: principal('farmer', coopId, firstFarmer?.id ?? null, firstFarmer?.name ?? 'farmer'),
+    admin: { role: 'admin', coopId: null, farmerId: null, name: 'Shamba administrator' },
+    manager: { role: 'manager', coopId, farmerId: null, name: `${scenario.coop.name} manager` },
+    agronomist: {
+      role: 'agronomist',
+      coopId,
+      farmerId: null,
+      name: `${scenario.coop.name} agronomist`,
+    },
+    farmer: {
+      role: 'farmer',
+      coopId,
+      farmerId: firstFarmer?.id ?? null,
+      name: firstFarmer?.name ?? 'farmer',
+    },
   };
   const tokens = {} as DemoCredentials['tokens'];
   for (const [role, who] of Object.entries(principals) as [DemoRole, Principal][]) {
     const earlier = previous?.tokens[role];
-    tokens[role] = await keepOrIssueToken(registry, role, who, {
+    tokens[role] = await keepOrIssueToken(registry, {
+      role,
+      who,
       nowMs: options.nowMs ?? Date.now(),
       previous: typeof earlier === 'string' ? earlier : undefined,
     });
@@ -117,13 +129,4 @@ export async function seedScenario(
     tokens,
     devices: Object.fromEntries(Object.entries(devices).sort(([a], [b]) => a.localeCompare(b))),
   };
-}
-
-function principal(
-  role: Role,
-  coopId: string | null,
-  farmerId: string | null,
-  name: string,
-): Principal {
-  return { role, coopId, farmerId, name };
 }

@@ -5,6 +5,7 @@ import { BDT_MINUS_UTC_S, GPST_MINUS_BDT_S, bdtToUtcMs, gnssEpoch } from './gnss
 
 const truth = { latitudeDeg: 7.93, longitudeDeg: 38.72, altitudeM: 1640 };
 const T = Date.UTC(2026, 10, 28, 8, 0, 0);
+const epoch = { timeMs: T, truth, geoidSeparationM: -1.9 };
 const parse = (lines: string[]) =>
   lines.map((l) => {
     const r = parseNmea(l);
@@ -14,7 +15,7 @@ const parse = (lines: string[]) =>
 
 describe('simulated BeiDou receiver', () => {
   it('emits a parseable epoch with the NMEA 4.10 BeiDou system id', () => {
-    const sentences = parse(gnssEpoch(T, truth, -1.9, { talker: 'GN', rtk: false }, rng(1)));
+    const sentences = parse(gnssEpoch(epoch, { talker: 'GN', rtk: false }, rng(1)));
     expect(sentences.map((s) => s.type)).toEqual(
       expect.arrayContaining(['GGA', 'RMC', 'GSA', 'GSV']),
     );
@@ -28,7 +29,7 @@ describe('simulated BeiDou receiver', () => {
 
   it('reports RTK fixed or float to centimetres or decimetres', () => {
     const ggas = Array.from({ length: 200 }, (_, i) =>
-      parse(gnssEpoch(T, truth, -1.9, { talker: 'GB', rtk: true }, rng(i))).find(
+      parse(gnssEpoch(epoch, { talker: 'GB', rtk: true }, rng(i))).find(
         (s): s is GgaSentence => s.type === 'GGA',
       )!,
     );
@@ -40,7 +41,7 @@ describe('simulated BeiDou receiver', () => {
   });
 
   it('speaks the legacy BD talker without NMEA 4.10 fields', () => {
-    const sentences = parse(gnssEpoch(T, truth, -1.9, { talker: 'BD', rtk: false }, rng(3)));
+    const sentences = parse(gnssEpoch(epoch, { talker: 'BD', rtk: false }, rng(3)));
     expect(sentences.every((s) => s.type === 'other' || ('talker' in s && s.talker === 'BD'))).toBe(
       true,
     );

@@ -14,6 +14,14 @@ export interface Position {
   altitudeM: number;
 }
 
+/** What the receiver measures at one epoch: the UTC time and where the antenna truly is. */
+export interface TrueEpoch {
+  timeMs: number;
+  truth: Position;
+  /** Geoid height above the WGS84 ellipsoid at the site, m (GGA carries it as is). */
+  geoidSeparationM: number;
+}
+
 const METRES_PER_DEGREE_LAT = 111_320;
 
 /**
@@ -40,9 +48,7 @@ export function utcToBdtMs(utcMs: number): number {
  * of an open field with BeiDou-3 and GPS overhead.
  */
 export function gnssEpoch(
-  timeMs: number,
-  truth: Position,
-  geoidSeparationM: number,
+  { timeMs, truth, geoidSeparationM }: TrueEpoch,
   profile: GnssProfile,
   random: Rng,
 ): string[] {

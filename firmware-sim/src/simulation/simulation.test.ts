@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
-import type { Reading } from '@shamba/schemas';
+import { DAY_MS, type Reading } from '@shamba/schemas';
 import { describe, expect, it } from 'vitest';
 import { OROMIA_DEMO, type Scenario } from '@shamba/world';
 import { createSimulation } from './simulation.js';
@@ -36,7 +36,7 @@ describe('simulated devices (no broker)', () => {
     expect(firstOutside).toBeGreaterThan(0);
     expect(inside.slice(0, firstOutside).every(Boolean)).toBe(true);
     expect(inside.slice(firstOutside).some(Boolean)).toBe(false);
-    expect(fixes[firstOutside]!.timeMs).toBeGreaterThanOrEqual(START + 86_400_000);
+    expect(fixes[firstOutside]!.timeMs).toBeGreaterThanOrEqual(START + DAY_MS);
   });
 
   it('keeps device clocks within their drift between GNSS fixes, and exact at a fix', async () => {
@@ -160,7 +160,7 @@ describe('simulated devices (no broker)', () => {
         join(stateDir, 'simulation.json'),
         JSON.stringify({
           scenarioId: OROMIA_DEMO.id,
-          startMs: NOW - 180 * 86_400_000,
+          startMs: NOW - 180 * DAY_MS,
           nextSampleMs: NOW,
           clocks: { 'probe-1-1': { syncedTrueMs: NOW - 30 * MIN, offsetMs: 0 } },
         }),

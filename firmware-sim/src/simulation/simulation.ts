@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseNmea, type GgaSentence, type RmcSentence } from '@shamba/schemas';
+import { DAY_MS, parseNmea, type GgaSentence, type RmcSentence } from '@shamba/schemas';
 import {
   createWorld,
   daylightShare,
@@ -90,7 +90,6 @@ export interface Simulation extends AsyncDisposable {
 }
 
 export const DEFAULT_SAMPLE_INTERVAL_MS = 15 * 60_000;
-const DAY_MS = 86_400_000;
 const DEFAULT_GNSS: GnssProfile = { talker: 'GB', rtk: false };
 // Battery budget: a probe with a 2 W panel. 0.05 % per 15-min cycle (sample + send) is ~5 %/day;
 // the panel returns up to ~10 %/day on a clear day.
@@ -279,9 +278,11 @@ export function createSimulation(options: SimulationOptions): Simulation {
       // The firmware reads its receiver's NMEA, as on the device's serial port.
       const [lon, lat] = device.position;
       const sentences = gnssEpoch(
-        trueMs,
-        { latitudeDeg: lat, longitudeDeg: lon, altitudeM: scenario.site.elevationM },
-        scenario.geoidSeparationM ?? 0,
+        {
+          timeMs: trueMs,
+          truth: { latitudeDeg: lat, longitudeDeg: lon, altitudeM: scenario.site.elevationM },
+          geoidSeparationM: scenario.geoidSeparationM ?? 0,
+        },
         spec.gnss ?? DEFAULT_GNSS,
         random,
       );

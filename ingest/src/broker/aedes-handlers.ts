@@ -28,6 +28,7 @@ export function authenticateHandler(
   ctx: BrokerContext,
   authenticate: AuthenticateHook,
 ): AuthenticateHandler {
+  // eslint-disable-next-line max-params -- Aedes' authenticate(client, username, password, done)
   return (client, username, password, done) => {
     const address = ctx.connections.addressOf(client) ?? 'unknown';
     authenticate({ clientId: client.id, username, password, address }).then(
@@ -39,8 +40,7 @@ export function authenticateHandler(
       (cause: unknown) => {
         const fields = { err: errorText(cause) };
         ctx.storeFailures.note(
-          'registry',
-          'authentication failed',
+          { source: 'registry', reason: 'authentication failed' },
           fields,
           'authentication failed',
         );
@@ -63,7 +63,11 @@ function refuseConnect(
   ctx.stats.connectRefused(result.returnCode);
   const clientId = truncateText(client.id, MAX_FIELD_CHARS);
   const fields = { clientId, address, code: result.returnCode };
-  ctx.refusals.note(sourceOf(address), result.reason, fields, 'CONNECT refused');
+  ctx.refusals.note(
+    { source: sourceOf(address), reason: result.reason },
+    fields,
+    'CONNECT refused',
+  );
   refusal.done(authFailure(result.reason, result.returnCode), false);
 }
 
@@ -104,7 +108,7 @@ function refuseFilter(
   const { client, device, topic, reason } = refusal;
   ctx.stats.rejected(reason);
   const fields = { deviceId: device.id, topic: truncateText(topic, MAX_FIELD_CHARS) };
-  ctx.refusals.note(device.id, reason, fields, 'subscription refused');
+  ctx.refusals.note({ source: device.id, reason }, fields, 'subscription refused');
   if (!ctx.subscriptions.refuse(client)) return done(null, null);
   ctx.metrics.disconnected.inc({ limit: 'subscriptions' });
   done(new Error(`device ${device.id}: too many refused subscriptions`));

@@ -52,7 +52,11 @@ export function createBrokerContext(options: BrokerContextOptions): BrokerContex
   const cut = (device: DeviceRecord, packet: 'PUBLISH' | 'SUBSCRIBE'): Error => {
     stats.rejected('RATE_LIMITED');
     metrics.disconnected.inc({ limit: 'rate' });
-    refusals.note(device.id, 'RATE_LIMITED', { deviceId: device.id, packet }, 'device cut');
+    refusals.note(
+      { source: device.id, reason: 'RATE_LIMITED' },
+      { deviceId: device.id, packet },
+      'device cut',
+    );
     const { burst, perSecond } = limits.rate;
     return new Error(
       `device ${device.id} over its rate (${packet}): ${burst} at once, ${perSecond} a second`,

@@ -17,7 +17,11 @@ export function watchClients(aedes: Aedes, ctx: BrokerContext): void {
     const address = connections.addressOf(client) ?? 'unknown';
     const source = device === undefined ? sourceOf(address) : device.id;
     const fields = device === undefined ? { address } : { deviceId: device.id, address };
-    ctx.refusals.note(source, 'client error', { ...fields, err: errorText(error) }, 'client error');
+    ctx.refusals.note(
+      { source, reason: 'client error' },
+      { ...fields, err: errorText(error) },
+      'client error',
+    );
   });
   aedes.on('connectionError', (client, error) =>
     logger.debug(

@@ -21,7 +21,11 @@ export function reportOversizePackets(
     const { head, packet, reason } = describeOversize(error, ctx.limits.maxPacketBytes);
     if (device === undefined) {
       const fields = { address, detail: reason };
-      ctx.refusals.note(sourceOf(address), 'PACKET_TOO_LARGE', fields, 'connection cut');
+      ctx.refusals.note(
+        { source: sourceOf(address), reason: 'PACKET_TOO_LARGE' },
+        fields,
+        'connection cut',
+      );
       return;
     }
     ctx.deadLetters
@@ -37,8 +41,7 @@ export function reportOversizePackets(
       })
       .catch((cause: unknown) =>
         ctx.storeFailures.note(
-          'registry',
-          'dead letter failed',
+          { source: 'registry', reason: 'dead letter failed' },
           { err: errorText(cause) },
           'dead letter not stored',
         ),

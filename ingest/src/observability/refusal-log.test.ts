@@ -13,11 +13,12 @@ describe('the refusal log', () => {
       },
     );
     const log = createRefusalLog(logger, { clock: () => now });
-    for (let i = 0; i < 1000; i++) log.note('dev-1', 'TOO_MANY_SUBSCRIPTIONS', { i }, 'refused');
-    log.note('dev-1', 'RATE_LIMITED', {}, 'cut');
-    log.note('dev-2', 'TOO_MANY_SUBSCRIPTIONS', {}, 'refused');
+    for (let i = 0; i < 1000; i++)
+      log.note({ source: 'dev-1', reason: 'TOO_MANY_SUBSCRIPTIONS' }, { i }, 'refused');
+    log.note({ source: 'dev-1', reason: 'RATE_LIMITED' }, {}, 'cut');
+    log.note({ source: 'dev-2', reason: 'TOO_MANY_SUBSCRIPTIONS' }, {}, 'refused');
     now = 60_000;
-    log.note('dev-1', 'TOO_MANY_SUBSCRIPTIONS', { i: 1000 }, 'refused');
+    log.note({ source: 'dev-1', reason: 'TOO_MANY_SUBSCRIPTIONS' }, { i: 1000 }, 'refused');
     expect(lines).toEqual([
       { level: 40, i: 0, reason: 'TOO_MANY_SUBSCRIPTIONS', msg: 'refused' },
       { level: 40, reason: 'RATE_LIMITED', msg: 'cut' },

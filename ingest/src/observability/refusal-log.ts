@@ -17,7 +17,14 @@ export const MAX_FIELD_CHARS = 256;
  * the client's doing, not a fault of ours.
  */
 export interface RefusalLog {
-  note(source: string, reason: string, fields: Record<string, unknown>, message: string): void;
+  /** `fields` and `message` as pino takes them; `refusal` is the pair lines are counted by. */
+  note(refusal: Refusal, fields: Record<string, unknown>, message: string): void;
+}
+
+/** Who was refused (a device id, an address) and why: one log line per pair per window. */
+export interface Refusal {
+  source: string;
+  reason: string;
 }
 
 export interface RefusalLogOptions {
@@ -36,7 +43,7 @@ export function createRefusalLog(logger: Logger, options: RefusalLogOptions): Re
     options.maxSources ?? 4096,
   );
   return {
-    note(source, reason, fields, message) {
+    note({ source, reason }, fields, message) {
       const key = `${source}\u0000${reason}`;
       const now = options.clock();
       const entry = seen.get(key);

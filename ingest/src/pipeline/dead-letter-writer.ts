@@ -41,8 +41,7 @@ export function createDeadLetterWriter(options: DeadLetterWriterOptions): DeadLe
       // A refused publish's topic is whatever the client sent.
       const topic = truncateText(letter.topic, MAX_FIELD_CHARS);
       refusals.note(
-        letter.deviceId ?? letter.coopId ?? 'unknown',
-        letter.code,
+        { source: letter.deviceId ?? letter.coopId ?? 'unknown', reason: letter.code },
         {
           deviceId: letter.deviceId,
           coopId: letter.coopId,

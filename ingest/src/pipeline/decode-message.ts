@@ -6,6 +6,13 @@ import {
   type UpStream,
 } from '@shamba/schemas';
 
+/** One publish to decode: the device it speaks for, the stream its topic names, its bytes. */
+export interface UplinkMessage {
+  device: Device;
+  stream: UpStream;
+  payload: Uint8Array;
+}
+
 export interface DecodeOptions {
   nowMs: number;
   /** Device clocks ahead of the broker by more than this are refused (TIME_IN_FUTURE). */
@@ -18,9 +25,7 @@ export interface DecodeOptions {
  * dead-letters the ShambaError it throws.
  */
 export function decodeMessage(
-  device: Device,
-  stream: UpStream,
-  payload: Uint8Array,
+  { device, stream, payload }: UplinkMessage,
   options: DecodeOptions,
 ): StoredReading[] {
   const readings = decodeUplink(payload, { deviceId: device.id, stream });

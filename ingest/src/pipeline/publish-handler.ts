@@ -95,8 +95,7 @@ export function createPublishHandler(options: PublishHandlerOptions) {
     commits.failed();
     if (at.refundTo !== undefined) options.refund(at.refundTo);
     options.storeFailures.note(
-      'store',
-      'commit failed',
+      { source: 'store', reason: 'commit failed' },
       { topic: at.topic, err: errorText(cause) },
       'commit failed; publish not acknowledged',
     );
@@ -135,8 +134,7 @@ export function createPublishHandler(options: PublishHandlerOptions) {
       (cause: unknown) => {
         const fields = { err: errorText(cause) };
         options.storeFailures.note(
-          source.id,
-          'position check failed',
+          { source: source.id, reason: 'position check failed' },
           fields,
           'position check failed',
         );
@@ -167,10 +165,10 @@ export function createPublishHandler(options: PublishHandlerOptions) {
     const { device, topic, payload } = uplink;
     let readings: StoredReading[];
     try {
-      readings = decodeMessage(uplink.source, uplink.parsed.stream, payload, {
-        nowMs: clock(),
-        maxFutureMs: options.maxFutureMs,
-      });
+      readings = decodeMessage(
+        { device: uplink.source, stream: uplink.parsed.stream, payload },
+        { nowMs: clock(), maxFutureMs: options.maxFutureMs },
+      );
     } catch (error) {
       if (!isShambaError(error)) return failed(error, { topic, refundTo: device.id }, done);
       // Stored against the device that sent it (a gateway's relayed message: the gateway).

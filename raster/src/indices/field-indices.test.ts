@@ -12,12 +12,10 @@ import {
   utmZoneOf,
   writeScene,
 } from '@shamba/world';
-import type { Polygon } from '@shamba/schemas';
+import { DAY_MS, type Polygon } from '@shamba/schemas';
 import { distribution, fieldIndices, type SceneBands } from './field-indices.js';
 import { windowAround } from '../scenes/scene-bands.js';
 import { readBand, readSceneItem } from '../scenes/scene-reader.js';
-
-const DAY = 86_400_000;
 
 async function readScene(itemPath: string): Promise<SceneBands> {
   const item = await readSceneItem(itemPath);
@@ -186,7 +184,7 @@ describe('per-field indices from GeoTIFF bands', () => {
 
   it('sees the stressed field as much less green as the simulated world made it', async () => {
     const start = Date.UTC(2026, 10, 1);
-    const [pass] = overpassesBetween(OROMIA_DEMO, start + 12 * DAY, start + 17 * DAY);
+    const [pass] = overpassesBetween(OROMIA_DEMO, start + 12 * DAY_MS, start + 17 * DAY_MS);
     const world = createWorld(OROMIA_DEMO, start);
     world.advanceTo(pass!);
     const scene = renderScene(OROMIA_DEMO, world, { seed: 4 });
@@ -210,7 +208,7 @@ describe('per-field indices from GeoTIFF bands', () => {
 
   it('reads only a window around the fields and gets the same numbers', async () => {
     const start = Date.UTC(2026, 10, 1);
-    const [pass] = overpassesBetween(OROMIA_DEMO, start + 12 * DAY, start + 17 * DAY);
+    const [pass] = overpassesBetween(OROMIA_DEMO, start + 12 * DAY_MS, start + 17 * DAY_MS);
     const world = createWorld(OROMIA_DEMO, start);
     world.advanceTo(pass!);
     const scene = renderScene(OROMIA_DEMO, world, { seed: 4 });
@@ -219,7 +217,7 @@ describe('per-field indices from GeoTIFF bands', () => {
     const item = await readSceneItem(join(dir, `${scene.id}.json`));
     const field = OROMIA_DEMO.fields.find((f) => f.id === 'field-almaz-maize')!;
     const window = windowAround([field.boundary], 32637);
-    const read = (b: string) => readBand(b, item.bands[b]!, undefined, window);
+    const read = (b: string) => readBand(b, item.bands[b]!, { window });
     const windowed = {
       B04: await read('B04'),
       B08: await read('B08'),

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { DAY_MS } from '@shamba/schemas';
 import { gapFill } from './index-series.js';
 
-const DAY = 86_400_000;
 const point = (day: number, value: number | null) => ({
-  acquiredMs: day * DAY,
+  acquiredMs: day * DAY_MS,
   sceneId: `s${day}`,
   value,
 });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
+import { DAY_MS } from '@shamba/schemas';
 import {
   OROMIA_DEMO,
   createWorld,
@@ -45,7 +46,7 @@ describe('NDVI PNG', () => {
 
   it('draws a field of the simulated scene: the dry maize browner than the irrigated one', async () => {
     const start = Date.UTC(2026, 10, 1);
-    const [pass] = overpassesBetween(OROMIA_DEMO, start + 12 * 86_400_000, start + 17 * 86_400_000);
+    const [pass] = overpassesBetween(OROMIA_DEMO, start + 12 * DAY_MS, start + 17 * DAY_MS);
     const { B04, B08, SCL } = await simulatedBands(start, pass!, ['B04', 'B08', 'SCL']);
     const bands = { B04: B04!, B08: B08!, SCL: SCL! };
     const greenness = (fieldId: string) => {
@@ -69,7 +70,7 @@ describe('NDVI PNG', () => {
 
   it('draws a cooperative: every field on one image over their extent, nothing between them', async () => {
     const start = Date.UTC(2026, 10, 1);
-    const { B04, B08 } = await simulatedBands(start, start + 5 * 86_400_000, ['B04', 'B08']);
+    const { B04, B08 } = await simulatedBands(start, start + 5 * DAY_MS, ['B04', 'B08']);
     const bands = { B04: B04!, B08: B08! };
     const boundaries = OROMIA_DEMO.fields.map((f) => f.boundary);
     const coop = PNG.sync.read(renderNdviPng(bands, boundaries, 1));

@@ -146,7 +146,7 @@ export async function remoteGet(request: RemoteGet): Promise<RemoteResponse> {
         );
         continue;
       }
-      return await readBody(response, request, maxBytes, signal);
+      return await readBody(response, request, { maxBytes, signal });
     }
   } finally {
     slots.release();
@@ -179,11 +179,17 @@ function send(target: CheckedTarget, request: RemoteGet, signal: AbortSignal) {
   });
 }
 
+/** What bounds one body as it is read: the bytes it may hold, and the read's deadline. */
+interface BodyLimits {
+  /** The request's cap, lowered to the range's length when a range was asked for. */
+  maxBytes: number;
+  signal: AbortSignal;
+}
+
 async function readBody(
   response: IncomingMessage,
   request: RemoteGet,
-  maxBytes: number,
-  signal: AbortSignal,
+  { maxBytes, signal }: BodyLimits,
 ): Promise<RemoteResponse> {
   const status = response.statusCode ?? 0;
   const fail = (error: ShambaError): never => {

@@ -47,12 +47,9 @@ describe('COG over HTTP range requests', () => {
     expect(item.bands.B04!.path).toBe(`${server.url}/B04.tif`);
     const before = server.bytesSent();
     // 50 x 50 pixels (500 m) inside one 256-pixel tile of the 64.
-    const band = await readBand(
-      'B04',
-      item.bands.B04!,
-      undefined,
-      [310_300, 789_200, 310_800, 789_700],
-    );
+    const band = await readBand('B04', item.bands.B04!, {
+      window: [310_300, 789_200, 310_800, 789_700],
+    });
     expect([band.width, band.height]).toEqual([50, 50]);
     expect(band.values[0]).toBe(values[1030 * W + 1030]);
     expect(band.values[49 * 50 + 49]).toBe(values[1079 * W + 1079]);

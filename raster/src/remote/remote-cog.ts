@@ -7,17 +7,22 @@ import { MAX_RANGE_BYTES, remoteGet, type RemoteResponse } from './guarded-fetch
 const moreThanAsked = () =>
   new ShambaError('RASTER_INVALID', 'the band file server sent more than the range asked for');
 
+/** A band file on a server, and the address policy its reads go through. */
+interface RemoteFile {
+  url: string;
+  access: RemoteAccess | undefined;
+}
+
+/** One byte range of the file, both ends included, through the guard. */
 async function getRange(
-  url: string,
-  access: RemoteAccess | undefined,
-  from: number,
-  to: number,
+  { url, access }: RemoteFile,
+  range: { from: number; to: number },
   signal?: AbortSignal,
 ): Promise<RemoteResponse> {
   return remoteGet({
     url,
     access,
-    range: { from, to },
+    range,
     maxBytes: MAX_RANGE_BYTES,
     tooLarge: moreThanAsked,
     signal,
@@ -33,7 +38,8 @@ export async function httpSource(
   url: string,
   access: RemoteAccess | undefined,
 ): Promise<ByteSource & { close(): Promise<void> }> {
-  const first = await getRange(url, access, 0, 0);
+  const file: RemoteFile = { url, access };
+  const first = await getRange(file, { from: 0, to: 0 });
   const total = Number(/\/(\d+)$/.exec(first.headers['content-range'] ?? '')?.[1]);
   if (!Number.isFinite(total))
     throw new ShambaError('RASTER_INVALID', 'the band file server gave no total size');
@@ -42,7 +48,7 @@ export async function httpSource(
     read: async (offset, length) => {
       const end = Math.min(total, offset + length) - 1;
       if (end < offset) return Buffer.alloc(0);
-      return (await getRange(url, access, offset, end)).body;
+      return (await getRange(file, { from: offset, to: end })).body;
     },
     close: () => Promise.resolve(),
   };
@@ -74,10 +80,10 @@ class GuardedResponse extends BaseResponse {
  * address and reads any body whole): every tile read is one single range through the guard.
  */
 class GuardedClient extends BaseClient {
-  readonly #access: RemoteAccess | undefined;
+  readonly #file: RemoteFile;
   constructor(url: string, access: RemoteAccess | undefined) {
     super(url);
-    this.#access = access;
+    this.#file = { url, access };
   }
   override async request(options: RequestInit = {}): Promise<BaseResponse> {
     const range = new Headers(options.headers).get('range') ?? '';
@@ -85,10 +91,8 @@ class GuardedClient extends BaseClient {
     // geotiff asks for single ranges (maxRanges 0); anything else is not a read we make.
     if (match === null) throw new ShambaError('RASTER_UNSUPPORTED', 'not a single range read');
     const response = await getRange(
-      this.url,
-      this.#access,
-      Number(match[1]),
-      Number(match[2]),
+      this.#file,
+      { from: Number(match[1]), to: Number(match[2]) },
       options.signal ?? undefined,
     );
     return new GuardedResponse(response);

@@ -38,7 +38,7 @@ export async function readSceneBands(
   if (red === undefined || nir === undefined)
     throw new ShambaError('RASTER_INVALID', `${item.id} has no B04 or B08 band`);
   const read = (name: string, file: SceneItem['bands'][string]) =>
-    readBand(name, file, undefined, (epsg) => windowAround(boundaries, epsg), options);
+    readBand(name, file, { ...options, window: (epsg) => windowAround(boundaries, epsg) });
   const optional = async (name: string) => {
     const file = item.bands[name];
     return file === undefined ? undefined : read(name, file);

@@ -1,7 +1,7 @@
 import { open, stat } from 'node:fs/promises';
 import { fromFile } from 'geotiff';
 import { ShambaError } from '@shamba/schemas';
-import { isHttpUrl, type RemoteAccess } from '../remote/address-policy.js';
+import { isHttpUrl } from '../remote/address-policy.js';
 import { httpSource, openRemoteTiff } from '../remote/remote-cog.js';
 import type { SceneItem } from './stac-item.js';
 import { validateTiff, type ByteSource, type RasterBudget } from '../tiff/tiff-guard.js';
@@ -48,6 +48,21 @@ async function fileSource(path: string): Promise<ByteSource & { close(): Promise
 /** A rectangle in the raster's CRS: minX, minY, maxX, maxY. */
 export type MapWindow = [number, number, number, number];
 
+/** A band file as a scene item names it: its path or URL, and how a URL may be fetched. */
+type BandFile = SceneItem['bands'][string];
+
+export interface ReadBandOptions {
+  /** Limits the file's structure is checked against (default: tiff-guard's DEFAULT_BUDGET). */
+  budget?: RasterBudget;
+  /**
+   * The part of the band to read (default: all of it); a function of the band's EPSG code for
+   * callers that know places in lon-lat only.
+   */
+  window?: MapWindow | ((epsg: number) => MapWindow);
+  /** A coarser answer is enough: read the coarsest overview no coarser than this. */
+  resolutionM?: number;
+}
+
 interface OpenedBand {
   /** The file and its version: tiles are cached under it. */
   key: string;
@@ -71,9 +86,8 @@ const MAX_OPEN = 16;
  */
 async function openBand(
   band: string,
-  path: string,
+  { path, remoteAccess: access }: BandFile,
   budget?: RasterBudget,
-  access?: RemoteAccess,
 ): Promise<OpenedBand> {
   // A local file's version is its mtime and size; a URL is taken as immutable (COG archives are).
   const version = isHttpUrl(path)
@@ -141,17 +155,15 @@ async function openBand(
 /**
  * Reads one band file: its structure is checked first, then geotiff decodes it. With a window,
  * only the pixels covering it are decoded (geotiff reads just the tiles or strips it touches),
- * so fields of a few hectares cost a few hundred pixels of a 10980 x 10980 tile. The window may
- * be given as a function of the band's EPSG code, for callers that know places in lon-lat only.
+ * so fields of a few hectares cost a few hundred pixels of a 10980 x 10980 tile.
  */
 export async function readBand(
   band: string,
-  file: SceneItem['bands'][string],
-  budget?: RasterBudget,
-  windowFor?: MapWindow | ((epsg: number) => MapWindow),
-  options: { resolutionM?: number } = {},
+  file: BandFile,
+  options: ReadBandOptions = {},
 ): Promise<BandRaster> {
-  const opened = await openBand(band, file.path, budget, file.remoteAccess);
+  const { budget, window: windowFor } = options;
+  const opened = await openBand(band, file, budget);
   const { tiff, epsg, imageX, imageY } = opened;
   let { image, resolutionX, resolutionY } = opened;
   let imageIndex = 0;
@@ -197,13 +209,12 @@ export async function readBand(
       `band ${band}: the file has ${samples} bands, not ${sample + 1}`,
     );
   const values =
-    (await readWindow(
-      image,
-      [left, top, right, bottom],
+    (await readWindow(image, {
+      window: [left, top, right, bottom],
       sample,
-      `${opened.key}|${imageIndex}`,
+      cacheKey: `${opened.key}|${imageIndex}`,
       nodata,
-    )) ??
+    })) ??
     (
       (await image.readRasters({
         window: [left, top, right, bottom],

@@ -55,12 +55,9 @@ describe('GeoTIFF layouts (UTM south, EPSG:32737)', () => {
       ]);
       expect(Array.from(whole.values)).toEqual(Array.from(values));
       // A window across tile edges (64 and 128 in both directions).
-      const window = await readBand('B04', file, undefined, [
-        500_000 + 600,
-        9_000_000 - 1500,
-        500_000 + 1400,
-        9_000_000 - 550,
-      ]);
+      const window = await readBand('B04', file, {
+        window: [500_000 + 600, 9_000_000 - 1500, 500_000 + 1400, 9_000_000 - 550],
+      });
       expect([window.width, window.height, window.originX, window.originY]).toEqual([
         80, 95, 500_600, 8_999_450,
       ]);
@@ -126,12 +123,9 @@ describe('GeoTIFF layouts (UTM south, EPSG:32737)', () => {
       ['B08', nir],
       ['B11', swir],
     ] as const) {
-      const band = await readBand(name, item.bands[name]!, undefined, [
-        500_000 + 600,
-        9_000_000 - 1500,
-        500_000 + 1400,
-        9_000_000 - 550,
-      ]);
+      const band = await readBand(name, item.bands[name]!, {
+        window: [500_000 + 600, 9_000_000 - 1500, 500_000 + 1400, 9_000_000 - 550],
+      });
       expect(band.values[0], name).toBe(expected[55 * W + 60]);
       expect(band.values[94 * 80 + 79], name).toBe(expected[149 * W + 139]);
     }
@@ -147,7 +141,7 @@ describe('GeoTIFF layouts (UTM south, EPSG:32737)', () => {
     const file = write('overviews', encodeGeoTiff(image, layout));
     const full = await readBand('B04', file);
     expect([full.width, full.resolutionX]).toEqual([W, 10]);
-    const coarse = await readBand('B04', file, undefined, undefined, { resolutionM: 45 });
+    const coarse = await readBand('B04', file, { resolutionM: 45 });
     // 40 m (the x4 overview) is the coarsest no coarser than 45 m.
     expect([coarse.width, coarse.height, coarse.resolutionX, coarse.originX]).toEqual([
       75, 50, 40, 500_000,
@@ -160,13 +154,10 @@ describe('GeoTIFF layouts (UTM south, EPSG:32737)', () => {
     expect(coarse.values[0]).toBe(mean(0, 0));
     expect(coarse.values[10 * 75 + 20]).toBe(mean(80, 40));
     // A window of the overview: the same map rectangle at 40 m.
-    const part = await readBand(
-      'B04',
-      file,
-      undefined,
-      [500_000 + 800, 9_000_000 - 800, 500_000 + 1600, 9_000_000],
-      { resolutionM: 40 },
-    );
+    const part = await readBand('B04', file, {
+      window: [500_000 + 800, 9_000_000 - 800, 500_000 + 1600, 9_000_000],
+      resolutionM: 40,
+    });
     expect([part.width, part.height, part.values[0]]).toEqual([20, 20, mean(80, 0)]);
   });
 });

@@ -54,7 +54,12 @@ describe('window reader', () => {
       const img = await tiff.getImage();
       await fc.assert(
         fc.asyncProperty(windowArbitrary, async (window) => {
-          const read = await readWindow(img, window, 0, `${name}|0`, 0);
+          const read = await readWindow(img, {
+            window,
+            sample: 0,
+            cacheKey: `${name}|0`,
+            nodata: 0,
+          });
           expect(read).toBeInstanceOf(Uint16Array);
           const [left, top, right, bottom] = window;
           const expected = new Uint16Array((right - left) * (bottom - top));
@@ -70,7 +75,8 @@ describe('window reader', () => {
 
   it('leaves LZW to geotiff', async () => {
     const tiff = await fromFile(write('lzw', { compression: 'lzw', predictor: false }));
-    expect(await readWindow(await tiff.getImage(), [0, 0, 10, 10], 0, 'lzw|0', 0)).toBeUndefined();
+    const request = { window: [0, 0, 10, 10], sample: 0, cacheKey: 'lzw|0', nodata: 0 } as const;
+    expect(await readWindow(await tiff.getImage(), request)).toBeUndefined();
     await tiff.close();
   });
 
@@ -79,12 +85,12 @@ describe('window reader', () => {
     const path = write('changing', layout);
     const file = { path, scale: 1, offset: 0, nodata: null };
     const window = [500_000, 9_000_000 - 640, 500_640, 9_000_000] as const;
-    const before = await readBand('B04', file, undefined, [...window]);
+    const before = await readBand('B04', file, { window: [...window] });
     expect(before.values[0]).toBe(values[0]);
     const changed = values.map((v) => 65_535 - v);
     write('changing', layout, changed);
     utimesSync(path, new Date(), new Date(Date.now() + 5_000));
-    const after = await readBand('B04', file, undefined, [...window]);
+    const after = await readBand('B04', file, { window: [...window] });
     expect(after.values[0]).toBe(changed[0]);
     expect(after.values[64 * 64 - 1]).toBe(changed[63 * W + 63]);
   });

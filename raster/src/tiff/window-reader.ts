@@ -122,11 +122,21 @@ function cached(key: string, bytes: number, load: () => Promise<Uint8Array>): Pr
   return data;
 }
 
+/**
+ * One tile (or strip) a window touches: its index among the file's tiles, its column and row in
+ * the tile grid, and the bytes it holds once inflated.
+ */
+interface WindowTile {
+  index: number;
+  tx: number;
+  ty: number;
+  expectedBytes: number;
+}
+
 async function loadTile(
   image: GeoTIFFImage,
   layout: TileLayout,
-  index: number,
-  expected: number,
+  { index, expectedBytes: expected }: WindowTile,
 ): Promise<Uint8Array> {
   const directory = image.fileDirectory;
   const offset = Number(
@@ -149,22 +159,40 @@ async function loadTile(
   return bytes;
 }
 
+/** A pixel window [left, top, right, bottom) of an image. */
+type PixelWindow = readonly [number, number, number, number];
+
+export interface WindowRequest {
+  window: PixelWindow;
+  sample: number;
+  /** Names the file version and image: tiles are cached under it. */
+  cacheKey: string;
+  /** Fills the pixels of sparse tiles (none: 0). */
+  nodata: number | null;
+}
+
+/** Where a window's tiles are copied to: the window, its pixels, and how they are laid out. */
+interface WindowOutput {
+  layout: TileLayout;
+  window: PixelWindow;
+  out: SamplePixels;
+  nodata: number | null;
+}
+
 /**
  * The window [left, top, right, bottom) of `sample`, or `undefined` for a layout this reader
- * leaves to geotiff. `cacheKey` names the file version and image (tiles are cached under it).
+ * leaves to geotiff.
  */
 export async function readWindow(
   image: GeoTIFFImage,
-  window: readonly [number, number, number, number],
-  sample: number,
-  cacheKey: string,
-  nodata: number | null,
+  { window, sample, cacheKey, nodata }: WindowRequest,
 ): Promise<SamplePixels | undefined> {
   const layout = await tileLayout(image, sample);
   if (layout === undefined) return undefined;
   const [left, top, right, bottom] = window;
   const width = right - left;
   const out = new layout.array(width * (bottom - top));
+  const target: WindowOutput = { layout, window, out, nodata };
   const { tileWidth, tileHeight } = layout;
   const planeOffset =
     image.planarConfiguration === 2 ? sample * layout.tilesAcross * layout.tilesDown : 0;
@@ -176,11 +204,16 @@ export async function readWindow(
       const rows = layout.tiled
         ? tileHeight
         : Math.min(tileHeight, image.getHeight() - ty * tileHeight);
-      const expected = tileWidth * rows * layout.bytesPerSample;
+      const tile: WindowTile = {
+        index,
+        tx,
+        ty,
+        expectedBytes: tileWidth * rows * layout.bytesPerSample,
+      };
       reads.push(
-        cached(`${cacheKey}|${index}`, expected, () =>
-          loadTile(image, layout, index, expected),
-        ).then((bytes) => copyTile(layout, bytes, tx, ty, window, out, nodata)),
+        cached(`${cacheKey}|${index}`, tile.expectedBytes, () =>
+          loadTile(image, layout, tile),
+        ).then((bytes) => copyTile(tile, bytes, target)),
       );
     }
   }
@@ -191,15 +224,9 @@ export async function readWindow(
 const MODULUS = [0, 2 ** 8, 2 ** 16, 0, 2 ** 32];
 
 /** The part of tile (tx, ty) inside the window, predictor undone, into `out`. */
-function copyTile(
-  layout: TileLayout,
-  bytes: Uint8Array,
-  tx: number,
-  ty: number,
-  [left, top, right, bottom]: readonly [number, number, number, number],
-  out: SamplePixels,
-  nodata: number | null,
-): void {
+function copyTile({ tx, ty }: WindowTile, bytes: Uint8Array, target: WindowOutput): void {
+  const { layout, out, nodata } = target;
+  const [left, top, right, bottom] = target.window;
   const { tileWidth, tileHeight } = layout;
   const x0 = tx * tileWidth;
   const y0 = ty * tileHeight;

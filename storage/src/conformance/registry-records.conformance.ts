@@ -1,6 +1,11 @@
 import type { WeatherForecast, YieldHistoryRow } from '@shamba/schemas';
 import { expect, it } from 'vitest';
-import type { NewDeadLetter, QuarantinedScene, Registry } from '../ports/registry.js';
+import type {
+  FieldSceneIndices,
+  NewDeadLetter,
+  QuarantinedScene,
+  Registry,
+} from '../ports/registry.js';
 import type { RegistryConformanceTarget } from './registry.conformance.js';
 
 const letter = (coopId: string | null, deviceId: string | null, i: number): NewDeadLetter => ({
@@ -21,12 +26,36 @@ const scene = (ownerCoopId: string | null, acquiredMs: number) => ({
   cloudCoverPct: 0,
   processedMs: acquiredMs,
 });
-const indices = (ownerCoopId: string | null, fieldId: string, acquiredMs: number) => ({
+const ndvi = (mean: number) => ({ mean, sd: 0.02, p10: mean - 0.03, p50: mean, p90: mean + 0.03 });
+/** Typed indices (FieldIndicesSchema): the field's, and a cloudy zone beside a clear one. */
+const indices = (
+  ownerCoopId: string | null,
+  fieldId: string,
+  acquiredMs: number,
+): FieldSceneIndices => ({
   sceneId: 'S2-X',
   ownerCoopId,
   fieldId,
   acquiredMs,
-  indices: { status: 'ok', owner: ownerCoopId },
+  indices: {
+    status: 'ok',
+    validFraction: 0.9,
+    pixelCount: acquiredMs,
+    ndvi: ndvi(0.6),
+    savi: ndvi(0.4),
+    ndmi: null,
+    zones: {
+      [`${fieldId}-z1`]: { status: 'cloudy', validFraction: 0.1, pixelCount: 20 },
+      [`${fieldId}-z2`]: {
+        status: 'ok',
+        validFraction: 1,
+        pixelCount: 20,
+        ndvi: ndvi(0.7),
+        savi: ndvi(0.5),
+        ndmi: ndvi(0.2),
+      },
+    },
+  },
 });
 const quarantined = (ownerCoopId: string | null, atMs: number): QuarantinedScene => ({
   path: `/q/${atMs}`,
@@ -123,9 +152,21 @@ export function describeRegistryRecords(
     const registry = current();
     const maize = { crops: { maize: { depletionFraction: 0.45 } } };
     const [a1, a2, b1] = [
-      await registry.parameterSets.add('coop-a', { note: 'trial 2025', ...maize }, 'Dr. A', 1),
-      await registry.parameterSets.add('coop-a', { note: 'trial 2026', crops: {} }, 'Dr. A', 2),
-      await registry.parameterSets.add('coop-b', { note: 'regional', ...maize }, 'Dr. B', 3),
+      await registry.parameterSets.add(
+        'coop-a',
+        { note: 'trial 2025', ...maize },
+        { author: 'Dr. A', atMs: 1 },
+      ),
+      await registry.parameterSets.add(
+        'coop-a',
+        { note: 'trial 2026', crops: {} },
+        { author: 'Dr. A', atMs: 2 },
+      ),
+      await registry.parameterSets.add(
+        'coop-b',
+        { note: 'regional', ...maize },
+        { author: 'Dr. B', atMs: 3 },
+      ),
     ];
     expect([a1.version, a2.version, b1.version]).toEqual([1, 2, 1]);
     expect(a1).toEqual({
@@ -147,7 +188,11 @@ export function describeRegistryRecords(
     // Concurrent publications still get distinct versions.
     const many = await Promise.all(
       [1, 2, 3].map((i) =>
-        registry.parameterSets.add('coop-c', { note: `n${i}`, crops: {} }, 'X', i),
+        registry.parameterSets.add(
+          'coop-c',
+          { note: `n${i}`, crops: {} },
+          { author: 'X', atMs: i },
+        ),
       ),
     );
     expect(many.map((s) => s.version).sort()).toEqual([1, 2, 3]);

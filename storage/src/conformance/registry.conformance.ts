@@ -1,4 +1,11 @@
-import type { Coop, Farmer, Principal, Prescription } from '@shamba/schemas';
+import type {
+  Coop,
+  Farmer,
+  IrrigationPrescription,
+  NitrogenPrescription,
+  Principal,
+  Prescription,
+} from '@shamba/schemas';
 import { fieldFixture } from '@shamba/schemas/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DeviceRecord, Registry } from '../ports/registry.js';
@@ -33,6 +40,59 @@ export const manager = (coopId: string): Principal => ({
   coopId,
   farmerId: null,
   name: 'M',
+});
+
+const provenance = {
+  rule: { name: 'r', version: '1' },
+  parameterSet: 'built-in',
+  sceneId: null,
+  forecastIssuedAt: null,
+};
+const prescriptionBase = (id: string, createdAtMs: number) => ({
+  id,
+  fieldId: 'f-1',
+  coopId: 'coop-a',
+  createdAtMs,
+  asOfMs: 0,
+  summary: '',
+  parameters: {},
+  provenance,
+  inputs: { fromMs: 0, toMs: 0, readingCount: 0, deviceIds: [] },
+  steps: [],
+});
+const irrigation = (id: string, createdAtMs: number): IrrigationPrescription => ({
+  ...prescriptionBase(id, createdAtMs),
+  kind: 'irrigation',
+  action: 'none',
+  netDepthMm: 0,
+  grossDepthMm: 0,
+  volumeM3: 0,
+  method: 'drip',
+});
+const nitrogen = (id: string, createdAtMs: number): NitrogenPrescription => ({
+  ...prescriptionBase(id, createdAtMs),
+  kind: 'nitrogen',
+  action: 'fertilise',
+  nKgHa: 20,
+  provenance: { ...provenance, sceneId: 'S2-X' },
+  zones: [
+    { zoneId: 'z-1', areaHa: 0.5, status: 'no-rate', reason: 'cloudy over the zone' },
+    {
+      zoneId: 'z-2',
+      areaHa: 0.5,
+      status: 'ok',
+      nKgHa: 40,
+      sceneId: 'S2-X',
+      zoneNdvi: 0.5,
+      referenceNdvi: 0.7,
+      reference: 'best-zone',
+      growingDays: 60,
+      splits: [{ share: 1, nKgHa: 40, when: 'now' }],
+      products: [{ product: 'urea', name: 'Urea', kgPerHa: 87, kgPerPlot: 43.5, bagsPerPlot: 1 }],
+      summary: 'N 40 kg/ha',
+      steps: [{ name: 'NDVI', formula: 'mean', value: 0.5, unit: '', source: 'S2' }],
+    },
+  ],
 });
 
 const coop = (id: string, name = id): Coop => ({
@@ -196,30 +256,36 @@ export function describeRegistry(adapter: string, target: RegistryConformanceTar
     });
 
     it('returns the newest prescription of a field', async () => {
-      const base = {
-        kind: 'irrigation' as const,
-        fieldId: 'f-1',
-        coopId: 'coop-a',
-        asOfMs: 0,
-        action: 'none' as const,
-        netDepthMm: 0,
-        grossDepthMm: 0,
-        volumeM3: 0,
-        method: 'drip' as const,
-        summary: '',
-        rule: { name: 'r', version: '1' },
-        parameters: {},
-        inputs: { fromMs: 0, toMs: 0, readingCount: 0, deviceIds: [] },
-        steps: [],
-      };
-      const p2: Prescription = { ...base, id: 'p-2', createdAtMs: 20, summary: 'irrigate' };
-      await registry.prescriptions.add({ ...base, id: 'p-1', createdAtMs: 10 });
+      const p2: Prescription = { ...irrigation('p-2', 20), summary: 'irrigate' };
+      await registry.prescriptions.add(irrigation('p-1', 10));
       await registry.prescriptions.add(p2);
-      await registry.prescriptions.add({ ...base, id: 'p-0', createdAtMs: 5 });
-      await registry.prescriptions.add({ ...base, fieldId: 'f-2', id: 'p-3', createdAtMs: 30 });
+      await registry.prescriptions.add(irrigation('p-0', 5));
+      await registry.prescriptions.add({ ...irrigation('p-3', 30), fieldId: 'f-2' });
       expect((await registry.prescriptions.latest('f-1'))?.id).toBe('p-2');
       expect(await registry.prescriptions.latest('f-1')).toEqual(p2);
       expect(await registry.prescriptions.latest('f-9')).toBeUndefined();
+    });
+
+    it('keeps each kind of prescription: a newer nitrogen one never hides the irrigation', async () => {
+      const water = irrigation('w-1', 10);
+      const n1 = nitrogen('n-1', 20);
+      const n2 = { ...nitrogen('n-2', 30), nKgHa: 0, action: 'none' as const };
+      for (const p of [water, n1, n2, { ...nitrogen('n-9', 40), fieldId: 'f-2' }])
+        await registry.prescriptions.add(p);
+      expect(await registry.prescriptions.latest('f-1')).toEqual(n2);
+      expect(await registry.prescriptions.latest('f-1', 'irrigation')).toEqual(water);
+      expect(await registry.prescriptions.latest('f-1', 'nitrogen')).toEqual(n2);
+      expect(await registry.prescriptions.latestByKind('f-1')).toEqual({
+        irrigation: water,
+        nitrogen: n2,
+      });
+      expect(await registry.prescriptions.latestByKind('f-2')).toEqual({
+        nitrogen: { ...nitrogen('n-9', 40), fieldId: 'f-2' },
+      });
+      expect(await registry.prescriptions.latest('f-2', 'irrigation')).toBeUndefined();
+      expect(await registry.prescriptions.latestByKind('f-9')).toEqual({});
+      await reopen();
+      expect(await registry.prescriptions.latest('f-1', 'irrigation')).toEqual(water);
     });
 
     describeRegistryRecords(target, () => registry);

@@ -4,8 +4,11 @@ import type {
   Farmer,
   Field,
   ParameterSet,
+  FieldIndicesRecord,
   ParameterSetInput,
   Prescription,
+  PrescriptionKind,
+  PrescriptionOf,
   Principal,
   WeatherForecast,
   YieldHistoryRow,
@@ -71,14 +74,14 @@ export interface SceneRecord {
   processedMs: number;
 }
 
-/** One field's indices from one scene (the shape is the analytics' FieldIndices). */
+/** One field's indices from one scene (`FieldIndicesSchema` in @shamba/schemas). */
 export interface FieldSceneIndices {
   sceneId: string;
   /** The scene's owner (see SceneRecord.ownerCoopId). */
   ownerCoopId: string | null;
   fieldId: string;
   acquiredMs: number;
-  indices: Record<string, unknown>;
+  indices: FieldIndicesRecord;
 }
 
 /** A watch-folder or uploaded scene that failed: moved aside, never read again. */
@@ -104,6 +107,9 @@ export interface TokenRecord {
   /** What the token is for, e.g. `demo:manager`. */
   label: string | null;
 }
+
+/** A field's newest prescription of each kind, where it has one. */
+export type LatestByKind = { [K in PrescriptionKind]?: PrescriptionOf<K> };
 
 export interface FieldFilter {
   coopId?: string;
@@ -148,7 +154,14 @@ export interface Registry {
   };
   prescriptions: {
     add(prescription: Prescription): Promise<void>;
+    /** The field's newest prescription of `kind`; without one, the newest of any kind. */
     latest(fieldId: string): Promise<Prescription | undefined>;
+    latest<K extends PrescriptionKind>(
+      fieldId: string,
+      kind: K,
+    ): Promise<PrescriptionOf<K> | undefined>;
+    /** The field's newest prescription of each kind it has (a second kind never hides the first). */
+    latestByKind(fieldId: string): Promise<LatestByKind>;
   };
   scenes: {
     add(scene: SceneRecord, perField: readonly FieldSceneIndices[]): Promise<void>;
@@ -169,12 +182,11 @@ export interface Registry {
     quarantined(filter?: { coopId?: string }): Promise<QuarantinedScene[]>;
   };
   parameterSets: {
-    /** Publishes the next version of the cooperative's parameter set. */
+    /** Publishes the next version of the cooperative's parameter set, as `author` at `atMs`. */
     add(
       coopId: string,
       input: ParameterSetInput,
-      author: string,
-      atMs: number,
+      published: { author: string; atMs: number },
     ): Promise<ParameterSet>;
     latest(coopId: string): Promise<ParameterSet | undefined>;
     get(coopId: string, version: number): Promise<ParameterSet | undefined>;

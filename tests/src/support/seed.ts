@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
 import { createShamba, type Shamba, type ShambaOptions } from '@shamba/cli';
-import type { Field, Principal, StoredReading } from '@shamba/schemas';
+import { addDays } from '@shamba/agronomy';
+import { DAY_MS, type Field, type Principal, type StoredReading } from '@shamba/schemas';
 import { fieldFixture, stationDay, type StationDayWeather } from '@shamba/schemas/testing';
 import { generateSecret, hashSecret } from '@shamba/ingest';
 import { tokenDigest, type Registry } from '@shamba/storage';
@@ -31,7 +32,7 @@ export async function seedToken(registry: Registry, principal: Principal): Promi
   // A day: longer than any test, short enough that a leaked test registry is harmless.
   await registry.tokens.add(tokenDigest(token), principal, {
     createdMs: Date.now(),
-    expiresMs: Date.now() + 86_400_000,
+    expiresMs: Date.now() + DAY_MS,
   });
   return token;
 }
@@ -78,10 +79,8 @@ export async function seedCoop(registry: Registry): Promise<void> {
  */
 export async function seedStation(
   shamba: Pick<Shamba, 'registry' | 'store'>,
-  from: string,
-  days: number,
+  { from, days, id = 'wx' }: { from: string; days: number; id?: string },
   weather: (day: number) => StationDayWeather,
-  id = 'wx',
 ): Promise<void> {
   await shamba.registry.devices.upsert({
     id,
@@ -93,7 +92,7 @@ export async function seedStation(
   });
   const readings: StoredReading[] = [];
   for (let d = 0; d < days; d++) {
-    const date = new Date(Date.parse(from) + d * 86_400_000).toISOString().slice(0, 10);
+    const date = addDays(from, d);
     for (const r of stationDay(id, date, weather(d), { utcOffsetMinutes: 180, seqStart: d * 96 }))
       readings.push({ ...r, coopId: COOP, fieldId: null, zoneId: null, receivedMs: r.timeMs });
   }

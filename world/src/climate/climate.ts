@@ -1,3 +1,4 @@
+import { DAY_MS } from '@shamba/schemas';
 import type { Rng } from '../random/rng.js';
 import { gaussian, rng } from '../random/rng.js';
 import {
@@ -45,6 +46,13 @@ export interface Site {
   elevationM: number;
 }
 
+/** What a place's weather is drawn from (a scenario is one): its normals, site and seed. */
+export interface WeatherSource {
+  climate: Climate;
+  site: Site;
+  seed: number;
+}
+
 /**
  * A day of weather from the month's normals: a wet day with probability rainDays / days in
  * month, exponential amounts with the month's mean (a Richardson-type generator without the
@@ -52,12 +60,10 @@ export interface Site {
  * Hargreaves ET0 (eq. 52). Seeded per day, so any day can be produced again in any order.
  */
 export function dailyWeather(
-  climate: Climate,
-  site: Site,
-  seed: number,
+  { climate, site, seed }: WeatherSource,
   dayStartMs: number,
 ): DailyWeather {
-  const random: Rng = rng((seed ^ Math.floor(dayStartMs / 86_400_000)) >>> 0);
+  const random: Rng = rng((seed ^ Math.floor(dayStartMs / DAY_MS)) >>> 0);
   const date = new Date(dayStartMs);
   const normal = climate.monthly[date.getUTCMonth()]!;
   const daysInMonth = new Date(
@@ -71,7 +77,9 @@ export function dailyWeather(
   const rhMeanPct = Math.min(95, normal.rhMeanPct + (wet ? 10 : 0) + 4 * gaussian(random));
   const ra = extraterrestrialRadiation(site.latitudeDeg, dayOfYear(dayStartMs));
   const rso = clearSkyRadiation(ra, site.elevationM);
-  const solarMJ = radiationFromTemperature(ra, tMaxC, tMinC, rso) * (wet ? 0.75 : 1);
+  const solarMJ =
+    radiationFromTemperature({ extraterrestrialMJ: ra, clearSkyMJ: rso, tMaxC, tMinC }) *
+    (wet ? 0.75 : 1);
   // FAO-56 eq. 19 read backwards: ea from mean relative humidity and e0 at Tmax and Tmin.
   const vapourKPa =
     (rhMeanPct / 100) * ((saturationVapourPressure(tMaxC) + saturationVapourPressure(tMinC)) / 2);

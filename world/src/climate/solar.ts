@@ -1,3 +1,5 @@
+import { DAY_MS } from '@shamba/schemas';
+
 /**
  * Solar geometry and radiation as FAO-56 (Allen, Pereira, Raes, Smith 1998, chapter 3) gives
  * them, for the simulated world's weather. Angles in radians unless the name says degrees.
@@ -45,17 +47,31 @@ export function clearSkyRadiation(ra: number, elevationM: number): number {
   return (0.75 + 2e-5 * elevationM) * ra;
 }
 
+/** A day's inputs to Hargreaves' radiation formula (FAO-56 eq. 50), radiation in MJ m-2 day-1. */
+export interface TemperatureRangeDay {
+  /** Ra, extraterrestrial radiation (eq. 21). */
+  extraterrestrialMJ: number;
+  /** Rso, clear-sky radiation (eq. 37): Rs is never above it. */
+  clearSkyMJ: number;
+  /** Tmax, daily maximum air temperature, °C. */
+  tMaxC: number;
+  /** Tmin, daily minimum air temperature, °C. */
+  tMinC: number;
+  /** kRs, the adjustment coefficient, °C^-0.5: 0.16 inland (the default), 0.19 coastal. */
+  adjustmentKRs?: number;
+}
+
 /**
  * Solar radiation from the temperature range (Hargreaves' radiation formula), MJ m-2 day-1,
- * never above clear sky. FAO-56 eq. 50; kRs 0.16 inland, 0.19 coastal.
+ * never above clear sky: Rs = min(Rso, kRs sqrt(Tmax - Tmin) Ra). FAO-56 eq. 50.
  */
-export function radiationFromTemperature(
-  ra: number,
-  tMaxC: number,
-  tMinC: number,
-  rso: number,
-  kRs = 0.16,
-): number {
+export function radiationFromTemperature({
+  extraterrestrialMJ: ra,
+  clearSkyMJ: rso,
+  tMaxC,
+  tMinC,
+  adjustmentKRs: kRs = 0.16,
+}: TemperatureRangeDay): number {
   return Math.min(rso, kRs * Math.sqrt(Math.max(0, tMaxC - tMinC)) * ra);
 }
 
@@ -77,5 +93,5 @@ export function saturationVapourPressure(tC: number): number {
 /** Day of the year, 1-366, of a UTC time. */
 export function dayOfYear(timeMs: number): number {
   const d = new Date(timeMs);
-  return Math.floor((timeMs - Date.UTC(d.getUTCFullYear(), 0, 1)) / 86_400_000) + 1;
+  return Math.floor((timeMs - Date.UTC(d.getUTCFullYear(), 0, 1)) / DAY_MS) + 1;
 }

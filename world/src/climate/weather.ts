@@ -1,5 +1,6 @@
+import { DAY_MS } from '@shamba/schemas';
+
 const HOUR_MS = 3_600_000;
-const DAY_MS = 24 * HOUR_MS;
 
 /** Local solar hour (0-24) at a longitude: UTC shifted by 4 minutes per degree. */
 export function solarHour(timeMs: number, longitudeDeg: number): number {

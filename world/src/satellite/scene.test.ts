@@ -4,13 +4,12 @@ import { join } from 'node:path';
 import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
 import { fromArrayBuffer } from 'geotiff';
 import { describe, expect, it } from 'vitest';
+import { DAY_MS } from '@shamba/schemas';
 import { OROMIA_DEMO } from '../scenarios/built-in.js';
 import { createWorld } from '../world/world.js';
 import { DN_OFFSET, DN_SCALE, SCL, overpassesBetween, renderScene } from './scene.js';
 import { utmProjector, utmZoneOf } from './utm.js';
 import { writeScene } from './write-scene.js';
-
-const DAY = 86_400_000;
 
 async function readBand(path: string) {
   const tiff = await fromArrayBuffer(new Uint8Array(readFileSync(path)).buffer);
@@ -22,7 +21,7 @@ async function readBand(path: string) {
 describe('satellite scenes', () => {
   it('renders GeoTIFF bands in which the stressed field is as much less green as the world made it', async () => {
     const start = Date.UTC(2026, 10, 1);
-    const [pass] = overpassesBetween(OROMIA_DEMO, start + 12 * DAY, start + 17 * DAY);
+    const [pass] = overpassesBetween(OROMIA_DEMO, start + 12 * DAY_MS, start + 17 * DAY_MS);
     const world = createWorld(OROMIA_DEMO, start);
     world.advanceTo(pass!);
     const scene = renderScene(OROMIA_DEMO, world, { seed: 4 });
@@ -97,9 +96,9 @@ describe('satellite scenes', () => {
     expect(passes).toHaveLength(4);
     expect(passes.map((p, i) => (i === 0 ? 0 : p - passes[i - 1]!))).toEqual([
       0,
-      5 * DAY,
-      5 * DAY,
-      5 * DAY,
+      5 * DAY_MS,
+      5 * DAY_MS,
+      5 * DAY_MS,
     ]);
     // 10:30 solar at 38.72 E is 07:55 UTC.
     expect(new Date(passes[0]!).toISOString().slice(11, 16)).toBe('07:55');

@@ -1,4 +1,5 @@
 import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
+import { DAY_MS } from '@shamba/schemas';
 import type { Scenario } from '../scenarios/scenario.js';
 import { gaussian, rng, type Rng } from '../random/rng.js';
 import { surfaceReflectance, type Reflectance } from '../optics/canopy-optics.js';
@@ -69,7 +70,7 @@ export function renderScene(
   options: { seed?: number } = {},
 ): Scene {
   const acquiredMs = world.timeMs;
-  const random: Rng = rng((options.seed ?? scenario.seed) ^ Math.floor(acquiredMs / 86_400_000));
+  const random: Rng = rng((options.seed ?? scenario.seed) ^ Math.floor(acquiredMs / DAY_MS));
   const utm = utmZoneOf(scenario.site.longitudeDeg, scenario.site.latitudeDeg);
   const project = utmProjector(utm);
   const fields = scenario.fields.map((f) => {
@@ -199,8 +200,7 @@ export function renderScene(
 /** Overpass times in [fromMs, toMs): every REVISIT_DAYS at 10:30 local solar time. */
 export function overpassesBetween(scenario: Scenario, fromMs: number, toMs: number): number[] {
   const offsetMs = (OVERPASS_SOLAR_HOUR - scenario.site.longitudeDeg / 15) * 3_600_000;
-  const day = 86_400_000;
-  const period = REVISIT_DAYS * day;
+  const period = REVISIT_DAYS * DAY_MS;
   // Passes are on a fixed grid from the epoch, so every run of a scenario sees the same dates.
   let t = Math.ceil((fromMs - offsetMs) / period) * period + offsetMs;
   const passes: number[] = [];

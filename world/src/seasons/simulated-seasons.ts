@@ -1,10 +1,9 @@
+import { DAY_MS } from '@shamba/schemas';
 import { rng } from '../random/rng.js';
 import type { Scenario } from '../scenarios/scenario.js';
 import { cropTruth, seasonLengthDays } from '../crops/crops.js';
 import { seasonPlantingMs } from './season-calendar.js';
 import { createWorld } from '../world/world.js';
-
-const DAY_MS = 86_400_000;
 
 /** One day of a simulated field-season, as the analytics would come to know it. */
 export interface SimulatedSeasonDay {

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { DAY_MS } from '@shamba/schemas';
 import { BUILT_IN_SCENARIOS, OROMIA_DEMO } from '../scenarios/built-in.js';
 import type { Scenario } from '../scenarios/scenario.js';
 import { seasonPlantingMs } from '../seasons/season-calendar.js';
 import { createWorld } from './world.js';
-
-const DAY = 86_400_000;
 
 describe('the simulated world', () => {
   it('dries the soil under ET by day, not by night, and wets it with rain or irrigation', () => {
@@ -46,9 +45,9 @@ describe('the simulated world', () => {
     );
     const [dry, wet] = [drought, irrigated].map((s) => {
       const w = createWorld(s, planting);
-      w.advanceTo(planting + 90 * DAY); // mid-season: canopy and NDVI
+      w.advanceTo(planting + 90 * DAY_MS); // mid-season: canopy and NDVI
       const mid = w.crop(field);
-      w.advanceTo(planting + 150 * DAY); // end of the maize season
+      w.advanceTo(planting + 150 * DAY_MS); // end of the maize season
       return { mid, end: w.crop(field) };
     });
     expect(dry!.end.yieldTHa).toBeLessThan(wet!.end.yieldTHa - 1);
@@ -60,8 +59,8 @@ describe('the simulated world', () => {
   it('is the same world every time for the same seed', () => {
     const start = Date.UTC(2026, 10, 20);
     const [a, b] = [createWorld(OROMIA_DEMO, start), createWorld(OROMIA_DEMO, start)];
-    a.advanceTo(start + 3 * DAY);
-    b.advanceTo(start + 3 * DAY);
+    a.advanceTo(start + 3 * DAY_MS);
+    b.advanceTo(start + 3 * DAY_MS);
     expect(a.crop('field-chaltu-teff')).toEqual(b.crop('field-chaltu-teff'));
     expect(a.weatherSample('field-chaltu-teff', start)).toEqual(
       b.weatherSample('field-chaltu-teff', start),
@@ -82,7 +81,7 @@ describe('zones', () => {
   it('keeps a water balance per zone, and the field is their area-weighted mean', () => {
     const start = Date.UTC(2026, 10, 26, 6);
     const w = createWorld(OROMIA_DEMO, start);
-    w.advanceTo(start + DAY);
+    w.advanceTo(start + DAY_MS);
     const sandy = w.depletionMm('tolosa-maize-sandy');
     const loam = w.depletionMm('tolosa-maize-loam');
     expect(sandy).toBeGreaterThan(loam + 5);

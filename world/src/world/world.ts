@@ -1,4 +1,5 @@
 import area from '@turf/area';
+import { DAY_MS } from '@shamba/schemas';
 import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
 import type { Scenario, ScenarioField } from '../scenarios/scenario.js';
 import { rng, type Rng } from '../random/rng.js';
@@ -20,7 +21,6 @@ import { solarHour } from '../climate/weather.js';
 import { zonesOf } from '../zones/zones.js';
 
 const STEP_MS = 15 * 60_000;
-const DAY_MS = 86_400_000;
 
 export interface CropState {
   dayAfterPlanting: number;
@@ -90,7 +90,7 @@ export function createWorld(scenario: Scenario, startMs: number): World {
     const day = solarDayStart(t);
     let w = weatherCache.get(day);
     if (w === undefined) {
-      w = dailyWeather(scenario.climate, scenario.site, scenario.seed, day);
+      w = dailyWeather(scenario, day);
       const extra = scenario.rain.filter(
         (e) => solarDayStart(startMs + e.dayOffset * DAY_MS) === day,
       );

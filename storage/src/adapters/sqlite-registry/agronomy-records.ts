@@ -1,38 +1,17 @@
-import type { ParameterSet, Prescription, WeatherForecast, YieldHistoryRow } from '@shamba/schemas';
+import type { ParameterSet, WeatherForecast, YieldHistoryRow } from '@shamba/schemas';
 import type { Registry } from '../../ports/registry.js';
 import type { RegistryDb } from './statements.js';
 
-/** What was decided and what it rests on: prescriptions, parameter sets, forecasts, yields. */
+/** What decisions rest on: parameter sets, forecasts, yields (prescriptions: prescriptions.ts). */
 export function sqliteAgronomyRecords({
   db,
   prepare,
   docs,
   doc,
-}: RegistryDb): Pick<
-  Registry,
-  'prescriptions' | 'parameterSets' | 'weatherForecasts' | 'yieldHistory'
-> {
+}: RegistryDb): Pick<Registry, 'parameterSets' | 'weatherForecasts' | 'yieldHistory'> {
   return {
-    prescriptions: {
-      add: async (prescription: Prescription) => {
-        prepare(
-          'INSERT OR REPLACE INTO prescriptions (id, field_id, created_ms, doc) VALUES (?, ?, ?, ?)',
-        ).run(
-          prescription.id,
-          prescription.fieldId,
-          prescription.createdAtMs,
-          JSON.stringify(prescription),
-        );
-      },
-      latest: async (fieldId) =>
-        doc<Prescription>(
-          prepare(
-            'SELECT doc FROM prescriptions WHERE field_id = ? ORDER BY created_ms DESC, rowid DESC LIMIT 1',
-          ).get(fieldId),
-        ),
-    },
     parameterSets: {
-      add: async (coopId, input, author, atMs) =>
+      add: async (coopId, input, { author, atMs }) =>
         // Read the last version and write the next in one transaction: two agronomists
         // publishing at once get 2 and 3, never two 2s.
         db

@@ -90,4 +90,24 @@ export const REGISTRY_MIGRATIONS = [
    UPDATE dead_letters SET payload_bytes = length(payload);
    CREATE INDEX dead_letters_by_coop ON dead_letters (coop_id, id);
    CREATE INDEX dead_letters_by_device ON dead_letters (device_id, id);`,
+  // Prescriptions get kinds (irrigation, nitrogen, ...) in an indexed column, so a field's newest
+  // of each kind is one lookup. Older documents are upgraded to the typed shape: `rule` and the
+  // parameters' parameterSet, sceneId and forecastIssuedAt become `provenance` ('none' is now
+  // null), and irrigation zones lose `nitrogen` (its own kind now: the next pass makes it).
+  `ALTER TABLE prescriptions ADD COLUMN kind TEXT NOT NULL DEFAULT 'irrigation';
+   UPDATE prescriptions SET kind = coalesce(json_extract(doc, '$.kind'), 'irrigation');
+   UPDATE prescriptions SET doc = json_set(doc, '$.zones', json((
+       SELECT json_group_array(json_remove(value, '$.nitrogen'))
+       FROM json_each(prescriptions.doc, '$.zones'))))
+     WHERE json_type(doc, '$.zones') = 'array';
+   UPDATE prescriptions SET doc = json_remove(
+       json_set(doc, '$.provenance', json_object(
+         'rule', json(coalesce(json_extract(doc, '$.rule'), '{"name":"unknown","version":"0"}')),
+         'parameterSet', coalesce(json_extract(doc, '$.parameters.parameterSet'), 'built-in'),
+         'sceneId', nullif(json_extract(doc, '$.parameters.sceneId'), 'none'),
+         'forecastIssuedAt', nullif(json_extract(doc, '$.parameters.forecastIssuedAt'), 'none'))),
+       '$.rule', '$.parameters.parameterSet', '$.parameters.sceneId',
+       '$.parameters.forecastIssuedAt')
+     WHERE json_type(doc, '$.provenance') IS NULL;
+   CREATE INDEX prescriptions_by_field_kind ON prescriptions (field_id, kind, created_ms);`,
 ];

@@ -1,3 +1,4 @@
+import { FieldIndicesSchema } from '@shamba/schemas';
 import type {
   FieldSceneIndices,
   QuarantinedScene,
@@ -8,6 +9,12 @@ import type { RegistryDb } from './statements.js';
 
 /** A shared scene's owner column: '' (a key column cannot be NULL and still be unique). */
 const owner = (ownerCoopId: string | null) => ownerCoopId ?? '';
+
+/** A stored row, its indices parsed: the schema in @shamba/schemas is the port's contract. */
+const fieldSceneIndices = (row: FieldSceneIndices): FieldSceneIndices => ({
+  ...row,
+  indices: FieldIndicesSchema.parse(row.indices),
+});
 
 export function sqliteScenes({ db, prepare, docs }: RegistryDb): Registry['scenes'] {
   return {
@@ -45,7 +52,7 @@ export function sqliteScenes({ db, prepare, docs }: RegistryDb): Registry['scene
               `SELECT doc FROM field_scene_indices WHERE field_id = ? AND scene_owner IN ('', ?)
                ORDER BY acquired_ms, scene_owner, scene_id`,
             ).all(fieldId, filter.visibleTo),
-      ),
+      ).map(fieldSceneIndices),
     quarantine: async (entry: QuarantinedScene) => {
       prepare('INSERT INTO quarantined_scenes (owner, at_ms, doc) VALUES (?, ?, ?)').run(
         owner(entry.ownerCoopId),

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { DAY_MS } from '@shamba/schemas';
 import { manager } from '../../conformance/registry.conformance.js';
 import { tokenDigest } from '../../tokens/token-digest.js';
 import { REGISTRY_MIGRATIONS } from './migrations.js';
@@ -33,7 +34,7 @@ describe('SQLite registry: migrations', () => {
     // Whose uploads and URL registrations were is unknown, and a future date is fabricated.
     legacyScene('S2-upload', '/data/scenes/upload-1-ab/item.json', 20);
     legacyScene('S2-url', 'https://example.org/item.json', 30);
-    legacyScene('S2-future', '/data/scenes/S2-future/item.json', Date.now() + 86_400_000);
+    legacyScene('S2-future', '/data/scenes/S2-future/item.json', Date.now() + DAY_MS);
     db.prepare('INSERT INTO scenes VALUES (?, ?, ?)').run(
       'S2-old',
       10,
@@ -51,9 +52,9 @@ describe('SQLite registry: migrations', () => {
     const now = Date.now();
     expect(await registry.tokens.find(tokenDigest('old'), now)).toEqual(manager('coop-a'));
     const [token] = await registry.tokens.list();
-    expect(token!.expiresMs! - now).toBeGreaterThan(89 * 86_400_000);
-    expect(token!.expiresMs! - now).toBeLessThanOrEqual(90 * 86_400_000);
-    expect(await registry.tokens.find(tokenDigest('old'), now + 91 * 86_400_000)).toBeUndefined();
+    expect(token!.expiresMs! - now).toBeGreaterThan(89 * DAY_MS);
+    expect(token!.expiresMs! - now).toBeLessThanOrEqual(90 * DAY_MS);
+    expect(await registry.tokens.find(tokenDigest('old'), now + 91 * DAY_MS)).toBeUndefined();
     expect((await registry.scenes.fieldSeries('a-1')).map((f) => f.sceneId)).toEqual([]);
     expect((await registry.scenes.quarantined()).map((q) => [q.name, q.ownerCoopId])).toEqual([
       ['S2-future', null],
@@ -70,5 +71,81 @@ describe('SQLite registry: migrations', () => {
         processedMs: 11,
       },
     ]);
+  });
+
+  it('reads a prescription written before kinds: provenance typed, nitrogen off the zones', async () => {
+    const old = join(mkdtempSync(join(tmpdir(), 'shamba-reg-rx-')), 'registry.sqlite');
+    const db = new Database(old);
+    REGISTRY_MIGRATIONS.slice(0, 8).forEach((sql) => db.exec(sql));
+    db.pragma('user_version = 8');
+    const step = { name: 'ET0', formula: 'FAO-56 eq. 6', value: 4.2, unit: 'mm', source: 'x' };
+    const zone = {
+      zoneId: 'z-1',
+      areaHa: 0.5,
+      action: 'none',
+      reason: 'not-yet',
+      netDepthMm: 0,
+      grossDepthMm: 0,
+      volumeM3: 0,
+      litres: 0,
+      pumpMinutes: null,
+      irrigateBy: null,
+      drMm: 10,
+      rawMm: 30,
+      tawMm: 60,
+      drSource: 'sensor',
+      drSdMm: null,
+      summary: 'Zone z-1: no irrigation yet.',
+      steps: [step],
+    };
+    const written = {
+      id: 'f-1:100:fao56-water-balance@1.0.0',
+      kind: 'irrigation',
+      fieldId: 'f-1',
+      coopId: 'coop-a',
+      createdAtMs: 200,
+      asOfMs: 100,
+      action: 'none',
+      netDepthMm: 0,
+      grossDepthMm: 0,
+      volumeM3: 0,
+      method: 'drip',
+      summary: 'No irrigation needed on Plot 1 today.',
+      rule: { name: 'fao56-water-balance', version: '1.0.0' },
+      parameters: {
+        crop: 'maize',
+        daysAfterSowing: 40,
+        forecastIssuedAt: 'none',
+        sceneId: 'S2-A',
+        parameterSet: 'coop-a@2',
+      },
+      inputs: { fromMs: 0, toMs: 101, readingCount: 3, deviceIds: ['p-1'] },
+      steps: [step],
+      zones: [{ ...zone, nitrogen: { status: 'ok', nKgHa: 30 } }],
+    };
+    db.prepare('INSERT INTO prescriptions (id, field_id, created_ms, doc) VALUES (?, ?, ?, ?)').run(
+      written.id,
+      'f-1',
+      200,
+      JSON.stringify(written),
+    );
+    db.close();
+    const registry = await createSqliteRegistry({ path: old });
+    onTestFinished(() => registry.close());
+    const { rule: _rule, parameters: _parameters, zones: _zones, ...kept } = written;
+    const upgraded = {
+      ...kept,
+      parameters: { crop: 'maize', daysAfterSowing: 40 },
+      provenance: {
+        rule: { name: 'fao56-water-balance', version: '1.0.0' },
+        parameterSet: 'coop-a@2',
+        sceneId: 'S2-A',
+        forecastIssuedAt: null,
+      },
+      zones: [zone],
+    };
+    expect(await registry.prescriptions.latest('f-1')).toEqual(upgraded);
+    expect(await registry.prescriptions.latest('f-1', 'irrigation')).toEqual(upgraded);
+    expect(await registry.prescriptions.latestByKind('f-1')).toEqual({ irrigation: upgraded });
   });
 });

@@ -8,6 +8,7 @@ import {
 } from './dead-letters.js';
 import { sqliteDirectory } from './directory.js';
 import { REGISTRY_MIGRATIONS } from './migrations.js';
+import { sqlitePrescriptions } from './prescriptions.js';
 import { sqliteScenes } from './scenes.js';
 import { registryDb } from './statements.js';
 import { sqliteTokens } from './tokens.js';
@@ -35,6 +36,7 @@ export function createSqliteRegistry(options: SqliteRegistryOptions): Promise<Re
   const registry: Registry = {
     ...sqliteDirectory(parts),
     ...sqliteAgronomyRecords(parts),
+    prescriptions: sqlitePrescriptions(parts),
     tokens: sqliteTokens(parts),
     scenes: sqliteScenes(parts),
     deadLetters: sqliteDeadLetters(parts, {

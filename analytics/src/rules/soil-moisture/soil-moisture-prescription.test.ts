@@ -1,7 +1,7 @@
 import type { StoredReading } from '@shamba/schemas';
 import { fieldFixture } from '@shamba/schemas/testing';
 import { describe, expect, it } from 'vitest';
-import { soilMoisturePrescription } from './soil-moisture-rule.js';
+import { soilMoisturePrescription } from './soil-moisture-prescription.js';
 
 // 1 ha of maize (p 0.55) on loam (FC 0.25, WP 0.12), Zr 0.6 m, furrow (Ea 0.6).
 const field = fieldFixture();

@@ -2,16 +2,17 @@ import {
   round,
   type WeatherForecast,
   type ComputationStep,
+  type DepletionSource,
   type Field,
-  type Prescription,
+  type IrrigationPrescription,
   type ZonePrescription,
+  DAY_MS,
 } from '@shamba/schemas';
 import {
   cropDay,
   totalAvailableWaterMm,
   balanceField,
   addDays,
-  DAY_MS,
   daysBetween,
   forecastDays,
   APPLICATION_EFFICIENCY,
@@ -21,8 +22,9 @@ import {
   type ZoneSpec,
   type ForecastDay,
 } from '@shamba/agronomy';
-import { HORIZON_DAYS, zoneIrrigation } from './zone-irrigation.js';
-import { nitrogenByZone, type FieldScene } from './water-balance-nitrogen.js';
+import { provenanceOf } from '../rule.js';
+import type { FieldScene } from '../../prescriptions/clear-scene.js';
+import { HORIZON_DAYS, zoneIrrigation, type ZoneIrrigation } from './zone-irrigation.js';
 
 /**
  * The FAO-56 rule: each management zone's root-zone depletion Dr is carried day by day by the
@@ -51,12 +53,11 @@ export interface WaterBalanceRuleInput extends FieldBalanceInput {
   fused?: Record<string, { share: number; sd: number; trainedOn: number; model: string }>;
 }
 
-export function waterBalancePrescription(input: WaterBalanceRuleInput): Prescription {
+export function waterBalancePrescription(input: WaterBalanceRuleInput): IrrigationPrescription {
   const balance = balanceField(input);
   const das = daysBetween(balance.sowing, balance.today);
   const { forecast, forecastLabel } = forecastFor(input, balance);
   const zoneResults = zonePrescriptions({ input, balance, das, forecast });
-  nitrogenByZone(input, balance, zoneResults);
   return fieldPrescription({ input, balance, das, forecastLabel, zoneResults });
 }
 
@@ -100,6 +101,8 @@ interface ZoneDepletion {
   steps: ComputationStep[];
 }
 
+type FusedZone = NonNullable<WaterBalanceRuleInput['fused']>[string];
+
 function zonePrescriptions(context: ZoneContext): ZonePrescription[] {
   const { input, balance, das } = context;
   const states = balance.zones;
@@ -123,23 +126,23 @@ function zonePrescriptions(context: ZoneContext): ZonePrescription[] {
     recentScene?.ndviByZone[zoneId] ?? undefined;
   return states.map((state) => {
     const zone = state.spec;
-    const depletion = zoneDepletion(input, state, tawOf(zone), knownShares);
-    return zonePrescription(context, zone, depletion, canopy(zone.id));
+    const fused = input.fused?.[zone.id];
+    const depletion = zoneDepletion(state, tawOf(zone), { fused, knownShares });
+    return zonePrescription(context, { zone, canopyNdvi: canopy(zone.id) }, depletion);
   });
 }
 
 /** A zone's Dr: its own balance, else the fusion model's estimate, else its siblings' mean share. */
 function zoneDepletion(
-  input: WaterBalanceRuleInput,
   state: FieldBalance['zones'][number],
   tawMm: number,
-  knownShares: readonly number[],
+  fallbacks: { fused: FusedZone | undefined; knownShares: readonly number[] },
 ): ZoneDepletion {
+  const { fused, knownShares } = fallbacks;
   let drMm = state.final.drMm;
   let drSource: ZonePrescription['drSource'] = state.final.source;
   const zoneSteps: ComputationStep[] = [...state.steps];
   let drSdMm: number | null = null;
-  const fused = input.fused?.[state.spec.id];
   if (drMm === null && fused !== undefined) {
     drMm = fused.share * tawMm;
     drSdMm = round(fused.sd * tawMm, 1);
@@ -172,35 +175,18 @@ function zoneDepletion(
 /** One zone's irrigation from its Dr, or why there is none. */
 function zonePrescription(
   { input, balance, das, forecast }: ZoneContext,
-  zone: ZoneSpec,
-  { drMm, drSource, drSdMm, steps: zoneSteps }: ZoneDepletion,
-  canopyNdvi: number | undefined,
+  { zone, canopyNdvi }: { zone: ZoneSpec; canopyNdvi: number | undefined },
+  depletion: ZoneDepletion,
 ): ZonePrescription {
   const { field } = input;
   const { et0Today } = balance;
+  const { drMm, drSource, drSdMm, steps: zoneSteps } = depletion;
   if (drMm === null || et0Today === null || drSource === null) {
     const why =
       et0Today === null
         ? 'no complete day of weather from the station'
         : 'no soil-moisture reading and no weather record since sowing';
-    return {
-      zoneId: zone.id,
-      areaHa: zone.areaHa,
-      action: 'insufficient-data',
-      reason: why,
-      netDepthMm: 0,
-      grossDepthMm: 0,
-      volumeM3: 0,
-      litres: 0,
-      pumpMinutes: null,
-      irrigateBy: null,
-      drMm: null,
-      rawMm: null,
-      tawMm: null,
-      drSource: null,
-      summary: `Zone ${zone.id}: no prescription (${why}).`,
-      steps: zoneSteps,
-    };
+    return noZonePrescription(zone, why, zoneSteps);
   }
   const result = zoneIrrigation({
     zoneId: zone.id,
@@ -217,6 +203,42 @@ function zonePrescription(
     ...(field.pumpFlowM3h === undefined ? {} : { pumpFlowM3h: field.pumpFlowM3h }),
     ...(canopyNdvi === undefined ? {} : { canopyNdvi }),
   });
+  return irrigatedZone(zone, result, { drSource, drSdMm, steps: zoneSteps });
+}
+
+/** A zone whose Dr or ET0 is unknown: no prescription, and why. */
+function noZonePrescription(
+  zone: ZoneSpec,
+  why: string,
+  zoneSteps: ComputationStep[],
+): ZonePrescription {
+  return {
+    zoneId: zone.id,
+    areaHa: zone.areaHa,
+    action: 'insufficient-data',
+    reason: why,
+    netDepthMm: 0,
+    grossDepthMm: 0,
+    volumeM3: 0,
+    litres: 0,
+    pumpMinutes: null,
+    irrigateBy: null,
+    drMm: null,
+    rawMm: null,
+    tawMm: null,
+    drSource: null,
+    summary: `Zone ${zone.id}: no prescription (${why}).`,
+    steps: zoneSteps,
+  };
+}
+
+/** The zone's irrigation as the prescription records it, after the steps that gave its Dr. */
+function irrigatedZone(
+  zone: ZoneSpec,
+  result: ZoneIrrigation,
+  depletion: Pick<ZoneDepletion, 'drSdMm' | 'steps'> & { drSource: DepletionSource },
+): ZonePrescription {
+  const { drSource, drSdMm, steps: zoneSteps } = depletion;
   const value = (name: string) => result.steps.find((s) => s.name === name)?.value ?? null;
   return {
     zoneId: zone.id,
@@ -241,17 +263,18 @@ function zonePrescription(
   };
 }
 
-/** The field's prescription: the zones summed by area, the summary, and its provenance. */
-function fieldPrescription(p: {
+interface FieldContext {
   input: WaterBalanceRuleInput;
   balance: FieldBalance;
   das: number;
   forecastLabel: string;
   zoneResults: ZonePrescription[];
-}): Prescription {
+}
+
+/** The field's prescription: the zones summed by area, the summary, and its provenance. */
+function fieldPrescription(p: FieldContext): IrrigationPrescription {
   const { input, balance, zoneResults } = p;
   const { field } = input;
-  const { crop } = balance;
   const areaHa = balance.zones.reduce((s, z) => s + z.spec.areaHa, 0);
   const volumeM3 = round(
     zoneResults.reduce((s, z) => s + z.volumeM3, 0),
@@ -264,10 +287,6 @@ function fieldPrescription(p: {
     : zoneResults.every((z) => z.action === 'insufficient-data')
       ? 'insufficient-data'
       : 'none';
-  const used = [...input.soil, ...input.status];
-  const deviceIds = [
-    ...new Set([...input.weather.deviceIds, ...used.map((r) => r.deviceId)]),
-  ].sort();
   return {
     id: `${field.id}:${input.asOfMs}:${WATER_BALANCE_RULE.name}@${WATER_BALANCE_RULE.version}`,
     kind: 'irrigation',
@@ -280,38 +299,55 @@ function fieldPrescription(p: {
     grossDepthMm: perArea((z) => z.grossDepthMm),
     volumeM3,
     method: field.irrigationMethod,
-    summary: fieldSummary(field, action, zoneResults) + nitrogenSummary(zoneResults),
-    rule: { ...WATER_BALANCE_RULE },
-    parameters: {
-      crop: crop.crop,
-      kcSource: crop.kc.source,
-      stagesSource: crop.stages?.source ?? 'perennial',
-      depletionFraction: crop.depletionFraction,
-      depletionFractionSource: crop.source,
-      applicationEfficiency: APPLICATION_EFFICIENCY[field.irrigationMethod],
-      plantingDate: balance.sowing,
-      balanceStart: balance.start,
-      daysAfterSowing: p.das,
-      areaHa,
-      forecast: p.forecastLabel,
-      forecastIssuedAt: input.weatherForecast?.issuedAt ?? 'none',
-      sceneId: input.scene?.sceneId ?? 'none',
-      parameterSet: input.parameterSet ?? 'built-in',
-    },
-    inputs: {
-      fromMs: used.reduce((m, r) => Math.min(m, r.timeMs), input.weather.firstMs ?? input.asOfMs),
-      toMs: input.asOfMs + 1,
-      readingCount: used.length + input.weather.readingCount,
-      deviceIds,
-    },
+    summary: fieldSummary(field, action, zoneResults),
+    provenance: provenanceOf(WATER_BALANCE_RULE, {
+      parameterSet: input.parameterSet,
+      sceneId: input.scene?.sceneId,
+      forecastIssuedAt: input.weatherForecast?.issuedAt,
+    }),
+    parameters: fieldParameters(p, areaHa),
+    inputs: fieldInputs(input),
     steps: balance.steps,
     zones: zoneResults,
   };
 }
 
+/** The crop, calendar and efficiency the prescription was computed with, and their sources. */
+function fieldParameters(p: FieldContext, areaHa: number): IrrigationPrescription['parameters'] {
+  const { field } = p.input;
+  const { crop } = p.balance;
+  return {
+    crop: crop.crop,
+    kcSource: crop.kc.source,
+    stagesSource: crop.stages?.source ?? 'perennial',
+    depletionFraction: crop.depletionFraction,
+    depletionFractionSource: crop.source,
+    applicationEfficiency: APPLICATION_EFFICIENCY[field.irrigationMethod],
+    plantingDate: p.balance.sowing,
+    balanceStart: p.balance.start,
+    daysAfterSowing: p.das,
+    areaHa,
+    forecast: p.forecastLabel,
+  };
+}
+
+/** The readings the balance read: probes, valves and the weather station. */
+function fieldInputs(input: WaterBalanceRuleInput): IrrigationPrescription['inputs'] {
+  const used = [...input.soil, ...input.status];
+  const deviceIds = [
+    ...new Set([...input.weather.deviceIds, ...used.map((r) => r.deviceId)]),
+  ].sort();
+  return {
+    fromMs: used.reduce((m, r) => Math.min(m, r.timeMs), input.weather.firstMs ?? input.asOfMs),
+    toMs: input.asOfMs + 1,
+    readingCount: used.length + input.weather.readingCount,
+    deviceIds,
+  };
+}
+
 function fieldSummary(
   field: Field,
-  action: Prescription['action'],
+  action: IrrigationPrescription['action'],
   zoneResults: readonly ZonePrescription[],
 ): string {
   const irrigated = zoneResults.filter((z) => z.action === 'irrigate');
@@ -324,23 +360,6 @@ function fieldSummary(
       : `No prescription for ${field.name}: ${zoneResults[0]!.reason}.`;
 }
 
-function nitrogenSummary(zoneResults: readonly ZonePrescription[]): string {
-  const fertilise = zoneResults.filter((z) => (z.nitrogen?.nKgHa ?? 0) > 0);
-  return fertilise.length === 0
-    ? ''
-    : ' N: ' +
-        fertilise
-          .map((z) => {
-            const first = z.nitrogen!.products[0];
-            return (
-              `${z.zoneId} ${z.nitrogen!.nKgHa} kg N/ha` +
-              (first === undefined ? '' : ` (${first.kgPerPlot} kg ${first.name})`)
-            );
-          })
-          .join('; ') +
-        '.';
-}
-
 /** Without a forecast: ET0 stays at the recent mean and no rain falls (the cautious case). */
 function persistenceForecast(today: string, et0: number | null): ForecastDay[] {
   if (et0 === null) return [];
@@ -350,3 +369,9 @@ function persistenceForecast(today: string, et0: number | null): ForecastDay[] {
     rainMm: 0,
   }));
 }
+
+/** The worker task the water-balance rule runs (and its fusion step runs again). */
+export const WATER_BALANCE_TASK = {
+  name: 'irrigation.water-balance',
+  run: waterBalancePrescription,
+} as const;

@@ -1,0 +1,98 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { StoredReading } from '@shamba/schemas';
+import { DRY_SEASON_DAY, fieldFixture, stationDay } from '@shamba/schemas/testing';
+import {
+  createSqliteRegistry,
+  createSqliteTimeSeriesStore,
+  type Registry,
+  type TimeSeriesStore,
+} from '@shamba/storage';
+import { createWorkerPool, type WorkerPool } from '../worker/worker-pool.js';
+import { createPrescriptionService } from './prescription-service.js';
+
+const EAT = 180; // Africa/Addis_Ababa, UTC+3
+const COOP = 'coop-a';
+
+describe('prescription pass', () => {
+  let dir: string;
+  let registry: Registry;
+  let store: TimeSeriesStore;
+  let pool: WorkerPool;
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'shamba-rx-'));
+    registry = await createSqliteRegistry({ path: join(dir, 'registry.sqlite') });
+    store = await createSqliteTimeSeriesStore({ path: join(dir, 'timeseries.sqlite') });
+    pool = await createWorkerPool({ size: 0 });
+  });
+  afterEach(async () => {
+    await pool.close();
+    await store.close();
+    await registry.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** A cooperative station with three complete dry days, and one maize field sown before them. */
+  async function seed(): Promise<number> {
+    await registry.coops.upsert({
+      id: COOP,
+      name: 'A',
+      countryCode: 'ET',
+      timezone: 'Africa/Addis_Ababa',
+    });
+    await registry.devices.upsert({
+      id: 'wx-1',
+      coopId: COOP,
+      fieldId: null,
+      zoneId: null,
+      kind: 'weather-station',
+      secretHash: 'x',
+    });
+    await registry.fields.upsert(fieldFixture({ coopId: COOP, plantingDate: '2026-07-01' }));
+    const readings: StoredReading[] = ['2026-08-10', '2026-08-11', '2026-08-12'].flatMap((d, i) =>
+      stationDay('wx-1', d, DRY_SEASON_DAY, { utcOffsetMinutes: EAT, seqStart: i * 96 }).map(
+        (r) => ({ ...r, coopId: COOP, fieldId: null, zoneId: null, receivedMs: r.timeMs }),
+      ),
+    );
+    await store.write(readings);
+    return readings.at(-1)!.timeMs;
+  }
+
+  it('makes both kinds, and a second kind never hides the first', async () => {
+    const asOfMs = await seed();
+    const service = createPrescriptionService({
+      registry,
+      store,
+      pool,
+      logger: pino({ level: 'silent' }),
+      clock: () => asOfMs + 60_000,
+    });
+    const made = await service.runOnce();
+    expect(made.map((p) => [p.fieldId, p.kind, p.provenance.rule.name, p.asOfMs])).toEqual([
+      ['field-1', 'irrigation', 'fao56-water-balance', asOfMs],
+      ['field-1', 'nitrogen', 'osu-sbnrc-nitrogen', asOfMs],
+    ]);
+    const [irrigation, nitrogen] = made;
+    expect(service.status().lastError).toBeNull();
+
+    // Both were made in the same pass at the same time; the nitrogen one was stored last, so it
+    // is the field's newest of any kind, yet the irrigation one is still there by its kind.
+    expect(await registry.prescriptions.latest('field-1')).toEqual(nitrogen);
+    expect(await registry.prescriptions.latest('field-1', 'irrigation')).toEqual(irrigation);
+    expect(await registry.prescriptions.latest('field-1', 'nitrogen')).toEqual(nitrogen);
+    expect(await registry.prescriptions.latestByKind('field-1')).toEqual({ irrigation, nitrogen });
+
+    // Nothing new: both stay current, nothing is made again, and both kinds are still served.
+    expect(await service.runOnce()).toEqual([]);
+    expect(await registry.prescriptions.latestByKind('field-1')).toEqual({ irrigation, nitrogen });
+    const stages = service.status().lastStagesMs;
+    expect(Object.keys(stages).sort()).toEqual(['compute', 'query', 'store', 'weather']);
+    expect(stages.query).toBeGreaterThan(0);
+    expect(stages.compute).toBe(0);
+    await service.close();
+  });
+});

@@ -1,0 +1,153 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DAY_MS, type NitrogenPrescription, type StoredReading } from '@shamba/schemas';
+import { DRY_SEASON_DAY, fieldFixture, stationDay } from '@shamba/schemas/testing';
+import {
+  createSqliteRegistry,
+  createSqliteTimeSeriesStore,
+  type Registry,
+  type TimeSeriesStore,
+} from '@shamba/storage';
+import { fieldContext } from '../../prescriptions/field-context.js';
+import { createFieldData } from '../../prescriptions/field-data.js';
+import { DEFAULT_WINDOW_MS } from '../../prescriptions/prescription-service.js';
+import { isNotApplicable, type RuleContext } from '../rule.js';
+import { nitrogenRule } from './nitrogen-rule.js';
+
+const EAT = 180; // Africa/Addis_Ababa, UTC+3
+const COOP = 'coop-a';
+const field = fieldFixture({ coopId: COOP, plantingDate: '2026-07-01' });
+
+describe('nitrogen rule: plan and isCurrent against a real registry', () => {
+  let dir: string;
+  let registry: Registry;
+  let store: TimeSeriesStore;
+  let lastWeatherMs: number;
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'shamba-n-rule-'));
+    registry = await createSqliteRegistry({ path: join(dir, 'registry.sqlite') });
+    store = await createSqliteTimeSeriesStore({ path: join(dir, 'timeseries.sqlite') });
+    await registry.coops.upsert({
+      id: COOP,
+      name: 'A',
+      countryCode: 'ET',
+      timezone: 'Africa/Addis_Ababa',
+    });
+    await registry.devices.upsert({
+      id: 'wx-1',
+      coopId: COOP,
+      fieldId: null,
+      zoneId: null,
+      kind: 'weather-station',
+      secretHash: 'x',
+    });
+    await registry.fields.upsert(field);
+    const readings = ['2026-08-10', '2026-08-11'].flatMap((d, i) =>
+      stationDay('wx-1', d, DRY_SEASON_DAY, { utcOffsetMinutes: EAT, seqStart: i * 96 }).map(
+        stored,
+      ),
+    );
+    await store.write(readings);
+    lastWeatherMs = readings.at(-1)!.timeMs;
+  });
+  afterEach(async () => {
+    await store.close();
+    await registry.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const stored = (r: Omit<StoredReading, 'coopId' | 'fieldId' | 'zoneId' | 'receivedMs'>) => ({
+    ...r,
+    coopId: COOP,
+    fieldId: null,
+    zoneId: null,
+    receivedMs: r.timeMs,
+  });
+
+  /** What the pass would know of the field now (a new pass: nothing cached). */
+  async function context(): Promise<RuleContext> {
+    const clock = () => lastWeatherMs;
+    const c = await fieldContext(field, {
+      registry,
+      store,
+      data: createFieldData({ registry, store, clock }),
+      timed: (_stage, work) => work(),
+      createdAtMs: clock(),
+      windowMs: DEFAULT_WINDOW_MS,
+    });
+    if (c === undefined) throw new Error('the field has readings');
+    return c;
+  }
+
+  /** The rule's plan run through its task, as the pass does. */
+  async function prescribe(c: RuleContext): Promise<NitrogenPrescription> {
+    const plan = await nitrogenRule.plan(field, c);
+    if (isNotApplicable(plan)) throw new Error(plan.notApplicable);
+    return nitrogenRule.task.run(plan.input);
+  }
+
+  async function addScene(id: string, acquiredMs: number) {
+    const scene = { id, ownerCoopId: null, acquiredMs, itemPath: 'x', cloudCoverPct: 0 };
+    const ndvi = { mean: 0.6, sd: 0.02, p10: 0.58, p50: 0.6, p90: 0.62 };
+    await registry.scenes.add({ ...scene, processedMs: acquiredMs }, [
+      {
+        sceneId: id,
+        ownerCoopId: null,
+        fieldId: field.id,
+        acquiredMs,
+        indices: { status: 'ok', validFraction: 1, pixelCount: 40, ndvi },
+      },
+    ]);
+  }
+
+  it('holds until a new scene, a new parameter set or newer readings', async () => {
+    const first = await context();
+    const p0 = await prescribe(first);
+    expect(p0.provenance).toEqual({
+      rule: { name: 'osu-sbnrc-nitrogen', version: '1.0.0' },
+      parameterSet: 'built-in',
+      sceneId: null,
+      forecastIssuedAt: null,
+    });
+    expect(p0.asOfMs).toBe(lastWeatherMs);
+    expect(nitrogenRule.isCurrent(p0, first)).toBe(true);
+    expect(nitrogenRule.isCurrent(p0, await context())).toBe(true);
+
+    // A new clear scene of the field.
+    await addScene('S2-a', lastWeatherMs - DAY_MS);
+    const withScene = await context();
+    expect(withScene.scene?.sceneId).toBe('S2-a');
+    expect(nitrogenRule.isCurrent(p0, withScene)).toBe(false);
+    const p1 = await prescribe(withScene);
+    expect(p1.provenance.sceneId).toBe('S2-a');
+    expect(nitrogenRule.isCurrent(p1, withScene)).toBe(true);
+
+    // A new parameter set published by the cooperative.
+    await registry.parameterSets.add(
+      COOP,
+      { note: 'local trial', crops: {} },
+      { author: 'agronomist', atMs: lastWeatherMs },
+    );
+    const retuned = await context();
+    expect(retuned.parameterSet).toBe(`${COOP}@1`);
+    expect(nitrogenRule.isCurrent(p1, retuned)).toBe(false);
+    const p2 = await prescribe(retuned);
+    expect(p2.provenance.parameterSet).toBe(`${COOP}@1`);
+    expect(nitrogenRule.isCurrent(p2, retuned)).toBe(true);
+
+    // Newer readings from the station.
+    const [next] = stationDay('wx-1', '2026-08-12', DRY_SEASON_DAY, {
+      utcOffsetMinutes: EAT,
+      seqStart: 2 * 96,
+    });
+    await store.write([stored(next!)]);
+    lastWeatherMs = next!.timeMs;
+    const newer = await context();
+    expect(newer.asOfMs).toBe(next!.timeMs);
+    expect(nitrogenRule.isCurrent(p2, newer)).toBe(false);
+    expect(nitrogenRule.isCurrent(await prescribe(newer), newer)).toBe(true);
+  });
+});
