@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Shamba } from '@shamba/cli';
 import { createSimDevice, type SimDevice } from '@shamba/firmware-sim';
 import { encodeSenml, upTopic, type IrrigationPrescription } from '@shamba/schemas';
+import { coopFixture } from '@shamba/schemas/testing';
 import { COOP, seedDevice, seedToken, startShamba, testField } from './support/seed.js';
 import { tempDir } from './support/temp-dir.js';
 
@@ -30,12 +31,7 @@ describe('thin path, end to end', () => {
   beforeAll(async () => {
     shamba = await startShamba(dir.path);
     const { registry } = shamba;
-    await registry.coops.upsert({
-      id: COOP,
-      name: 'Test coop',
-      countryCode: 'ET',
-      timezone: 'Africa/Addis_Ababa',
-    });
+    await registry.coops.upsert(coopFixture({ id: COOP, name: 'Test coop' }));
     await registry.farmers.upsert({
       id: 'farmer-a',
       coopId: COOP,

@@ -3,8 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { StoredReading } from '@shamba/schemas';
-import { DRY_SEASON_DAY, fieldFixture, stationDay } from '@shamba/schemas/testing';
+import {
+  coopFixture,
+  fieldFixture,
+  stationReadings,
+  weatherStationFixture,
+} from '@shamba/schemas/testing';
 import {
   createSqliteRegistry,
   createSqliteTimeSeriesStore,
@@ -38,26 +42,13 @@ describe('prescription pass', () => {
 
   /** A cooperative station with three complete dry days, and one maize field sown before them. */
   async function seed(): Promise<number> {
-    await registry.coops.upsert({
-      id: COOP,
-      name: 'A',
-      countryCode: 'ET',
-      timezone: 'Africa/Addis_Ababa',
-    });
-    await registry.devices.upsert({
-      id: 'wx-1',
-      coopId: COOP,
-      fieldId: null,
-      zoneId: null,
-      kind: 'weather-station',
-      secretHash: 'x',
-    });
+    await registry.coops.upsert(coopFixture({ id: COOP }));
+    await registry.devices.upsert(weatherStationFixture({ coopId: COOP }));
     await registry.fields.upsert(fieldFixture({ coopId: COOP, plantingDate: '2026-07-01' }));
-    const readings: StoredReading[] = ['2026-08-10', '2026-08-11', '2026-08-12'].flatMap((d, i) =>
-      stationDay('wx-1', d, DRY_SEASON_DAY, { utcOffsetMinutes: EAT, seqStart: i * 96 }).map(
-        (r) => ({ ...r, coopId: COOP, fieldId: null, zoneId: null, receivedMs: r.timeMs }),
-      ),
-    );
+    const readings = stationReadings(['2026-08-10', '2026-08-11', '2026-08-12'], {
+      coopId: COOP,
+      utcOffsetMinutes: EAT,
+    });
     await store.write(readings);
     return readings.at(-1)!.timeMs;
   }

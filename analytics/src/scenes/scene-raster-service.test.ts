@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import proj4 from 'proj4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fieldFixture } from '@shamba/schemas/testing';
 import {
@@ -12,24 +11,13 @@ import {
   type SceneItem,
 } from '@shamba/raster';
 import { encodeGeoTiff } from '@shamba/raster/testing';
+import { H, ORIGIN, rectangle, W, X0, Y0 } from '../testing/utm-plot.js';
 import { delineateZones } from '../zones/delineate-zones.js';
 import { createWorkerPool, type WorkerPool } from '../worker/worker-pool.js';
 import { createSceneRasterService, type StoredScene } from './scene-raster-service.js';
 
 // A 200 m x 100 m plot near Ziway on the 10 m grid of UTM 37N, its west half paler than its
 // east half, seen on three dates with a little noise: real GeoTIFFs in a scene folder each.
-const UTM = '+proj=utm +zone=37 +datum=WGS84 +units=m +no_defs';
-const toLonLat = proj4(UTM, 'EPSG:4326');
-const X0 = 480_000;
-const Y0 = 870_000;
-const ORIGIN = { x: X0 - 100, y: Y0 + 200 };
-const W = 40;
-const H = 30;
-const corner = (x: number, y: number) => toLonLat.forward<[number, number]>([x, y]);
-const rectangle = (x0: number, y0: number, x1: number, y1: number) => ({
-  type: 'Polygon' as const,
-  coordinates: [[corner(x0, y0), corner(x1, y0), corner(x1, y1), corner(x0, y1), corner(x0, y0)]],
-});
 const field = fieldFixture({ areaHa: 2, boundary: rectangle(X0, Y0, X0 + 200, Y0 + 100) });
 const neighbour = fieldFixture({
   id: 'field-2',

@@ -1,35 +1,16 @@
 import area from '@turf/area';
 import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
-import proj4 from 'proj4';
 import { describe, expect, it } from 'vitest';
 import { fieldFixture } from '@shamba/schemas/testing';
 import type { BandRaster, SceneBands } from '@shamba/raster';
+import { corner, H, ORIGIN, rectangle, W, X0, Y0 } from '../testing/utm-plot.js';
 import { delineateZones } from './delineate-zones.js';
 
 // A 200 m x 100 m plot near Ziway on the 10 m grid of UTM 37N, its west half paler (NDVI 0.35)
 // than its east half (0.78), seen on three dates with a little noise and a few odd pixels.
-const UTM = '+proj=utm +zone=37 +datum=WGS84 +units=m +no_defs';
-const toLonLat = proj4(UTM, 'EPSG:4326');
-const X0 = 480_000;
-const Y0 = 870_000;
-const ORIGIN = { x: X0 - 100, y: Y0 + 200 };
-const W = 40;
-const H = 30;
-const corner = (x: number, y: number) => toLonLat.forward<[number, number]>([x, y]);
 const field = fieldFixture({
   areaHa: 2,
-  boundary: {
-    type: 'Polygon',
-    coordinates: [
-      [
-        corner(X0, Y0),
-        corner(X0 + 200, Y0),
-        corner(X0 + 200, Y0 + 100),
-        corner(X0, Y0 + 100),
-        corner(X0, Y0),
-      ],
-    ],
-  },
+  boundary: rectangle(X0, Y0, X0 + 200, Y0 + 100),
 });
 
 function band(name: string, value: (x: number, y: number) => number): BandRaster {

@@ -5,7 +5,12 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPrescriptionService, createWorkerPool } from '@shamba/analytics';
 import type { Prescription } from '@shamba/schemas';
-import { DRY_SEASON_DAY, fieldFixture, stationDay } from '@shamba/schemas/testing';
+import {
+  coopFixture,
+  fieldFixture,
+  stationReadings,
+  weatherStationFixture,
+} from '@shamba/schemas/testing';
 import {
   createSqliteRegistry,
   createSqliteTimeSeriesStore,
@@ -19,30 +24,13 @@ const EAT = 180; // Africa/Addis_Ababa, UTC+3
 
 /** A cooperative station with two complete days, one field, and one pass of prescriptions. */
 async function seed(registry: Registry, store: TimeSeriesStore): Promise<Prescription[]> {
-  await registry.coops.upsert({
-    id: 'coop-a',
-    name: 'A',
-    countryCode: 'ET',
-    timezone: 'Africa/Addis_Ababa',
-  });
-  await registry.devices.upsert({
-    id: 'wx-1',
-    coopId: 'coop-a',
-    fieldId: null,
-    zoneId: null,
-    kind: 'weather-station',
-    secretHash: 'x',
-  });
+  await registry.coops.upsert(coopFixture());
+  await registry.devices.upsert(weatherStationFixture());
   await registry.fields.upsert(fieldFixture({ plantingDate: '2026-07-01' }));
-  const readings = ['2026-08-10', '2026-08-11'].flatMap((d, i) =>
-    stationDay('wx-1', d, DRY_SEASON_DAY, { utcOffsetMinutes: EAT, seqStart: i * 96 }).map((r) => ({
-      ...r,
-      coopId: 'coop-a',
-      fieldId: null,
-      zoneId: null,
-      receivedMs: r.timeMs,
-    })),
-  );
+  const readings = stationReadings(['2026-08-10', '2026-08-11'], {
+    coopId: 'coop-a',
+    utcOffsetMinutes: EAT,
+  });
   await store.write(readings);
   await using pool = await createWorkerPool({ size: 0 });
   await using service = createPrescriptionService({

@@ -1,5 +1,5 @@
-import type { Field } from '../registry/entities.js';
-import type { Reading } from '../readings/reading.js';
+import type { Coop, Device, Field } from '../registry/entities.js';
+import type { Reading, StoredReading } from '../readings/reading.js';
 
 /**
  * A field for tests: a 1 ha maize plot on loam near Ziway (FAO-56 Table 19: FC 0.25, WP 0.12),
@@ -30,6 +30,58 @@ export function fieldFixture(overrides: Partial<Field> = {}): Field {
     irrigationMethod: 'furrow',
     ...overrides,
   };
+}
+
+/** A cooperative for tests, in East Africa Time (the tests' usual `utcOffsetMinutes: 180`). */
+export function coopFixture(overrides: Partial<Coop> = {}): Coop {
+  return {
+    id: 'coop-a',
+    name: 'A',
+    countryCode: 'ET',
+    timezone: 'Africa/Addis_Ababa',
+    ...overrides,
+  };
+}
+
+/** A cooperative weather station (on no field), `wx-1`, as the registry stores it. */
+export function weatherStationFixture(
+  overrides: Partial<Device & { secretHash: string }> = {},
+): Device & { secretHash: string } {
+  return {
+    id: 'wx-1',
+    coopId: 'coop-a',
+    fieldId: null,
+    zoneId: null,
+    kind: 'weather-station',
+    secretHash: 'x',
+    ...overrides,
+  };
+}
+
+/**
+ * A cooperative weather station's stored record of whole local days, one `stationDay` after the
+ * other with `seq` running on across them: day i's weather is `weather(i)` (a dry-season day
+ * unless given).
+ */
+export function stationReadings(
+  dates: readonly string[],
+  options: {
+    coopId: string;
+    utcOffsetMinutes: number;
+    deviceId?: string;
+    weather?: (dayIndex: number) => StationDayWeather;
+  },
+): StoredReading[] {
+  const { coopId, utcOffsetMinutes, deviceId = 'wx-1', weather = () => DRY_SEASON_DAY } = options;
+  return dates.flatMap((date, i) =>
+    stationDay(deviceId, date, weather(i), { utcOffsetMinutes, seqStart: i * 96 }).map((r) => ({
+      ...r,
+      coopId,
+      fieldId: null,
+      zoneId: null,
+      receivedMs: r.timeMs,
+    })),
+  );
 }
 
 /**

@@ -2,8 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
 import { createShamba, type Shamba, type ShambaOptions } from '@shamba/cli';
 import { addDays } from '@shamba/agronomy';
-import { DAY_MS, type Field, type Principal, type StoredReading } from '@shamba/schemas';
-import { fieldFixture, stationDay, type StationDayWeather } from '@shamba/schemas/testing';
+import { DAY_MS, type Field, type Principal } from '@shamba/schemas';
+import {
+  coopFixture,
+  fieldFixture,
+  stationReadings,
+  weatherStationFixture,
+  type StationDayWeather,
+} from '@shamba/schemas/testing';
 import { generateSecret, hashSecret } from '@shamba/ingest';
 import { tokenDigest, type Registry } from '@shamba/storage';
 
@@ -58,12 +64,7 @@ export function startShamba(
 
 /** The test cooperative (East Africa Time) with one farmer, `f`. */
 export async function seedCoop(registry: Registry): Promise<void> {
-  await registry.coops.upsert({
-    id: COOP,
-    name: 'Test coop',
-    countryCode: 'ET',
-    timezone: 'Africa/Addis_Ababa',
-  });
+  await registry.coops.upsert(coopFixture({ id: COOP, name: 'Test coop' }));
   await registry.farmers.upsert({
     id: 'f',
     coopId: COOP,
@@ -82,19 +83,13 @@ export async function seedStation(
   { from, days, id = 'wx' }: { from: string; days: number; id?: string },
   weather: (day: number) => StationDayWeather,
 ): Promise<void> {
-  await shamba.registry.devices.upsert({
-    id,
+  await shamba.registry.devices.upsert(weatherStationFixture({ id, coopId: COOP }));
+  const dates = Array.from({ length: days }, (_, d) => addDays(from, d));
+  const readings = stationReadings(dates, {
     coopId: COOP,
-    fieldId: null,
-    zoneId: null,
-    kind: 'weather-station',
-    secretHash: 'x',
+    deviceId: id,
+    utcOffsetMinutes: 180,
+    weather,
   });
-  const readings: StoredReading[] = [];
-  for (let d = 0; d < days; d++) {
-    const date = addDays(from, d);
-    for (const r of stationDay(id, date, weather(d), { utcOffsetMinutes: 180, seqStart: d * 96 }))
-      readings.push({ ...r, coopId: COOP, fieldId: null, zoneId: null, receivedMs: r.timeMs });
-  }
   await shamba.store.write(readings);
 }

@@ -2,11 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { DAY_MS, type Field, type NitrogenZone, type StoredReading } from '@shamba/schemas';
 import { DRY_SEASON_DAY, fieldFixture, stationDay } from '@shamba/schemas/testing';
 import { addDays, nitrogenRate, summariseStation, type StationWeather } from '@shamba/agronomy';
+import { EAT, midnight, square } from '../../testing/ziway-plots.js';
 import { nitrogenPrescription } from './nitrogen-prescription.js';
-
-const EAT = 180; // East Africa Time, UTC+3
-/** Local midnight at the start of a date, as a UTC instant. */
-const midnight = (dateIso: string) => Date.parse(`${dateIso}T00:00:00Z`) - EAT * 60_000;
 
 function weatherDays(from: string, toExclusive: string): StationWeather {
   const out: StoredReading[] = [];
@@ -20,18 +17,6 @@ function weatherDays(from: string, toExclusive: string): StationWeather {
       out.push({ ...r, coopId: 'coop-a', fieldId: null, zoneId: null, receivedMs: r.timeMs });
   return summariseStation(out, { utcOffsetMinutes: EAT });
 }
-
-const square = (x: number): Field['boundary'] => ({
-  type: 'Polygon',
-  coordinates: [
-    [
-      [38.72 + x, 7.93],
-      [38.7205 + x, 7.93],
-      [38.7205 + x, 7.9305],
-      [38.72 + x, 7.93],
-    ],
-  ],
-});
 
 /** A zone's rate, or null where it has none (the shape zones had inside irrigation). */
 const rateOf = (zone: NitrogenZone) => ('reason' in zone ? null : zone);

@@ -2,12 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { DAY_MS, type Field, type StoredReading } from '@shamba/schemas';
 import { DRY_SEASON_DAY, fieldFixture, stationDay } from '@shamba/schemas/testing';
 import { addDays, summariseStation } from '@shamba/agronomy';
+import { EAT, midnight, square } from '../../testing/ziway-plots.js';
 import { nitrogenPrescription } from './nitrogen-prescription.js';
 
-const EAT = 180; // East Africa Time, UTC+3
 const HOUR_MS = 3_600_000;
-/** Local midnight at the start of a date, as a UTC instant. */
-const midnight = (dateIso: string) => Date.parse(`${dateIso}T00:00:00Z`) - EAT * 60_000;
 
 const TODAY = '2026-11-18';
 const AS_OF_MS = midnight(TODAY) + 9 * HOUR_MS;
@@ -24,18 +22,6 @@ const weather = summariseStation(
   ),
   { utcOffsetMinutes: EAT },
 );
-
-const square = (x: number): Field['boundary'] => ({
-  type: 'Polygon',
-  coordinates: [
-    [
-      [38.72 + x, 7.93],
-      [38.7205 + x, 7.93],
-      [38.7205 + x, 7.9305],
-      [38.72 + x, 7.93],
-    ],
-  ],
-});
 
 /** Two zones of different areas: a pale one of 0.2 ha and a green one of 0.6 ha. */
 const field = (overrides: Partial<Field> = {}) =>

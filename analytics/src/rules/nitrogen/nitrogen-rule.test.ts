@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DAY_MS, type NitrogenPrescription, type StoredReading } from '@shamba/schemas';
-import { DRY_SEASON_DAY, fieldFixture, stationDay } from '@shamba/schemas/testing';
+import {
+  coopFixture,
+  DRY_SEASON_DAY,
+  fieldFixture,
+  stationDay,
+  stationReadings,
+  weatherStationFixture,
+} from '@shamba/schemas/testing';
 import {
   createSqliteRegistry,
   createSqliteTimeSeriesStore,
@@ -30,26 +37,13 @@ describe('nitrogen rule: plan and isCurrent against a real registry', () => {
     dir = mkdtempSync(join(tmpdir(), 'shamba-n-rule-'));
     registry = await createSqliteRegistry({ path: join(dir, 'registry.sqlite') });
     store = await createSqliteTimeSeriesStore({ path: join(dir, 'timeseries.sqlite') });
-    await registry.coops.upsert({
-      id: COOP,
-      name: 'A',
-      countryCode: 'ET',
-      timezone: 'Africa/Addis_Ababa',
-    });
-    await registry.devices.upsert({
-      id: 'wx-1',
-      coopId: COOP,
-      fieldId: null,
-      zoneId: null,
-      kind: 'weather-station',
-      secretHash: 'x',
-    });
+    await registry.coops.upsert(coopFixture({ id: COOP }));
+    await registry.devices.upsert(weatherStationFixture({ coopId: COOP }));
     await registry.fields.upsert(field);
-    const readings = ['2026-08-10', '2026-08-11'].flatMap((d, i) =>
-      stationDay('wx-1', d, DRY_SEASON_DAY, { utcOffsetMinutes: EAT, seqStart: i * 96 }).map(
-        stored,
-      ),
-    );
+    const readings = stationReadings(['2026-08-10', '2026-08-11'], {
+      coopId: COOP,
+      utcOffsetMinutes: EAT,
+    });
     await store.write(readings);
     lastWeatherMs = readings.at(-1)!.timeMs;
   });

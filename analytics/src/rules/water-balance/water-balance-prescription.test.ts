@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DAY_MS, type Field, type StoredReading } from '@shamba/schemas';
+import { DAY_MS, type StoredReading } from '@shamba/schemas';
 import {
   DRY_SEASON_DAY,
   fieldFixture,
@@ -8,12 +8,10 @@ import {
   type StationDayWeather,
 } from '@shamba/schemas/testing';
 import { dailyEt0, summariseStation, addDays, type StationWeather } from '@shamba/agronomy';
+import { EAT, midnight, square } from '../../testing/ziway-plots.js';
 import { waterBalancePrescription } from './water-balance-prescription.js';
 
-const EAT = 180; // East Africa Time, UTC+3
 const ZIWAY = { latitudeDeg: 7.93, elevationM: 1640 };
-/** Local midnight at the start of a date, as a UTC instant. */
-const midnight = (dateIso: string) => Date.parse(`${dateIso}T00:00:00Z`) - EAT * 60_000;
 
 /** The book's ET0 for one of our station days, computed straight from FAO-56 eq. 6. */
 function et0Of(dateIso: string, w: StationDayWeather = DRY_SEASON_DAY): number {
@@ -79,18 +77,6 @@ function probe(deviceId: string, atMs: number, theta: number, zoneId: string | n
     zoneId,
   );
 }
-
-const square = (x: number): Field['boundary'] => ({
-  type: 'Polygon',
-  coordinates: [
-    [
-      [38.72 + x, 7.93],
-      [38.7205 + x, 7.93],
-      [38.7205 + x, 7.9305],
-      [38.72 + x, 7.93],
-    ],
-  ],
-});
 
 describe('FAO-56 water balance rule', () => {
   it('carries Dr from sowing by the daily balance (10 initial-stage days: Dr = 10 x 0.3 x ET0)', () => {
