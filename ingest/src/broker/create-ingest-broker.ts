@@ -80,7 +80,11 @@ export async function createIngestBroker(options: IngestBrokerOptions): Promise<
   aedes.authorizeSubscribe = authorizeSubscribeHandler(ctx, hooks.authorizeSubscribe);
   aedes.authorizePublish = publishPipeline(aedes, ctx, { ...options, clock, hooks });
   await listen(aedes, ctx);
-  const transports = await openTransports(aedes, ctx, options);
+  const transports = await openTransports(aedes, ctx, options).catch(async (error: unknown) => {
+    // A port in use (EADDRINUSE): Aedes' timers must not keep a process that cannot serve alive.
+    await new Promise<void>((resolve) => aedes.close(() => resolve()));
+    throw error;
+  });
   const { port, wsPort, tlsPort } = transports;
   logger.info({ port, wsPort, tlsPort }, 'MQTT broker listening');
   return brokerHandle(aedes, ctx, transports);

@@ -22,17 +22,23 @@ export interface Transports {
 /** The sockets in front of the broker: TCP, and WebSocket and TLS when configured. */
 export async function startTransports(options: TransportOptions): Promise<Transports> {
   const { host } = options;
-  const tcp = await listenTcp(options, host, options.port);
-  const ws =
-    options.wsPort === undefined ? undefined : await listenWebSocket(options, host, options.wsPort);
-  const tls = options.tls === undefined ? undefined : await listenTls(options, host, options.tls);
-  const open = [tcp, ws, tls].filter((server): server is Listening => server !== undefined);
-  return {
-    port: tcp.port,
-    wsPort: ws?.port,
-    tlsPort: tls?.port,
-    async close() {
-      for (const server of open) await server.close();
-    },
+  const open: Listening[] = [];
+  const closeAll = async () => {
+    for (const server of open) await server.close();
   };
+  const opened = <T extends Listening>(server: T): T => (open.push(server), server);
+  try {
+    const tcp = opened(await listenTcp(options, host, options.port));
+    const ws =
+      options.wsPort === undefined
+        ? undefined
+        : opened(await listenWebSocket(options, host, options.wsPort));
+    const tls =
+      options.tls === undefined ? undefined : opened(await listenTls(options, host, options.tls));
+    return { port: tcp.port, wsPort: ws?.port, tlsPort: tls?.port, close: closeAll };
+  } catch (error) {
+    // One transport's port in use: the others it opened are closed, not left listening.
+    await closeAll();
+    throw error;
+  }
 }
