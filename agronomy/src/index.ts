@@ -15,7 +15,6 @@ export {
   dailyWeather,
   elevationFromPressure,
   et0ForDay,
-  localDate,
   summariseStation,
   utcOffsetMinutes,
   type DailyWeather,
@@ -27,6 +26,7 @@ export {
   addDays,
   balanceWindow,
   daysBetween,
+  localDate,
   localMidnightMs,
   type BalanceWindow,
 } from './weather/calendar-days.js';

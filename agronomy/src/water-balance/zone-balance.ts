@@ -7,8 +7,8 @@ import {
 } from '@shamba/schemas';
 import type { CropParameters } from '../crops/crop-parameters.js';
 import { latestPerDevice, rootZoneWaterContent } from '../soil-moisture/root-zone.js';
-import { localDate, type TimedAmount } from '../weather/daily-weather.js';
-import { addDays, daysBetween } from '../weather/calendar-days.js';
+import type { TimedAmount } from '../weather/daily-weather.js';
+import { addDays, daysBetween, localDate } from '../weather/calendar-days.js';
 import { cropDay, type CropDay } from './crop-coefficient.js';
 import { stepWaterBalance } from './daily-balance.js';
 import {

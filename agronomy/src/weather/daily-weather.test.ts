@@ -6,9 +6,9 @@ import {
   dailyWeather,
   elevationFromPressure,
   et0ForDay,
-  localDate,
   utcOffsetMinutes,
 } from './daily-weather.js';
+import { localDate } from './calendar-days.js';
 
 // FAO-56 Example 17's day as a station would report it: its Rs (eq. 35 from 9.25 h of sunshine,
 // 22.07 MJ) and its wind converted to 2 m (eq. 47), so the station's day must give the book's ET0.

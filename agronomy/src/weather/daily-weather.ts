@@ -33,9 +33,6 @@ export interface DailyWeather {
   rainMm: number;
 }
 
-// Local-day arithmetic lives in calendar-days; re-exported for this module's callers.
-export { localDate } from './calendar-days.js';
-
 /**
  * The UTC offset of an IANA time zone at an instant, minutes east. Cooperatives' zones (Addis
  * Ababa, Nairobi, São Paulo, Jakarta) keep no daylight saving, so one offset serves a season.
