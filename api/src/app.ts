@@ -16,6 +16,8 @@ import { errorResponse } from './http/errors.js';
 import { agronomyRoutes } from './routes/agronomy.js';
 import { deadLetterRoutes } from './routes/dead-letters.js';
 import { fieldRoutes } from './routes/fields.js';
+import { fieldPrescriptionRoutes } from './routes/fields-prescriptions.js';
+import { fieldZoneRoutes } from './routes/fields-zones.js';
 import { forecastRoutes } from './routes/forecasts.js';
 import { parameterSetRoutes } from './routes/parameter-sets.js';
 import { sceneRoutes, type SceneRegistrar } from './routes/scenes.js';
@@ -89,6 +91,8 @@ export function createApp(options: AppOptions) {
   const authed = new Hono<AppEnv>()
     .use(bearerAuth(registry, { failures, clock }))
     .route('/fields', fieldRoutes({ registry, store, rasters }))
+    .route('/fields', fieldZoneRoutes({ registry, rasters }))
+    .route('/fields', fieldPrescriptionRoutes({ registry }))
     .route('/dead-letters', deadLetterRoutes({ registry }))
     .route('/agronomy', agronomyRoutes())
     .route('/', parameterSetRoutes({ registry }))

@@ -78,7 +78,7 @@ export {
   type Provenance,
   type ZoneNitrogen,
   type ZonePrescription,
-} from './registry/prescription.js';
+} from './registry/prescriptions/index.js';
 export {
   DistributionSchema,
   FieldIndicesSchema,
