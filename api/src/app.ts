@@ -35,6 +35,11 @@ export interface AppOptions {
   registry: Registry;
   store: TimeSeriesStore;
   health: HealthCheck;
+  /**
+   * The prescription service, when analytics run: a change to a field's inputs made through the
+   * API (zones applied, fertiliser recorded) recomputes its prescriptions at once.
+   */
+  prescriptions?: PrescriptionRecompute;
   /** Yield forecasts (GET /v1/fields/:id/forecast, /v1/coops/:id/production), when analytics run. */
   forecasts?: ForecastService;
   /** Yield history uploads and model versions (train, list, promote), when analytics run. */
@@ -80,6 +85,11 @@ const SECURE_HEADERS = secureHeaders({
   xFrameOptions: 'DENY',
   referrerPolicy: 'no-referrer',
 });
+
+/** Makes a field's prescriptions again now, saying why (see PrescriptionService.recompute). */
+export interface PrescriptionRecompute {
+  recompute(fieldId: string, reason: string): Promise<unknown>;
+}
 
 /** The HTTP API. Pure wiring: every route is a small module with its dependencies passed in. */
 export function createApp(options: AppOptions) {

@@ -154,6 +154,7 @@ export async function createShamba(options: ShambaOptions): Promise<Shamba> {
         metrics,
         logger: logger.child({ component: 'api' }),
         models: createYieldModels({ registry, pool, dataDir: options.dataDir }),
+        prescriptions,
         scenes: {
           register: (itemPath, owner) => scenes.register(itemPath, owner),
           // Under the watch folder, in a dot-folder the scan passes over (registered directly).

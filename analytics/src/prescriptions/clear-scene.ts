@@ -10,8 +10,22 @@ export interface ClearScene {
   ndmiByZone: Record<string, number | null>;
 }
 
+/** The scene chosen for a field (or none) and why, in words an agronomist can check. */
+export interface SceneChoice {
+  scene: ClearScene | undefined;
+  note: string;
+}
+
 /** What the rules read of a scene: each zone's NDVI (null: cloudy over the zone). */
 export type FieldScene = Pick<ClearScene, 'sceneId' | 'acquiredMs' | 'ndviByZone'>;
+
+/** The newest scene up to `asOfMs` with a clear view of the field, and why it was chosen. */
+export function chooseScene(series: readonly FieldSceneIndices[], asOfMs: number): SceneChoice {
+  const scene = latestClearScene(series, asOfMs);
+  return scene === undefined
+    ? { scene, note: 'no scene up to the readings with a clear view of the field' }
+    : { scene, note: `${scene.sceneId}: the newest scene with a clear view of the field` };
+}
 
 /** The newest scene up to `asOfMs` with a clear view of the field or of any of its zones. */
 export function latestClearScene(

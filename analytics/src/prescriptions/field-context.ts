@@ -2,7 +2,7 @@ import type { Field } from '@shamba/schemas';
 import type { ReadingQuery, Registry, TimeSeriesStore } from '@shamba/storage';
 import { cropFor, parameterSetLabel } from '@shamba/agronomy';
 import type { RuleContext, Timed } from '../rules/rule.js';
-import { latestClearScene } from './clear-scene.js';
+import { chooseScene } from './clear-scene.js';
 import type { FieldData } from './field-data.js';
 
 /**
@@ -39,6 +39,7 @@ export async function fieldContext(
   );
   const asOfMs = Math.max(newestSoil?.timeMs ?? -1, newestWeather?.timeMs ?? -1);
   if (asOfMs < 0) return undefined;
+  const choice = chooseScene(series, asOfMs);
   return {
     coop,
     stations,
@@ -48,7 +49,8 @@ export async function fieldContext(
     newestWeather,
     asOfMs,
     previous,
-    scene: latestClearScene(series, asOfMs),
+    scene: choice.scene,
+    sceneNote: choice.note,
     crop: cropFor(field.crop, coop.parameterSet),
     parameterSet: parameterSetLabel(coop.parameterSet),
     forecast: coop.forecast,

@@ -39,6 +39,11 @@ export interface PrescriptionServiceOptions {
 export interface PrescriptionService extends AsyncDisposable {
   /** Recomputes every field's prescriptions whose inputs changed; those made, by field and kind. */
   runOnce(): Promise<Prescription[]>;
+  /**
+   * Makes the field's prescriptions again whatever `isCurrent` says (zones applied, fertiliser
+   * recorded, ...), in a pass that starts after any running one; those made.
+   */
+  recompute(fieldId: string, reason: string): Promise<Prescription[]>;
   start(): void;
   status(): {
     runs: number;
@@ -71,6 +76,8 @@ export function createPrescriptionService(
     lastError: null as string | null,
     lastStagesMs: zeroStages(),
   };
+  /** Fields to make again whatever their rules' `isCurrent` says, with why. */
+  const stale = new Map<string, string[]>();
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<Prescription[]> | undefined;
   const failed = (error: unknown, context: object, message: string) => {
@@ -82,7 +89,12 @@ export function createPrescriptionService(
   async function prescribeKind(field: Field, kind: PrescriptionKind, context: RuleContext) {
     const previous = context.previous[kind];
     const maker = rules.find((r) => r.kind === kind && r.name === previous?.provenance.rule.name);
-    if (previous !== undefined && maker !== undefined && stillCurrent(maker, previous, context))
+    const keep =
+      previous !== undefined &&
+      maker !== undefined &&
+      !stale.has(field.id) &&
+      stillCurrent(maker, previous, context);
+    if (keep)
       return { rule: maker, entry: { field, context, prescription: previous }, made: false };
     for (const rule of rules.filter((r) => r.kind === kind)) {
       const plan = await rule.plan(field, context);
@@ -107,6 +119,8 @@ export function createPrescriptionService(
     await pMap(
       await registry.fields.list(),
       async (field) => {
+        // A mark made while this field is in flight is kept for the next pass.
+        const staleBecause = stale.get(field.id);
         try {
           const deps = { registry, store, data, timed, windowMs, createdAtMs: clock() };
           const context = await fieldContext(field, deps);
@@ -121,6 +135,8 @@ export function createPrescriptionService(
           // One field's failure must not stop the others.
           failed(error, { fieldId: field.id }, 'prescription failed');
         }
+        if (staleBecause !== undefined && stale.get(field.id) === staleBecause)
+          stale.delete(field.id);
       },
       { concurrency: Math.max(1, pool.status().size) + 1 },
     );
@@ -145,6 +161,11 @@ export function createPrescriptionService(
   };
   return {
     runOnce: pass,
+    async recompute(fieldId, reason) {
+      stale.set(fieldId, [...(stale.get(fieldId) ?? []), reason]);
+      await running?.catch(() => undefined);
+      return (await pass()).filter((p) => p.fieldId === fieldId);
+    },
     start() {
       timer ??= setInterval(() => {
         // A pass that fails as a whole (the registry unreachable) is logged; the next one tries again.

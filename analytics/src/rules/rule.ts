@@ -35,6 +35,8 @@ export interface RuleContext {
   /** The field's newest prescription of each kind. */
   previous: LatestByKind;
   scene: ClearScene | undefined;
+  /** Why `scene` (or no scene) was chosen for this field: for the prescription's provenance. */
+  sceneNote: string;
   crop: CropParameters;
   /** The parameter set's label: `built-in` or `coop@version`. */
   parameterSet: string;
@@ -130,6 +132,7 @@ export function provenanceOf(
   used: {
     parameterSet?: string | undefined;
     sceneId?: string | undefined;
+    sceneNote?: string | undefined;
     forecastIssuedAt?: string | undefined;
   },
 ): Provenance {
@@ -137,6 +140,7 @@ export function provenanceOf(
     rule: { name: rule.name, version: rule.version },
     parameterSet: used.parameterSet ?? 'built-in',
     sceneId: used.sceneId ?? null,
+    ...(used.sceneNote === undefined ? {} : { sceneNote: used.sceneNote }),
     forecastIssuedAt: used.forecastIssuedAt ?? null,
   };
 }

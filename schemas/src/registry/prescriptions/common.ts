@@ -25,6 +25,8 @@ export const ProvenanceSchema = z.object({
   parameterSet: z.string(),
   /** The scene the prescription read (NDVI for Kc or N), or null without one. */
   sceneId: z.string().nullable(),
+  /** Why that scene (or none): which scenes were passed over for this field, and for what. */
+  sceneNote: z.string().nullable().optional(),
   /** The cooperative's weather forecast issue used (ISO), or null without one. */
   forecastIssuedAt: z.string().nullable(),
 });
