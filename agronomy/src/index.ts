@@ -77,23 +77,59 @@ export {
 } from './water-balance/field-balance.js';
 
 // Soil probes: root-zone water content from the newest reading of each probe.
-export { PROBE_LAYERS, latestPerDevice, rootZoneWaterContent } from './soil-moisture/root-zone.js';
+export {
+  PROBE_LAYERS,
+  latestPerDevice,
+  probeReadingStep,
+  rootZoneWaterContent,
+} from './soil-moisture/root-zone.js';
 
 // Irrigation: FAO application efficiencies by method.
 export { APPLICATION_EFFICIENCY } from './irrigation/application-efficiency.js';
+// Irrigation: the field's water supply, its capacity and units; the best feasible plan; the
+// yield a day late costs.
+export {
+  CAN_LITRES,
+  HAND_WATERING_LITRES_PER_DAY,
+  HAND_WATERING_SOURCE,
+  PUMP_HOURS_PER_DAY,
+  capacityM3PerDay,
+  describeSupplyAmount,
+  pumpMinutesFor,
+  supplyFlowM3h,
+  volumeInSupplyUnits,
+  waterSupplyOf,
+  type ResolvedSupply,
+} from './irrigation/water-supply.js';
+export {
+  feasiblePlan,
+  type FeasiblePlan,
+  type FeasiblePlanInput,
+  type ZoneDemand,
+} from './irrigation/feasible-plan.js';
+export {
+  STRESS_LOSS_SOURCE,
+  yieldLossPerDayLate,
+  type DayLateInput,
+  type DayLateLoss,
+} from './irrigation/stress-loss.js';
 
 // Nitrogen: the rate, the products, the zones.
 export {
-  MIN_GROWING_DAYS,
-  SPLIT_ABOVE_KG_N_HA,
   nitrogenRate,
   type NitrogenRate,
   type NitrogenRateInput,
 } from './nitrogen/nitrogen-rate.js';
-export { SBNRC_COEFFICIENTS, type SbnrcCoefficients } from './nitrogen/sbnrc-coefficients.js';
+export {
+  SBNRC_COEFFICIENTS,
+  type SbnrcCoefficients,
+  type SensingWindow,
+} from './nitrogen/sbnrc-coefficients.js';
 export {
   BAG_KG,
   N_PRODUCTS,
+  appliedNKgHa,
+  isNProduct,
   productFor,
   type NProduct,
   type ProductAmount,
@@ -102,7 +138,17 @@ export {
   N_SCENE_MAX_AGE_DAYS,
   zoneNitrogen,
   type ZoneNitrogenInput,
+  type ZoneSensorRate,
 } from './nitrogen/zone-nitrogen.js';
+export { SPLIT_ABOVE_KG_N_HA, applySummary, nDose, type NDose } from './nitrogen/n-dose.js';
+export {
+  N_AFTER_MID_SEASON_DAYS,
+  lastUsefulNDay,
+  nBudget,
+  type NBudget,
+  type NBudgetInput,
+} from './nitrogen/n-budget.js';
+export { CROP_N_BUDGETS, LEGUMES, type CropNBudget } from './nitrogen/crop-n-budget.js';
 
 // Explanations: the steps a prescription shows.
 export { createStepLog, type RecordStep, type StepEntry } from './explain/step-log.js';

@@ -50,6 +50,7 @@ export {
   type SceneServiceOptions,
 } from './scenes/scene-service.js';
 export { sceneFieldIndices, type SceneIndicesInput } from './scenes/scene-indices.js';
+export { MAX_FUTURE_ACQUISITION_MS, isFutureDated } from './scenes/acquisition-time.js';
 export {
   createSceneRasterService,
   type SceneRasterService,
@@ -80,7 +81,16 @@ export {
   type ForecastService,
 } from './yield/forecast-service.js';
 export { seasonToDate, type SeasonToDate, type SeasonToDateInput } from './yield/season-to-date.js';
-export { historyFeatures, historySeasons, parseYieldHistoryCsv } from './yield/yield-history.js';
+export {
+  historyFeatures,
+  historySeasons,
+  parseYieldHistoryCsv,
+  readYieldHistoryCsv,
+  type NumberedHistoryRow,
+} from './yield/yield-history.js';
+export { checkYieldHistory } from './yield/yield-history-checks.js';
+export { PLAUSIBLE_YIELDS, type PlausibleYield } from './yield/plausible-yields.js';
+export { promotionRefusal } from './models/promotion-check.js';
 export type { LabelledSeason } from './yield/train-yield-model.js';
 
 // Models: TF.js-free until a model is saved or loaded, so listing and promoting stay cheap.
@@ -102,6 +112,15 @@ export {
   type ZoneDelineation,
 } from './zones/delineate-zones.js';
 export { FUZZINESS, bestClassCount, fuzzyKMeans, type FuzzyResult } from './zones/fuzzy-k-means.js';
+export { MIN_CLEAR_SCENES, tooFewScenes } from './zones/delineate-zones.js';
+export { MIN_ZONE_AREA_HA, maxClassesForArea, minZoneAreaHa } from './zones/zone-area.js';
+export type { FieldZoneDelineation } from './zones/delineate-field-zones.js';
+export { applyFieldZones, type AppliedZones } from './zones/apply-field-zones.js';
+export {
+  assignProbesToZones,
+  pointInPolygon,
+  type ProbeZoneAssignment,
+} from './zones/probe-zones.js';
 
 // Worker: the pool and the tasks it runs.
 export { TASKS, runTask, type TaskInput, type TaskName, type TaskOutput } from './worker/tasks.js';

@@ -175,9 +175,9 @@ describe('API hardening', () => {
       const limit = (handler as Partial<BodyLimitMiddleware>).maxBodyBytes;
       limits[key] = limit ?? limits[key] ?? null;
     }
-    console.log(limits);
     expect(limits).toEqual({
       'POST /v1/fields/:fieldId/zones/delineate': 1024,
+      'POST /v1/fields/:fieldId/fertiliser-applications': 2048,
       'POST /v1/agronomy/et0': 4 * 2 ** 20,
       'POST /v1/coops/:coopId/parameter-sets': 64 * 1024,
       'PUT /v1/coops/:coopId/weather-forecast': 64 * 1024,
@@ -189,6 +189,7 @@ describe('API hardening', () => {
       'POST /v1/models/yield/train': 4 * 1024,
       // Reads no body: nothing of one is parsed or held.
       'POST /v1/models/yield/:version/promote': null,
+      'DELETE /v1/coops/:coopId/yield-history': null,
     });
   });
 

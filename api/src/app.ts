@@ -18,6 +18,7 @@ import { deadLetterRoutes } from './routes/dead-letters.js';
 import { fieldRoutes } from './routes/fields.js';
 import { fieldPrescriptionRoutes } from './routes/fields-prescriptions.js';
 import { fieldZoneRoutes } from './routes/fields-zones.js';
+import { fertiliserApplicationRoutes } from './routes/fertiliser-applications.js';
 import { forecastRoutes } from './routes/forecasts.js';
 import { parameterSetRoutes } from './routes/parameter-sets.js';
 import { sceneRoutes, type SceneRegistrar } from './routes/scenes.js';
@@ -101,8 +102,15 @@ export function createApp(options: AppOptions) {
   const authed = new Hono<AppEnv>()
     .use(bearerAuth(registry, { failures, clock }))
     .route('/fields', fieldRoutes({ registry, store, rasters }))
-    .route('/fields', fieldZoneRoutes({ registry, rasters }))
+    .route(
+      '/fields',
+      fieldZoneRoutes({ registry, store, rasters, prescriptions: options.prescriptions }),
+    )
     .route('/fields', fieldPrescriptionRoutes({ registry }))
+    .route(
+      '/fields',
+      fertiliserApplicationRoutes({ registry, prescriptions: options.prescriptions, clock }),
+    )
     .route('/dead-letters', deadLetterRoutes({ registry }))
     .route('/agronomy', agronomyRoutes())
     .route('/', parameterSetRoutes({ registry }))
@@ -117,7 +125,7 @@ export function createApp(options: AppOptions) {
       '/',
       options.models === undefined
         ? new Hono<AppEnv>()
-        : modelRoutes({ registry, models: options.models }),
+        : modelRoutes({ registry, store, clock, models: options.models }),
     )
     .route(
       '/',

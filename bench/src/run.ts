@@ -1,12 +1,14 @@
 import { ingestBench } from './ingest-bench.js';
 import { prescriptionsBench } from './prescriptions-bench.js';
 import { rasterBench } from './raster-bench.js';
+import { yieldBench } from './yield-bench.js';
 
 /** `pnpm bench [name]`: runs the named benchmarks (all by default), one JSON line each. */
 const BENCHES: Record<string, () => Promise<Record<string, number>>> = {
   ingest: ingestBench,
   prescriptions: prescriptionsBench,
   raster: rasterBench,
+  yield: yieldBench,
 };
 
 const names = process.argv.slice(2).filter((a) => a !== '--');

@@ -70,3 +70,30 @@ export function createYieldModels(options: {
     },
   };
 }
+
+/** The yield model `shamba start --demo` trains when none is in use: small, seeded, quick. */
+export const DEMO_YIELD_TRAINING = {
+  scenario: 'oromia-drought',
+  seasons: 40,
+  seed: 1,
+  epochs: 60,
+  promote: true,
+} as const;
+
+/**
+ * A demo cooperative's forecasts from its first minute: when neither the cooperative nor the
+ * shared store has a promoted yield model, trains a shared one (simulated seasons only, in an
+ * analytics worker) and promotes it. Returns the version in use.
+ */
+export async function ensureYieldModel(options: {
+  registry: Registry;
+  pool: WorkerPool;
+  dataDir: string;
+  coopId: string;
+}): Promise<string> {
+  const models = createYieldModels(options);
+  const inUse = await models.inUse(options.coopId);
+  if (inUse !== null) return inUse.version;
+  const trained = await models.train({ ...DEMO_YIELD_TRAINING }, null);
+  return String(trained.version);
+}

@@ -7,6 +7,7 @@ export type {
   FieldSceneIndices,
   LatestByKind,
   NewDeadLetter,
+  PrescriptionHistoryFilter,
   QuarantinedScene,
   Registry,
   SceneRecord,
@@ -24,6 +25,10 @@ export {
   createSqliteRegistry,
   type SqliteRegistryOptions,
 } from './adapters/sqlite-registry/sqlite-registry.js';
+export {
+  MAX_PRESCRIPTION_PAGE,
+  MAX_PRESCRIPTION_VERSIONS,
+} from './adapters/sqlite-registry/prescriptions.js';
 export { tokenDigest } from './tokens/token-digest.js';
 export { DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS, newToken, tokenId } from './tokens/new-token.js';
 export {

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OROMIA_DEMO } from '@shamba/world';
-import type { Prescription } from '@shamba/schemas';
+import type { IrrigationPrescription, Prescription } from '@shamba/schemas';
 import { spawnShamba, waitForOutput } from './support/cli-process.js';
 import { tempDir } from './support/temp-dir.js';
 
@@ -65,6 +65,14 @@ describe('shamba start --demo', () => {
         'field-almaz-maize': 'none',
         'field-chaltu-teff': 'irrigate',
       });
+      // Chaltu's teff is watered by hand: not a refill nobody can carry, but the share of today's
+      // 100 litres (5 cans) the household carries, and what is left short.
+      const teff = prescriptions[fieldIds.indexOf('field-chaltu-teff')] as IrrigationPrescription;
+      expect(teff.feasibility).toMatchObject({
+        feasible: false,
+        capacityPerDay: { amount: 5, unit: 'cans-20l' },
+      });
+      expect(teff.summary).toMatch(/^Irrigate Chaltu upper teff today as far as the supply allows/);
 
       // The archive scene the simulator wrote at start reaches the watch folder and the API.
       let indices: {
@@ -82,6 +90,28 @@ describe('shamba start --demo', () => {
       expect(indices.ndviSeries[0]).toMatchObject({
         quality: expect.stringMatching(/observed|missing/) as unknown,
       });
+
+      // Nitrogen for every demo field: a rate, or a reason (issue 15), never nothing.
+      const nitrogen = async (fieldId: string) => {
+        const response = await fetch(
+          `${apiUrl}/v1/fields/${fieldId}/prescriptions/latest?kind=nitrogen`,
+          { headers: { authorization: `Bearer ${credentials.tokens.manager}` } },
+        );
+        return response.status === 200
+          ? ((await response.json()) as Extract<Prescription, { kind: 'nitrogen' }>)
+          : undefined;
+      };
+      let rates: (Extract<Prescription, { kind: 'nitrogen' }> | undefined)[] = [];
+      while (Date.now() - startedMs < 75_000) {
+        rates = await Promise.all(fieldIds.map(nitrogen));
+        if (rates.every((p) => p !== undefined)) break;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      expect(rates.map((p) => p?.fieldId)).toEqual(fieldIds);
+      for (const p of rates) {
+        expect(p!.action).not.toBe('insufficient-data');
+        for (const zone of p!.zones) expect('nKgHa' in zone || zone.reason.length > 0).toBe(true);
+      }
 
       // The health report names the TF.js backend the analytics workers run models on.
       const health = (await (await fetch(`${apiUrl}/v1/health`)).json()) as {

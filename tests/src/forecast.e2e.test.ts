@@ -233,7 +233,7 @@ describe('yield forecasts over the API', () => {
     );
     const lines = (await exported.text()).trim().split('\n');
     expect(lines[0]).toBe(
-      'season,field_id,crop,yield_t_ha,nitrogen_kg_ha,taw_mm,rain_mm,gdd_per_day,eta_over_etc,ndvi_peak,ndvi_integral',
+      'season,field_id,crop,yield_t_ha,nitrogen_kg_ha,taw_mm,rain_mm,gdd_per_day,eta_over_etc,ndvi_peak,ndvi_integral,rain_over_et0,sowing_date',
     );
     expect(lines.slice(1).map((l) => l.split(',').slice(0, 4).join(','))).toEqual([
       '2026-meher,maize-1,maize,',
@@ -244,11 +244,29 @@ describe('yield forecasts over the API', () => {
       lines[0],
       ...lines.slice(1).map((l) => l.replace(/^([^,]*,[^,]*,[^,]*,)/, '$13.1')),
     ];
-    const back = await fetch(`${shamba.api.url}/v1/coops/${COOP}/yield-history`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${manager}`, 'content-type': 'text/csv' },
-      body: harvested.join('\n'),
-    });
+    const upload = (rows: readonly (string | undefined)[]) =>
+      fetch(`${shamba.api.url}/v1/coops/${COOP}/yield-history`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${manager}`, 'content-type': 'text/csv' },
+        body: rows.join('\n'),
+      });
+    // Filled in mid-season, with the sowing dates the export gives: no crop is harvested yet.
+    const early = await upload(harvested);
+    const refusal = ((await early.json()) as { error: { message: string } }).error.message;
+    const named = refusal
+      .split('\n')
+      .slice(1)
+      .map((l) => l.replace(/ sown .*/, ''));
+    expect([early.status, named]).toEqual([
+      400,
+      ['line 2, sowing_date: maize', 'line 3, sowing_date: maize', 'line 4, sowing_date: teff'],
+    ]);
+    expect(refusal).toMatch(/is not harvested before \d{4}-\d{2}-\d{2}: no yield yet/);
+    // Without the sowing dates (rain over ET0 is in the export), the rows go back.
+    const back = await upload([
+      harvested[0]!,
+      ...harvested.slice(1).map((l) => l!.replace(/,[^,]*$/, ',')),
+    ]);
     expect([back.status, ((await back.json()) as { stored: number }).stored]).toEqual([201, 3]);
     expect((await get('/v1/coops/other-coop/production')).status).toBe(404);
   });

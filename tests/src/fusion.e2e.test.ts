@@ -121,6 +121,11 @@ describe('soil-water fusion in the prescription pass', () => {
     expect(
       (await registry.prescriptions.latest('dry-unprobed', 'irrigation'))!.zones![0]!.drSource,
     ).toBe('fusion-model');
+    // The fused prescription replaced the pass's first one: one version, under the pass's id.
+    const versions = await registry.prescriptions.history('dry-unprobed', { kind: 'irrigation' });
+    expect(versions.map((p) => [p.id, p.revision?.number])).toEqual([
+      [made.find((p) => p.fieldId === 'dry-unprobed')!.id, 1],
+    ]);
 
     // When the model cannot be fitted (the worker fails), the pass still ends: the unprobed
     // plots (one zone each, so no siblings to borrow from) say they lack data, the error is

@@ -1,16 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { FEATURE_NAMES, yieldFeatures } from '@shamba/analytics';
 import { BUILT_IN_SCENARIOS, simulateSeasons } from '@shamba/world';
-import { COOP, seedCoop, seedToken, startShamba } from './support/seed.js';
+import { COOP, seedCoop, seedToken, startShamba, testField } from './support/seed.js';
 import { tempDir } from './support/temp-dir.js';
 
 const HEADER =
-  'season,field_id,crop,yield_t_ha,nitrogen_kg_ha,taw_mm,rain_mm,gdd_per_day,eta_over_etc,ndvi_peak,ndvi_integral';
+  'season,field_id,crop,yield_t_ha,nitrogen_kg_ha,taw_mm,rain_mm,gdd_per_day,eta_over_etc,ndvi_peak,ndvi_integral,rain_over_et0';
+const SCENARIO = BUILT_IN_SCENARIOS['oromia-drought']!;
 
 /** A cooperative's history as Shamba would export it at harvest: end-of-season features. */
 function historyCsv(): string {
   const seasons = simulateSeasons({
-    base: BUILT_IN_SCENARIOS['oromia-drought']!,
+    base: SCENARIO,
     count: 3,
     seed: 42,
   });
@@ -30,6 +31,7 @@ function historyCsv(): string {
       f('etaOverEtc'),
       f('ndviPeak'),
       f('ndviIntegral'),
+      f('rainOverEt0'),
     ].join(',');
   });
   return [HEADER, ...lines].join('\n');
@@ -43,6 +45,8 @@ describe('yield history and models over the API', () => {
       using dir = tempDir();
       await using shamba = await startShamba(dir.path);
       await seedCoop(shamba.registry);
+      // History names the cooperative's own fields (the scenario's, as in the demo).
+      for (const f of SCENARIO.fields) await shamba.registry.fields.upsert(testField(f.id, 'f'));
       const agronomist = await seedToken(shamba.registry, {
         role: 'agronomist',
         coopId: COOP,
@@ -73,12 +77,12 @@ describe('yield history and models over the API', () => {
         'POST',
         `/v1/coops/${COOP}/yield-history`,
         manager,
-        `${HEADER}\n2025-meher,f1,maize,4.1,60,78,300,12,1.7,0.8,0.3`,
+        `${HEADER}\n2025-meher,f1,maize,4.1,60,78,300,12,1.7,0.8,0.3,0.9`,
         'text/csv',
       );
       expect(bad.status).toBe(400);
       expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(
-        /line 2: .*eta_over_etc/s,
+        /line 2, eta_over_etc: /,
       );
       expect((await shamba.registry.yieldHistory.list(COOP)).length).toBe(0);
 

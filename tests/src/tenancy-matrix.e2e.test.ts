@@ -16,8 +16,8 @@ import { tempDir } from './support/temp-dir.js';
 const A = 'coop-a';
 const B = 'coop-b';
 const HISTORY_HEADER =
-  'season,field_id,crop,yield_t_ha,nitrogen_kg_ha,taw_mm,rain_mm,gdd_per_day,eta_over_etc,ndvi_peak,ndvi_integral';
-const HISTORY_CSV = `${HISTORY_HEADER}\n2025-meher,FIELD,maize,4.1,60,78,300,12,0.8,0.8,0.6`;
+  'season,field_id,crop,yield_t_ha,nitrogen_kg_ha,taw_mm,rain_mm,gdd_per_day,eta_over_etc,ndvi_peak,ndvi_integral,rain_over_et0';
+const HISTORY_CSV = `${HISTORY_HEADER}\n2025-meher,FIELD,maize,4.1,60,78,300,12,0.8,0.8,0.6,0.9`;
 const FORECAST = JSON.stringify({
   source: 'NMA Ethiopia',
   issuedAt: '2026-11-30T06:00:00Z',
@@ -83,6 +83,25 @@ const CELLS: Cell[] = [
   },
   // The newest of each kind: none yet, an empty set.
   { method: 'GET', path: (t) => `/v1/fields/${t.field}/prescriptions`, own: all(200) },
+  // One version by id: none made yet.
+  {
+    method: 'GET',
+    path: (t) => `/v1/fields/${t.field}/prescriptions/${t.field}:irrigation:none`,
+    own: all(404),
+  },
+  // Staff record fertiliser; the field's farmer reads it; technicians do neither.
+  {
+    method: 'GET',
+    path: (t) => `/v1/fields/${t.field}/fertiliser-applications`,
+    own: { ...staff(200), farmer: 200 },
+  },
+  {
+    method: 'POST',
+    path: (t) => `/v1/fields/${t.field}/fertiliser-applications`,
+    body: () =>
+      JSON.stringify({ date: '2026-01-15', product: 'urea', amount: 50, unit: 'kg-product-ha' }),
+    own: staff(201),
+  },
   { method: 'GET', path: (t) => `/v1/fields/${t.field}/forecast`, own: all(200) },
   { method: 'GET', path: (t) => `/v1/coops/${t.coop}/ndvi.png`, own: staff(422) },
   { method: 'GET', path: (t) => `/v1/coops/${t.coop}/production`, own: staff(200) },
@@ -165,6 +184,7 @@ describe('tenancy matrix: every role x own and other cooperative x every route',
       forecast: await r.weatherForecasts.latest(B),
       history: await r.yieldHistory.list(B),
       field: await r.fields.get('field-b'),
+      fertiliser: await r.fertiliserApplications.list('field-b'),
       scenes: await r.scenes.list({ visibleTo: B }),
       letters: await r.deadLetters.list({ coopId: B }),
       models: await (

@@ -89,7 +89,13 @@ describe('thin path, end to end', () => {
     await dry.publish('soil', t2, { vwc10: 0.13, vwc30: 0.16, vwc60: 0.19 });
     await wet.publish('soil', t2, { vwc10: 0.23, vwc30: 0.24, vwc60: 0.245 });
     const made = await shamba.prescriptions.runOnce();
-    expect(made.map((p) => p.fieldId).sort()).toEqual(['field-dry', 'field-wet']);
+    // Each field's water from its probes, and its nitrogen (no station, no scene: the N budget).
+    expect(made.map((p) => `${p.fieldId} ${p.kind}`).sort()).toEqual([
+      'field-dry irrigation',
+      'field-dry nitrogen',
+      'field-wet irrigation',
+      'field-wet nitrogen',
+    ]);
 
     const { status, body } = await get('/v1/fields/field-dry/prescriptions/latest');
     expect(status).toBe(200);
@@ -117,12 +123,12 @@ describe('thin path, end to end', () => {
 
     const wetP = (await get('/v1/fields/field-wet/prescriptions/latest'))
       .body as unknown as IrrigationPrescription;
-    // theta_root = (0.23*0.2 + 0.24*0.25 + 0.245*0.15)/0.6 = 0.2379 as shown (each step works from
-    // the previous step's shown value, so an agronomist can redo it): Dr = 1000*0.0121*0.6 = 7.26.
+    // theta_root = (0.23*0.2 + 0.24*0.25 + 0.245*0.15)/0.6 = 0.237917 (shown as 0.2379; the
+    // arithmetic goes on with the exact value): Dr = 1000*(0.25 - 0.237917)*0.6 = 7.25.
     expect([wetP.action, wetP.netDepthMm, wetP.steps.find((s) => s.name === 'Dr')?.value]).toEqual([
       'none',
       0,
-      7.26,
+      7.25,
     ]);
   });
 

@@ -14,7 +14,7 @@ const SOWN_DAYS_AGO = 40;
 const COOP_A = COOP;
 const COOP_B = 'coop-hostile';
 const HEADER =
-  'season,field_id,crop,yield_t_ha,nitrogen_kg_ha,taw_mm,rain_mm,gdd_per_day,eta_over_etc,ndvi_peak,ndvi_integral';
+  'season,field_id,crop,yield_t_ha,nitrogen_kg_ha,taw_mm,rain_mm,gdd_per_day,eta_over_etc,ndvi_peak,ndvi_integral,rain_over_et0';
 /** Tiny training: seconds, not minutes (the model's quality is not what is tested here). */
 const TINY = { seasons: 4, epochs: 8, hiddenUnits: 4 };
 
@@ -85,6 +85,7 @@ describe('yield models belong to a cooperative', () => {
       countryCode: 'ET',
       timezone: 'Africa/Addis_Ababa',
     });
+    await registry.fields.upsert(fieldFixture({ id: 'b-maize', coopId: COOP_B, farmerId: 'f' }));
     await registry.fields.upsert(
       fieldFixture({
         id: 'a-maize',
@@ -255,11 +256,27 @@ describe('yield models belong to a cooperative', () => {
       const before = await forecastA();
       expect([before.status, before.versions.model]).toEqual(['ok', own.body.version]);
 
-      // B uploads a poisoned history (every field 150 t/ha, a hundred seasons of it)...
-      const poison = [HEADER];
-      for (let s = 0; s < 100; s++)
-        poison.push(`${2000 + s}-meher,b-${s},maize,150,0,120,300,12,0.5,0.3,0.2`);
-      const csv = poison.join('\n');
+      // B uploads a poisoned history: 150 t/ha is refused outright (above maize's world
+      // record), so a hundred seasons of failed harvests (0 t/ha) on B's one field: plausible
+      // row by row, and a model trained on it still beats FAO-33 on B's own held-out seasons...
+      const poison = (tHa: number) => {
+        const rows = [HEADER];
+        for (let s = 0; s < 100; s++)
+          rows.push(`${1926 + s}-meher,b-maize,maize,${tHa},0,120,300,12,0.5,0.3,0.2,0.4`);
+        return rows.join('\n');
+      };
+      const csv = poison(0);
+      const refused = await call<{ error: { message: string } }>(
+        'POST',
+        `/v1/coops/${COOP_B}/yield-history`,
+        tokens.agronomistB,
+        poison(150),
+        'text/csv',
+      );
+      expect([refused.status, refused.body.error.message.split('\n')[1]]).toEqual([
+        400,
+        expect.stringMatching(/^line 2, yield_t_ha: 150 t\/ha of maize is above the most ever/),
+      ]);
       // ...not into A's history, nor can B read A's history or season features...
       expect(
         (

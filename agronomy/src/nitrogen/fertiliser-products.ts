@@ -1,12 +1,14 @@
 /**
  * N carriers our cooperatives buy, with their N content by mass as labelled: urea 46-0-0;
  * calcium ammonium nitrate (CAN) 27 % N; NPS 19-38-0+7S (Ethiopia's standard blend since 2014,
- * Ethiopian Soil Information System); NPK 17-17-17 and 20-05-20 (East Africa, Brazil).
+ * Ethiopian Soil Information System); DAP 18-46-0 (its standard before, still sold); NPK
+ * 17-17-17 and 20-05-20 (East Africa, Brazil).
  */
 export const N_PRODUCTS = {
   urea: { name: 'urea 46-0-0', nFraction: 0.46 },
   can: { name: 'CAN 27 % N', nFraction: 0.27 },
   nps: { name: 'NPS 19-38-0+7S', nFraction: 0.19 },
+  dap: { name: 'DAP 18-46-0', nFraction: 0.18 },
   'npk-17-17-17': { name: 'NPK 17-17-17', nFraction: 0.17 },
   'npk-20-05-20': { name: 'NPK 20-05-20', nFraction: 0.2 },
 } as const;
@@ -39,4 +41,23 @@ export function productFor(nKgHa: number, product: NProduct, areaHa: number): Pr
     kgPerPlot,
     bagsPerPlot: Math.round((kgPerPlot / BAG_KG) * 10) / 10,
   };
+}
+
+/** Whether `product` is one of N_PRODUCTS (a recorded application names it by its key). */
+export const isNProduct = (product: string): product is NProduct =>
+  Object.hasOwn(N_PRODUCTS, product);
+
+/**
+ * The N in an application recorded as kg of product per hectare (by the product's N content) or
+ * directly as kg N per hectare; to 0.1 kg N/ha.
+ */
+export function appliedNKgHa(application: {
+  product: string;
+  amount: number;
+  unit: 'kg-product-ha' | 'kg-n-ha';
+}): number {
+  if (application.unit === 'kg-n-ha') return Math.round(application.amount * 10) / 10;
+  if (!isNProduct(application.product))
+    throw new RangeError(`unknown product ${application.product}: give the amount in kg N/ha`);
+  return Math.round(application.amount * N_PRODUCTS[application.product].nFraction * 10) / 10;
 }

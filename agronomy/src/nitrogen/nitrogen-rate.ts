@@ -1,26 +1,9 @@
 import { round, type ComputationStep } from '@shamba/schemas';
-import { createStepLog } from '../explain/step-log.js';
-import {
-  BAG_KG,
-  N_PRODUCTS,
-  productFor,
-  type NProduct,
-  type ProductAmount,
-} from './fertiliser-products.js';
+import { createStepLog, type RecordStep } from '../explain/step-log.js';
+import { LEGUMES } from './crop-n-budget.js';
+import type { NProduct, ProductAmount } from './fertiliser-products.js';
+import { applySummary, nDose, type NDose } from './n-dose.js';
 import { SBNRC_COEFFICIENTS, type SbnrcCoefficients } from './sbnrc-coefficients.js';
-
-/** Legumes fix their own N: no topdress (FAO Fertilizer and Plant Nutrition Bulletin 16, §4). */
-const LEGUMES = new Set(['soybean', 'beans']);
-/**
- * Below this many growing days NDVI is mostly soil, not crop: OSU senses wheat at Feekes 4-6 and
- * maize at V8-V12, both about a month or more of growth.
- */
-export const MIN_GROWING_DAYS = 20;
-/**
- * A dose above this is split in two, two to three weeks apart: a single large dose on the light
- * soils of our cooperatives leaches before the crop can take it up. A cooperative rule, tunable.
- */
-export const SPLIT_ABOVE_KG_N_HA = 60;
 
 export interface NitrogenRateInput {
   crop: string;
@@ -35,15 +18,26 @@ export interface NitrogenRateInput {
   products?: readonly NProduct[];
   /** An agronomist's calibration, replacing the table row. */
   coefficients?: SbnrcCoefficients;
+  /**
+   * N applied from the sensing date on, kg N/ha: the scene could not see it, so it comes off the
+   * rate (N applied before the scene is in the canopy the sensor read, and is not taken twice).
+   */
+  appliedSinceSensingKgHa?: number;
+  /** What is left of the season's N budget (n-budget.ts), kg N/ha: the rate never passes it. */
+  budgetRemainingKgHa?: number | null;
 }
 
 export interface NitrogenRate {
-  status: 'ok' | 'legume' | 'unsupported-crop' | 'too-early';
+  /**
+   * `ok` a rate; `no-response` the zone is as green as the reference (RI_NDVI <= 1): 0; no rate
+   * by the sensor for a legume, a crop without a row, or outside the sensing window.
+   */
+  status: 'ok' | 'no-response' | 'legume' | 'unsupported-crop' | 'too-early' | 'too-late';
   nKgHa: number;
   yp0KgHa: number | null;
   ypnKgHa: number | null;
   responseIndex: number | null;
-  splits: { share: number; nKgHa: number; when: string }[];
+  splits: NDose['splits'];
   products: ProductAmount[];
   summary: string;
   steps: ComputationStep[];
@@ -55,25 +49,33 @@ export function nitrogenRate(input: NitrogenRateInput): NitrogenRate {
   const calibration = calibrationFor(input);
   if ('refused' in calibration) return calibration.refused;
   const { k } = calibration;
-  const { yp0, ypn, ri, nKgHa, steps } = sbnrc(input, k);
-  const n = round(nKgHa, 1);
-  const splits = doseSplits(n);
-  const products = (input.products ?? (['urea', 'can'] as const)).map((p) =>
-    productFor(n, p, input.areaHa),
-  );
+  const { steps, step } = createStepLog({
+    digitsFor: (unit) => (unit === '' ? 5 : 1),
+    carry: 'exact',
+  });
+  const { yp0, ypn, ri, riNdvi, nKgHa } = sbnrc(input, k, step);
+  const n = round(afterAppliedAndBudget(input, nKgHa, step), 1);
+  const dose = nDose({ nKgHa: n, areaHa: input.areaHa, products: input.products });
+  const noResponse = riNdvi <= 1;
   return {
-    status: 'ok',
+    status: noResponse ? 'no-response' : 'ok',
     nKgHa: n,
     yp0KgHa: Math.round(yp0),
     ypnKgHa: Math.round(ypn),
     responseIndex: round(ri, 3),
-    splits,
-    products,
-    summary: doseSummary({ n, reference: input.reference, splits, products }),
+    ...dose,
+    summary: noResponse
+      ? `No N: the zone is as green as the ${referenceName(input.reference)} (response index ${round(riNdvi, 3)} <= 1).`
+      : n === 0
+        ? `No N needed: the crop is at its yield ceiling, or the N applied since the scene or the season's N budget covers it.`
+        : applySummary(n, dose),
     steps,
     source: k.source,
   };
 }
+
+const referenceName = (reference: NitrogenRateInput['reference']) =>
+  reference === 'n-rich-strip' ? 'N-rich strip' : 'greenest zone';
 
 /** The crop's SBNRC row, or no rate: a legume, a crop without a row, a crop too young to sense. */
 function calibrationFor(
@@ -112,13 +114,20 @@ function calibrationFor(
       'SBNRC covers cereals',
     );
   }
-  if (input.growingDays < MIN_GROWING_DAYS) {
+  const w = k.sensingWindow;
+  const window = `the sensing window of ${input.crop} is ${w.fromGrowingDays}-${w.toGrowingDays} growing days (${w.stages})`;
+  if (input.growingDays < w.fromGrowingDays)
     return none(
       'too-early',
-      `Too early for an N rate: ${input.growingDays} growing days, NDVI still sees soil; sense again after ${MIN_GROWING_DAYS}.`,
+      `Too early for a sensor-based N rate: ${input.growingDays} growing days, NDVI still sees soil; ${window}.`,
       k.source,
     );
-  }
+  if (input.growingDays > w.toGrowingDays)
+    return none(
+      'too-late',
+      `Too late for a sensor-based N rate: ${input.growingDays} growing days, past the stage the equation was fitted at; ${window}.`,
+      k.source,
+    );
   return { k };
 }
 
@@ -126,11 +135,8 @@ function calibrationFor(
 function sbnrc(
   input: NitrogenRateInput,
   k: SbnrcCoefficients,
-): { yp0: number; ypn: number; ri: number; nKgHa: number; steps: ComputationStep[] } {
-  const { steps, step } = createStepLog({
-    digitsFor: (unit) => (unit === '' ? 5 : 1),
-    carry: 'exact',
-  });
+  step: RecordStep,
+): { yp0: number; ypn: number; ri: number; riNdvi: number; nKgHa: number } {
   const insey = step({
     name: 'INSEY',
     formula: `NDVI ${input.zoneNdvi} / ${input.growingDays} growing days`,
@@ -147,17 +153,23 @@ function sbnrc(
   });
   const riNdvi = step({
     name: 'RI_NDVI',
-    formula: `reference NDVI ${input.referenceNdvi} (${input.reference}) / zone NDVI ${input.zoneNdvi}, at least 1`,
-    value: Math.max(1, input.referenceNdvi / input.zoneNdvi),
+    formula: `reference NDVI ${input.referenceNdvi} (${input.reference}) / zone NDVI ${input.zoneNdvi}`,
+    value: input.referenceNdvi / input.zoneNdvi,
     unit: '',
     source: 'Mullen et al. 2003',
   });
+  // A zone at or above its reference shows no response to N (Mullen et al. 2003): RI is 1 and
+  // the rate 0. The harvest-RI regression is fitted on responsive plots; at RI_NDVI = 1 its
+  // intercept would still give RI 1.11 for maize, and some 17 kg N/ha to the reference itself.
   const ri = step({
     name: 'RI',
-    formula: `max(1, ${k.riSlope} RI_NDVI ${k.riIntercept < 0 ? '-' : '+'} ${Math.abs(k.riIntercept)})`,
-    value: Math.max(1, k.riSlope * riNdvi + k.riIntercept),
+    formula:
+      riNdvi <= 1
+        ? 'RI_NDVI <= 1: no response to N expected, RI = 1'
+        : `max(1, ${k.riSlope} RI_NDVI ${k.riIntercept < 0 ? '-' : '+'} ${Math.abs(k.riIntercept)})`,
+    value: riNdvi <= 1 ? 1 : Math.max(1, k.riSlope * riNdvi + k.riIntercept),
     unit: '',
-    source: k.source,
+    source: riNdvi <= 1 ? 'Mullen et al. 2003' : k.source,
   });
   const ypn = step({
     name: 'YPN',
@@ -176,35 +188,32 @@ function sbnrc(
       source: 'Raun et al. 2002',
     }),
   );
-  return { yp0, ypn, ri, nKgHa, steps };
+  return { yp0, ypn, ri, riNdvi, nKgHa };
 }
 
-/** One dose now, or two halves 14-21 days apart above SPLIT_ABOVE_KG_N_HA. */
-function doseSplits(n: number): NitrogenRate['splits'] {
-  if (n === 0) return [];
-  if (n <= SPLIT_ABOVE_KG_N_HA) return [{ share: 1, nKgHa: n, when: 'now' }];
-  return [
-    { share: 0.5, nKgHa: round(n / 2, 1), when: 'now' },
-    { share: 0.5, nKgHa: round(n / 2, 1), when: 'in 14-21 days, before flowering' },
-  ];
-}
-
-function doseSummary(dose: {
-  n: number;
-  reference: NitrogenRateInput['reference'];
-  splits: NitrogenRate['splits'];
-  products: readonly ProductAmount[];
-}): string {
-  const { n, reference, splits, products } = dose;
-  if (n === 0) {
-    return `No N needed: the zone is as green as the ${reference === 'n-rich-strip' ? 'N-rich strip' : 'best zone'}, or the crop is at its yield ceiling.`;
-  }
-  const first = products[0];
-  return (
-    `Apply ${n} kg N/ha` +
-    (first === undefined
-      ? ''
-      : ` (${first.kgPerHa} kg/ha ${N_PRODUCTS[first.product].name}: ${first.kgPerPlot} kg on this plot, ${first.bagsPerPlot} bags of ${BAG_KG} kg)`) +
-    (splits.length > 1 ? ', in two halves 14-21 days apart.' : ', in one dose now.')
-  );
+/**
+ * The sensor's rate less the N applied since the scene (it could not see it), and never past
+ * what is left of the season's N budget: each a step when it applies.
+ */
+function afterAppliedAndBudget(input: NitrogenRateInput, sensorKgHa: number, step: RecordStep) {
+  let n = sensorKgHa;
+  const since = input.appliedSinceSensingKgHa ?? 0;
+  if (since > 0)
+    n = step({
+      name: 'N rate less N applied since the scene',
+      formula: `max(0, ${round(n, 1)} - ${since} applied on or after the sensing date)`,
+      value: Math.max(0, n - since),
+      unit: 'kg N/ha',
+      source: 'N the scene could not see (recorded fertiliser applications)',
+    });
+  const left = input.budgetRemainingKgHa ?? null;
+  if (left !== null && n > left)
+    n = step({
+      name: 'N rate within the season budget',
+      formula: `min(${round(n, 1)}, ${left} left of the season's N budget)`,
+      value: left,
+      unit: 'kg N/ha',
+      source: 'Stanford 1973: the season total never passes the crop N budget',
+    });
+  return n;
 }

@@ -1,11 +1,41 @@
-import type { StoredReading } from '@shamba/schemas';
+import type { ComputationStep, StoredReading } from '@shamba/schemas';
 
-/** Each probe measures the layer around its depth: 0-20 cm, 20-45 cm, 45 cm to the root tip. */
+/**
+ * Each probe sensor sits at `depthM` (10, 30 and 60 cm) and stands for the layer around it: 0-20
+ * cm, 20-45 cm, 45 cm to the root tip.
+ */
 export const PROBE_LAYERS = [
-  { quantity: 'vwc10', topM: 0, bottomM: 0.2 },
-  { quantity: 'vwc30', topM: 0.2, bottomM: 0.45 },
-  { quantity: 'vwc60', topM: 0.45, bottomM: Number.POSITIVE_INFINITY },
+  { quantity: 'vwc10', depthM: 0.1, topM: 0, bottomM: 0.2 },
+  { quantity: 'vwc30', depthM: 0.3, topM: 0.2, bottomM: 0.45 },
+  { quantity: 'vwc60', depthM: 0.6, topM: 0.45, bottomM: Number.POSITIVE_INFINITY },
 ] as const;
+
+/**
+ * One probe's newest reading as an explanation shows it: each sensor's water content and depth,
+ * and the time it was read.
+ */
+export function probeReadingStep(reading: StoredReading, source: string): ComputationStep {
+  const inputs: Record<string, number | string | null> = { timeIso: isoOf(reading.timeMs) };
+  const parts: string[] = [];
+  for (const layer of PROBE_LAYERS) {
+    const v = reading.values[layer.quantity];
+    inputs[layer.quantity] = v ?? null;
+    inputs[`${layer.quantity}DepthM`] = layer.depthM;
+    parts.push(`${layer.quantity} ${v === undefined ? 'missing' : v} at ${layer.depthM} m`);
+  }
+  return {
+    name: `probe ${reading.deviceId}`,
+    formula: `${parts.join(', ')} (read ${isoOf(reading.timeMs)})`,
+    value: null,
+    unit: 'm3/m3',
+    source,
+    inputs,
+  };
+}
+
+function isoOf(ms: number): string {
+  return new Date(ms).toISOString();
+}
 
 /**
  * Root-zone water content from probes (the newest reading of each): the mean of each layer over

@@ -1,7 +1,8 @@
-import type { ComputationStep, Field, StoredReading } from '@shamba/schemas';
+import { round, type ComputationStep, type Field, type StoredReading } from '@shamba/schemas';
 import { cropParameters, type CropParameters } from '../crops/crop-parameters.js';
 import { createStepLog, type RecordStep } from '../explain/step-log.js';
 import {
+  DEFAULT_WIND_MS,
   elevationFromPressure,
   et0ForDay,
   type DailyWeather,
@@ -60,15 +61,17 @@ export interface FieldBalance {
   }[];
 }
 
-/** Records one step of the explanation and returns the value to go on with. */
-
 /** What every zone of the field shares in its balance. */
 type BalanceWindow = Pick<BalanceInput, 'crop' | 'sowing' | 'start' | 'today' | 'et0ByDay'>;
 
 export function balanceField(input: FieldBalanceInput): FieldBalance {
   const { field } = input;
   const crop = input.crop ?? cropParameters(field.crop);
-  const { steps, step } = createStepLog({ digitsFor: (unit) => (unit === '' ? 3 : 2) });
+  // Values are rounded as they are recorded, for display; the arithmetic goes on exactly.
+  const { steps, step } = createStepLog({
+    digitsFor: (unit) => (unit === '' ? 3 : 2),
+    carry: 'exact',
+  });
   const sowing = field.plantingDate;
   const { today, start } = balanceWindow({
     plantingDate: sowing,
@@ -84,7 +87,7 @@ export function balanceField(input: FieldBalanceInput): FieldBalance {
   );
   const site = fieldSite(field, days, step);
   const et0ByDay = stationEt0ByDay(days, today, site);
-  const et0Today = todayEt0(et0ByDay, step);
+  const et0Today = todayEt0(et0ByDay, { step, steps, days });
 
   const zones = fieldZones(field);
   const states = zoneBalances(input, zones, { crop, sowing, start, today, et0ByDay });
@@ -145,10 +148,18 @@ function stationEt0ByDay(
   return et0ByDay;
 }
 
-/** Today's ET0: the mean of the last ET0_FILL_DAYS complete days, or null without one. */
-function todayEt0(et0ByDay: ReadonlyMap<string, number>, step: RecordStep): number | null {
+/**
+ * Today's ET0: the mean of the last ET0_FILL_DAYS complete days, or null without one. Each of
+ * those days is a step of its own with the station's values it was computed from.
+ */
+function todayEt0(
+  et0ByDay: ReadonlyMap<string, number>,
+  log: { step: RecordStep; steps: ComputationStep[]; days: ReadonlyMap<string, DailyWeather> },
+): number | null {
+  const { step, steps, days } = log;
   const complete = [...et0ByDay.keys()].sort();
   const recent = complete.slice(-ET0_FILL_DAYS);
+  for (const date of recent) steps.push(et0DayStep(days.get(date)!, et0ByDay.get(date)!));
   return recent.length === 0
     ? null
     : step({
@@ -158,6 +169,36 @@ function todayEt0(et0ByDay: ReadonlyMap<string, number>, step: RecordStep): numb
         unit: 'mm/day',
         source: 'FAO-56 eq. 6 from the station',
       });
+}
+
+/** One station day behind ET0: its Tmax, Tmin, RH, wind and Rs, as measured (FAO-56 eq. 6). */
+function et0DayStep(day: DailyWeather, et0Mm: number): ComputationStep {
+  const r = (v: number | null, digits: number) => (v === null ? null : round(v, digits));
+  const rh =
+    day.rhMaxPct === null || day.rhMinPct === null
+      ? 'RH missing: ea from Tdew = Tmin (eq. 48)'
+      : `RHmax ${r(day.rhMaxPct, 1)} %, RHmin ${r(day.rhMinPct, 1)} %`;
+  return {
+    name: `ET0 ${day.dateIso}`,
+    formula:
+      `Penman-Monteith from Tmax ${r(day.tMaxC, 1)} C, Tmin ${r(day.tMinC, 1)} C, ${rh}, ` +
+      `u2 ${day.windMs === null ? `${DEFAULT_WIND_MS} (missing: FAO-56 default)` : r(day.windMs, 2)} m/s, ` +
+      `Rs ${day.solarMJ === null ? 'missing: Hargreaves (eq. 50)' : `${r(day.solarMJ, 2)} MJ/m2/day`}`,
+    value: round(et0Mm, 2),
+    unit: 'mm/day',
+    source: 'FAO-56 eq. 6 from the station',
+    inputs: {
+      date: day.dateIso,
+      hoursCovered: day.hoursCovered,
+      tMaxC: r(day.tMaxC, 2),
+      tMinC: r(day.tMinC, 2),
+      rhMaxPct: r(day.rhMaxPct, 2),
+      rhMinPct: r(day.rhMinPct, 2),
+      windMs: r(day.windMs, 3),
+      solarMJ: r(day.solarMJ, 3),
+      pressureKPa: r(day.pressureKPa, 3),
+    },
+  };
 }
 
 /** Each zone's balance, with its own probes and valves (or the field's unassigned ones). */

@@ -6,7 +6,11 @@ import {
   DAY_MS,
 } from '@shamba/schemas';
 import type { CropParameters } from '../crops/crop-parameters.js';
-import { latestPerDevice, rootZoneWaterContent } from '../soil-moisture/root-zone.js';
+import {
+  latestPerDevice,
+  probeReadingStep,
+  rootZoneWaterContent,
+} from '../soil-moisture/root-zone.js';
 import type { TimedAmount } from '../weather/daily-weather.js';
 import { addDays, daysBetween, localDate } from '../weather/calendar-days.js';
 import { cropDay, type CropDay } from './crop-coefficient.js';
@@ -67,6 +71,8 @@ interface BalanceRun {
   irrigationMm: number;
   /** The day Dr was lost for want of weather, while no probe reading has found it again. */
   gap: string | null;
+  /** The probe readings of the last probe day (the newest of each probe), and what they gave. */
+  probeDay: { readings: StoredReading[]; rootDepthM: number; theta: number } | null;
   trace: BalanceTraceDay[];
 }
 
@@ -98,6 +104,7 @@ export function runBalance(b: BalanceInput): {
     rainMm: 0,
     irrigationMm: 0,
     gap: null,
+    probeDay: null,
     trace: [],
   };
   for (let date = b.start; date <= b.today; date = addDays(date, 1)) {
@@ -163,6 +170,7 @@ function resetToProbes(
   });
   run.state.source = 'sensor';
   run.state.lastSensorDate = probeDay.date;
+  run.probeDay = { readings: latest, rootDepthM, theta: water.theta };
   run.balanceDays = run.filledDays = run.rainMm = run.irrigationMm = 0;
   run.gap = null;
   return Math.max(...latest.map((r) => r.timeMs));
@@ -230,6 +238,7 @@ function depletionSteps(b: BalanceInput, run: BalanceRun): ComputationStep[] {
         ? `Dr = 0 at sowing ${b.sowing} (FAO-56: soil at field capacity)`
         : `probes on ${state.lastSensorDate}`;
     return [
+      ...probeSteps(run),
       {
         name: 'Dr today',
         formula:
@@ -254,6 +263,22 @@ function depletionSteps(b: BalanceInput, run: BalanceRun): ComputationStep[] {
       value: null,
       unit: 'mm',
       source: 'FAO-56 eq. 85',
+    },
+  ];
+}
+
+/** The last probe day's readings, each probe with its depths, and the root zone's theta. */
+function probeSteps(run: BalanceRun): ComputationStep[] {
+  const day = run.probeDay;
+  if (day === null || run.state.lastSensorDate === null) return [];
+  return [
+    ...day.readings.map((r) => probeReadingStep(r, `soil probe on ${run.state.lastSensorDate}`)),
+    {
+      name: 'theta_root',
+      formula: `mean of each layer over ${day.readings.length} probes, weighted by its share of Zr ${round(day.rootDepthM, 3)} m`,
+      value: round(day.theta, 4),
+      unit: 'm3/m3',
+      source: 'sensor readings',
     },
   ];
 }

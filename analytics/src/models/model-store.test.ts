@@ -9,6 +9,8 @@ import { createModelStore, listEveryOwner, modelOwners } from './model-store.js'
 import { initTfBackend, tf } from './tf-backend.js';
 
 const notFound = (e: unknown) => isShambaError(e, 'NOT_FOUND');
+/** A held-out evaluation that may be promoted: finite, and better than FAO-33's. */
+const FIT = { evaluation: { model: { rmseTHa: 0.41 }, fao33: { rmseTHa: 0.66 } } };
 
 describe('model store', () => {
   it('saves versions that reload to the same predictions, lists, promotes', async () => {
@@ -17,9 +19,9 @@ describe('model store', () => {
     let now = Date.UTC(2026, 10, 28, 12, 0, 0);
     const store = createModelStore({ dir, clock: () => now });
     const model = buildQuantileModel({ inputs: 4, hiddenUnits: 5, seed: 9 });
-    const v1 = await store.save('yield', model, { seed: 9 });
+    const v1 = await store.save('yield', model, { ...FIT, seed: 9 });
     now += 1000;
-    const v2 = await store.save('yield', model, { seed: 10 });
+    const v2 = await store.save('yield', model, { ...FIT, seed: 10 });
     expect(v1).toBe('yield-20261128t120000z');
     expect(v2).not.toBe(v1);
     expect(await store.promoted('yield')).toBeNull();
@@ -52,13 +54,13 @@ describe('model store', () => {
     const model = buildQuantileModel({ inputs: 4, hiddenUnits: 3, seed: 1 });
     // A shared version at the top level, promoted as before owners (no owner in promoted.json).
     const shared = createModelStore({ dir, clock: () => now });
-    const legacy = await shared.save('yield', model, { seed: 1 });
+    const legacy = await shared.save('yield', model, { ...FIT, seed: 1 });
     writeFileSync(join(dir, 'yield', 'promoted.json'), JSON.stringify({ version: legacy }));
     const a = createModelStore({ dir, owner: 'coop-a', clock: () => now });
     const b = createModelStore({ dir, owner: 'coop-b', clock: () => now });
     // The same second as the shared one and as each other: ids never clash, across owners too.
-    const va = await a.save('yield', model, { seed: 2 });
-    const vb = await b.save('yield', model, { seed: 3 });
+    const va = await a.save('yield', model, { ...FIT, seed: 2 });
+    const vb = await b.save('yield', model, { ...FIT, seed: 3 });
     model.dispose();
     expect([legacy, va, vb]).toEqual([
       'yield-20261128t120000z',
@@ -122,7 +124,7 @@ describe('model store', () => {
     /** A version as the API saved it before owners: in the shared folder, no `owner` in meta. */
     const legacy = async (historyCoops: unknown) => {
       now += 1000;
-      const version = await shared.save('yield', model, { historyCoops });
+      const version = await shared.save('yield', model, { ...FIT, historyCoops });
       const file = join(dir, 'yield', version, 'meta.json');
       const { owner: _, ...meta } = JSON.parse(readFileSync(file, 'utf8')) as { owner: null };
       writeFileSync(file, JSON.stringify(meta));
@@ -181,5 +183,66 @@ describe('model store', () => {
       [simulated, null, false],
       [poisoned, 'coop-b', true],
     ]);
+  });
+});
+
+describe('promotion refuses a yield model that is not known to work', () => {
+  const invalid = (pattern: RegExp) => (e: unknown) =>
+    isShambaError(e, 'INVALID_REQUEST') && pattern.test(e.message);
+
+  it('refuses a non-finite evaluation (an old NaN model saved as rmseTHa: null) and one worse than FAO-33, with the numbers', async () => {
+    await initTfBackend();
+    const dir = mkdtempSync(join(tmpdir(), 'shamba-models-'));
+    let now = Date.UTC(2026, 11, 3, 9, 0, 0);
+    const store = createModelStore({ dir, owner: 'coop-a', clock: () => now++ });
+    const model = buildQuantileModel({ inputs: 4, hiddenUnits: 3, seed: 1 });
+    const evaluation = (model: unknown, fao33: unknown) => ({
+      evaluation: { model: { rmseTHa: model }, fao33: { rmseTHa: fao33 } },
+    });
+    // What the NaN model of issue 15 wrote: JSON has no NaN, so `null`.
+    const nan = await store.save('yield', model, evaluation(Number.NaN, 0.66));
+    const worse = await store.save('yield', model, evaluation(0.91, 0.66));
+    const noEvaluation = await store.save('yield', model, { seed: 4 });
+    const good = await store.save('yield', model, evaluation(0.66, 0.66));
+    model.dispose();
+    const meta = JSON.parse(
+      readFileSync(join(dir, 'coops', 'coop-a', 'yield', nan, 'meta.json'), 'utf8'),
+    ) as { evaluation: { model: { rmseTHa: unknown } } };
+    expect(meta.evaluation.model.rmseTHa).toBeNull();
+
+    await expect(store.promote('yield', nan)).rejects.toSatisfy(
+      invalid(/cannot be promoted: its evaluation is not finite \(held-out RMSE: model null\)/),
+    );
+    await expect(store.promote('yield', worse)).rejects.toSatisfy(
+      invalid(/held-out RMSE, 0\.91 t\/ha, is worse than FAO-33's 0\.66 t\/ha/),
+    );
+    await expect(store.promote('yield', noEvaluation)).rejects.toSatisfy(
+      invalid(/model undefined, FAO-33 undefined/),
+    );
+    expect(await store.promoted('yield')).toBeNull();
+    // As good as the baseline: allowed.
+    expect(await store.promote('yield', good)).toEqual({ version: good, owner: 'coop-a' });
+  });
+
+  it('passes over a NaN model promoted before the rule: forecasts fall back to the shared one', async () => {
+    await initTfBackend();
+    const dir = mkdtempSync(join(tmpdir(), 'shamba-models-'));
+    let now = Date.UTC(2026, 11, 3, 9, 0, 0);
+    const model = buildQuantileModel({ inputs: 4, hiddenUnits: 3, seed: 1 });
+    const shared = createModelStore({ dir, clock: () => now++ });
+    const base = await shared.save('yield', model, FIT);
+    await shared.promote('yield', base);
+    const a = createModelStore({ dir, owner: 'coop-a', clock: () => now++ });
+    const nan = await a.save('yield', model, {
+      evaluation: { model: { rmseTHa: null }, fao33: { rmseTHa: 0.7 } },
+    });
+    model.dispose();
+    // Promoted by the code before this rule: its promoted.json written directly.
+    writeFileSync(
+      join(dir, 'coops', 'coop-a', 'yield', 'promoted.json'),
+      JSON.stringify({ version: nan, owner: 'coop-a' }),
+    );
+    expect(await a.inUse('yield')).toEqual({ version: base, owner: null });
+    expect((await yieldModelInUse(dir, 'coop-a'))?.version).toBe(base);
   });
 });

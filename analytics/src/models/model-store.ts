@@ -15,6 +15,7 @@ import {
   versionsAt,
   type Found,
 } from './model-folders.js';
+import { nonFiniteEvaluation, promotionRefusal } from './promotion-check.js';
 
 export { modelOwnerDir, modelOwners } from './model-folders.js';
 
@@ -53,15 +54,16 @@ export interface ModelStore {
   list(kind: string): Promise<ModelVersionEntry[]>;
   /**
    * Makes `version` the one the owner uses: its own, or for a cooperative a shared one it
-   * adopts. NOT_FOUND for anything else, another's included.
+   * adopts. NOT_FOUND for anything else, another's included; INVALID_REQUEST for a version that
+   * may not be used (see `promotionRefusal`: a yield model not finite, or worse than FAO-33).
    */
   promote(kind: string, version: string): Promise<PromotedModel>;
   /** What the owner itself has promoted (and can still see), or null. */
   promoted(kind: string): Promise<PromotedModel | null>;
   /**
    * What the owner's forecasts use: its own promotion, else (a cooperative) the shared one; a
-   * promotion naming a version this store cannot see (gone, or another cooperative's) is passed
-   * over.
+   * promotion naming a version this store cannot see (gone, or another cooperative's), or one
+   * whose evaluation is not finite (promoted before that was checked), is passed over.
    */
   inUse(kind: string): Promise<PromotedModel | null>;
   /**
@@ -164,7 +166,9 @@ export function createModelStore(options: {
     const version = await promotedVersion(dir, who, kind);
     if (version === null) return null;
     return locate(kind, version).then(
-      (found) => ({ version, owner: found.owner }),
+      // A version promoted before its evaluation was checked, which forecasts NaN: passed over.
+      (found) =>
+        nonFiniteEvaluation(kind, found.meta) === null ? { version, owner: found.owner } : null,
       (error: unknown) => {
         if (isShambaError(error, 'NOT_FOUND')) return null;
         throw error;
@@ -249,6 +253,12 @@ export function createModelStore(options: {
     },
     async promote(kind, version) {
       const found = await locate(kind, version);
+      const refused = promotionRefusal(kind, found.meta);
+      if (refused !== null)
+        throw new ShambaError(
+          'INVALID_REQUEST',
+          `${kind} model ${version} cannot be promoted: ${refused}`,
+        );
       const file = join(folder(owner, kind), 'promoted.json');
       await mkdir(folder(owner, kind), { recursive: true, mode: DIR_MODE });
       await writeFile(

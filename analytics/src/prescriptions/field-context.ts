@@ -7,7 +7,7 @@ import type { FieldData } from './field-data.js';
 
 /**
  * What every rule may know about a field in this pass, read once: the newest soil and weather
- * readings, the field's newest prescription of each kind, the latest clear scene, the crop under
+ * readings, the field's newest prescription of each kind, the scene chosen for it (and why), the crop under
  * the cooperative's parameter set. Undefined when the field has no reading at all.
  */
 export async function fieldContext(
@@ -39,7 +39,8 @@ export async function fieldContext(
   );
   const asOfMs = Math.max(newestSoil?.timeMs ?? -1, newestWeather?.timeMs ?? -1);
   if (asOfMs < 0) return undefined;
-  const choice = chooseScene(series, asOfMs);
+  // The box's clock of this pass: a scene dated past it is never used, whatever the readings say.
+  const choice = chooseScene({ series, asOfMs, nowMs: deps.createdAtMs, field });
   return {
     coop,
     stations,

@@ -1,4 +1,4 @@
-import type { Field, ParameterSet, WeatherForecast } from '@shamba/schemas';
+import type { FertiliserApplication, Field, ParameterSet, WeatherForecast } from '@shamba/schemas';
 import type { Registry, TimeSeriesStore } from '@shamba/storage';
 import { summariseStation, utcOffsetMinutes, type StationWeather } from '@shamba/agronomy';
 import type { Timed } from './stage-timings.js';
@@ -11,6 +11,11 @@ export interface CoopContext {
   forecast: WeatherForecast | undefined;
   /** Weather stations by the field they stand on (null: the cooperative's own). */
   stationsByField: Map<string | null, string[]>;
+  /**
+   * Each device's zone as the registry has it now. Readings carry the zone stamped at ingest; a
+   * probe's readings belong to the zone it stands in today (zones applied since move it).
+   */
+  zoneOfDevice: Map<string, string | null>;
 }
 
 /**
@@ -30,6 +35,8 @@ export interface FieldData {
     fromMs: number,
     utcOffsetMinutes: number,
   ): Promise<StationWeather>;
+  /** The fertiliser recorded on the field, oldest first (the nitrogen rule subtracts it). */
+  fertiliserApplications(fieldId: string): Promise<FertiliserApplication[]>;
 }
 
 export function createFieldData(options: {
@@ -65,6 +72,7 @@ export function createFieldData(options: {
             parameterSet,
             forecast,
             stationsByField,
+            zoneOfDevice: new Map(devices.map((d) => [d.id, d.zoneId])),
           };
         });
         coops.set(coopId, context);
@@ -76,6 +84,8 @@ export function createFieldData(options: {
       (context.stationsByField.get(null) ?? [...context.stationsByField.values()].flat())
         .sort()
         .slice(0, 1),
+    fertiliserApplications: (fieldId) =>
+      timed('query', () => registry.fertiliserApplications.list(fieldId)),
     station(ids, fromMs, offset) {
       const key = `${ids.join(',')}|${fromMs}|${offset}`;
       let summary = stations.get(key);

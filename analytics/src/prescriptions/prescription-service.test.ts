@@ -1,20 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openTempStores, type TempStores } from '@shamba/storage/testing';
 import {
   coopFixture,
   fieldFixture,
   stationReadings,
   weatherStationFixture,
 } from '@shamba/schemas/testing';
-import {
-  createSqliteRegistry,
-  createSqliteTimeSeriesStore,
-  type Registry,
-  type TimeSeriesStore,
-} from '@shamba/storage';
+import { type Registry, type TimeSeriesStore } from '@shamba/storage';
 import { createWorkerPool, type WorkerPool } from '../worker/worker-pool.js';
 import { createPrescriptionService } from './prescription-service.js';
 
@@ -22,22 +15,19 @@ const EAT = 180; // Africa/Addis_Ababa, UTC+3
 const COOP = 'coop-a';
 
 describe('prescription pass', () => {
-  let dir: string;
+  let stores: TempStores;
   let registry: Registry;
   let store: TimeSeriesStore;
   let pool: WorkerPool;
 
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'shamba-rx-'));
-    registry = await createSqliteRegistry({ path: join(dir, 'registry.sqlite') });
-    store = await createSqliteTimeSeriesStore({ path: join(dir, 'timeseries.sqlite') });
+    stores = await openTempStores('shamba-rx-');
+    ({ registry, store } = stores);
     pool = await createWorkerPool({ size: 0 });
   });
   afterEach(async () => {
     await pool.close();
-    await store.close();
-    await registry.close();
-    rmSync(dir, { recursive: true, force: true });
+    await stores.close();
   });
 
   /** A cooperative station with three complete dry days, and one maize field sown before them. */

@@ -14,6 +14,7 @@ import type { WorkerPool } from '../worker/worker-pool.js';
 import { addPassEntry, runAfterPass, type PassEntries } from './after-pass.js';
 import { fieldContext } from './field-context.js';
 import { createFieldData } from './field-data.js';
+import { asNewVersion, newVersionId } from './revision.js';
 import { createStageTimings, zeroStages, type Stage } from './stage-timings.js';
 
 export type { Stage } from './stage-timings.js';
@@ -34,6 +35,8 @@ export interface PrescriptionServiceOptions {
   windowMs?: number;
   /** The rules to run, in order (default: RULES). */
   rules?: readonly AnyPrescriptionRule[];
+  /** The unique part of a new version's id (default: a random UUID; injected for tests). */
+  uniqueId?: () => string;
 }
 
 export interface PrescriptionService extends AsyncDisposable {
@@ -41,7 +44,8 @@ export interface PrescriptionService extends AsyncDisposable {
   runOnce(): Promise<Prescription[]>;
   /**
    * Makes the field's prescriptions again whatever `isCurrent` says (zones applied, fertiliser
-   * recorded, ...), in a pass that starts after any running one; those made.
+   * recorded, ...), in a pass that starts after any running one; those made. `reason` is kept in
+   * each new version's `revision.reasons`.
    */
   recompute(fieldId: string, reason: string): Promise<Prescription[]>;
   start(): void;
@@ -57,10 +61,19 @@ export interface PrescriptionService extends AsyncDisposable {
 
 export const DEFAULT_WINDOW_MS = 6 * 3_600_000;
 
+/** One field and kind in a pass, and why it was asked for again (PrescriptionService.recompute). */
+interface KindPass {
+  field: Field;
+  kind: PrescriptionKind;
+  context: RuleContext;
+  requested: readonly string[] | undefined;
+}
+
 /**
  * Keeps every field's prescriptions current: for each field and each kind, the first rule in
  * RULES whose plan applies (unless the prescription its rule made last still holds) runs its task
- * in the analytics workers, and the result is stored; then each rule's second step, if it has one.
+ * in the analytics workers, and the result is stored as a new version (see revision.ts); then
+ * each rule's second step, if it has one, in place of the version it remade.
  */
 export function createPrescriptionService(
   options: PrescriptionServiceOptions,
@@ -69,6 +82,7 @@ export function createPrescriptionService(
   const clock = options.clock ?? Date.now;
   const windowMs = options.windowMs ?? DEFAULT_WINDOW_MS;
   const rules = options.rules ?? RULES;
+  const newId = (p: Prescription) => newVersionId(p, options.uniqueId);
   const kinds = [...new Set(rules.map((r) => r.kind))];
   const state = {
     runs: 0,
@@ -85,21 +99,29 @@ export function createPrescriptionService(
     logger.error({ err: error, ...context }, message);
   };
 
-  /** One kind for one field: the previous prescription kept, or the first applicable rule's. */
-  async function prescribeKind(field: Field, kind: PrescriptionKind, context: RuleContext) {
+  /**
+   * One kind for one field: the previous prescription kept, or the first applicable rule's as a
+   * new version (its own id; why it was made and what changed in its revision).
+   */
+  async function prescribeKind({ field, kind, context, requested }: KindPass) {
     const previous = context.previous[kind];
     const maker = rules.find((r) => r.kind === kind && r.name === previous?.provenance.rule.name);
     const keep =
       previous !== undefined &&
       maker !== undefined &&
-      !stale.has(field.id) &&
+      requested === undefined &&
       stillCurrent(maker, previous, context);
     if (keep)
       return { rule: maker, entry: { field, context, prescription: previous }, made: false };
     for (const rule of rules.filter((r) => r.kind === kind)) {
       const plan = await rule.plan(field, context);
       if (isNotApplicable(plan)) continue;
-      const prescription = await context.timed('compute', () => runRule(pool, rule, plan));
+      const computed = await context.timed('compute', () => runRule(pool, rule, plan));
+      const prescription = asNewVersion(computed, {
+        id: newId(computed),
+        previous,
+        ...(requested === undefined ? {} : { requested }),
+      });
       await context.timed('store', () => registry.prescriptions.add(prescription));
       logger.debug(
         { fieldId: field.id, kind, rule: rule.name, action: prescription.action },
@@ -126,7 +148,7 @@ export function createPrescriptionService(
           const context = await fieldContext(field, deps);
           if (context === undefined) return; // no reading yet
           for (const kind of kinds) {
-            const outcome = await prescribeKind(field, kind, context);
+            const outcome = await prescribeKind({ field, kind, context, requested: staleBecause });
             if (outcome === undefined) continue;
             if (outcome.made) made.push(outcome.entry.prescription);
             addPassEntry(entries, outcome.rule, outcome.entry);
@@ -142,7 +164,7 @@ export function createPrescriptionService(
     );
     const onError = (error: unknown, rule: AnyPrescriptionRule) =>
       failed(error, { rule: rule.name }, 'second step failed');
-    await runAfterPass({ entries, made, registry, pool, timed, onError });
+    await runAfterPass({ entries, made, registry, pool, timed, onError, newId });
     state.runs++;
     state.lastRunMs = clock();
     state.lastStagesMs = stagesMs;

@@ -103,7 +103,8 @@ export interface PrescriptionRule<
   isCurrent(previous: PrescriptionOf<K>, context: RuleContext): boolean;
   /**
    * A second step over the whole pass (e.g. the fusion model across a cooperative's zones):
-   * the prescriptions it made again, to be stored in place of the first ones.
+   * the prescriptions it made again, to be stored in place of the first ones (the same version:
+   * the service gives each the id and revision of the first, whatever id the rule set).
    */
   afterPass?(entries: readonly PassEntry[], deps: AfterPassDeps): Promise<Prescription[]>;
 }

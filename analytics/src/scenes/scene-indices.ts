@@ -1,6 +1,12 @@
 import pMap from 'p-map';
 import { isShambaError, type Polygon } from '@shamba/schemas';
-import { fieldIndices, readSceneBands, type FieldIndices, type SceneItem } from '@shamba/raster';
+import {
+  fieldIndices,
+  readSceneBands,
+  type FieldIndices,
+  type SceneBands,
+  type SceneItem,
+} from '@shamba/raster';
 
 export interface SceneIndicesInput {
   /** The scene's STAC item, already read (its band files are opened by path or URL). */
@@ -54,10 +60,17 @@ async function indicesOf(
     ...fieldIndices(bands, field.boundary),
     ...(field.zones === undefined || field.zones.length === 0
       ? {}
-      : {
-          zones: Object.fromEntries(
-            field.zones.map((z) => [z.id, fieldIndices(bands, z.boundary)]),
-          ),
-        }),
+      : { zones: zoneIndices(bands, field.zones) }),
   };
+}
+
+/**
+ * Each zone's indices from a field's bands (read over the field's window): what the scene service
+ * stores under `zones`, and what applied zones get from the stored scenes (zones.delineate).
+ */
+export function zoneIndices(
+  bands: SceneBands,
+  zones: readonly { id: string; boundary: Polygon }[],
+): Record<string, FieldIndices> {
+  return Object.fromEntries(zones.map((z) => [z.id, fieldIndices(bands, z.boundary)]));
 }

@@ -116,14 +116,19 @@ describe('the scene raster service', () => {
       'zone 2 (high vigour)',
     ]);
     const completed = pool.status().completed;
-    expect(await createSceneRasterService({ pool }).delineateZones(field, scenes, 5)).toEqual(
-      expected,
+    // With each new zone's indices in each scene, for applying them (issue 15).
+    const { sceneZoneIndices, ...inPool } = await createSceneRasterService({
+      pool,
+    }).delineateZones(field, scenes, 5);
+    expect(inPool).toEqual(expected);
+    expect(sceneZoneIndices.map((z) => Object.keys(z ?? {}))).toEqual(
+      scenes.map(() => expected.zones.map((z) => z.id)),
     );
     expect(pool.status().completed).toBe(completed + 1);
     await using inThread = await createWorkerPool({ size: 0 });
     expect(
       await createSceneRasterService({ pool: inThread }).delineateZones(field, scenes, 5),
-    ).toEqual(expected);
+    ).toEqual({ ...expected, sceneZoneIndices });
   });
 
   it('keeps a raster error its code through the worker', async () => {

@@ -2,7 +2,7 @@ import type { Field, Polygon } from '@shamba/schemas';
 import { readSceneItem, type RemoteAccess, type SceneItem } from '@shamba/raster';
 import { runTask, type TaskInput, type TaskName, type TaskOutput } from '../worker/tasks.js';
 import type { WorkerPool } from '../worker/worker-pool.js';
-import type { ZoneDelineation } from '../zones/delineate-zones.js';
+import type { FieldZoneDelineation } from '../zones/delineate-field-zones.js';
 import { DECODE_TIMEOUT_MS } from './scene-service.js';
 
 export interface SceneRasterServiceOptions {
@@ -53,12 +53,12 @@ export function createSceneRasterService(options: SceneRasterServiceOptions = {}
       const item = await readItem(scene);
       return run('raster.coop-ndvi-png', { item, boundaries: fields.map((f) => f.boundary) });
     },
-    /** A field's management zones from the scenes it was seen clear in. */
+    /** A field's management zones from its scenes, and the new zones' indices in each. */
     async delineateZones(
       field: Field,
       scenes: readonly StoredScene[],
       maxZones: number,
-    ): Promise<ZoneDelineation> {
+    ): Promise<FieldZoneDelineation> {
       const items = await Promise.all(
         scenes.map(async (scene) => ({ sceneId: scene.id, item: await readItem(scene) })),
       );

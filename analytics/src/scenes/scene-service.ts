@@ -4,6 +4,7 @@ import { ShambaError, isId } from '@shamba/schemas';
 import type { FieldSceneIndices, Registry } from '@shamba/storage';
 import { readSceneItem, type SceneItem, type SceneItemOptions } from '@shamba/raster';
 import type { WorkerPool } from '../worker/worker-pool.js';
+import { refuseFutureScene } from './acquisition-time.js';
 import { sceneFieldIndices } from './scene-indices.js';
 import { UPLOADS_DIR, uploadsFolderOf } from './uploads.js';
 import { createWatchScan } from './watch-scan.js';
@@ -39,13 +40,7 @@ export interface SceneServiceOptions {
  */
 export const DECODE_TIMEOUT_MS = 60_000;
 
-/**
- * How far past the box's clock an acquisition time may be. A scene is published hours after its
- * overpass, so a real one is always in the past; an hour covers a box whose clock runs slow
- * (an unsynchronised real-time clock drifts by minutes, not hours). A later date is a fabricated
- * or mislabelled item, and would stay "the latest scene" until the calendar caught up with it.
- */
-export const MAX_FUTURE_ACQUISITION_MS = 3_600_000;
+export { MAX_FUTURE_ACQUISITION_MS } from './acquisition-time.js';
 
 export type SceneOutcome = 'processed' | 'known' | 'no-fields';
 
@@ -70,11 +65,7 @@ export function createSceneService(options: SceneServiceOptions) {
     item?: SceneItem,
   ): Promise<SceneOutcome> {
     item ??= await readSceneItem(itemPath, itemOptions);
-    if (item.acquiredMs > clock() + MAX_FUTURE_ACQUISITION_MS)
-      throw new ShambaError(
-        'RASTER_INVALID',
-        `scene ${item.id} is dated ${new Date(item.acquiredMs).toISOString()}, in the future`,
-      );
+    refuseFutureScene(item, clock());
     // Ids are unique per owner: a cooperative's upload neither replaces nor shadows a shared
     // scene by its id (to that cooperative the shared one is the scene it names: known).
     if (

@@ -17,6 +17,13 @@ export interface FieldForecast {
   asOfMs: number;
   status: 'ok' | 'no-model' | 'insufficient-data';
   reason: string | null;
+  /**
+   * What the forecast knows: the season from sowing to yesterday, or only what was known at
+   * sowing (sown today, or the station's record starts after sowing; see `assumed`), when the
+   * band is the model's widest. Null without features.
+   */
+  basis: 'season-to-date' | 'at-sowing' | null;
+  plantingDate: string;
   /** Yield quantiles, t/ha, and production over the field, t (null unless status is ok). */
   yieldTHa: { p10: number; p50: number; p90: number } | null;
   productionT: { p10: number; p50: number; p90: number } | null;
@@ -164,6 +171,8 @@ export function createForecastService(options: {
         crop: field.crop,
         areaHa: field.areaHa,
         asOfMs: nowMs,
+        basis: season.basis,
+        plantingDate: field.plantingDate,
         daysSinceSowing: season.daysSinceSowing,
         seasonLengthDays: season.seasonLengthDays,
         features:

@@ -1,5 +1,10 @@
 import { loadModelVersion } from '../models/model-store.js';
-import { forecastRows, type Calibration, type Forecast } from './train-yield-model.js';
+import {
+  forecastRows,
+  type Calibration,
+  type Forecast,
+  type LegacyCalibration,
+} from './train-yield-model.js';
 
 /** Models loaded in this thread, by folder and version (a version never changes on disk). */
 const loaded = new Map<string, ReturnType<typeof loadModelVersion>>();
@@ -28,7 +33,8 @@ export async function forecastWithModel(input: {
   }
   const { model, meta } = await entry;
   const normalization = meta.normalization as { mean: number[]; std: number[] };
-  // Versions saved before calibration existed have none: their band is the model's own.
-  const calibration = (meta.calibration as Calibration | undefined) ?? null;
+  // Versions saved before calibration existed have none: their band is the model's own; those
+  // saved before issue 15 have a per-crop additive one.
+  const calibration = (meta.calibration as Calibration | LegacyCalibration | undefined) ?? null;
   return forecastRows({ model, normalization, calibration }, input.rows);
 }

@@ -22,7 +22,13 @@ export interface SeasonToDateInput extends Omit<WaterBalanceRuleInput, 'createdA
 export interface SeasonToDate {
   /** The model's input row (see FEATURE_NAMES), or null when the season cannot be followed. */
   features: number[] | null;
-  /** Why there is no row: the station's record does not reach back to sowing, or no days yet. */
+  /**
+   * What the row knows: the season from sowing to yesterday, or only what was known at sowing
+   * (the field's crop, soil and nitrogen: the model's climatology, with its widest band) when
+   * the field was sown today or the station's record does not reach back to sowing.
+   */
+  basis: 'season-to-date' | 'at-sowing' | null;
+  /** Why there is no row (the season began before the balance can reach), or null. */
   missing: string | null;
   daysSinceSowing: number;
   seasonLengthDays: number;
@@ -40,23 +46,64 @@ export function seasonToDate(input: SeasonToDateInput): SeasonToDate {
   const { field } = input;
   const balance = balanceField(input);
   const { sowing, today } = balance;
+  const daysBetween = (from: string, to: string) =>
+    Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
   // The built-in crop's length, as in training (a parameter set's stages do not move it).
   const seasonLengthDays = nominalSeasonDays(cropParameters(field.crop));
   const assumed: string[] = [];
-  const empty = (missing: string, daysSinceSowing: number): SeasonToDate => ({
-    features: null,
-    missing,
-    daysSinceSowing,
-    seasonLengthDays,
-    etaOverEtc: null,
-    fao33: null,
-    assumed,
-  });
-  if (balance.start !== sowing) return empty('the season began before the balance can reach', 0);
-  const weather = new Map(input.weather.days.map((d) => [d.dateIso, d]));
-  if (!weather.has(sowing)) return empty('the weather station has no record from sowing', 0);
-
+  if (balance.start !== sowing)
+    return {
+      features: null,
+      basis: null,
+      missing: 'the season began before the balance can reach',
+      daysSinceSowing: 0,
+      seasonLengthDays,
+      etaOverEtc: null,
+      fao33: null,
+      assumed,
+    };
   const areaHa = balance.zones.reduce((s, z) => s + z.spec.areaHa, 0);
+  const tawMm =
+    balance.zones.reduce(
+      (s, z) =>
+        s +
+        z.spec.areaHa *
+          totalAvailableWaterMm(
+            z.spec.soil.fieldCapacity,
+            z.spec.soil.wiltingPoint,
+            z.spec.rootDepthM,
+          ),
+      0,
+    ) / areaHa;
+  let nitrogenKgHa = input.nitrogenKgHa;
+  if (nitrogenKgHa === null) {
+    nitrogenKgHa = input.defaultNitrogenKgHa;
+    assumed.push(`nitrogen ${nitrogenKgHa} kg N/ha (the training data's mean)`);
+  }
+  const featuresOf = (days: SeasonDay[]) =>
+    yieldFeatures({ crop: field.crop, days, seasonLengthDays, nitrogenKgHa, tawMm });
+  // Only what was known at sowing: the model's forecast at day 0, its band the widest.
+  const atSowing = (why: string): SeasonToDate => {
+    assumed.push(`${why}: forecast from what was known at sowing (crop, soil, nitrogen)`);
+    return {
+      features: featuresOf([]),
+      basis: 'at-sowing',
+      missing: null,
+      daysSinceSowing: Math.max(0, daysBetween(sowing, today)),
+      seasonLengthDays,
+      etaOverEtc: 1, // no stress known yet
+      fao33: fao33Yield(field.crop, 1),
+      assumed,
+    };
+  };
+  const weather = new Map(input.weather.days.map((d) => [d.dateIso, d]));
+  if (sowing >= today) return atSowing(sowing > today ? `to be sown on ${sowing}` : 'sown today');
+  const firstRecord = input.weather.days.map((d) => d.dateIso).find((d) => d >= sowing);
+  if (!weather.has(sowing))
+    return atSowing(
+      `the weather station's record starts ${firstRecord ?? 'after today'}, after sowing (${sowing})`,
+    );
+
   const traceByDay = new Map<string, { eta: number; etc: number }>();
   for (const z of balance.zones) {
     const w = z.spec.areaHa / areaHa;
@@ -100,38 +147,14 @@ export function seasonToDate(input: SeasonToDateInput): SeasonToDate {
       et0Mm: lastEt0,
     });
   }
-  if (days.length === 0) return empty('sown today', 0);
-
-  const tawMm =
-    balance.zones.reduce(
-      (s, z) =>
-        s +
-        z.spec.areaHa *
-          totalAvailableWaterMm(
-            z.spec.soil.fieldCapacity,
-            z.spec.soil.wiltingPoint,
-            z.spec.rootDepthM,
-          ),
-      0,
-    ) / areaHa;
-  let nitrogenKgHa = input.nitrogenKgHa;
-  if (nitrogenKgHa === null) {
-    nitrogenKgHa = input.defaultNitrogenKgHa;
-    assumed.push(`nitrogen ${nitrogenKgHa} kg N/ha (the training data's mean)`);
-  }
   if (ndvi.length === 0) assumed.push('no clear scene yet: NDVI features are zero');
-  const features = yieldFeatures({
-    crop: field.crop,
-    days,
-    seasonLengthDays,
-    nitrogenKgHa,
-    tawMm,
-  });
+  const features = featuresOf(days);
   const eta = days.reduce((s, d) => s + d.etaMm, 0);
   const etc = days.reduce((s, d) => s + d.etcMm, 0);
   const etaOverEtc = etc > 0 ? eta / etc : 1;
   return {
     features,
+    basis: 'season-to-date',
     missing: null,
     daysSinceSowing: days.length,
     seasonLengthDays,

@@ -6,7 +6,12 @@ import { isShambaError } from '@shamba/schemas';
 import { BUILT_IN_SCENARIOS, simulateSeasons } from '@shamba/world';
 import { initTfBackend, tf } from '../models/tf-backend.js';
 import { fao33Yield } from './yield-features.js';
-import { forecastRows, trainYieldModel, type LabelledSeason } from './train-yield-model.js';
+import {
+  FORECAST_POINTS,
+  forecastRows,
+  trainYieldModel,
+  type LabelledSeason,
+} from './train-yield-model.js';
 import { yieldFeatures } from './yield-features.js';
 import { cropParameters, nominalSeasonDays } from '@shamba/agronomy';
 import { createWorkerPool } from '../worker/worker-pool.js';
@@ -74,7 +79,8 @@ describe('yield forecast (TF.js, pinball loss)', () => {
         batchSize: 64,
         heldOutShare: 0.25,
       });
-      expect(meta.calibration!.byCrop.maize!.widenTHa.length).toBeGreaterThan(0);
+      expect(meta.calibration!.byPoint.map((p) => p.point)).toEqual([...FORECAST_POINTS]);
+      expect(meta.calibration!.byCrop.maize!.scale).toHaveLength(FORECAST_POINTS.length);
       // 30 weather-years the model never saw, forecast 60 % into each field's season.
       const fresh = seasons(30, 1234);
       const rows = fresh.map((s) =>
@@ -92,9 +98,10 @@ describe('yield forecast (TF.js, pinball loss)', () => {
       const coverage = (f: typeof raw) =>
         fresh.filter((s, i) => s.yieldTHa >= f[i]!.p10THa && s.yieldTHa <= f[i]!.p90THa).length /
         fresh.length;
-      // Nominal 0.8; calibration widens, never narrows.
+      // Nominal 0.8 (the band's coverage at each point is checked closely in
+      // yield-band-coverage.test.ts, on many more seasons).
       expect(coverage(calibrated)).toBeGreaterThanOrEqual(0.7);
-      expect(coverage(calibrated)).toBeGreaterThanOrEqual(coverage(raw));
+      expect(coverage(raw)).toBeGreaterThan(0);
       model.dispose();
     },
   );

@@ -5,6 +5,16 @@ import { FEATURE_NAMES, fao33Yield, yieldFeatures, type SeasonDay } from './yiel
 import { buildQuantileModel, pinballLoss, quantilesFromOutputs } from './quantile-model.js';
 import { cropParameters, nominalSeasonDays } from '@shamba/agronomy';
 import { DEFAULT_YIELD_TRAINING, type YieldTrainingOptions } from './yield-training-options.js';
+import {
+  calibrate,
+  calibratedBand,
+  legacyWidening,
+  type Calibration,
+  type Forecast,
+  type LegacyCalibration,
+} from './yield-calibration.js';
+
+export type { Calibration, Forecast, LegacyCalibration } from './yield-calibration.js';
 
 /** A finished season with its harvested (or simulated) yield. */
 export interface LabelledSeason {
@@ -29,8 +39,16 @@ export interface LabelledSeason {
   endOfSeason?: number[];
 }
 
-/** A forecast is made at these points of the season; each gives a training row. */
-export const FORECAST_POINTS = [0.4, 0.6, 0.8, 1] as const;
+/**
+ * Training rows are cut from each season at these shares of its days (0: at sowing, from the
+ * field's nitrogen, soil and crop alone), so one model forecasts from day one to harvest.
+ */
+export const FORECAST_POINTS = [
+  0, 0.05, 0.1, 0.15, 0.25, 0.35, 0.5, 0.6, 0.75, 0.85, 0.9, 1,
+] as const;
+
+/** The points of the season at which the band's coverage is reported (issue 15). */
+export const REPORTED_FRACTIONS = [0.1, 0.25, 0.5, 0.75, 0.9] as const;
 
 export interface Evaluation {
   rows: number;
@@ -40,20 +58,23 @@ export interface Evaluation {
   p10p90Coverage: number | null;
 }
 
-/**
- * Conformalized quantile regression (Romano, Patterson & Candès 2019): how much to widen the
- * model's [P10, P90] at each point of the season so that it holds 80 % of the truths of seasons
- * it never saw (the calibration groups). Interpolated in the season fraction between points.
- */
-export interface Calibration {
-  /** Per crop (as the model one-hot encodes it: a yield crop, or `other`). */
-  byCrop: Record<string, { seasonFractions: number[]; widenTHa: number[] }>;
-  calibrationRows: number;
+/** The evaluation at one point of the season, the model's band beside FAO-33's error. */
+export interface FractionEvaluation {
+  /** Share of the season's days known when forecasting. */
+  seasonFraction: number;
+  rows: number;
+  /** Share of truths inside the calibrated [P10, P90]; 0.8 is the aim. */
+  coverage: number;
+  /** Mean width of the band, t/ha. */
+  meanBandTHa: number;
+  modelRmseTHa: number;
+  fao33RmseTHa: number;
 }
 
 export interface YieldModelMeta {
   features: readonly string[];
   normalization: { mean: number[]; std: number[] };
+  /** The conformal band per season fraction (null: too few calibration rows). */
   calibration: Calibration | null;
   training: YieldTrainingOptions;
   data: {
@@ -63,14 +84,12 @@ export interface YieldModelMeta {
     trainSeasons: number;
     heldOutSeasons: number;
   };
-  evaluation: { model: Evaluation; fao33: Evaluation };
+  /**
+   * On the test groups (seen neither in training nor in calibration): overall, and at each of
+   * REPORTED_FRACTIONS.
+   */
+  evaluation: { model: Evaluation; fao33: Evaluation; bySeasonFraction: FractionEvaluation[] };
   finalLoss: number;
-}
-
-export interface Forecast {
-  p10THa: number;
-  p50THa: number;
-  p90THa: number;
 }
 
 interface Row {
@@ -78,9 +97,11 @@ interface Row {
   y: number;
   crop: string;
   etaOverEtc: number;
+  /** The share of the season's days the row knows. */
+  point: number;
 }
 
-function rowsOf(season: LabelledSeason): Row[] {
+function rowsOf(season: LabelledSeason, points: readonly number[] = FORECAST_POINTS): Row[] {
   if (season.endOfSeason !== undefined) {
     const x = season.endOfSeason;
     return [
@@ -89,19 +110,21 @@ function rowsOf(season: LabelledSeason): Row[] {
         y: season.yieldTHa,
         crop: season.crop,
         etaOverEtc: x[FEATURE_NAMES.indexOf('etaOverEtc')]!,
+        point: 1,
       },
     ];
   }
   // The season fraction is measured against the crop's nominal season, as in forecasting.
   const seasonLengthDays = nominalSeasonDays(cropParameters(season.crop));
-  return FORECAST_POINTS.map((f) => {
-    const days = season.days.slice(0, Math.max(1, Math.round(f * season.days.length)));
+  return points.map((point) => {
+    const days = season.days.slice(0, Math.round(point * season.days.length));
     const x = yieldFeatures({ ...season, days, seasonLengthDays });
     return {
       x,
       y: season.yieldTHa,
       crop: season.crop,
       etaOverEtc: x[FEATURE_NAMES.indexOf('etaOverEtc')]!,
+      point,
     };
   });
 }
@@ -151,9 +174,12 @@ export async function trainYieldModel(
   const calibrationSeasons = seasons.filter((s) => calibrationGroups.has(s.group));
   const trainSeasons = seasons.filter((s) => !heldOutGroups.has(s.group));
   const heldOut = testSeasons.length + calibrationSeasons.length;
-  const test = testSeasons.flatMap(rowsOf);
-  const calibrationRows = calibrationSeasons.flatMap(rowsOf);
-  const train = shuffled(trainSeasons.flatMap(rowsOf), options.seed + 1);
+  const test = testSeasons.flatMap((s) => rowsOf(s));
+  const calibrationRows = calibrationSeasons.flatMap((s) => rowsOf(s));
+  const train = shuffled(
+    trainSeasons.flatMap((s) => rowsOf(s)),
+    options.seed + 1,
+  );
 
   const width = FEATURE_NAMES.length;
   const mean = Array.from(
@@ -190,23 +216,24 @@ export async function trainYieldModel(
     model.optimizer.dispose();
   }
 
-  const calibration = conformalWidening(
-    calibrationRows,
-    forecastRows(
-      { model, normalization },
-      calibrationRows.map((r) => r.x),
-    ),
+  const fractionColumn = FEATURE_NAMES.indexOf('seasonFraction');
+  const uncalibrated = forecastRows(
+    { model, normalization },
+    calibrationRows.map((r) => r.x),
+  );
+  const calibration = calibrate(
+    calibrationRows.map((r, i) => ({
+      crop: cropOfRow(r.x),
+      point: r.point,
+      seasonFraction: r.x[fractionColumn]!,
+      forecast: uncalibrated[i]!,
+      truth: r.y,
+    })),
   );
   const forecasts = forecastRows(
     { model, normalization, calibration },
     test.map((r) => r.x),
   );
-  const evaluation = {
-    model: evaluate(test.map((r, i) => ({ truth: r.y, ...forecasts[i]! }))),
-    fao33: evaluate(
-      test.map((r) => ({ truth: r.y, p50THa: fao33Yield(r.crop, r.etaOverEtc).yieldTHa })),
-    ),
-  };
   const meta: YieldModelMeta = {
     features: FEATURE_NAMES,
     normalization,
@@ -219,7 +246,7 @@ export async function trainYieldModel(
       trainSeasons: trainSeasons.length,
       heldOutSeasons: heldOut,
     },
-    evaluation,
+    evaluation: evaluateOnTest(test, forecasts),
     finalLoss,
   };
   return { model, meta };
@@ -229,77 +256,23 @@ function normalize(x: readonly number[], n: { mean: number[]; std: number[] }): 
   return x.map((v, j) => (v - n.mean[j]!) / n.std[j]!);
 }
 
-const BAND_MISS = 0.2; // P10-P90 leaves 20 % of truths outside
-
-/** The crop a feature row encodes (its one-hot column), for per-crop calibration. */
+/** The crop a feature row encodes (its one-hot column), for a legacy per-crop calibration. */
 function cropOfRow(x: readonly number[]): string {
   const hot = FEATURE_NAMES.findIndex((n, j) => n.startsWith('crop:') && x[j] === 1);
   return hot < 0 ? 'other' : FEATURE_NAMES[hot]!.slice('crop:'.length);
-}
-
-/**
- * CQR scores max(P10 − y, y − P90) per crop and forecast point, and their (1 − α)(1 + 1/n)
- * empirical quantile: the margin that makes the band hold 1 − α of unseen truths there.
- */
-function conformalWidening(
-  rows: readonly Row[],
-  forecasts: readonly Forecast[],
-): Calibration | null {
-  if (rows.length === 0) return null;
-  const fraction = FEATURE_NAMES.indexOf('seasonFraction');
-  const groups = new Map<string, Map<number, number[]>>();
-  rows.forEach((r, i) => {
-    const f = forecasts[i]!;
-    const crop = cropOfRow(r.x);
-    const point = round(r.x[fraction]!, 2);
-    const byPoint = groups.get(crop) ?? new Map<number, number[]>();
-    const scores = byPoint.get(point) ?? [];
-    scores.push(Math.max(f.p10THa - r.y, r.y - f.p90THa));
-    byPoint.set(point, scores);
-    groups.set(crop, byPoint);
-  });
-  const byCrop: Calibration['byCrop'] = {};
-  for (const [crop, byPoint] of groups) {
-    const points = [...byPoint.keys()].sort((a, b) => a - b);
-    byCrop[crop] = {
-      seasonFractions: points,
-      widenTHa: points.map((p) => {
-        const scores = byPoint.get(p)!.sort((a, b) => a - b);
-        const n = scores.length;
-        const k = Math.min(n - 1, Math.ceil((1 - BAND_MISS) * (n + 1)) - 1);
-        return round(Math.max(0, scores[k]!), 4);
-      }),
-    };
-  }
-  return { byCrop, calibrationRows: rows.length };
-}
-
-function widenAt(calibration: Calibration, x: readonly number[]): number {
-  const c = calibration.byCrop[cropOfRow(x)];
-  if (c === undefined) {
-    // A crop the calibration never saw: the widest margin of any.
-    return Math.max(0, ...Object.values(calibration.byCrop).flatMap((v) => v.widenTHa));
-  }
-  const seasonFraction = x[FEATURE_NAMES.indexOf('seasonFraction')]!;
-  const { seasonFractions: p, widenTHa: w } = c;
-  if (seasonFraction <= p[0]!) return w[0]!;
-  for (let i = 1; i < p.length; i++)
-    if (seasonFraction <= p[i]!)
-      return w[i - 1]! + ((seasonFraction - p[i - 1]!) / (p[i]! - p[i - 1]!)) * (w[i]! - w[i - 1]!);
-  return w.at(-1)!;
 }
 
 /** A trained yield model as it forecasts: the network, its feature scaling, its calibration. */
 export interface YieldForecaster {
   model: tf.LayersModel;
   normalization: { mean: number[]; std: number[] };
-  /** None (null or left out): the band is the model's own P10-P90. */
-  calibration?: Calibration | null;
+  /** None (null or left out): the band is the network's own P10-P90. */
+  calibration?: Calibration | LegacyCalibration | null;
 }
 
 /**
  * P10/P50/P90 for rows of features; yields are never below zero. With a calibration, the band is
- * widened by its conformal margin at the row's season fraction.
+ * the conformal one at the row's season fraction (see `Calibration`).
  */
 export function forecastRows(
   { model, normalization, calibration = null }: YieldForecaster,
@@ -312,14 +285,63 @@ export function forecastRows(
     ) as tf.Tensor2D;
     return quantilesFromOutputs(raw).arraySync();
   });
+  const fraction = FEATURE_NAMES.indexOf('seasonFraction');
   return values.map(([p10, p50, p90], i) => {
-    const widen = calibration === null ? 0 : widenAt(calibration, rows[i]!);
+    // The network's own band, never below zero: what the calibration scored.
+    const own = { p10THa: Math.max(0, p10!), p50THa: Math.max(0, p50!), p90THa: Math.max(0, p90!) };
+    if (calibration === null) return own;
+    const at = { crop: cropOfRow(rows[i]!), seasonFraction: rows[i]![fraction]! };
+    if ('method' in calibration) return calibratedBand(calibration, own, at);
+    const widen = legacyWidening(calibration, at);
     return {
       p10THa: Math.max(0, p10! - widen),
-      p50THa: Math.max(0, p50!),
+      p50THa: own.p50THa,
       p90THa: Math.max(0, p90! + widen),
     };
   });
+}
+
+/**
+ * A forecaster judged on seasons (ones it never saw): at each of REPORTED_FRACTIONS of each
+ * season, the calibrated band's coverage and width, and the RMSE of its P50 and of FAO-33.
+ */
+export function evaluateOnSeasons(
+  forecaster: YieldForecaster,
+  seasons: readonly LabelledSeason[],
+): YieldModelMeta['evaluation'] {
+  const rows = seasons.flatMap((s) => rowsOf(s, REPORTED_FRACTIONS));
+  return evaluateOnTest(
+    rows,
+    forecastRows(
+      forecaster,
+      rows.map((r) => r.x),
+    ),
+  );
+}
+
+function evaluateOnTest(test: readonly Row[], forecasts: readonly Forecast[]) {
+  const withTruth = test.map((r, i) => ({ ...r, ...forecasts[i]!, truth: r.y }));
+  const fao33 = (rows: typeof withTruth) =>
+    evaluate(rows.map((r) => ({ truth: r.y, p50THa: fao33Yield(r.crop, r.etaOverEtc).yieldTHa })));
+  return {
+    model: evaluate(withTruth),
+    fao33: fao33(withTruth),
+    bySeasonFraction: REPORTED_FRACTIONS.flatMap((seasonFraction): FractionEvaluation[] => {
+      const at = withTruth.filter((r) => r.point === seasonFraction);
+      if (at.length === 0) return [];
+      const model = evaluate(at);
+      return [
+        {
+          seasonFraction,
+          rows: at.length,
+          coverage: model.p10p90Coverage!,
+          meanBandTHa: round(at.reduce((s, r) => s + r.p90THa - r.p10THa, 0) / at.length, 3),
+          modelRmseTHa: model.rmseTHa,
+          fao33RmseTHa: fao33(at).rmseTHa,
+        },
+      ];
+    }),
+  };
 }
 
 function evaluate(

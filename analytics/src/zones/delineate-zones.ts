@@ -1,12 +1,23 @@
+import area from '@turf/area';
 import { round, type Field, type Zone } from '@shamba/schemas';
 import { USABLE_SCL, ndvi, sample, sceneClass, type SceneBands } from '@shamba/raster';
 import { despeckle } from './despeckle.js';
 import { fieldGrid, type FieldGrid } from './field-grid.js';
 import { bestClassCount, fuzzyKMeans, type FuzzyResult } from './fuzzy-k-means.js';
+import { maxClassesForArea, minZoneAreaHa } from './zone-area.js';
 import { zonePolygons } from './zone-polygons.js';
 
 /** A scene counts when at least this share of the field's pixels is clear in it. */
 export const MIN_CLEAR_SHARE = 0.5;
+/**
+ * Clear scenes needed before a field is split. A pattern seen on one date may be a passing state
+ * (an irrigation set, a patch of late emergence, haze the mask missed); zones are where the
+ * pattern is stable over time, which takes several dates: Blackmore (2000, Comput. Electron.
+ * Agric. 26:37-51) classifies yield maps by spatial and temporal trend over several seasons and
+ * calls a field's variation stable only where it repeats. Three dates is the least on which one
+ * odd date cannot pass for a pattern, i.e. a majority of at least two agrees.
+ */
+export const MIN_CLEAR_SCENES = 3;
 /** Below this many pixels (about 0.2 ha at 10 m) a field is not split. */
 export const MIN_FIELD_PIXELS = 20;
 /**
@@ -18,15 +29,21 @@ export const UNIFORM_NDVI_SPREAD = 0.03;
 /** Classes tried at most unless the caller says otherwise: 2 to 5, as above. */
 const DEFAULT_MAX_ZONES = 5;
 
+export type DelineationStatus =
+  'ok' | 'uniform' | 'too-few-pixels' | 'too-small' | 'no-clear-scene' | 'too-few-scenes';
+
 export interface ZoneDelineation {
-  status: 'ok' | 'uniform' | 'too-few-pixels' | 'no-clear-scene';
+  status: DelineationStatus;
   reason: string | null;
   zones: Zone[];
-  /** Classes chosen by FPI and NCE (Fridgen et al. 2004), and every c tried. */
+  /** Vigour classes among the zones (after small patches merged into their neighbours). */
   classCount: number;
+  /** Classes chosen by FPI and NCE (Fridgen et al. 2004), and every c tried. */
   validity: { c: number; fpi: number; nce: number }[];
   scenesUsed: string[];
   pixels: number;
+  /** The smallest zone allowed on this field, ha: max(0.1 ha, 10 % of the field). */
+  minZoneAreaHa: number | null;
   /** Per zone: mean NDVI over the scenes used and its pixels, lowest vigour first. */
   zoneStats: { zoneId: string; vigourClass: number; meanNdvi: number; pixels: number }[];
 }
@@ -39,10 +56,11 @@ export interface DelineateZonesInput {
 
 /**
  * Management zones for a field from its NDVI history (issue 5): per-date NDVI standardized over
- * the field (relative vigour that date), clustered by fuzzy k-means for 2 to 5 classes, the
- * count chosen by FPI and NCE; speckle removed by a 3x3 majority filter and by merging patches
- * smaller than 3 % of the field into their neighbours; each remaining patch a zone, its pixels'
- * squares joined and clipped to the field, in WGS 84.
+ * the field (relative vigour that date), clustered by fuzzy k-means for 2 to 5 classes (fewer on
+ * a field too small for them), the count chosen by FPI and NCE; speckle removed by a 3x3 majority
+ * filter and by merging patches smaller than the minimum zone into their neighbours; each
+ * remaining patch a zone, its pixels' squares joined and clipped to the field, in WGS 84. Needs
+ * MIN_CLEAR_SCENES clear scenes.
  */
 export function delineateZones(input: DelineateZonesInput): ZoneDelineation {
   const reference = input.scenes[0]?.bands.B04;
@@ -54,27 +72,56 @@ export function delineateZones(input: DelineateZonesInput): ZoneDelineation {
   const { scenesUsed, ndvi } = clearNdvi(grid, input.scenes);
   if (scenesUsed.length === 0)
     return unsplit('no-clear-scene', 'no scene shows the field clearly', { pixels });
+  if (scenesUsed.length < MIN_CLEAR_SCENES) return tooFewScenes(scenesUsed, { pixels });
+  // The field's geodesic area, and its pixels' mean share of it (a pixel's ground area in any
+  // CRS, degrees included; each pixel has its centre inside the field).
+  const areaHa = area(input.field.boundary) / 10_000;
+  const pixelHa = areaHa / pixels;
+  const minZoneHa = minZoneAreaHa(areaHa);
+  const sized = { pixels, scenesUsed, minZoneAreaHa: round(minZoneHa, 3) };
+  const areaClasses = maxClassesForArea(areaHa);
+  if (areaClasses < 2) {
+    const reason = `${round(areaHa, 2)} ha holds no two zones of at least ${round(minZoneHa, 2)} ha`;
+    return unsplit('too-small', reason, sized);
+  }
   const meanNdvi = ndvi.map(meanOfClear);
   const spread = ndviSpread(meanNdvi);
   if (spread < UNIFORM_NDVI_SPREAD) {
     const reason = `NDVI p10-p90 spread ${round(spread, 3)} < ${UNIFORM_NDVI_SPREAD}: one zone`;
-    return unsplit('uniform', reason, { pixels, scenesUsed });
+    return unsplit('uniform', reason, sized);
   }
-  // At least 4 pixels a class, and 2 classes whatever the field.
-  const maxC = Math.max(2, Math.min(input.maxZones ?? DEFAULT_MAX_ZONES, Math.floor(pixels / 4)));
-  const { results, best, labels } = classifyVigour(relativeVigour(ndvi, scenesUsed.length), maxC);
-  const patches = despeckle(labels, grid.neighbours);
+  // At most what the area allows, at least 4 pixels a class, and 2 classes whatever the field.
+  const requested = input.maxZones ?? DEFAULT_MAX_ZONES;
+  const maxC = Math.max(2, Math.min(requested, areaClasses, Math.floor(pixels / 4)));
+  const { results, labels } = classifyVigour(relativeVigour(ndvi, scenesUsed.length), maxC);
+  const minPatchPixels = Math.ceil(minZoneHa / pixelHa - 1e-9);
+  const patches = despeckle(labels, grid.neighbours, { minPatchPixels });
+  if (patches.length < 2) {
+    const reason = `no two zones of at least ${round(minZoneHa, 2)} ha differ in vigour: one zone`;
+    return unsplit('uniform', reason, sized);
+  }
   const { zones, zoneStats } = zonePolygons({ field: input.field, grid, patches, meanNdvi });
   return {
     status: 'ok',
     reason: null,
     zones,
-    classCount: best.c,
+    classCount: new Set(patches.map((p) => p.label)).size,
     validity: results.map((r) => ({ c: r.c, fpi: round(r.fpi, 4), nce: round(r.nce, 4) })),
-    scenesUsed,
-    pixels,
+    ...sized,
     zoneStats,
   };
+}
+
+/** The answer when fewer than MIN_CLEAR_SCENES scenes show the field clearly. */
+export function tooFewScenes(
+  scenesUsed: readonly string[],
+  extra: Partial<ZoneDelineation> = {},
+): ZoneDelineation {
+  const reason =
+    `${scenesUsed.length} clear scene${scenesUsed.length === 1 ? '' : 's'} of the field; ` +
+    `zones need at least ${MIN_CLEAR_SCENES}, so that a pattern seen on one date is not taken ` +
+    'for a stable one (Blackmore 2000): delineate again after the next clear overpasses';
+  return unsplit('too-few-scenes', reason, { ...extra, scenesUsed: [...scenesUsed] });
 }
 
 /** A delineation that leaves the field whole, and why. */
@@ -91,6 +138,7 @@ function unsplit(
     validity: [],
     scenesUsed: [],
     pixels: 0,
+    minZoneAreaHa: null,
     zoneStats: [],
     ...extra,
   };

@@ -65,20 +65,28 @@ export function zonePolygons(input: ZonePolygonsInput): { zones: Zone[]; zoneSta
 
 /** The patch's pixel squares joined and clipped to the field, in the grid's CRS. */
 function patchShape(grid: FieldGrid, patch: Patch, fieldFeature: Square): Shape | null {
-  const half = { x: grid.reference.resolutionX / 2, y: grid.reference.resolutionY / 2 };
-  const squares = patch.members.map((k) => pixelSquare(grid.pixels[k]!, half));
+  const squares = patch.members.map((k) => pixelSquare(grid, grid.pixels[k]!));
   const joined = squares.length === 1 ? squares[0]! : union(featureCollection(squares));
   return joined === null ? null : intersect(featureCollection([joined, fieldFeature]));
 }
 
-function pixelSquare(p: GridPixel, half: { x: number; y: number }): Square {
+/**
+ * A pixel's square from its column and row: neighbours compute a shared edge by the very same
+ * expression, so their edges coincide bit for bit and the union leaves no sliver between them
+ * (centre +- half a pixel differs in the last bit on a grid in degrees).
+ */
+function pixelSquare(grid: FieldGrid, p: GridPixel): Square {
+  const { originX, originY, resolutionX, resolutionY } = grid.reference;
+  const x = (col: number) => originX + col * resolutionX;
+  const y = (row: number) => originY - row * resolutionY;
+  const [x0, x1, y0, y1] = [x(p.col), x(p.col + 1), y(p.row + 1), y(p.row)];
   return turfPolygon([
     [
-      [p.x - half.x, p.y - half.y],
-      [p.x + half.x, p.y - half.y],
-      [p.x + half.x, p.y + half.y],
-      [p.x - half.x, p.y + half.y],
-      [p.x - half.x, p.y - half.y],
+      [x0, y0],
+      [x1, y0],
+      [x1, y1],
+      [x0, y1],
+      [x0, y0],
     ],
   ]);
 }

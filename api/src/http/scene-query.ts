@@ -1,3 +1,4 @@
+import { isFutureDated } from '@shamba/analytics';
 import { ShambaError } from '@shamba/schemas';
 import type { Registry, SceneRecord } from '@shamba/storage';
 
@@ -15,9 +16,12 @@ export async function sceneFromQuery(
 ): Promise<SceneRecord> {
   const scenes = await registry.scenes.list({ visibleTo: coopId }); // oldest first
   const named = scenes.filter((s) => s.id === wanted);
+  // `latest` is never a scene dated in the future of the box's clock (a row stored before such
+  // scenes were refused): it would stay the latest until the calendar caught up with it.
+  const nowMs = Date.now();
   const scene =
     wanted === undefined || wanted === 'latest'
-      ? scenes.at(-1)
+      ? scenes.findLast((s) => !isFutureDated(s.acquiredMs, nowMs))
       : (named.find((s) => s.ownerCoopId !== null) ?? named[0]);
   if (scene === undefined) throw new ShambaError('NOT_FOUND', `no scene ${wanted ?? 'yet'}`);
   return scene;

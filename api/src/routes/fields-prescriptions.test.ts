@@ -1,8 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTempStores, type TempStores } from '@shamba/storage/testing';
 import { createPrescriptionService, createWorkerPool } from '@shamba/analytics';
 import type { Prescription } from '@shamba/schemas';
 import {
@@ -11,19 +9,16 @@ import {
   stationReadings,
   weatherStationFixture,
 } from '@shamba/schemas/testing';
-import {
-  createSqliteRegistry,
-  createSqliteTimeSeriesStore,
-  tokenDigest,
-  type Registry,
-  type TimeSeriesStore,
-} from '@shamba/storage';
+import { tokenDigest, type Registry, type TimeSeriesStore } from '@shamba/storage';
 import { createApp } from '../app.js';
 
 const EAT = 180; // Africa/Addis_Ababa, UTC+3
 
-/** A cooperative station with two complete days, one field, and one pass of prescriptions. */
-async function seed(registry: Registry, store: TimeSeriesStore): Promise<Prescription[]> {
+/**
+ * A cooperative station with two complete days, one field, and two passes of prescriptions: the
+ * second asked for again (zones applied) with the same readings, so each kind has two versions.
+ */
+async function seed(registry: Registry, store: TimeSeriesStore): Promise<Prescription[][]> {
   await registry.coops.upsert(coopFixture());
   await registry.devices.upsert(weatherStationFixture());
   await registry.fields.upsert(fieldFixture({ plantingDate: '2026-07-01' }));
@@ -40,21 +35,29 @@ async function seed(registry: Registry, store: TimeSeriesStore): Promise<Prescri
     logger: pino({ level: 'silent' }),
     clock: () => readings.at(-1)!.timeMs,
   });
-  return service.runOnce();
+  return [await service.runOnce(), await service.recompute('field-1', 'zones applied')];
 }
 
+/** What the routes answer: a prescription, a page of versions, or an error. */
+type Body = Record<string, unknown> & {
+  history?: unknown[];
+  next?: string | null;
+  error?: { code: string; message: string };
+};
+
 describe('GET /v1/fields/{id}/prescriptions', () => {
-  let dir: string;
+  let stores: TempStores;
   let registry: Registry;
   let store: TimeSeriesStore;
   let app: ReturnType<typeof createApp>;
   let irrigation: Prescription;
   let nitrogen: Prescription;
+  let firstIrrigation: Prescription;
+  let firstNitrogen: Prescription;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'shamba-api-rx-'));
-    registry = await createSqliteRegistry({ path: join(dir, 'registry.sqlite') });
-    store = await createSqliteTimeSeriesStore({ path: join(dir, 'timeseries.sqlite') });
+    stores = await openTempStores('shamba-api-rx-');
+    ({ registry, store } = stores);
     for (const [token, coopId] of [
       ['agronomist-a', 'coop-a'],
       ['agronomist-b', 'coop-b'],
@@ -64,22 +67,24 @@ describe('GET /v1/fields/{id}/prescriptions', () => {
         { role: 'agronomist', coopId, farmerId: null, name: token },
         { createdMs: 0, expiresMs: null },
       );
-    const made = await seed(registry, store);
-    expect(made.map((p) => p.kind)).toEqual(['irrigation', 'nitrogen']);
-    [irrigation, nitrogen] = made as [Prescription, Prescription];
+    const [first, second] = await seed(registry, store);
+    expect([first!.map((p) => p.kind), second!.map((p) => p.kind)]).toEqual([
+      ['irrigation', 'nitrogen'],
+      ['irrigation', 'nitrogen'],
+    ]);
+    [firstIrrigation, firstNitrogen] = first as [Prescription, Prescription];
+    [irrigation, nitrogen] = second as [Prescription, Prescription];
     app = createApp({ registry, store, health: async () => ({}) });
   });
   afterAll(async () => {
-    await store.close();
-    await registry.close();
-    rmSync(dir, { recursive: true, force: true });
+    await stores.close();
   });
 
   const get = async (path: string, token = 'agronomist-a') => {
     const response = await app.request(`/v1/fields/field-1/${path}`, {
       headers: { authorization: `Bearer ${token}` },
     });
-    return { status: response.status, body: await response.json() };
+    return { status: response.status, body: (await response.json()) as Body };
   };
 
   it('serves the latest prescription of the kind asked for, irrigation by default', async () => {
@@ -102,18 +107,95 @@ describe('GET /v1/fields/{id}/prescriptions', () => {
     });
   });
 
-  it('serves the newest of each kind together', async () => {
+  /** A version as the history lists it (the whole of it is at /prescriptions/{id}). */
+  const listed = (p: Prescription) => ({
+    id: p.id,
+    kind: p.kind,
+    createdAtMs: p.createdAtMs,
+    asOfMs: p.asOfMs,
+    action: p.action,
+    summary: p.summary,
+    ...(p.kind === 'irrigation'
+      ? { grossDepthMm: p.grossDepthMm, volumeM3: p.volumeM3 }
+      : { nKgHa: p.nKgHa }),
+    provenance: p.provenance,
+    revision: p.revision,
+  });
+
+  it('serves the newest of each kind, and every version newest first with why it was made', async () => {
     expect(await get('prescriptions')).toEqual({
       status: 200,
-      body: { prescriptions: { irrigation, nitrogen } },
+      body: {
+        latest: { irrigation, nitrogen },
+        history: [nitrogen, irrigation, firstNitrogen, firstIrrigation].map(listed),
+        next: null,
+      },
+    });
+    // A recompute is a new version: its own id, numbered after the first, saying why.
+    expect(new Set([irrigation.id, nitrogen.id, firstIrrigation.id, firstNitrogen.id]).size).toBe(
+      4,
+    );
+    expect(irrigation.revision).toEqual({
+      number: 2,
+      previousId: firstIrrigation.id,
+      reasons: ['zones applied'],
+      changes: [],
+    });
+    expect(firstIrrigation.revision).toEqual({
+      number: 1,
+      previousId: null,
+      reasons: ['first irrigation prescription of the field'],
+      changes: [],
     });
   });
 
-  it("does not show another cooperative's field, by either route", async () => {
+  it('pages the versions of one kind with `limit` and `before`', async () => {
+    const page1 = await get('prescriptions?kind=irrigation&limit=1');
+    expect(page1.body.history).toEqual([listed(irrigation)]);
+    expect(page1.body.next).toBe(irrigation.id);
+    const page2 = await get(
+      `prescriptions?kind=irrigation&limit=1&before=${encodeURIComponent(irrigation.id)}`,
+    );
+    expect([page2.status, page2.body.history, page2.body.next]).toEqual([
+      200,
+      [listed(firstIrrigation)],
+      firstIrrigation.id,
+    ]);
+    const page3 = await get(
+      `prescriptions?kind=irrigation&limit=1&before=${encodeURIComponent(firstIrrigation.id)}`,
+    );
+    expect([page3.body.history, page3.body.next]).toEqual([[], null]);
+  });
+
+  it('serves one version by its id, and only under its own field', async () => {
+    expect(await get(`prescriptions/${encodeURIComponent(firstNitrogen.id)}`)).toEqual({
+      status: 200,
+      body: firstNitrogen,
+    });
+    await registry.fields.upsert(fieldFixture({ id: 'field-2', plantingDate: '2026-07-01' }));
+    const other = await app.request(
+      `/v1/fields/field-2/prescriptions/${encodeURIComponent(firstNitrogen.id)}`,
+      { headers: { authorization: 'Bearer agronomist-a' } },
+    );
+    expect(other.status).toBe(404);
+    expect((await get('prescriptions/no-such-id')).body).toEqual({
+      error: { code: 'NOT_FOUND', message: 'no prescription no-such-id for field-1' },
+    });
+  });
+
+  it('refuses a bad kind, limit or cursor in the history', async () => {
+    for (const query of ['kind=bogus', 'limit=0', 'limit=101', 'limit=x', 'before=no-such-id']) {
+      const { status, body } = await get(`prescriptions?${query}`);
+      expect([query, status, body.error?.code]).toEqual([query, 400, 'INVALID_REQUEST']);
+    }
+  });
+
+  it("does not show another cooperative's field, by any route", async () => {
     for (const path of [
       'prescriptions/latest',
       'prescriptions/latest?kind=nitrogen',
       'prescriptions',
+      `prescriptions/${encodeURIComponent(irrigation.id)}`,
     ]) {
       const { status, body } = await get(path, 'agronomist-b');
       expect([path, status, body]).toEqual([

@@ -1,7 +1,12 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { Registry } from '@shamba/storage';
-import type { SceneRasterService } from '@shamba/analytics';
+import type { FieldSceneIndices, Registry, SceneRecord, TimeSeriesStore } from '@shamba/storage';
+import {
+  MIN_CLEAR_SCENES,
+  applyFieldZones,
+  tooFewScenes,
+  type SceneRasterService,
+} from '@shamba/analytics';
 import { indexMean } from '@shamba/raster';
 import type { AppEnv } from '../auth/bearer-auth.js';
 import { requireRole } from '../auth/tenancy.js';
@@ -19,13 +24,26 @@ const DelineateBody = z
   })
   .strict();
 
-/** A field's management zones: delineated from its NDVI history, and applied. */
+/** Makes a field's prescriptions again now, saying why (PrescriptionService.recompute). */
+interface PrescriptionRecompute {
+  recompute(fieldId: string, reason: string): Promise<unknown>;
+}
+
+/**
+ * A field's management zones: delineated from its NDVI history, and applied. Applying stores the
+ * zones, gives them their indices in every stored scene, moves each soil probe to the zone its
+ * GNSS fix lies in, and recomputes the field's prescriptions at once.
+ */
 export function fieldZoneRoutes(deps: {
   registry: Registry;
+  /** GNSS fixes of the field's probes. */
+  store: TimeSeriesStore;
   /** Zone delineation, drawn off the request thread (the worker pool). */
   rasters: SceneRasterService;
+  /** When analytics run: applied zones recompute the field's prescriptions at once. */
+  prescriptions?: PrescriptionRecompute | undefined;
 }) {
-  const { registry } = deps;
+  const { registry, store } = deps;
   const visibleField = visibleFieldIn(registry);
   return new Hono<AppEnv>().post(
     '/:fieldId/zones/delineate',
@@ -36,22 +54,55 @@ export function fieldZoneRoutes(deps: {
       const field = await visibleField(principal, c.req.param('fieldId'));
       // An empty body takes the defaults; anything else must be the options, as JSON.
       const body = await parseJsonBody(c, DelineateBody, { empty: {} });
-      // The field's NDVI history: every processed scene in which it was seen clear.
-      // Scenes are named by owner and id (ids are unique per owner only).
-      const key = (owner: string | null, id: string) => JSON.stringify([owner, id]);
       const visible = { visibleTo: field.coopId }; // its cooperative's scenes and shared ones
-      const seen = new Set(
-        (await registry.scenes.fieldSeries(field.id, visible))
-          .filter((s) => indexMean(s.indices, 'ndvi') !== null)
-          .map((s) => key(s.ownerCoopId, s.sceneId)),
+      const series = await registry.scenes.fieldSeries(field.id, visible);
+      // Too few scenes in which the field was seen at all: said without reading a raster.
+      const seen = series.filter((s) => indexMean(s.indices, 'ndvi') !== null);
+      if (seen.length < MIN_CLEAR_SCENES)
+        return c.json({
+          fieldId: field.id,
+          applied: false,
+          ...tooFewScenes(seen.map((s) => s.sceneId)),
+        });
+      const records = await sceneRecords(registry, { series, visibleTo: field.coopId });
+      const { sceneZoneIndices, ...result } = await deps.rasters.delineateZones(
+        field,
+        records,
+        body.maxZones,
       );
-      const records = (await registry.scenes.list(visible)).filter((s) =>
-        seen.has(key(s.ownerCoopId, s.id)),
-      );
-      const result = await deps.rasters.delineateZones(field, records, body.maxZones);
-      const applied = body.apply && result.status === 'ok';
-      if (applied) await registry.fields.upsert({ ...field, zones: result.zones });
-      return c.json({ fieldId: field.id, applied, ...result });
+      if (!body.apply || result.status !== 'ok')
+        return c.json({ fieldId: field.id, applied: false, ...result });
+      const applied = await applyFieldZones({
+        registry,
+        store,
+        field,
+        zones: result.zones,
+        scenes: records,
+        sceneZoneIndices,
+        series,
+      });
+      const prescriptions =
+        (await deps.prescriptions?.recompute(field.id, 'zones applied')) ?? null;
+      return c.json({ fieldId: field.id, applied: true, ...result, ...applied, prescriptions });
     },
+  );
+}
+
+/**
+ * The stored scenes of the field's series that reach it (its NDVI history, and where applied
+ * zones need indices), oldest first. Scenes are named by owner and id (unique per owner only).
+ */
+async function sceneRecords(
+  registry: Registry,
+  options: { series: readonly FieldSceneIndices[]; visibleTo: string },
+): Promise<SceneRecord[]> {
+  const key = (owner: string | null, id: string) => JSON.stringify([owner, id]);
+  const reaching = new Set(
+    options.series
+      .filter((s) => s.indices.status !== 'outside')
+      .map((s) => key(s.ownerCoopId, s.sceneId)),
+  );
+  return (await registry.scenes.list({ visibleTo: options.visibleTo })).filter((s) =>
+    reaching.has(key(s.ownerCoopId, s.id)),
   );
 }

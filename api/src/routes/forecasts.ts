@@ -29,9 +29,13 @@ export function forecastRoutes(deps: { registry: Registry; forecasts: ForecastSe
       const season = c.req.query('season');
       if (season === undefined || !/^[\w.-]{1,40}$/.test(season))
         throw new ShambaError('INVALID_REQUEST', 'name the season: ?season=2026-meher');
+      const fields = await registry.fields.list({ coopId });
+      const sown = new Map(fields.map((f) => [f.id, f.plantingDate]));
       const rows = (await forecasts.fields(coopId)).flatMap((f) => {
         const x = f.features;
-        if (x === null) return [];
+        // Only seasons followed from sowing: a forecast from what was known at sowing has no
+        // season's rain, heat or canopy to export.
+        if (x === null || f.basis !== 'season-to-date') return [];
         const row: Record<keyof YieldHistoryRow, string | number> = {
           season,
           field_id: f.fieldId,
@@ -44,6 +48,8 @@ export function forecastRoutes(deps: { registry: Registry; forecasts: ForecastSe
           eta_over_etc: x.etaOverEtc!,
           ndvi_peak: x.ndviPeak!,
           ndvi_integral: x.ndviIntegral!,
+          rain_over_et0: x.rainOverEt0 ?? '',
+          sowing_date: sown.get(f.fieldId) ?? '',
         };
         return [HISTORY_COLUMNS.map((k) => row[k]).join(',')];
       });

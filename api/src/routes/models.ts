@@ -2,13 +2,15 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 
 import {
-  parseYieldHistoryCsv,
+  checkYieldHistory,
+  promotionRefusal,
+  readYieldHistoryCsv,
   type ModelOwner,
   type ModelVersionEntry,
   type PromotedModel,
 } from '@shamba/analytics';
-import { IdSchema, type Principal, type Role } from '@shamba/schemas';
-import type { Registry } from '@shamba/storage';
+import { IdSchema, ShambaError, type Principal, type Role } from '@shamba/schemas';
+import type { Registry, TimeSeriesStore } from '@shamba/storage';
 import type { AppEnv } from '../auth/bearer-auth.js';
 import { requireRole, staffCoop } from '../auth/tenancy.js';
 import { limitBody, parseJsonBody } from '../http/body.js';
@@ -74,14 +76,27 @@ const TRAINERS = ['admin', 'agronomist'] as const;
 /** A decade of a large cooperative's field-seasons is a few MiB of CSV. */
 const MAX_HISTORY_BYTES = 8 * 1024 * 1024;
 
+/** Which history a DELETE removes: one field-season, or (no `fieldId`) the whole season. */
+const DeleteHistoryQuerySchema = z
+  .object({ season: z.string().min(1).max(40), fieldId: z.string().min(1).max(80).optional() })
+  .strict();
+
 /**
  * Yield history uploads (CSV) and model versions, each owned by a cooperative (or shared, from
  * an admin): list, train (with a seed and hyperparameters; simulated seasons plus the owner's
  * history), promote per cooperative. A cooperative's forecasts use its own promoted version,
  * else the shared promoted one.
  */
-export function modelRoutes(deps: { registry: Registry; models: YieldModels }) {
-  const { registry, models } = deps;
+export function modelRoutes(deps: {
+  registry: Registry;
+  /** The stations' readings, from which a history row's missing features are computed. */
+  store: TimeSeriesStore;
+  models: YieldModels;
+  /** Today, for refusing seasons in the future (default Date.now). */
+  clock?: () => number;
+}) {
+  const { registry, store, models } = deps;
+  const clock = deps.clock ?? Date.now;
   /**
    * Whose models a request acts on: the cooperative it names (`coopId`; staff of another one
    * get NOT_FOUND), else the caller's own; an admin naming none acts on the shared models.
@@ -98,8 +113,11 @@ export function modelRoutes(deps: { registry: Registry; models: YieldModels }) {
   return (
     new Hono<AppEnv>()
       .post('/coops/:coopId/yield-history', limitBody(MAX_HISTORY_BYTES), async (c) => {
+        // Checked row by row against the registry, missing features computed from the stations'
+        // readings; any bad row refuses the whole upload, naming its line and column.
         const coopId = await staffCoop(registry, c.get('principal'), c.req.param('coopId'));
-        const rows = parseYieldHistoryCsv(await c.req.text());
+        const numbered = readYieldHistoryCsv(await c.req.text());
+        const rows = await checkYieldHistory({ coopId, rows: numbered, registry, store, clock });
         const total = await registry.yieldHistory.put(coopId, rows);
         return c.json(
           {
@@ -107,9 +125,30 @@ export function modelRoutes(deps: { registry: Registry; models: YieldModels }) {
             received: rows.length,
             stored: total,
             seasons: [...new Set(rows.map((r) => r.season))],
+            rainOverEt0FromStations: numbered.filter((n) => n.row.rain_over_et0 === undefined)
+              .length,
           },
           201,
         );
+      })
+      // Replacing is a new upload of the same (season, field); this removes one, or a season.
+      .delete('/coops/:coopId/yield-history', async (c) => {
+        const coopId = await staffCoop(registry, c.get('principal'), c.req.param('coopId'));
+        const query = DeleteHistoryQuerySchema.safeParse(c.req.query());
+        if (!query.success)
+          throw new ShambaError(
+            'INVALID_REQUEST',
+            'name what to delete: ?season=2025-meher, and &fieldId= for one field',
+          );
+        const { season, fieldId } = query.data;
+        const target = fieldId === undefined ? { season } : { season, fieldId };
+        const deleted = await registry.yieldHistory.delete(coopId, target);
+        if (deleted === 0)
+          throw new ShambaError(
+            'NOT_FOUND',
+            `no yield history for season ${season}${fieldId === undefined ? '' : ` of field ${fieldId}`}`,
+          );
+        return c.json({ coopId, ...target, deleted });
       })
       .get('/coops/:coopId/yield-history', async (c) => {
         const coopId = await staffCoop(registry, c.get('principal'), c.req.param('coopId'));
@@ -129,6 +168,10 @@ export function modelRoutes(deps: { registry: Registry; models: YieldModels }) {
             training: v.meta.training,
             data: v.meta.data,
             evaluation: v.meta.evaluation,
+            /** Seasons left out of training and why (history lacking a feature). */
+            excluded: v.meta.excluded ?? null,
+            /** Why it may not be promoted (evaluation not finite, or worse than FAO-33), or null. */
+            promotionRefused: promotionRefusal('yield', v.meta),
           })),
         });
       })

@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTempStores, type TempStores } from '@shamba/storage/testing';
 import {
   createSceneRasterService,
   createSceneService,
@@ -11,7 +11,7 @@ import {
 } from '@shamba/analytics';
 import { encodeGeoTiff } from '@shamba/raster/testing';
 import { fieldFixture } from '@shamba/schemas/testing';
-import { createSqliteRegistry, createSqliteTimeSeriesStore, tokenDigest } from '@shamba/storage';
+import { tokenDigest } from '@shamba/storage';
 import type { Registry, TimeSeriesStore } from '@shamba/storage';
 import { createApp } from '../app.js';
 
@@ -34,7 +34,10 @@ const field = fieldFixture({
   },
 });
 
-function writeScene(dir: string): string {
+/** A scene in its own folder of `root`: S1 on 1 June, earlier ones before it. */
+function writeScene(root: string, id = 'S1', datetime = '2026-06-01T08:00:00Z'): string {
+  const dir = join(root, id);
+  mkdirSync(dir);
   const band = (pale: number, green: number) =>
     new Uint16Array(SIDE * SIDE).map((_, i) => (i % SIDE < 30 ? pale : green) + (i % 7) * 20);
   const image = { width: SIDE, height: SIDE, originX: LON0, originY: LAT0, resolution: STEP };
@@ -46,8 +49,8 @@ function writeScene(dir: string): string {
   writeFileSync(
     join(dir, 'item.json'),
     JSON.stringify({
-      id: 'S1',
-      properties: { datetime: '2026-06-01T08:00:00Z' },
+      id,
+      properties: { datetime },
       assets: { B04: asset('B04.tif'), B08: asset('B08.tif') },
     }),
   );
@@ -55,6 +58,7 @@ function writeScene(dir: string): string {
 }
 
 describe('raster routes with a worker pool', () => {
+  let stores: TempStores;
   let dir: string;
   let registry: Registry;
   let store: TimeSeriesStore;
@@ -62,9 +66,8 @@ describe('raster routes with a worker pool', () => {
   const auth = { headers: { authorization: 'Bearer agronomist' } };
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'shamba-api-rasters-'));
-    registry = await createSqliteRegistry({ path: join(dir, 'registry.sqlite') });
-    store = await createSqliteTimeSeriesStore({ path: join(dir, 'timeseries.sqlite') });
+    stores = await openTempStores('shamba-api-rasters-');
+    ({ dir, registry, store } = stores);
     await registry.fields.upsert(field);
     await registry.tokens.add(
       tokenDigest('agronomist'),
@@ -73,14 +76,15 @@ describe('raster routes with a worker pool', () => {
     );
     const logger = pino({ level: 'silent' });
     const scenes = createSceneService({ registry, logger, scenesDir: dir });
+    // Three clear scenes: zones are delineated from no fewer (issue 15).
+    await scenes.register(writeScene(dir, 'S-2', '2026-05-10T08:00:00Z'), { ownerCoopId: null });
+    await scenes.register(writeScene(dir, 'S-1', '2026-05-20T08:00:00Z'), { ownerCoopId: null });
     await scenes.register(writeScene(dir), { ownerCoopId: null });
     pool = await createWorkerPool({ size: 1 });
   });
   afterAll(async () => {
     await pool.close();
-    await registry.close();
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
+    await stores.close();
   });
 
   // Whether /healthz is answered while a large image renders is a race between the two requests'

@@ -1,6 +1,6 @@
 import area from '@turf/area';
 import { deviceZoneId, seasonPlantingMs, type Scenario } from '@shamba/world';
-import { FieldSchema, type Principal } from '@shamba/schemas';
+import { FieldSchema, type Field, type Principal } from '@shamba/schemas';
 import type { DeviceRecord, Registry } from '@shamba/storage';
 import {
   keepOrIssueSecret,
@@ -39,6 +39,7 @@ export async function seedScenario(
   const coopId = scenario.coop.id;
   await registry.coops.upsert(scenario.coop);
   for (const farmer of scenario.farmers) await registry.farmers.upsert(farmer);
+  const storedFields = new Map<string, Field>();
   for (const spec of scenario.fields) {
     // Geodesic area of the boundary (turf uses a spherical Earth: well under 0.5% off for plots).
     const areaHa = Math.round(area(spec.boundary) / 10) / 1000;
@@ -51,16 +52,20 @@ export async function seedScenario(
       areaHa: Math.round(area(z.boundary) / 10) / 1000,
     }));
     // The schema keeps the registry's properties and drops the world's hidden ones.
-    await registry.fields.upsert(
-      FieldSchema.parse({
-        ...spec,
-        coopId,
-        areaHa,
-        plantingDate,
-        elevationM: scenario.site.elevationM,
-        ...(zones === undefined ? {} : { zones }),
-      }),
-    );
+    const fromScenario = FieldSchema.parse({
+      ...spec,
+      coopId,
+      areaHa,
+      plantingDate,
+      elevationM: scenario.site.elevationM,
+      ...(zones === undefined ? {} : { zones }),
+    });
+    // A field already in the registry is the agronomist's: what is stored (zones applied, a water
+    // supply, ...) wins; the scenario only fills in what the stored field lacks.
+    const stored = await registry.fields.get(spec.id);
+    const field = stored === undefined ? fromScenario : { ...fromScenario, ...stored };
+    storedFields.set(field.id, field);
+    await registry.fields.upsert(field);
   }
 
   const previous = options.previous;
@@ -70,13 +75,16 @@ export async function seedScenario(
   };
   const devices: DemoCredentials['devices'] = {};
   const gateway = scenario.beidouGateway;
-  const records: Omit<DeviceRecord, 'secretHash'>[] = scenario.devices.map((device) => ({
-    id: device.id,
-    coopId,
-    fieldId: device.fieldId,
-    zoneId: deviceZoneId(scenario, device),
-    kind: device.kind,
-  }));
+  const asStored = scenarioWithZones(scenario, storedFields);
+  const records: Omit<DeviceRecord, 'secretHash'>[] = await Promise.all(
+    scenario.devices.map(async (device) => ({
+      id: device.id,
+      coopId,
+      fieldId: device.fieldId,
+      zoneId: await deviceZone(registry, { scenario: asStored, device }),
+      kind: device.kind,
+    })),
+  );
   if (gateway !== undefined)
     records.push({
       id: gateway.id,
@@ -129,4 +137,33 @@ export async function seedScenario(
     tokens,
     devices: Object.fromEntries(Object.entries(devices).sort(([a], [b]) => a.localeCompare(b))),
   };
+}
+
+/** The scenario with each field's zones as the registry has them (an agronomist's, once applied). */
+function scenarioWithZones(scenario: Scenario, fields: ReadonlyMap<string, Field>): Scenario {
+  return {
+    ...scenario,
+    fields: scenario.fields.map((spec) => {
+      const zones = fields.get(spec.id)?.zones;
+      return zones === undefined ? spec : { ...spec, zones };
+    }),
+  };
+}
+
+/**
+ * A device's zone: the stored one for a device already registered (zones applied moved it by its
+ * GNSS fix); for a new device, the scenario's when the field still has that zone, else the
+ * field's zone under its position.
+ */
+async function deviceZone(
+  registry: Registry,
+  options: { scenario: Scenario; device: Scenario['devices'][number] },
+): Promise<string | null> {
+  const { scenario, device } = options;
+  const existing = await registry.devices.get(device.id);
+  if (existing !== undefined) return existing.zoneId;
+  const zoneId = deviceZoneId(scenario, device);
+  const zones = scenario.fields.find((f) => f.id === device.fieldId)?.zones;
+  if (zoneId === null || zones === undefined || zones.some((z) => z.id === zoneId)) return zoneId;
+  return deviceZoneId(scenario, { ...device, zoneId: undefined });
 }

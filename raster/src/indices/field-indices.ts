@@ -111,6 +111,8 @@ export function fieldPixels(band: BandRaster, boundary: Polygon) {
 export function fieldIndices(bands: SceneBands, boundary: Polygon): FieldIndices {
   const { B04: red, B08: nir } = bands;
   const { polygon, col0, col1, row0, row1 } = fieldPixels(red, boundary);
+  // A zone beyond the raster's edge (a scene that ends inside the field): none of it seen.
+  if (col0 > col1 || row0 > row1) return { status: 'outside', validFraction: 0, pixelCount: 0 };
 
   // Valid pixels' weights and indices, in parallel arrays (a field has at most its box's pixels).
   const capacity = (col1 - col0 + 1) * (row1 - row0 + 1);

@@ -33,6 +33,33 @@ export type Polygon = z.infer<typeof PolygonSchema>;
 export const IRRIGATION_METHODS = ['drip', 'sprinkler', 'furrow', 'hand'] as const;
 export type IrrigationMethod = (typeof IRRIGATION_METHODS)[number];
 
+/** A supply's discharge, m3/h, and the hours a day it may run (agronomy's default when absent). */
+const flowM3h = z.number().positive().max(2000);
+const hoursPerDay = z.number().gt(0).max(24);
+
+/**
+ * Where a field's water comes from and how much of it there is: what a prescription can ask of
+ * the farmer in a day. A pump or a drip or sprinkler system delivers `flowM3h` for up to
+ * `hoursPerDay`; a canal turn delivers `flowM3h` for `hoursPerTurn` once every `everyDays`; a
+ * household watering by hand carries `litresPerDay` (a default from published figures when not
+ * set: see `HAND_WATERING_LITRES_PER_DAY` in @shamba/agronomy).
+ */
+export const WaterSupplySchema = z.discriminatedUnion('method', [
+  z.object({ method: z.literal('pump'), flowM3h, hoursPerDay: hoursPerDay.optional() }),
+  z.object({
+    method: z.literal('canal'),
+    flowM3h,
+    hoursPerTurn: z.number().gt(0).max(72),
+    everyDays: z.number().int().min(1).max(60),
+  }),
+  z.object({ method: z.literal('hand'), litresPerDay: z.number().positive().max(100_000) }),
+  z.object({ method: z.literal('drip'), flowM3h, hoursPerDay: hoursPerDay.optional() }),
+  z.object({ method: z.literal('sprinkler'), flowM3h, hoursPerDay: hoursPerDay.optional() }),
+]);
+export type WaterSupply = z.infer<typeof WaterSupplySchema>;
+export const WATER_SUPPLY_METHODS = ['pump', 'canal', 'hand', 'drip', 'sprinkler'] as const;
+export type WaterSupplyMethod = (typeof WATER_SUPPLY_METHODS)[number];
+
 /**
  * A management zone: part of a field that is watered and fertilised as one (its own soil,
  * rooting depth and vigour). What a zone does not set, it takes from its field.
@@ -79,6 +106,11 @@ export const FieldSchema = z.object({
   elevationM: z.number().min(-430).max(8850).optional(),
   /** Discharge of the field's pump, m3/h, where known: prescriptions then say pump minutes. */
   pumpFlowM3h: z.number().positive().optional(),
+  /**
+   * The field's water supply and its capacity. Without it, prescriptions derive one: a pump of
+   * `pumpFlowM3h`, or for hand watering what a household carries in a day.
+   */
+  waterSupply: WaterSupplySchema.optional(),
   /**
    * Mineral N available to the crop this season (soil test plus fertiliser applied), kg N/ha,
    * where the cooperative records it; the yield forecast assumes a typical value otherwise.

@@ -237,6 +237,27 @@ export function describeRegistryRecords(
     expect(await registry.yieldHistory.list('coop-c')).toEqual([]);
   });
 
+  it("deletes a cooperative's field-season or whole season, never another's", async () => {
+    const registry = current();
+    await registry.yieldHistory.put('coop-a', [
+      season('2024-meher', 'f-1', 3),
+      season('2025-meher', 'f-1', 4),
+      season('2025-meher', 'f-2', 5),
+    ]);
+    await registry.yieldHistory.put('coop-b', [season('2025-meher', 'f-1', 1)]);
+    const oneField = { season: '2025-meher', fieldId: 'f-2' };
+    expect(await registry.yieldHistory.delete('coop-a', oneField)).toBe(1);
+    expect(await registry.yieldHistory.delete('coop-a', oneField)).toBe(0);
+    expect(await registry.yieldHistory.list('coop-a')).toEqual([
+      season('2024-meher', 'f-1', 3),
+      season('2025-meher', 'f-1', 4),
+    ]);
+    expect(await registry.yieldHistory.delete('coop-a', { season: '2025-meher' })).toBe(1);
+    expect(await registry.yieldHistory.list('coop-a')).toEqual([season('2024-meher', 'f-1', 3)]);
+    // The same season and field id in another cooperative: untouched.
+    expect(await registry.yieldHistory.list('coop-b')).toEqual([season('2025-meher', 'f-1', 1)]);
+  });
+
   it('folds identical dead letters into one row and keeps only the newest past the cap', async () => {
     const registry = current();
     await registry.deadLetters.add(letter('coop-a', 'soil-1', 1));

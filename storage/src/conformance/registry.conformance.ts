@@ -10,6 +10,8 @@ import { fieldFixture } from '@shamba/schemas/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DeviceRecord, Registry } from '../ports/registry.js';
 import { tokenDigest } from '../tokens/token-digest.js';
+import { describeFertiliserApplications } from './fertiliser-applications.conformance.js';
+import { describePrescriptionHistory } from './prescription-history.conformance.js';
 import { describeRegistryRecords } from './registry-records.conformance.js';
 
 /** The dead-letter caps a registry is opened with: the suite uses small ones to reach them. */
@@ -289,5 +291,7 @@ export function describeRegistry(adapter: string, target: RegistryConformanceTar
     });
 
     describeRegistryRecords(target, () => registry);
+    describeFertiliserApplications(() => registry, reopen);
+    describePrescriptionHistory(() => registry);
   });
 }

@@ -2,7 +2,9 @@ import type {
   Coop,
   Device,
   Farmer,
+  FertiliserApplication,
   Field,
+  NewFertiliserApplication,
   ParameterSet,
   FieldIndicesRecord,
   ParameterSetInput,
@@ -111,6 +113,15 @@ export interface TokenRecord {
 /** A field's newest prescription of each kind, where it has one. */
 export type LatestByKind = { [K in PrescriptionKind]?: PrescriptionOf<K> };
 
+/** Which of a field's prescription versions to list (newest first). */
+export interface PrescriptionHistoryFilter {
+  kind?: PrescriptionKind;
+  /** At most this many (default and cap: MAX_PRESCRIPTION_PAGE in the adapter). */
+  limit?: number;
+  /** Pagination: only versions older than this one (the `id` of the last of the previous page). */
+  before?: string;
+}
+
 export interface FieldFilter {
   coopId?: string;
   farmerId?: string;
@@ -162,6 +173,13 @@ export interface Registry {
     ): Promise<PrescriptionOf<K> | undefined>;
     /** The field's newest prescription of each kind it has (a second kind never hides the first). */
     latestByKind(fieldId: string): Promise<LatestByKind>;
+    /** One version by its id (any field's: the caller checks the field). */
+    get(id: string): Promise<Prescription | undefined>;
+    /**
+     * The field's versions, newest first (every recompute is one; `add` with a stored id replaces
+     * that version). Old versions are bounded per field and kind: see the adapter's retention.
+     */
+    history(fieldId: string, filter?: PrescriptionHistoryFilter): Promise<Prescription[]>;
   };
   scenes: {
     add(scene: SceneRecord, perField: readonly FieldSceneIndices[]): Promise<void>;
@@ -202,6 +220,17 @@ export interface Registry {
     /** Adds or replaces (by season and field) a cooperative's field-seasons; returns the count kept. */
     put(coopId: string, rows: readonly YieldHistoryRow[]): Promise<number>;
     list(coopId: string): Promise<YieldHistoryRow[]>;
+    /**
+     * Deletes the cooperative's field-season (`fieldId` given) or its whole season; returns how
+     * many rows went. Another cooperative's rows are never touched.
+     */
+    delete(coopId: string, target: { season: string; fieldId?: string }): Promise<number>;
+  };
+  fertiliserApplications: {
+    /** Records an application; the registry numbers it. */
+    add(application: NewFertiliserApplication): Promise<FertiliserApplication>;
+    /** The field's applications by date, oldest first (same date: in the order recorded). */
+    list(fieldId: string): Promise<FertiliserApplication[]>;
   };
   deadLetters: {
     /**

@@ -40,6 +40,12 @@ export interface SimulateSeasonsOptions {
   /** Seasonal rain as a share of the normals: from a failed season to a wet one. */
   rainFactorRange?: [number, number];
   nitrogenRangeKgHa?: [number, number];
+  /**
+   * Each field its own weather-year (its own weather seed and rain share) instead of one per run
+   * for all fields: independent seasons, for calibrating and checking a forecast's band, where
+   * fields sharing a year's weather count as one season. `count` then counts field-seasons.
+   */
+  weatherPerField?: boolean;
 }
 
 /**
@@ -51,12 +57,14 @@ export function simulateSeasons(options: SimulateSeasonsOptions): SimulatedSeaso
   const random = rng(options.seed);
   const [rainLo, rainHi] = options.rainFactorRange ?? [0.3, 1.3];
   const [nLo, nHi] = options.nitrogenRangeKgHa ?? [0, 160];
+  const annual = options.base.fields.filter((f) => !cropTruth(f.crop).perennial);
   const seasons: SimulatedSeason[] = [];
+  if (annual.length === 0) return seasons;
   for (let run = 0; run < options.count; run++) {
     const rainFactor = rainLo + (rainHi - rainLo) * random();
-    const fields = options.base.fields
-      .filter((f) => !cropTruth(f.crop).perennial)
-      .map((f) => ({ ...f, nitrogenKgHa: Math.round(nLo + (nHi - nLo) * random()) }));
+    const fields = (options.weatherPerField === true ? [annual[run % annual.length]!] : annual).map(
+      (f) => ({ ...f, nitrogenKgHa: Math.round(nLo + (nHi - nLo) * random()) }),
+    );
     // One world per field, started on its sowing day: a world started later would take the
     // season so far as unstressed.
     for (const field of fields) {

@@ -1,28 +1,39 @@
 import {
   DAY_MS,
   round,
+  type AppliedNitrogen,
   type ComputationStep,
   type Field,
   type NitrogenPrescription,
   type NitrogenZone,
-  type ZoneNitrogen,
 } from '@shamba/schemas';
 import {
   N_SCENE_MAX_AGE_DAYS,
+  SBNRC_COEFFICIENTS,
   addDays,
   cropParameters,
+  daysBetween,
   fieldZones,
+  lastUsefulNDay,
   localDate,
+  nBudget,
   zoneNitrogen,
   type CropParameters,
   type DailyWeather,
+  type NBudget,
   type StationWeather,
 } from '@shamba/agronomy';
 import type { FieldScene } from '../../prescriptions/clear-scene.js';
 import { provenanceOf } from '../rule.js';
+import { appliedNitrogen, type AppliedRecord } from './applied-nitrogen.js';
+import { budgetZone, isRated, nitrogenZone } from './nitrogen-zones.js';
 
-/** N topdress per management zone from the latest clear scene, by OSU's SBNRC. */
-export const NITROGEN_RULE = { name: 'osu-sbnrc-nitrogen', version: '1.0.0' } as const;
+/**
+ * N per management zone: OSU's SBNRC from the latest clear scene in the crop's sensing window,
+ * else the crop's N budget; what was applied subtracted. 2.0.0: the reference gets 0, applied N
+ * counts, a rate or a reason for every zone.
+ */
+export const NITROGEN_RULE = { name: 'osu-sbnrc-nitrogen', version: '2.0.0' } as const;
 
 /** What growing days need of a station's summary (all that crosses to the worker). */
 export type StationTemperatures = Pick<StationWeather, 'deviceIds' | 'readingCount' | 'firstMs'> & {
@@ -47,22 +58,27 @@ export interface NitrogenRuleInput {
   crop?: CropParameters;
   /** The latest scene with a clear view of the field: each zone's mean NDVI (null: cloudy). */
   scene?: FieldScene;
+  /** Why that scene, or none, was chosen (recorded in the provenance). */
+  sceneNote?: string;
   asOfMs: number;
   utcOffsetMinutes: number;
-  /** The field's station since sowing (growing days); days it did not record count as growing. */
+  /**
+   * The field's station since sowing (growing days); days it did not record count as growing
+   * (no station at all: every day since sowing).
+   */
   weather: StationTemperatures;
+  /** The field's recorded fertiliser applications (any date: the rule keeps the season's). */
+  applications?: readonly AppliedRecord[];
   createdAtMs: number;
   /** The parameter set's label (`coop@version`), recorded with the prescription. */
   parameterSet?: string;
 }
 
-type ZoneSpec = ReturnType<typeof fieldZones>[number];
-type RatedZone = Exclude<NitrogenZone, { status: 'no-rate' }>;
-const hasRate = (zone: NitrogenZone): zone is RatedZone => !('reason' in zone);
-
 /**
- * Nitrogen per zone from the latest clear scene, if it is recent enough to say how green the
- * crop is now; otherwise `insufficient-data`, with the step that says why.
+ * Nitrogen per zone: by OSU's SBNRC from the latest clear scene when it is recent and the crop
+ * is in its sensing window, less the N applied since the scene and within the season's N budget;
+ * otherwise, and for each zone the scene cannot rate, by the crop's N budget (target yield x N
+ * uptake per t - soil supply - N applied), with the reason. Every zone has a rate or a reason.
  */
 export function nitrogenPrescription(input: NitrogenRuleInput): NitrogenPrescription {
   const { field, scene } = input;
@@ -70,14 +86,39 @@ export function nitrogenPrescription(input: NitrogenRuleInput): NitrogenPrescrip
   const specs = fieldZones(field);
   const sceneAgeDays =
     scene === undefined ? null : Math.floor((input.asOfMs - scene.acquiredMs) / DAY_MS);
+  const usable =
+    scene !== undefined && sceneAgeDays !== null && sceneAgeDays <= N_SCENE_MAX_AGE_DAYS;
+  const sensedDate = usable ? localDate(scene.acquiredMs, input.utcOffsetMinutes) : undefined;
+  const today = localDate(input.asOfMs, input.utcOffsetMinutes);
+  const applied = appliedNitrogen({
+    declaredKgHa: field.nitrogenKgHa,
+    applications: input.applications ?? [],
+    plantingDate: field.plantingDate,
+    today,
+    sensedDate,
+  });
+  const budget = nBudget({
+    crop: crop.crop,
+    targetYieldTHa: crop.attainableYieldTHa,
+    declaredKgHa: applied.declaredKgHa,
+    recordedKgHa: round(applied.totalKgHa - applied.declaredKgHa, 1),
+    ...(crop.stages === null
+      ? {}
+      : {
+          season: {
+            daysSinceSowing: daysBetween(field.plantingDate, today),
+            lastUsefulDay: lastUsefulNDay(crop.stages),
+          },
+        }),
+  });
   const steps: ComputationStep[] = [];
   let zones: NitrogenZone[];
-  if (scene !== undefined && sceneAgeDays !== null && sceneAgeDays <= N_SCENE_MAX_AGE_DAYS) {
-    const sensed = localDate(scene.acquiredMs, input.utcOffsetMinutes);
-    const growingDays = growingDaysBetween(input.weather, field.plantingDate, sensed);
+  let sceneNote = input.sceneNote;
+  if (usable && sensedDate !== undefined) {
+    const growingDays = growingDaysBetween(input.weather, field.plantingDate, sensedDate);
     steps.push({
       name: 'growing days',
-      formula: `days from sowing ${field.plantingDate} to the scene ${sensed} with (Tmax + Tmin)/2 - 4.4 > 0 (days without a record count)`,
+      formula: `days from sowing ${field.plantingDate} to the scene ${sensedDate} with (Tmax + Tmin)/2 - 4.4 > 0 (days without a record count)`,
       value: growingDays,
       unit: 'days',
       source: 'Raun et al. 2002, INSEY',
@@ -92,40 +133,39 @@ export function nitrogenPrescription(input: NitrogenRuleInput): NitrogenPrescrip
         nRichStrip: z.nRichStrip,
       })),
       growingDays,
+      appliedSinceSensingKgHa: applied.sinceSceneKgHa,
+      budgetRemainingKgHa: budget.remainingKgHa,
     });
-    zones = specs.map((z) => nitrogenZone(z, rates.get(z.id) ?? null, noRateReason(z, scene)));
+    zones = specs.map((z) => nitrogenZone(z, rates.get(z.id), budget));
   } else {
     const why =
       scene === undefined
-        ? 'no clear scene of the field yet: no N rate'
-        : `the latest clear scene is ${sceneAgeDays} days old (> ${N_SCENE_MAX_AGE_DAYS}): no N rate`;
+        ? 'no clear scene of the field yet'
+        : `the latest clear scene is ${sceneAgeDays} days old (> ${N_SCENE_MAX_AGE_DAYS}), too old to say how green the crop is now`;
     steps.push({
       name: 'N sensing',
-      formula: why,
+      formula: `${why}: the crop's N budget instead`,
       value: sceneAgeDays,
       unit: 'days',
       source: 'OSU SBNRC needs a current NDVI',
     });
-    zones = specs.map((z) => nitrogenZone(z, null, why));
+    zones = specs.map((z) => budgetZone(z, why, budget));
+    // The scene stays in the provenance (a newer one makes this stale): say it was not used.
+    if (scene !== undefined)
+      sceneNote = `${input.sceneNote ?? scene.sceneId}; not used for nitrogen: ${why}`;
   }
-  return fieldNitrogen({ input, crop, zones, steps, sceneAgeDays });
+  steps.push(...budget.steps);
+  return fieldNitrogen({
+    input,
+    crop,
+    zones,
+    steps,
+    sceneAgeDays,
+    sceneNote,
+    applied,
+    budget,
+  });
 }
-
-function nitrogenZone(spec: ZoneSpec, rate: ZoneNitrogen | null, reason: string): NitrogenZone {
-  const key = { zoneId: spec.id, areaHa: spec.areaHa };
-  return rate === null ? { ...key, status: 'no-rate', reason } : { ...key, ...rate };
-}
-
-/** Why `zoneNitrogen` gave a zone no rate (it returns null for these three cases). */
-function noRateReason(spec: ZoneSpec, scene: FieldScene): string {
-  if (spec.nRichStrip) return 'the N-rich strip: the reference the other zones are read against';
-  if ((scene.ndviByZone[spec.id] ?? null) === null)
-    return `cloudy over the zone in scene ${scene.sceneId}`;
-  return 'one zone seen and no N-rich strip: nothing to compare it with';
-}
-
-/** Rates `nitrogenRate` could not give yet (a legume's 0 kg is a rate: it needs none). */
-const UNRATED = new Set(['too-early', 'unsupported-crop']);
 
 /** The field's N: the zones by area (a zone without a rate counts 0), the summary, provenance. */
 function fieldNitrogen(p: {
@@ -134,20 +174,23 @@ function fieldNitrogen(p: {
   zones: NitrogenZone[];
   steps: ComputationStep[];
   sceneAgeDays: number | null;
+  sceneNote: string | undefined;
+  applied: AppliedNitrogen;
+  budget: NBudget;
 }): NitrogenPrescription {
-  const { input, zones } = p;
+  const { input, zones, budget } = p;
   const { field, weather } = input;
-  const rateOf = (z: NitrogenZone) => (hasRate(z) ? z.nKgHa : 0);
+  const rateOf = (z: NitrogenZone) => (isRated(z) ? z.nKgHa : 0);
   const areaHa = zones.reduce((s, z) => s + z.areaHa, 0);
   const nKgHa = round(zones.reduce((s, z) => s + rateOf(z) * z.areaHa, 0) / areaHa, 1);
-  // A crop too young to sense, or without a calibration, has no rate yet: not "none needed".
-  const rated = zones.filter(hasRate).filter((z) => !UNRATED.has(z.status));
+  const rated = zones.filter(isRated);
   const action =
     rated.length === 0
       ? 'insufficient-data'
-      : rated.some((z) => rateOf(z) > 0)
+      : rated.some((z) => z.nKgHa > 0)
         ? 'fertilise'
         : 'none';
+  const window = SBNRC_COEFFICIENTS[p.crop.crop]?.sensingWindow;
   return {
     id: `${field.id}:${input.asOfMs}:${NITROGEN_RULE.name}@${NITROGEN_RULE.version}`,
     kind: 'nitrogen',
@@ -162,11 +205,18 @@ function fieldNitrogen(p: {
       crop: p.crop.crop,
       plantingDate: field.plantingDate,
       areaHa,
+      targetYieldTHa: p.crop.attainableYieldTHa,
+      appliedNKgHa: p.applied.totalKgHa,
+      ...(budget.seasonKgHa === null ? {} : { seasonBudgetNKgHa: budget.seasonKgHa }),
+      ...(window === undefined
+        ? {}
+        : { sensingWindow: `${window.fromGrowingDays}-${window.toGrowingDays} growing days` }),
       ...(p.sceneAgeDays === null ? {} : { sceneAgeDays: p.sceneAgeDays }),
     },
     provenance: provenanceOf(NITROGEN_RULE, {
       parameterSet: input.parameterSet,
       sceneId: input.scene?.sceneId,
+      sceneNote: p.sceneNote,
     }),
     inputs: {
       fromMs: weather.firstMs ?? input.asOfMs,
@@ -176,35 +226,43 @@ function fieldNitrogen(p: {
     },
     steps: p.steps,
     zones,
+    appliedN: p.applied,
   };
 }
 
+/** One line for the farmer's agronomist: each zone's dose, or why none. */
 function nitrogenSummary(
   field: Field,
   action: NitrogenPrescription['action'],
   zones: readonly NitrogenZone[],
 ): string {
-  const fertilise = zones.filter(hasRate).filter((z) => z.nKgHa > 0);
   const first = zones[0];
   if (first === undefined) return `No N rate for ${field.name}: no zone.`;
-  // Every zone shares the field's crop and growing days, so a zone's own reason is the field's.
-  if (!hasRate(first) && action === 'insufficient-data')
-    return `No N rate for ${field.name}: ${first.reason}.`;
-  if (hasRate(first) && first.status !== 'ok' && fertilise.length === 0)
-    return `${field.name}: ${first.summary}`;
-  if (fertilise.length === 0) return `No N topdress needed on ${field.name}.`;
+  const whyNot = [...new Set(zones.map((z) => (isRated(z) ? z.summary : `${z.reason}.`)))].join(
+    ' ',
+  );
+  if (action === 'insufficient-data') return `No N rate for ${field.name}: ${whyNot}`;
+  if (action === 'none') return `No N for ${field.name}: ${whyNot}`;
+  const doses = zones
+    .filter(isRated)
+    .filter((z) => z.nKgHa > 0)
+    .map((z) => {
+      const product = z.products[0];
+      const basis = z.status === 'n-budget' ? ', by the N budget' : '';
+      return (
+        `${z.zoneId} ${z.nKgHa} kg N/ha` +
+        (product === undefined ? '' : ` (${product.kgPerPlot} kg ${product.name})`) +
+        basis
+      );
+    });
+  const reasons = [
+    ...new Set(zones.flatMap((z) => ('reason' in z && z.status === 'n-budget' ? [z.reason] : []))),
+  ];
   return (
-    'N: ' +
-    fertilise
-      .map((z) => {
-        const product = z.products[0];
-        return (
-          `${z.zoneId} ${z.nKgHa} kg N/ha` +
-          (product === undefined ? '' : ` (${product.kgPerPlot} kg ${product.name})`)
-        );
-      })
-      .join('; ') +
-    '.'
+    `N: ${doses.join('; ')}.` +
+    (reasons.length === 0
+      ? ''
+      : ` N budget where the scene gives no rate: ${reasons.join('; ').replace(/\.$/, '')}.`)
   );
 }
 

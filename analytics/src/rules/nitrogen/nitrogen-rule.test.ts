@@ -1,8 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DAY_MS, type NitrogenPrescription, type StoredReading } from '@shamba/schemas';
+import { openTempStores, type TempStores } from '@shamba/storage/testing';
+import { DAY_MS, round, type NitrogenPrescription, type StoredReading } from '@shamba/schemas';
 import {
   coopFixture,
   DRY_SEASON_DAY,
@@ -11,12 +9,7 @@ import {
   stationReadings,
   weatherStationFixture,
 } from '@shamba/schemas/testing';
-import {
-  createSqliteRegistry,
-  createSqliteTimeSeriesStore,
-  type Registry,
-  type TimeSeriesStore,
-} from '@shamba/storage';
+import { type Registry, type TimeSeriesStore } from '@shamba/storage';
 import { fieldContext } from '../../prescriptions/field-context.js';
 import { createFieldData } from '../../prescriptions/field-data.js';
 import { DEFAULT_WINDOW_MS } from '../../prescriptions/prescription-service.js';
@@ -28,15 +21,14 @@ const COOP = 'coop-a';
 const field = fieldFixture({ coopId: COOP, plantingDate: '2026-07-01' });
 
 describe('nitrogen rule: plan and isCurrent against a real registry', () => {
-  let dir: string;
+  let stores: TempStores;
   let registry: Registry;
   let store: TimeSeriesStore;
   let lastWeatherMs: number;
 
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'shamba-n-rule-'));
-    registry = await createSqliteRegistry({ path: join(dir, 'registry.sqlite') });
-    store = await createSqliteTimeSeriesStore({ path: join(dir, 'timeseries.sqlite') });
+    stores = await openTempStores('shamba-n-rule-');
+    ({ registry, store } = stores);
     await registry.coops.upsert(coopFixture({ id: COOP }));
     await registry.devices.upsert(weatherStationFixture({ coopId: COOP }));
     await registry.fields.upsert(field);
@@ -48,9 +40,7 @@ describe('nitrogen rule: plan and isCurrent against a real registry', () => {
     lastWeatherMs = readings.at(-1)!.timeMs;
   });
   afterEach(async () => {
-    await store.close();
-    await registry.close();
-    rmSync(dir, { recursive: true, force: true });
+    await stores.close();
   });
 
   const stored = (r: Omit<StoredReading, 'coopId' | 'fieldId' | 'zoneId' | 'receivedMs'>) => ({
@@ -101,11 +91,13 @@ describe('nitrogen rule: plan and isCurrent against a real registry', () => {
     const first = await context();
     const p0 = await prescribe(first);
     expect(p0.provenance).toEqual({
-      rule: { name: 'osu-sbnrc-nitrogen', version: '1.0.0' },
+      rule: { name: 'osu-sbnrc-nitrogen', version: '2.0.0' },
       parameterSet: 'built-in',
       sceneId: null,
+      sceneNote: first.sceneNote,
       forecastIssuedAt: null,
     });
+    expect(first.sceneNote.length).toBeGreaterThan(0);
     expect(p0.asOfMs).toBe(lastWeatherMs);
     expect(nitrogenRule.isCurrent(p0, first)).toBe(true);
     expect(nitrogenRule.isCurrent(p0, await context())).toBe(true);
@@ -143,5 +135,46 @@ describe('nitrogen rule: plan and isCurrent against a real registry', () => {
     expect(newer.asOfMs).toBe(next!.timeMs);
     expect(nitrogenRule.isCurrent(p2, newer)).toBe(false);
     expect(nitrogenRule.isCurrent(await prescribe(newer), newer)).toBe(true);
+  });
+
+  it("reads the field's recorded fertiliser and subtracts it", async () => {
+    const before = await prescribe(await context());
+    await registry.fertiliserApplications.add({
+      fieldId: field.id,
+      coopId: COOP,
+      date: '2026-08-01',
+      product: 'urea',
+      amount: 100,
+      unit: 'kg-product-ha',
+      nKgHa: 46,
+      recordedBy: { name: 'A', role: 'agronomist' },
+      recordedAtMs: lastWeatherMs,
+    });
+    const after = await prescribe(await context());
+    expect(after.appliedN).toMatchObject({ totalKgHa: 46, applications: [{ nKgHa: 46 }] });
+    expect(round(before.nKgHa - after.nKgHa, 1)).toBe(46);
+  });
+
+  it('gives a rate by the N budget for a field with probes and no station', async () => {
+    // The station moves to another cooperative; the field has a probe reading.
+    await registry.devices.upsert({ ...weatherStationFixture({ coopId: COOP }), coopId: 'coop-z' });
+    await store.write([
+      {
+        deviceId: 'probe-1',
+        stream: 'soil',
+        timeMs: lastWeatherMs,
+        seq: 0,
+        values: { vwc10: 0.2, vwc30: 0.22, vwc60: 0.24 },
+        coopId: COOP,
+        fieldId: field.id,
+        zoneId: null,
+        receivedMs: lastWeatherMs,
+      },
+    ]);
+    const c = await context();
+    expect([c.stations, c.newestWeather]).toEqual([[], undefined]);
+    const p = await prescribe(c);
+    expect(p.zones.map((z) => z.status)).toEqual(['n-budget']);
+    expect(p.action).toBe('fertilise');
   });
 });

@@ -5,19 +5,26 @@ import {
   nitrogenPrescription,
   stationTemperatures,
   type NitrogenRuleInput,
+  type StationTemperatures,
 } from './nitrogen-prescription.js';
 
+/** No station, or no complete day yet: every day since sowing counts as a growing day. */
+const NO_STATION: StationTemperatures = { deviceIds: [], readingCount: 0, firstMs: null, days: [] };
+
 /**
- * N topdress per zone by OSU's SBNRC, for the fields the water balance runs on (growing days
- * come from the same station summary); without a recent clear scene it says why there is no rate.
+ * N per zone by OSU's SBNRC, or the crop's N budget where the sensor cannot say, for every field
+ * with a reading: growing days come from the station the water balance uses when it has one.
+ * Recorded fertiliser is subtracted; a recording recomputes the field (PrescriptionService).
  */
 export const nitrogenRule: PrescriptionRule<'nitrogen', 'nitrogen.sbnrc', NitrogenRuleInput> = {
   ...NITROGEN_RULE,
   kind: 'nitrogen',
   task: { name: 'nitrogen.sbnrc', run: nitrogenPrescription },
   async plan(field, context) {
-    const station = await stationSinceSowing(field, context);
-    if (isNotApplicable(station)) return station;
+    const [station, applications] = await Promise.all([
+      stationSinceSowing(field, context),
+      context.data.fertiliserApplications(field.id),
+    ]);
     const scene = context.scene;
     return {
       input: {
@@ -25,9 +32,16 @@ export const nitrogenRule: PrescriptionRule<'nitrogen', 'nitrogen.sbnrc', Nitrog
         crop: context.crop,
         asOfMs: context.asOfMs,
         utcOffsetMinutes: context.coop.utcOffsetMinutes,
-        weather: stationTemperatures(station.weather),
+        weather: isNotApplicable(station) ? NO_STATION : stationTemperatures(station.weather),
+        applications: applications.map(({ id, date, product, nKgHa }) => ({
+          id,
+          date,
+          product,
+          nKgHa,
+        })),
         createdAtMs: context.createdAtMs,
         parameterSet: context.parameterSet,
+        sceneNote: context.sceneNote,
         ...(scene === undefined
           ? {}
           : {
@@ -40,7 +54,7 @@ export const nitrogenRule: PrescriptionRule<'nitrogen', 'nitrogen.sbnrc', Nitrog
       },
     } satisfies RulePlan<NitrogenRuleInput>;
   },
-  // New readings, a new parameter set, or a new scene.
+  // New readings, a new parameter set, or a new scene (a recorded application: recompute).
   isCurrent: (previous, context) =>
     coversNewest(previous, context) &&
     previous.provenance.sceneId === (context.scene?.sceneId ?? null),

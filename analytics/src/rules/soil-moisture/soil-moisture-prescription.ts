@@ -1,6 +1,7 @@
 import {
   round,
   type Field,
+  type IrrigationFeasibility,
   type IrrigationPrescription,
   type StoredReading,
 } from '@shamba/schemas';
@@ -11,13 +12,24 @@ import {
   createStepLog,
   type RecordStep,
   depletionFromWaterContent,
+  cropDay,
+  daysBetween,
   latestPerDevice,
+  localDate,
+  probeReadingStep,
+  STRESS_LOSS_SOURCE,
+  yieldLossPerDayLate,
+  pumpMinutesFor,
   readilyAvailableWaterMm,
+  volumeInSupplyUnits,
+  waterSupplyOf,
   rootZoneWaterContent,
   totalAvailableWaterMm,
   type CropParameters,
 } from '@shamba/agronomy';
 import { provenanceOf } from '../rule.js';
+import { shortSupplySummary, supplyFeasibility } from '../water-balance/field-feasibility.js';
+import { HORIZON_DAYS } from '../water-balance/zone-irrigation.js';
 
 /**
  * The first irrigation rule: refill the root zone to field capacity once the depletion measured
@@ -35,13 +47,13 @@ export interface SoilMoistureRuleInput {
   fromMs: number;
   toMs: number;
   createdAtMs: number;
+  /** The cooperative's local time, minutes east of UTC (what "today" is); UTC if absent. */
+  utcOffsetMinutes?: number;
   /** A parameter set's crop (defaults to the built-in table for `field.crop`). */
   crop?: CropParameters;
   /** The parameter set's label (`coop@version`), recorded with the prescription. */
   parameterSet?: string;
 }
-
-/** Records one step of the explanation and returns the value to go on with. */
 
 type RootZoneWater = NonNullable<ReturnType<typeof rootZoneWaterContent>>;
 
@@ -56,7 +68,8 @@ export function soilMoisturePrescription(input: SoilMoistureRuleInput): Irrigati
   const crop = input.crop ?? cropParameters(field.crop);
   const latest = latestPerDevice(input.readings.filter((r) => r.stream === 'soil'));
   const base = prescriptionBase(input, crop, latest);
-  const { steps, step } = createStepLog();
+  // Values are rounded as they are recorded, for display; the arithmetic goes on exactly.
+  const { steps, step } = createStepLog({ digitsFor: soilStepDigits, carry: 'exact' });
   const water = rootZoneWaterContent(latest, field.rootDepthM);
   if (water === null) {
     return {
@@ -69,9 +82,28 @@ export function soilMoisturePrescription(input: SoilMoistureRuleInput): Irrigati
       steps,
     };
   }
+  for (const r of latest) steps.push(probeReadingStep(r, 'soil probe, newest reading'));
   const theta = probeSteps(water, latest.length, step);
   const depletion = rootZoneDepletion({ field, crop, theta }, step);
-  return { ...base, ...refill({ field, ...depletion }, step), steps };
+  const { exactVolumeM3, ...decision } = refill({ field, ...depletion }, step);
+  const todayIso = localDate(base.asOfMs, input.utcOffsetMinutes ?? 0);
+  const stress = fieldStress({ field, crop, todayIso, ...depletion }, step);
+  const supply = supplyParts(field, exactVolumeM3);
+  const feasibility = fieldFeasibility({ field, decision, exactVolumeM3, todayIso });
+  return {
+    ...base,
+    ...decision,
+    ...supply,
+    ...stress,
+    feasibility,
+    summary:
+      feasibility === null || feasibility.feasible
+        ? decision.summary
+        : `${shortSupplySummary(field.name, feasibility)} The root zone is ` +
+          `${round(depletion.drMm, 1)} mm below field capacity; the crop is stressed beyond ` +
+          `${round(depletion.rawMm, 1)} mm.`,
+    steps,
+  };
 }
 
 /** What the prescription records whatever it says: identity, parameters and inputs. */
@@ -115,7 +147,7 @@ function probeSteps(water: RootZoneWater, probeCount: number, step: RecordStep):
     step({
       name: `theta_${layer.quantity}`,
       formula: `mean of ${layer.quantity} over ${probeCount} probes (newest each)`,
-      value: round(water.layerMeans[i] ?? null, 4),
+      value: water.layerMeans[i] ?? null,
       unit: 'm3/m3',
       source: 'sensor readings',
     }),
@@ -123,7 +155,7 @@ function probeSteps(water: RootZoneWater, probeCount: number, step: RecordStep):
   return step({
     name: 'theta_root',
     formula: 'depth-weighted mean of the probe layers over Zr',
-    value: round(water.theta, 4),
+    value: water.theta,
     unit: 'm3/m3',
     source: 'sensor readings',
   });
@@ -133,49 +165,46 @@ function probeSteps(water: RootZoneWater, probeCount: number, step: RecordStep):
 function rootZoneDepletion(
   { field, crop, theta }: { field: Field; crop: CropParameters; theta: number },
   step: RecordStep,
-): { drMm: number; rawMm: number } {
+): { drMm: number; rawMm: number; tawMm: number } {
   const { fieldCapacity: fc, wiltingPoint: wp } = field.soil;
   const zr = field.rootDepthM;
   const taw = step({
     name: 'TAW',
     formula: '1000 (theta_FC - theta_WP) Zr',
-    value: round(totalAvailableWaterMm(fc, wp, zr), 2),
+    value: totalAvailableWaterMm(fc, wp, zr),
     unit: 'mm',
     source: 'FAO-56 eq. 82',
   });
   const rawMm = step({
     name: 'RAW',
     formula: 'p TAW',
-    value: round(readilyAvailableWaterMm(taw, crop.depletionFraction), 2),
+    value: readilyAvailableWaterMm(taw, crop.depletionFraction),
     unit: 'mm',
     source: 'FAO-56 eq. 83',
   });
   const drMm = step({
     name: 'Dr',
     formula: '1000 (theta_FC - theta_root) Zr, within [0, TAW]',
-    value: round(
-      Math.min(
-        taw,
-        depletionFromWaterContent({
-          fieldCapacity: fc,
-          wiltingPoint: wp,
-          waterContent: theta,
-          rootDepthM: zr,
-        }),
-      ),
-      2,
+    value: Math.min(
+      taw,
+      depletionFromWaterContent({
+        fieldCapacity: fc,
+        wiltingPoint: wp,
+        waterContent: theta,
+        rootDepthM: zr,
+      }),
     ),
     unit: 'mm',
     source: 'FAO-56 eq. 87',
   });
-  return { drMm, rawMm };
+  return { drMm, rawMm, tawMm: taw };
 }
 
 /** Refill to field capacity once Dr reaches RAW (FAO-56 §8), gross by application efficiency. */
 function refill(
   { field, drMm, rawMm }: { field: Field; drMm: number; rawMm: number },
   step: RecordStep,
-): RefillDecision {
+): RefillDecision & { exactVolumeM3: number } {
   const irrigate = drMm >= rawMm;
   const net = step({
     name: 'net depth',
@@ -187,27 +216,117 @@ function refill(
   const gross = step({
     name: 'gross depth',
     formula: 'net / Ea',
-    value: round(net / APPLICATION_EFFICIENCY[field.irrigationMethod], 1),
+    value: net / APPLICATION_EFFICIENCY[field.irrigationMethod],
     unit: 'mm',
     source: 'FAO Irrigation Water Management Training Manual 4, §3.2',
   });
   const volume = step({
     name: 'volume',
     formula: 'gross mm x area ha x 10 m3/(ha mm)',
-    value: round(gross * field.areaHa * 10, 1),
+    value: gross * field.areaHa * 10,
     unit: 'm3',
     source: 'unit conversion',
   });
+  const [g, v, dr, raw] = [round(gross, 1), round(volume, 1), round(drMm, 1), round(rawMm, 1)];
   const summary = irrigate
-    ? `Irrigate ${field.name}: apply ${gross} mm by ${field.irrigationMethod} (${volume} m3 for ${field.areaHa} ha). ` +
-      `The root zone is ${drMm} mm below field capacity; the crop is stressed beyond ${rawMm} mm.`
-    : `No irrigation needed on ${field.name}: the root zone is ${drMm} mm below field capacity, ` +
-      `under the ${rawMm} mm the crop can use without stress.`;
+    ? `Irrigate ${field.name}: apply ${g} mm by ${field.irrigationMethod} (${v} m3 for ${field.areaHa} ha). ` +
+      `The root zone is ${dr} mm below field capacity; the crop is stressed beyond ${raw} mm.`
+    : `No irrigation needed on ${field.name}: the root zone is ${dr} mm below field capacity, ` +
+      `under the ${raw} mm the crop can use without stress.`;
   return {
     action: irrigate ? 'irrigate' : 'none',
-    netDepthMm: net,
-    grossDepthMm: gross,
-    volumeM3: volume,
+    netDepthMm: round(net, 2),
+    grossDepthMm: g,
+    volumeM3: v,
+    exactVolumeM3: volume,
     summary,
   };
+}
+
+/** The volume in the supply's units, and pump minutes whenever the supply has a flow. */
+function supplyParts(
+  field: Field,
+  volumeM3: number,
+): Pick<IrrigationPrescription, 'units' | 'pumpMinutes'> {
+  const resolved = waterSupplyOf(field);
+  if (resolved === null) return { units: null, pumpMinutes: null };
+  const units = volumeInSupplyUnits(resolved.supply, volumeM3);
+  const minutes = pumpMinutesFor(resolved.supply, volumeM3);
+  return {
+    units: { ...units, amount: round(units.amount, 1) },
+    pumpMinutes: minutes === null ? null : Math.round(minutes),
+  };
+}
+
+/**
+ * How soon, and what a day late costs: past RAW the crop is stressed today (FAO-56 eq. 84), and
+ * FAO-33's Ky turns the day's ET shortfall into yield (`yieldLossPerDayLate`).
+ */
+function fieldStress(
+  d: {
+    field: Field;
+    crop: CropParameters;
+    todayIso: string;
+    drMm: number;
+    rawMm: number;
+    tawMm: number;
+  },
+  step: RecordStep,
+): Pick<IrrigationPrescription, 'urgency' | 'expectedLossPctPerDayLate'> {
+  if (d.drMm < d.rawMm) return { urgency: 'none', expectedLossPctPerDayLate: null };
+  const das = daysBetween(d.field.plantingDate, d.todayIso);
+  const loss = yieldLossPerDayLate({
+    crop: d.crop,
+    daysAfterSowing: das,
+    maxRootDepthM: d.field.rootDepthM,
+    drMm: d.drMm,
+    tawMm: d.tawMm,
+    p: d.crop.depletionFraction,
+    kc: cropDay(d.crop, das, d.field.rootDepthM).kc,
+  });
+  step({
+    name: 'Ks',
+    formula: `(TAW - Dr) / ((1 - p) TAW): ETa/ETc on a day without water`,
+    value: loss.ks,
+    unit: '',
+    source: 'FAO-56 eq. 84',
+  });
+  const pct = step({
+    name: 'yield loss per day late',
+    formula: `100 x Ky ${d.crop.ky} x (1 - Ks) x Kc on day ${das} / sum of Kc over the season`,
+    value: loss.lossPct,
+    unit: '%',
+    source: `${STRESS_LOSS_SOURCE}; Ky: ${d.crop.kySource}`,
+  });
+  return { urgency: 'today', expectedLossPctPerDayLate: round(pct, 3) };
+}
+
+/** Whether the supply can deliver the volume today, and the best plan if it cannot. */
+function fieldFeasibility(d: {
+  field: Field;
+  decision: RefillDecision;
+  exactVolumeM3: number;
+  todayIso: string;
+}): IrrigationFeasibility | null {
+  const resolved = waterSupplyOf(d.field);
+  if (resolved === null || d.decision.action !== 'irrigate') return null;
+  return supplyFeasibility({
+    resolved,
+    todayIso: d.todayIso,
+    daysAvailable: 1,
+    horizonDays: HORIZON_DAYS,
+    demands: [
+      {
+        zoneId: d.field.id,
+        volumeM3: d.exactVolumeM3,
+        grossDepthMm: d.decision.grossDepthMm,
+        priority: 0,
+      },
+    ],
+  });
+}
+
+/** Digits a step's value is shown with: water contents to 4, ratios and % to 3, depths and volumes to 2. */
+function soilStepDigits(unit: string): number {
+  return unit === 'm3/m3' ? 4 : unit === '' || unit === '%' ? 3 : 2;
 }

@@ -29,6 +29,7 @@ export const soilMoistureRule: PrescriptionRule<
         fromMs,
         toMs,
         createdAtMs: context.createdAtMs,
+        utcOffsetMinutes: context.coop.utcOffsetMinutes,
         crop: context.crop,
         parameterSet: context.parameterSet,
       },

@@ -12,11 +12,11 @@ import {
   cropDay,
   totalAvailableWaterMm,
   balanceField,
-  addDays,
   daysBetween,
-  forecastDays,
   APPLICATION_EFFICIENCY,
   N_SCENE_MAX_AGE_DAYS,
+  waterSupplyOf,
+  describeSupplyAmount,
   type FieldBalance,
   type FieldBalanceInput,
   type ZoneSpec,
@@ -25,6 +25,8 @@ import {
 import { provenanceOf } from '../rule.js';
 import type { FieldScene } from '../../prescriptions/clear-scene.js';
 import { HORIZON_DAYS, zoneIrrigation, type ZoneIrrigation } from './zone-irrigation.js';
+import { fieldFeasibility, mostUrgent, shortSupplySummary } from './field-feasibility.js';
+import { forecastFor } from './field-forecast.js';
 
 /**
  * The FAO-56 rule: each management zone's root-zone depletion Dr is carried day by day by the
@@ -46,6 +48,8 @@ export interface WaterBalanceRuleInput extends FieldBalanceInput {
   parameterSet?: string;
   /** The latest scene with a clear view of the field: each zone's mean NDVI (null: cloudy). */
   scene?: FieldScene;
+  /** Why that scene (or none) was chosen for the field, for the provenance. */
+  sceneNote?: string;
   /**
    * Depletion (share of TAW) of zones without a probe, from the fusion model fitted on the
    * cooperative's probed zones; used where neither a probe nor the balance since sowing gives Dr.
@@ -57,33 +61,9 @@ export function waterBalancePrescription(input: WaterBalanceRuleInput): Irrigati
   const balance = balanceField(input);
   const das = daysBetween(balance.sowing, balance.today);
   const { forecast, forecastLabel } = forecastFor(input, balance);
-  const zoneResults = zonePrescriptions({ input, balance, das, forecast });
-  return fieldPrescription({ input, balance, das, forecastLabel, zoneResults });
-}
-
-/** The forecast the zones are projected over: given, issued by the cooperative, or persistence. */
-function forecastFor(
-  input: WaterBalanceRuleInput,
-  balance: FieldBalance,
-): { forecast: readonly ForecastDay[]; forecastLabel: string } {
-  const { today } = balance;
-  const issued =
-    input.weatherForecast === undefined
-      ? []
-      : forecastDays(input.weatherForecast, {
-          today,
-          latitudeDeg: balance.site.latitudeDeg,
-          elevationM: balance.site.elevationM,
-        });
-  const forecast =
-    input.forecast ?? (issued.length > 0 ? issued : persistenceForecast(today, balance.et0Today));
-  const forecastLabel =
-    input.forecast !== undefined
-      ? 'given'
-      : issued.length > 0
-        ? `${input.weatherForecast!.source} issued ${input.weatherForecast!.issuedAt}`
-        : 'persistence (no forecast)';
-  return { forecast, forecastLabel };
+  const exactVolumes = new Map<string, number>();
+  const zoneResults = zonePrescriptions({ input, balance, das, forecast, exactVolumes });
+  return fieldPrescription({ input, balance, das, forecastLabel, zoneResults, exactVolumes });
 }
 
 interface ZoneContext {
@@ -92,6 +72,8 @@ interface ZoneContext {
   /** Days after sowing, today. */
   das: number;
   forecast: readonly ForecastDay[];
+  /** Each irrigated zone's volume before rounding, m3, filled in as the zones are prescribed. */
+  exactVolumes: Map<string, number>;
 }
 
 interface ZoneDepletion {
@@ -174,12 +156,13 @@ function zoneDepletion(
 
 /** One zone's irrigation from its Dr, or why there is none. */
 function zonePrescription(
-  { input, balance, das, forecast }: ZoneContext,
+  { input, balance, das, forecast, exactVolumes }: ZoneContext,
   { zone, canopyNdvi }: { zone: ZoneSpec; canopyNdvi: number | undefined },
   depletion: ZoneDepletion,
 ): ZonePrescription {
   const { field } = input;
   const { et0Today } = balance;
+  const supply = waterSupplyOf(field);
   const { drMm, drSource, drSdMm, steps: zoneSteps } = depletion;
   if (drMm === null || et0Today === null || drSource === null) {
     const why =
@@ -197,12 +180,14 @@ function zonePrescription(
     daysAfterSowing: das,
     drMm,
     drSource,
+    todayIso: balance.today,
     et0Mm: et0Today,
     forecast,
     method: field.irrigationMethod,
-    ...(field.pumpFlowM3h === undefined ? {} : { pumpFlowM3h: field.pumpFlowM3h }),
+    ...(supply === null ? {} : { supply: supply.supply }),
     ...(canopyNdvi === undefined ? {} : { canopyNdvi }),
   });
+  exactVolumes.set(zone.id, result.exactVolumeM3);
   return irrigatedZone(zone, result, { drSource, drSdMm, steps: zoneSteps });
 }
 
@@ -223,6 +208,10 @@ function noZonePrescription(
     litres: 0,
     pumpMinutes: null,
     irrigateBy: null,
+    urgency: 'none',
+    daysBeforeStress: null,
+    expectedLossPctPerDayLate: null,
+    units: null,
     drMm: null,
     rawMm: null,
     tawMm: null,
@@ -251,6 +240,11 @@ function irrigatedZone(
     litres: result.litres,
     pumpMinutes: result.pumpMinutes,
     irrigateBy: result.irrigateBy,
+    urgency: result.urgency,
+    daysBeforeStress: result.daysBeforeStress,
+    expectedLossPctPerDayLate:
+      result.expectedLossPctPerDayLate === null ? null : round(result.expectedLossPctPerDayLate, 3),
+    units: result.units,
     drMm: value('Dr'),
     rawMm: value('RAW'),
     tawMm: value('TAW'),
@@ -269,6 +263,7 @@ interface FieldContext {
   das: number;
   forecastLabel: string;
   zoneResults: ZonePrescription[];
+  exactVolumes: ReadonlyMap<string, number>;
 }
 
 /** The field's prescription: the zones summed by area, the summary, and its provenance. */
@@ -282,6 +277,14 @@ function fieldPrescription(p: FieldContext): IrrigationPrescription {
   );
   const perArea = (pick: (z: ZonePrescription) => number) =>
     round(zoneResults.reduce((s, z) => s + pick(z) * z.areaHa, 0) / areaHa, 1);
+  const feasibility = fieldFeasibility({
+    field,
+    zones: zoneResults,
+    exactVolumes: p.exactVolumes,
+    todayIso: balance.today,
+    horizonDays: HORIZON_DAYS,
+  });
+  const urgency = mostUrgent(zoneResults);
   const action = zoneResults.some((z) => z.action === 'irrigate')
     ? 'irrigate'
     : zoneResults.every((z) => z.action === 'insufficient-data')
@@ -299,10 +302,13 @@ function fieldPrescription(p: FieldContext): IrrigationPrescription {
     grossDepthMm: perArea((z) => z.grossDepthMm),
     volumeM3,
     method: field.irrigationMethod,
-    summary: fieldSummary(field, action, zoneResults),
+    ...feasibility,
+    ...urgency,
+    summary: fieldSummary({ field, action, zoneResults, ...feasibility, ...urgency }),
     provenance: provenanceOf(WATER_BALANCE_RULE, {
       parameterSet: input.parameterSet,
       sceneId: input.scene?.sceneId,
+      sceneNote: input.sceneNote,
       forecastIssuedAt: input.weatherForecast?.issuedAt,
     }),
     parameters: fieldParameters(p, areaHa),
@@ -345,29 +351,39 @@ function fieldInputs(input: WaterBalanceRuleInput): IrrigationPrescription['inpu
   };
 }
 
-function fieldSummary(
-  field: Field,
-  action: IrrigationPrescription['action'],
-  zoneResults: readonly ZonePrescription[],
-): string {
+/**
+ * What the farmer reads: when the supply cannot refill the field in time, what to do first and
+ * what is left short; else each zone's depth in the supply's units; and what a day late costs.
+ */
+function fieldSummary(f: {
+  field: Field;
+  action: IrrigationPrescription['action'];
+  zoneResults: readonly ZonePrescription[];
+  feasibility: IrrigationPrescription['feasibility'];
+  expectedLossPctPerDayLate?: number | null | undefined;
+}): string {
+  const { field, action, zoneResults, feasibility } = f;
+  if (action === 'none') return `No irrigation needed on ${field.name} today.`;
+  if (action === 'insufficient-data') {
+    return `No prescription for ${field.name}: ${zoneResults[0]!.reason}.`;
+  }
+  const loss = f.expectedLossPctPerDayLate;
+  const late =
+    loss === null || loss === undefined
+      ? ''
+      : ` Each day late costs about ${round(loss, 2)} % of the attainable yield (FAO-33 Ky).`;
+  if (feasibility != null && !feasibility.feasible) {
+    return shortSupplySummary(field.name, feasibility) + late;
+  }
   const irrigated = zoneResults.filter((z) => z.action === 'irrigate');
-  return action === 'irrigate'
-    ? `Irrigate ${field.name}: ` +
-        irrigated.map((z) => `${z.zoneId} ${z.grossDepthMm} mm (${z.litres} litres)`).join('; ') +
-        ` by ${field.irrigationMethod}.`
-    : action === 'none'
-      ? `No irrigation needed on ${field.name} today.`
-      : `No prescription for ${field.name}: ${zoneResults[0]!.reason}.`;
-}
-
-/** Without a forecast: ET0 stays at the recent mean and no rain falls (the cautious case). */
-function persistenceForecast(today: string, et0: number | null): ForecastDay[] {
-  if (et0 === null) return [];
-  return Array.from({ length: HORIZON_DAYS }, (_, i) => ({
-    dateIso: addDays(today, i + 1),
-    et0Mm: et0,
-    rainMm: 0,
-  }));
+  const amount = (z: ZonePrescription) =>
+    z.units == null ? `${z.litres} litres` : describeSupplyAmount(z.units);
+  return (
+    `Irrigate ${field.name} today: ` +
+    irrigated.map((z) => `${z.zoneId} ${z.grossDepthMm} mm (${amount(z)})`).join('; ') +
+    ` by ${field.irrigationMethod}.` +
+    late
+  );
 }
 
 /** The worker task the water-balance rule runs (and its fusion step runs again). */

@@ -1,4 +1,4 @@
-import { DAY_MS } from '@shamba/schemas';
+import { DAY_MS, type StoredReading } from '@shamba/schemas';
 import {
   coversNewest,
   isNotApplicable,
@@ -53,7 +53,7 @@ export const waterBalanceRule: PrescriptionRule<
       field,
       utcOffsetMinutes: context.coop.utcOffsetMinutes,
       weather,
-      soil: probes,
+      soil: inZonesOfToday(probes, context.coop.zoneOfDevice),
       // Only the reports that carry an amount cross to the worker (the balance reads no others).
       status: status.filter((r) => r.values.appliedMm !== undefined),
       asOfMs,
@@ -62,6 +62,7 @@ export const waterBalanceRule: PrescriptionRule<
       parameterSet: context.parameterSet,
       ...(context.forecast === undefined ? {} : { weatherForecast: context.forecast }),
       ...(context.scene === undefined ? {} : { scene: sceneOf(context.scene) }),
+      sceneNote: context.sceneNote,
     };
     return { input } satisfies RulePlan<WaterBalanceRuleInput>;
   },
@@ -72,6 +73,17 @@ export const waterBalanceRule: PrescriptionRule<
     previous.provenance.forecastIssuedAt === (context.forecast?.issuedAt ?? null),
   afterPass: (entries, deps) => fuseZones(entries, deps),
 };
+
+/** Each probe reading under its device's zone as the registry has it now (see CoopContext). */
+function inZonesOfToday(
+  readings: readonly StoredReading[],
+  zoneOfDevice: ReadonlyMap<string, string | null>,
+): StoredReading[] {
+  return readings.map((r) => {
+    const zoneId = zoneOfDevice.get(r.deviceId);
+    return zoneId === undefined || zoneId === r.zoneId ? r : { ...r, zoneId };
+  });
+}
 
 const sceneOf = ({ sceneId, acquiredMs, ndviByZone }: NonNullable<RuleContext['scene']>) => ({
   sceneId,

@@ -18,10 +18,11 @@ const zone: ZoneIrrigationInput = {
   daysAfterSowing: 90,
   drMm: 100,
   drSource: 'sensor',
+  todayIso: '2026-03-10',
   et0Mm: 5,
   forecast: dryWeek,
   method: 'sprinkler',
-  pumpFlowM3h: 10,
+  supply: { method: 'sprinkler', flowM3h: 10 },
 };
 
 describe('zoneIrrigation', () => {
@@ -35,8 +36,10 @@ describe('zoneIrrigation', () => {
       netDepthMm: 100,
       grossDepthMm: 133.3,
       volumeM3: 333.3,
-      litres: 333_300,
+      // 133.33... mm x 0.25 ha x 10 = 333.33 m3: the arithmetic runs on exact values.
+      litres: 333_333,
       pumpMinutes: 2000,
+      units: { amount: 2000, unit: 'system-minutes' },
     });
     expect(Object.fromEntries(r.steps.map((s) => [s.name, s.value]))).toMatchObject({
       Kc: 1.2,
@@ -48,8 +51,48 @@ describe('zoneIrrigation', () => {
       Dr: 100,
     });
     expect(r.summary).toBe(
-      'ET0 5 mm x Kc 1.2 = ETc 6 mm/day; Dr 100 mm > RAW 91.8 mm -> irrigate 100 mm net, 133.3 mm gross by sprinkler (333300 litres, 2000 min of pumping).',
+      'ET0 5 mm x Kc 1.2 = ETc 6 mm/day; Dr 100 mm > RAW 91.8 mm -> irrigate today 100 mm net, 133.3 mm gross by sprinkler (333333 litres, 2000 min of the system running). Each day late costs about 0.09 % of the attainable yield (FAO-33 Ky).',
     );
+  });
+
+  it('says today, not tomorrow, for a zone past RAW, with the yield each day late costs', () => {
+    const r = zoneIrrigation(zone);
+    // Ks = (TAW - Dr) / ((1 - p) TAW) = (180 - 100) / (0.49 x 180) = 0.9070 (FAO-56 eq. 84).
+    // Maize season Kc, day by day (FAO-56 eq. 66): 30 days x 0.3, development 0.3 + 0.9 (d/50)
+    // for d = 0..49 (sum 37.05), 60 x 1.2, late 1.2 - 0.85 (d/40) for d = 0..39 (sum 31.425):
+    // 149.475; a mid-season day is 1.2 / 149.475 of the season's ETc. FAO-33: 1 - Ya/Ym =
+    // Ky (1 - ETa/ETc), Ky 1.25: 100 x 1.25 x (1 - 0.9070) x 1.2 / 149.475 = 0.0933 % a day late.
+    const ks = 80 / (0.49 * 180);
+    expect(r).toMatchObject({ urgency: 'today', irrigateBy: '2026-03-10', daysBeforeStress: 0 });
+    expect(r.expectedLossPctPerDayLate).toBeCloseTo(100 * 1.25 * (1 - ks) * (1.2 / 149.475), 9);
+    expect(r.steps.find((s) => s.name === 'Ks')!.value).toBe(0.907);
+    // Further past RAW costs more a day.
+    expect(zoneIrrigation({ ...zone, drMm: 150 }).expectedLossPctPerDayLate!).toBeGreaterThan(
+      r.expectedLossPctPerDayLate!,
+    );
+  });
+
+  it('gives the volume in the units of the supply: pump minutes, canal hours, 20-L cans', () => {
+    // 333.33 m3 gross (see above).
+    const units = (supply: ZoneIrrigationInput['supply']) => {
+      const { supply: _, ...rest } = zone;
+      const r = zoneIrrigation(supply === undefined ? rest : { ...rest, supply });
+      return [r.units, r.pumpMinutes];
+    };
+    expect(units({ method: 'pump', flowM3h: 20 })).toEqual([
+      { amount: 1000, unit: 'pump-minutes' },
+      1000,
+    ]);
+    expect(units({ method: 'canal', flowM3h: 100, hoursPerTurn: 6, everyDays: 7 })).toEqual([
+      { amount: 3.3, unit: 'canal-hours' },
+      200,
+    ]);
+    // 333,333.3 L / 20 L = 16,666.7: 16,667 cans (a part can is a trip).
+    expect(units({ method: 'hand', litresPerDay: 100 })).toEqual([
+      { amount: 16_667, unit: 'cans-20l' },
+      null,
+    ]);
+    expect(units(undefined)).toEqual([null, null]);
   });
 
   it('waits for heavy rain forecast tomorrow instead of irrigating', () => {
@@ -62,7 +105,14 @@ describe('zoneIrrigation', () => {
   it('gives the date by which to irrigate when RAW is not reached yet', () => {
     // Dr 70, ETc about 6 mm/day: RAW 91.8 is passed on the fourth day (94).
     const r = zoneIrrigation({ ...zone, drMm: 70 });
-    expect(r).toMatchObject({ action: 'none', reason: 'not-yet', irrigateBy: '2026-03-14' });
+    expect(r).toMatchObject({
+      action: 'none',
+      reason: 'not-yet',
+      irrigateBy: '2026-03-14',
+      urgency: 'by-date',
+      daysBeforeStress: 4,
+      expectedLossPctPerDayLate: null,
+    });
   });
 
   it('gives a drier zone at least as much water (monotonic)', () => {

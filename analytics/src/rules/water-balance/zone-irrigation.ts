@@ -3,6 +3,9 @@ import {
   type ComputationStep,
   type DepletionSource,
   type IrrigationMethod,
+  type IrrigationUrgency,
+  type SupplyAmount,
+  type WaterSupply,
 } from '@shamba/schemas';
 import {
   createStepLog,
@@ -17,9 +20,12 @@ import {
   NDVI_BARE_SOIL,
   NDVI_FULL_COVER,
   canopyKc,
+  describeSupplyAmount,
+  pumpMinutesFor,
   type CropDay,
   type CropParameters,
 } from '@shamba/agronomy';
+import { dayLateLoss, supplyUnitsStep } from './zone-late-loss.js';
 
 /**
  * Forecast rain within this many days may stand in for irrigation. Waiting costs yield once
@@ -41,12 +47,14 @@ export interface ZoneIrrigationInput {
   /** Root-zone depletion now, mm, and where it came from. */
   drMm: number;
   drSource: DepletionSource;
+  /** Today's local date (what `today` means to the farmer). */
+  todayIso: string;
   /** Today's ET0 (FAO-56 Penman-Monteith) and the forecast, day 1 = tomorrow. */
   et0Mm: number;
   forecast: readonly { dateIso: string; et0Mm: number; rainMm: number }[];
   method: IrrigationMethod;
-  /** Pump discharge where known, m3/h. */
-  pumpFlowM3h?: number;
+  /** The field's water supply where known: the volume is then given in its units. */
+  supply?: WaterSupply;
   /**
    * The zone's NDVI in a recent scene: Kc then follows the canopy (`canopyKc`) instead of the
    * calendar, today and over the forecast (a week's growth is within a scene's uncertainty).
@@ -65,11 +73,18 @@ export interface ZoneIrrigation {
   pumpMinutes: number | null;
   /** Date by which to irrigate (Dr reaches RAW), or null beyond the forecast horizon. */
   irrigateBy: string | null;
+  urgency: IrrigationUrgency;
+  /** Days before Dr reaches RAW: 0 when past it, null beyond the forecast horizon. */
+  daysBeforeStress: number | null;
+  /** Yield lost per day of delay, % of Ym, while Dr is past RAW (FAO-56 eq. 84, FAO-33). */
+  expectedLossPctPerDayLate: number | null;
+  /** The gross volume in the supply's units, or null without a known supply. */
+  units: SupplyAmount | null;
+  /** The gross volume before it is rounded for display, m3 (for the field's sums and plan). */
+  exactVolumeM3: number;
   summary: string;
   steps: ComputationStep[];
 }
-
-/** Records one step of the explanation and returns the value to go on with. */
 
 /** A zone's root zone today, each figure as its step recorded it. */
 interface RootZoneToday {
@@ -99,15 +114,27 @@ type ZoneDecision = Omit<ZoneIrrigation, 'zoneId' | 'steps'>;
  * `RAIN_WAIT_DAYS`; otherwise the date Dr will reach RAW under the forecast.
  */
 export function zoneIrrigation(input: ZoneIrrigationInput): ZoneIrrigation {
-  const { steps, step } = createStepLog({ digitsFor: (unit) => (unit === '' ? 3 : 1) });
+  // Values are rounded as they are recorded, for display; the arithmetic goes on exactly.
+  const { steps, step } = createStepLog({ digitsFor: stepDigits, carry: 'exact' });
   const zone = rootZoneToday(input, step);
   const path = projectDepletion(input, zone);
   const base = { zoneId: input.zoneId, steps };
   if (zone.drMm >= zone.rawMm) {
     const relief = rainRelief(path, zone.rawMm);
+    const loss = dayLateLoss(input, zone, step);
     const decision =
       relief === undefined ? refill(input, zone, step) : rainCovers(zone, relief, step);
-    return { ...base, ...decision };
+    const lateNote =
+      decision.urgency === 'today'
+        ? ` Each day late costs about ${round(loss, 2)} % of the attainable yield (FAO-33 Ky).`
+        : '';
+    return {
+      ...base,
+      ...decision,
+      summary: decision.summary + lateNote,
+      daysBeforeStress: 0,
+      expectedLossPctPerDayLate: loss,
+    };
   }
   return { ...base, ...notYet(zone, path) };
 }
@@ -118,7 +145,7 @@ function rootZoneToday(input: ZoneIrrigationInput, step: RecordStep): RootZoneTo
   const { kc, kcFromCanopy } = cropCoefficient(input, today, step);
   const etcMm = step({
     name: 'ETc',
-    formula: `ET0 ${round(input.et0Mm, 1)} mm x Kc ${kc}`,
+    formula: `ET0 ${round(input.et0Mm, 2)} mm x Kc ${round(kc, 3)}`,
     value: input.et0Mm * kc,
     unit: 'mm/day',
     source: 'FAO-56 eq. 58',
@@ -133,21 +160,21 @@ function rootZoneToday(input: ZoneIrrigationInput, step: RecordStep): RootZoneTo
   const { fieldCapacity: fc, wiltingPoint: wp } = input.soil;
   const tawMm = step({
     name: 'TAW',
-    formula: `1000 (${fc} - ${wp}) x ${zr}`,
+    formula: `1000 (${fc} - ${wp}) x Zr ${round(zr, 3)} m`,
     value: totalAvailableWaterMm(fc, wp, zr),
     unit: 'mm',
     source: 'FAO-56 eq. 82',
   });
   const p = step({
     name: 'p',
-    formula: `${input.crop.depletionFraction} + 0.04 (5 - ETc)`,
+    formula: `${input.crop.depletionFraction} + 0.04 (5 - ETc ${round(etcMm, 2)})`,
     value: adjustDepletionFraction(input.crop.depletionFraction, etcMm),
     unit: '',
     source: `${input.crop.source}; footnote`,
   });
   const rawMm = step({
     name: 'RAW',
-    formula: 'p x TAW',
+    formula: `p ${round(p, 3)} x TAW ${round(tawMm, 1)} mm`,
     value: readilyAvailableWaterMm(tawMm, p),
     unit: 'mm',
     source: 'FAO-56 eq. 83',
@@ -224,7 +251,7 @@ function rainCovers(
   zone: RootZoneToday,
   { rainMm, relieved }: { rainMm: number; relieved: ProjectedDay },
   step: RecordStep,
-): ZoneDecision {
+): Omit<ZoneDecision, 'daysBeforeStress' | 'expectedLossPctPerDayLate'> {
   step({
     name: 'forecast rain',
     formula: `rain in the next ${RAIN_WAIT_DAYS} days; Dr falls to ${round(relieved.drMm, 1)} mm < RAW on ${relieved.dateIso}`,
@@ -237,13 +264,18 @@ function rainCovers(
     reason: 'rain-covers',
     ...zero(),
     irrigateBy: null,
-    summary: `No irrigation: Dr ${zone.drMm} mm > RAW ${zone.rawMm} mm, but ${round(rainMm, 1)} mm of rain is forecast by ${relieved.dateIso}.`,
+    urgency: 'wait-for-rain',
+    summary: `No irrigation: Dr ${round(zone.drMm, 1)} mm > RAW ${round(zone.rawMm, 1)} mm, but ${round(rainMm, 1)} mm of rain is forecast by ${relieved.dateIso}.`,
   };
 }
 
 /** Dr is past RAW: refill to field capacity, net depth Dr (FAO-56 ch. 8), gross by efficiency. */
-function refill(input: ZoneIrrigationInput, zone: RootZoneToday, step: RecordStep): ZoneDecision {
-  const { method } = input;
+function refill(
+  input: ZoneIrrigationInput,
+  zone: RootZoneToday,
+  step: RecordStep,
+): Omit<ZoneDecision, 'daysBeforeStress' | 'expectedLossPctPerDayLate'> {
+  const { method, supply } = input;
   const efficiency = APPLICATION_EFFICIENCY[method];
   const net = step({
     name: 'net depth',
@@ -266,44 +298,44 @@ function refill(input: ZoneIrrigationInput, zone: RootZoneToday, step: RecordSte
     unit: 'm3',
     source: 'unit conversion',
   });
-  const pumpMinutes =
-    input.pumpFlowM3h === undefined
-      ? null
-      : step({
-          name: 'pump time',
-          formula: `volume / ${input.pumpFlowM3h} m3/h x 60`,
-          value: (volume / input.pumpFlowM3h) * 60,
-          unit: 'min',
-          source: 'unit conversion',
-        });
+  const units = supply === undefined ? null : supplyUnitsStep(supply, volume, step);
+  const minutes = supply === undefined ? null : pumpMinutesFor(supply, volume);
+  const litres = Math.round(volume * 1000);
   return {
     action: 'irrigate',
     reason: 'depletion-above-raw',
-    netDepthMm: net,
-    grossDepthMm: gross,
-    volumeM3: volume,
-    litres: Math.round(volume * 1000),
-    pumpMinutes: pumpMinutes === null ? null : Math.round(pumpMinutes),
-    irrigateBy: input.forecast[0]?.dateIso ?? null,
+    netDepthMm: round(net, 1),
+    grossDepthMm: round(gross, 1),
+    volumeM3: round(volume, 1),
+    exactVolumeM3: volume,
+    litres,
+    pumpMinutes: minutes === null ? null : Math.round(minutes),
+    irrigateBy: input.todayIso,
+    urgency: 'today',
+    units: units === null ? null : { ...units, amount: round(units.amount, 1) },
     summary:
-      `ET0 ${round(input.et0Mm, 1)} mm x Kc ${zone.kc} = ETc ${zone.etcMm} mm/day; Dr ${zone.drMm} mm > RAW ${zone.rawMm} mm -> ` +
-      `irrigate ${net} mm net, ${gross} mm gross by ${method} (${Math.round(volume * 1000)} litres` +
-      (pumpMinutes === null ? ')' : `, ${Math.round(pumpMinutes)} min of pumping)`) +
+      `ET0 ${round(input.et0Mm, 1)} mm x Kc ${round(zone.kc, 2)} = ETc ${round(zone.etcMm, 1)} mm/day; ` +
+      `Dr ${round(zone.drMm, 1)} mm > RAW ${round(zone.rawMm, 1)} mm -> irrigate today ` +
+      `${round(net, 1)} mm net, ${round(gross, 1)} mm gross by ${method} (${litres} litres` +
+      (units === null ? ')' : `, ${describeSupplyAmount(units)})`) +
       '.',
   };
 }
 
 /** Dr is below RAW: no irrigation yet, and the forecast day on which Dr reaches RAW. */
 function notYet(zone: RootZoneToday, path: readonly ProjectedDay[]): ZoneDecision {
-  const reaches = path.find((d) => d.drMm >= zone.rawMm);
-  const irrigateBy = reaches?.dateIso ?? null;
+  const index = path.findIndex((d) => d.drMm >= zone.rawMm);
+  const irrigateBy = index < 0 ? null : path[index]!.dateIso;
   return {
     action: 'none',
     reason: 'not-yet',
     ...zero(),
     irrigateBy,
+    urgency: irrigateBy === null ? 'none' : 'by-date',
+    daysBeforeStress: index < 0 ? null : index + 1,
+    expectedLossPctPerDayLate: null,
     summary:
-      `No irrigation yet: Dr ${zone.drMm} mm < RAW ${zone.rawMm} mm; ` +
+      `No irrigation yet: Dr ${round(zone.drMm, 1)} mm < RAW ${round(zone.rawMm, 1)} mm; ` +
       (irrigateBy === null
         ? `not reached within ${path.length} days of forecast.`
         : `irrigate by ${irrigateBy}.`),
@@ -311,5 +343,18 @@ function notYet(zone: RootZoneToday, path: readonly ProjectedDay[]): ZoneDecisio
 }
 
 function zero() {
-  return { netDepthMm: 0, grossDepthMm: 0, volumeM3: 0, litres: 0, pumpMinutes: null };
+  return {
+    netDepthMm: 0,
+    grossDepthMm: 0,
+    volumeM3: 0,
+    litres: 0,
+    pumpMinutes: null,
+    units: null,
+    exactVolumeM3: 0,
+  };
+}
+
+/** Digits a step's value is shown with: ratios and depths in m to 3, a yield loss to 3, else 1. */
+function stepDigits(unit: string): number {
+  return unit === '' || unit === 'm' || unit === '%' ? 3 : 1;
 }

@@ -7,6 +7,11 @@ export const ComputationStepSchema = z.object({
   value: z.number().nullable(),
   unit: z.string(),
   source: z.string(),
+  /**
+   * The measured values the step used, by name with its unit (`tMaxC`, `rhMinPct`, `vwc30`,
+   * `depthM`...): a station's day behind ET0, a probe's readings behind Dr. Null: not measured.
+   */
+  inputs: z.record(z.string(), z.union([z.number(), z.string()]).nullable()).optional(),
 });
 export type ComputationStep = z.infer<typeof ComputationStepSchema>;
 
@@ -32,6 +37,31 @@ export const ProvenanceSchema = z.object({
 });
 export type Provenance = z.infer<typeof ProvenanceSchema>;
 
+/** One thing that changed from the previous version of the same kind (action, an amount). */
+export const PrescriptionChangeSchema = z.object({
+  /** The field of the prescription, e.g. `action`, `grossDepthMm`, `nKgHa`. */
+  what: z.string(),
+  from: z.union([z.number(), z.string()]).nullable(),
+  to: z.union([z.number(), z.string()]).nullable(),
+});
+export type PrescriptionChange = z.infer<typeof PrescriptionChangeSchema>;
+
+/**
+ * Where a prescription stands among its field's prescriptions of the same kind: each recompute
+ * is a new version (its own id) that says why it was made again and what it changed.
+ */
+export const PrescriptionRevisionSchema = z.object({
+  /** 1 for the field's first of the kind, then 2, 3, ... */
+  number: z.number().int().positive(),
+  /** The version it follows, or null for the first. */
+  previousId: z.string().nullable(),
+  /** Why it was made again: new readings, a new parameter set or scene, a recompute's reason... */
+  reasons: z.array(z.string()),
+  /** What differs from the previous version (empty: the same advice, restated). */
+  changes: z.array(PrescriptionChangeSchema),
+});
+export type PrescriptionRevision = z.infer<typeof PrescriptionRevisionSchema>;
+
 /** What every kind of prescription has. */
 export const prescriptionBase = {
   id: z.string(),
@@ -51,4 +81,6 @@ export const prescriptionBase = {
     deviceIds: z.array(z.string()),
   }),
   steps: z.array(ComputationStepSchema),
+  /** Absent on prescriptions stored before versions had revisions. */
+  revision: PrescriptionRevisionSchema.optional(),
 };

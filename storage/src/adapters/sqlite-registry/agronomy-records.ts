@@ -86,6 +86,15 @@ export function sqliteAgronomyRecords({
             coopId,
           ),
         ),
+      delete: async (coopId, { season, fieldId }) =>
+        fieldId === undefined
+          ? prepare('DELETE FROM yield_history WHERE coop_id = ? AND season = ?').run(
+              coopId,
+              season,
+            ).changes
+          : prepare(
+              'DELETE FROM yield_history WHERE coop_id = ? AND season = ? AND field_id = ?',
+            ).run(coopId, season, fieldId).changes,
     },
   };
 }

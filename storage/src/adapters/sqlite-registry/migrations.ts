@@ -110,4 +110,9 @@ export const REGISTRY_MIGRATIONS = [
        '$.parameters.forecastIssuedAt')
      WHERE json_type(doc, '$.provenance') IS NULL;
    CREATE INDEX prescriptions_by_field_kind ON prescriptions (field_id, kind, created_ms);`,
+  // Fertiliser applications, per field by date: the nitrogen rule subtracts what was applied.
+  `CREATE TABLE fertiliser_applications (
+     id INTEGER PRIMARY KEY AUTOINCREMENT, field_id TEXT NOT NULL, date TEXT NOT NULL,
+     doc TEXT NOT NULL);
+   CREATE INDEX fertiliser_applications_by_field ON fertiliser_applications (field_id, date, id);`,
 ];

@@ -7,6 +7,7 @@ import {
   sqliteDeadLetters,
 } from './dead-letters.js';
 import { sqliteDirectory } from './directory.js';
+import { sqliteFertiliserApplications } from './fertiliser-applications.js';
 import { REGISTRY_MIGRATIONS } from './migrations.js';
 import { sqlitePrescriptions } from './prescriptions.js';
 import { sqliteScenes } from './scenes.js';
@@ -39,6 +40,7 @@ export function createSqliteRegistry(options: SqliteRegistryOptions): Promise<Re
     prescriptions: sqlitePrescriptions(parts),
     tokens: sqliteTokens(parts),
     scenes: sqliteScenes(parts),
+    fertiliserApplications: sqliteFertiliserApplications(parts),
     deadLetters: sqliteDeadLetters(parts, {
       perCoop: options.maxDeadLetters ?? DEFAULT_MAX_DEAD_LETTERS,
       perDevice: options.maxDeadLettersPerDevice ?? DEFAULT_MAX_DEAD_LETTERS_PER_DEVICE,

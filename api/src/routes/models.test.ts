@@ -1,0 +1,213 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createModelStore, type ModelOwner } from '@shamba/analytics';
+import { buildQuantileModel, initTfBackend } from '@shamba/analytics/models';
+import { coopFixture, fieldFixture } from '@shamba/schemas/testing';
+import {
+  createSqliteRegistry,
+  createSqliteTimeSeriesStore,
+  tokenDigest,
+  type Registry,
+  type TimeSeriesStore,
+} from '@shamba/storage';
+import { createApp } from '../app.js';
+import type { YieldModels } from './models.js';
+
+const HEADER =
+  'season,field_id,crop,yield_t_ha,nitrogen_kg_ha,taw_mm,rain_mm,gdd_per_day,eta_over_etc,ndvi_peak,ndvi_integral,rain_over_et0';
+const row = (season: string, fieldId: string, crop = 'maize', yieldTHa = '4.2') =>
+  `${season},${fieldId},${crop},${yieldTHa},60,78,420,12,0.8,0.8,0.4,0.9`;
+const NOW = Date.parse('2026-12-03T09:00:00Z');
+
+describe('yield history and promotion over the API', () => {
+  let registry: Registry;
+  let store: TimeSeriesStore;
+  let modelsDir: string;
+  let app: ReturnType<typeof createApp>;
+  const call = (method: string, path: string, token: string, body?: string) =>
+    app.request(`/v1${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+      ...(body === undefined ? {} : { body }),
+    });
+  const history = async (coopId: string) =>
+    (await registry.yieldHistory.list(coopId)).map((r) => `${r.season}/${r.field_id}`);
+
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'shamba-api-models-'));
+    modelsDir = join(dir, 'models');
+    registry = await createSqliteRegistry({ path: join(dir, 'registry.sqlite') });
+    store = await createSqliteTimeSeriesStore({ path: join(dir, 'timeseries.sqlite') });
+    await registry.coops.upsert(coopFixture());
+    await registry.coops.upsert(coopFixture({ id: 'coop-b', name: 'B' }));
+    await registry.fields.upsert(fieldFixture());
+    await registry.fields.upsert(fieldFixture({ id: 'field-2', crop: 'teff' }));
+    await registry.fields.upsert(fieldFixture({ id: 'field-b', coopId: 'coop-b' }));
+    for (const [token, role, coopId] of [
+      ['manager-a', 'manager', 'coop-a'],
+      ['agronomist-a', 'agronomist', 'coop-a'],
+      ['manager-b', 'manager', 'coop-b'],
+    ] as const)
+      await registry.tokens.add(
+        tokenDigest(token),
+        { role, coopId, farmerId: null, name: token },
+        { createdMs: 0, expiresMs: null },
+      );
+    const storeOf = (owner: ModelOwner) => createModelStore({ dir: modelsDir, owner });
+    const models: YieldModels = {
+      list: async (scope) => ('every' in scope ? [] : storeOf(scope.owner).list('yield')),
+      inUse: (owner) => storeOf(owner).inUse('yield'),
+      promote: (owner, version) => storeOf(owner).promote('yield', version),
+      train: async () => {
+        throw new Error('not in these tests');
+      },
+    };
+    app = createApp({ registry, store, models, clock: () => NOW, health: async () => ({}) });
+  });
+  afterAll(async () => {
+    await registry.close();
+    await store.close();
+  });
+
+  it('refuses an upload with implausible, unknown or future rows, naming each, and stores nothing', async () => {
+    const refused = await call(
+      'POST',
+      '/coops/coop-a/yield-history',
+      'manager-a',
+      [
+        HEADER,
+        row('2025-meher', 'field-1'),
+        row('2025-meher', 'field-2', 'maize', '45'),
+        row('2025-meher', 'field-9'),
+        row('2024-meher', 'field-1', 'quinoa'),
+        row('2027-meher', 'field-1'),
+        row('2024-meher', 'field-b'),
+      ].join('\n'),
+    );
+    expect(refused.status).toBe(400);
+    const { error } = (await refused.json()) as { error: { code: string; message: string } };
+    expect(error.code).toBe('INVALID_REQUEST');
+    expect(error.message.split('\n').map((l) => l.replace(/:.*$/s, ''))).toEqual([
+      '5 problems in 6 rows; nothing was stored',
+      'line 3, yield_t_ha',
+      'line 4, field_id',
+      'line 5, crop',
+      'line 6, season',
+      'line 7, field_id',
+    ]);
+    expect(await history('coop-a')).toEqual([]);
+  });
+
+  it("stores, replaces by season and field, and deletes a field-season or a season: the cooperative's own only", async () => {
+    const upload = (token: string, coop: string, ...rows: string[]) =>
+      call('POST', `/coops/${coop}/yield-history`, token, [HEADER, ...rows].join('\n'));
+    expect(
+      (
+        await upload(
+          'manager-a',
+          'coop-a',
+          row('2024-meher', 'field-1'),
+          row('2025-meher', 'field-1'),
+          row('2025-meher', 'field-2', 'teff', '1.8'),
+        )
+      ).status,
+    ).toBe(201);
+    const replaced = await upload(
+      'manager-a',
+      'coop-a',
+      row('2025-meher', 'field-2', 'teff', '2.1'),
+    );
+    expect(await replaced.json()).toMatchObject({ received: 1, stored: 3 });
+    expect((await registry.yieldHistory.list('coop-a')).map((r) => r.yield_t_ha)).toEqual([
+      4.2, 4.2, 2.1,
+    ]);
+    expect((await upload('manager-b', 'coop-b', row('2025-meher', 'field-b'))).status).toBe(201);
+
+    // Another cooperative's manager: as if there were nothing there; nothing goes.
+    const foreign = await call(
+      'DELETE',
+      '/coops/coop-a/yield-history?season=2025-meher',
+      'manager-b',
+    );
+    expect(foreign.status).toBe(404);
+    expect(await history('coop-a')).toEqual([
+      '2024-meher/field-1',
+      '2025-meher/field-1',
+      '2025-meher/field-2',
+    ]);
+
+    const one = await call(
+      'DELETE',
+      '/coops/coop-a/yield-history?season=2025-meher&fieldId=field-2',
+      'agronomist-a',
+    );
+    expect([one.status, await one.json()]).toEqual([
+      200,
+      { coopId: 'coop-a', season: '2025-meher', fieldId: 'field-2', deleted: 1 },
+    ]);
+    const season = await call(
+      'DELETE',
+      '/coops/coop-a/yield-history?season=2025-meher',
+      'manager-a',
+    );
+    expect(await season.json()).toEqual({ coopId: 'coop-a', season: '2025-meher', deleted: 1 });
+    expect(await history('coop-a')).toEqual(['2024-meher/field-1']);
+    // Coop B's row of the same season is untouched.
+    expect(await history('coop-b')).toEqual(['2025-meher/field-b']);
+
+    expect(
+      (await call('DELETE', '/coops/coop-a/yield-history?season=2025-meher', 'manager-a')).status,
+    ).toBe(404);
+    expect((await call('DELETE', '/coops/coop-a/yield-history', 'manager-a')).status).toBe(400);
+  });
+
+  it('refuses to promote a model whose evaluation is not finite or worse than FAO-33, with the numbers', async () => {
+    await initTfBackend();
+    const own = createModelStore({ dir: modelsDir, owner: 'coop-a', clock: () => NOW });
+    const model = buildQuantileModel({ inputs: 4, hiddenUnits: 3, seed: 1 });
+    const evaluation = (m: number, f: number) => ({
+      evaluation: { model: { rmseTHa: m }, fao33: { rmseTHa: f } },
+    });
+    const nan = await own.save('yield', model, evaluation(Number.NaN, 0.7));
+    const worse = await own.save('yield', model, evaluation(0.95, 0.7));
+    const better = await own.save('yield', model, evaluation(0.5, 0.7));
+    model.dispose();
+    const promote = async (version: string) => {
+      const response = await call('POST', `/models/yield/${version}/promote`, 'agronomist-a');
+      return [response.status, (await response.json()) as Record<string, unknown>] as const;
+    };
+    expect(await promote(nan)).toEqual([
+      400,
+      {
+        error: {
+          code: 'INVALID_REQUEST',
+          message: `yield model ${nan} cannot be promoted: its evaluation is not finite (held-out RMSE: model null)`,
+        },
+      },
+    ]);
+    expect(await promote(worse)).toEqual([
+      400,
+      {
+        error: {
+          code: 'INVALID_REQUEST',
+          message: `yield model ${worse} cannot be promoted: its held-out RMSE, 0.95 t/ha, is worse than FAO-33's 0.7 t/ha on the same seasons`,
+        },
+      },
+    ]);
+    expect(await promote(better)).toEqual([
+      200,
+      { coopId: 'coop-a', promoted: better, owner: 'coop-a' },
+    ]);
+    // The listing says which versions may be promoted, and why not.
+    const listed = (await (await call('GET', '/models/yield', 'agronomist-a')).json()) as {
+      versions: { version: string; promotionRefused: string | null }[];
+    };
+    expect(listed.versions.map((v) => [v.version, v.promotionRefused])).toEqual([
+      [nan, 'its evaluation is not finite (held-out RMSE: model null)'],
+      [worse, "its held-out RMSE, 0.95 t/ha, is worse than FAO-33's 0.7 t/ha on the same seasons"],
+      [better, null],
+    ]);
+  });
+});
