@@ -1,6 +1,8 @@
 import type { Field, SupplyAmount, WaterSupply } from '@shamba/schemas';
 
 /**
+ * Assumed, for a cooperative to replace: WHO's figure is domestic water (drinking and hygiene),
+ * not water carried to a plot, and no published figure for watering-can irrigation was found.
  * What a household watering by hand carries in a day when the registry does not say, litres:
  * about 20 litres per person per day, the quantity WHO finds people collect when they carry it
  * from a source 100-1000 m or 5-30 minutes' round trip away ("basic access": Howard & Bartram
@@ -12,7 +14,7 @@ import type { Field, SupplyAmount, WaterSupply } from '@shamba/schemas';
  */
 export const HAND_WATERING_LITRES_PER_DAY = 100;
 export const HAND_WATERING_SOURCE =
-  'WHO basic access, about 20 L a person a day carried (Howard & Bartram 2003), x a household of 5 (CSA 2007)';
+  'assumed: WHO basic access, about 20 L a person a day carried (Howard & Bartram 2003), x a household of 5 (CSA 2007)';
 
 /**
  * Hours a pump or a drip or sprinkler system runs in a day when the registry does not say: one

@@ -26,6 +26,8 @@ const SOIL_SUPPLY_KG_HA = 40;
 /**
  * Recovery of split-applied fertiliser N by cereals: 0.3-0.5 on farms at large, 0.5-0.6 where it
  * is well timed (Cassman et al. 2002, Ambio 31:132-140; Ladha et al. 2005, Adv. Agron. 87:85).
+ * 0.6 is the top of that range (split, well-timed topdress): assumed; at a farm-level 0.4 the
+ * fertiliser N asked would be half as large again.
  */
 const RECOVERY = 0.6;
 const CASSMAN = 'recovery: Cassman et al. 2002';
@@ -37,14 +39,14 @@ export const CROP_N_BUDGETS: Record<string, CropNBudget> = {
     recoveryEfficiency: RECOVERY,
     source: `uptake: FAO Bulletin 16 (maize about 18 kg N per t grain, grain and stover); ${CASSMAN}`,
     // The per-tonne figure is quoted, not yet checked against the bulletin's tables.
-    assumed: ['uptakeKgNPerT', 'soilSupplyKgHa'],
+    assumed: ['uptakeKgNPerT', 'soilSupplyKgHa', 'recoveryEfficiency'],
   },
   wheat: {
     uptakeKgNPerT: 25,
     soilSupplyKgHa: SOIL_SUPPLY_KG_HA,
     recoveryEfficiency: RECOVERY,
     source: `uptake: FAO Bulletin 16 (wheat about 25 kg N per t grain, grain and straw); ${CASSMAN}`,
-    assumed: ['uptakeKgNPerT', 'soilSupplyKgHa'],
+    assumed: ['uptakeKgNPerT', 'soilSupplyKgHa', 'recoveryEfficiency'],
   },
   teff: {
     // Teff takes up about 60-75 kg N/ha for 2-2.5 t/ha of grain in Ethiopian trials: 30 kg per t.
@@ -53,21 +55,21 @@ export const CROP_N_BUDGETS: Record<string, CropNBudget> = {
     soilSupplyKgHa: SOIL_SUPPLY_KG_HA,
     recoveryEfficiency: RECOVERY,
     source: `uptake: assumed 30 kg N per t grain (Ethiopian teff trials); ${CASSMAN}`,
-    assumed: ['uptakeKgNPerT', 'soilSupplyKgHa'],
+    assumed: ['uptakeKgNPerT', 'soilSupplyKgHa', 'recoveryEfficiency'],
   },
   sorghum: {
     uptakeKgNPerT: 22,
     soilSupplyKgHa: SOIL_SUPPLY_KG_HA,
     recoveryEfficiency: RECOVERY,
     source: `uptake: FAO Bulletin 16 (sorghum about 22 kg N per t grain); ${CASSMAN}`,
-    assumed: ['uptakeKgNPerT', 'soilSupplyKgHa'],
+    assumed: ['uptakeKgNPerT', 'soilSupplyKgHa', 'recoveryEfficiency'],
   },
   rice: {
     uptakeKgNPerT: 17,
     soilSupplyKgHa: SOIL_SUPPLY_KG_HA,
     recoveryEfficiency: RECOVERY,
     source: `uptake: Dobermann & Fairhurst 2000, Rice (14-17 kg N per t grain); ${CASSMAN}`,
-    assumed: ['soilSupplyKgHa'],
+    assumed: ['soilSupplyKgHa', 'recoveryEfficiency'],
   },
 };
 

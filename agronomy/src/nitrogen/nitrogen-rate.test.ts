@@ -106,11 +106,39 @@ describe('nitrogenRate (OSU SBNRC)', () => {
 
   it('rates maize only in its sensing window (V8-V10, 30-55 growing days)', () => {
     const at = (growingDays: number) => nitrogenRate({ ...maizeInput, growingDays }).status;
-    expect([at(29), at(30), at(55), at(56)]).toEqual(['too-early', 'ok', 'ok', 'too-late']);
+    // At 30 growing days NDVI 0.5 gives INSEY 0.0167: YP0 at its cap, beyond the fitted data.
+    expect([at(29), at(30), at(40), at(55), at(56)]).toEqual([
+      'too-early',
+      'out-of-range',
+      'ok',
+      'ok',
+      'too-late',
+    ]);
     expect(nitrogenRate({ ...maizeInput, growingDays: 80 }).summary).toBe(
       'Too late for a sensor-based N rate: 80 growing days, past the stage the equation was fitted at; ' +
         'the sensing window of maize is 30-55 growing days (V8-V10 (Teal et al. 2006), about 35-45 days at Ziway, widened by the 5-day revisit).',
     );
+  });
+
+  it('gives no rate where INSEY sends YP0 to its cap, however pale the zone (teff, wheat, green maize)', () => {
+    // Teff on the wheat equation: NDVI 0.45 against a strip at 0.60 after 35 growing days is
+    // INSEY 0.0129, YP0 = 590 e^(258.2 x 0.0129) > the 3500 kg/ha cap: today's 0 was the cap's.
+    const teff = nitrogenRate({
+      crop: 'teff',
+      zoneNdvi: 0.45,
+      referenceNdvi: 0.6,
+      reference: 'n-rich-strip',
+      growingDays: 35,
+      areaHa: 1,
+    });
+    expect([teff.status, teff.nKgHa, teff.yp0KgHa]).toEqual(['out-of-range', 0, null]);
+    expect(teff.summary).toBe(
+      'No sensor-based N rate: INSEY 0.0129 puts YP0 at its cap (3500 kg/ha), beyond the data the ' +
+        'yield equation was fitted on, so a zone 1.33 times less green than its reference would get none.',
+    );
+    // At the reference itself there is nothing to rate: 0 by its response index, not out of range.
+    const reference = nitrogenRate({ ...maizeInput, zoneNdvi: 0.65, growingDays: 30 });
+    expect(reference.status).toBe('no-response');
   });
 
   it('takes off N applied since the scene, and stays within the season budget', () => {

@@ -30,9 +30,17 @@ export interface NitrogenRateInput {
 export interface NitrogenRate {
   /**
    * `ok` a rate; `no-response` the zone is as green as the reference (RI_NDVI <= 1): 0; no rate
-   * by the sensor for a legume, a crop without a row, or outside the sensing window.
+   * by the sensor for a legume, a crop without a row, outside the sensing window, or (`out-of-range`)
+   * where INSEY puts YP0 at its cap, beyond the data the yield equation was fitted on.
    */
-  status: 'ok' | 'no-response' | 'legume' | 'unsupported-crop' | 'too-early' | 'too-late';
+  status:
+    | 'ok'
+    | 'no-response'
+    | 'legume'
+    | 'unsupported-crop'
+    | 'too-early'
+    | 'too-late'
+    | 'out-of-range';
   nKgHa: number;
   yp0KgHa: number | null;
   ypnKgHa: number | null;
@@ -54,6 +62,10 @@ export function nitrogenRate(input: NitrogenRateInput): NitrogenRate {
     carry: 'exact',
   });
   const { yp0, ypn, ri, riNdvi, nKgHa } = sbnrc(input, k, step);
+  // A zone that responds (RI_NDVI > 1) but whose INSEY sends YP0 to the cap: YPN = YP0 and the
+  // rate would be 0 however pale the zone. The equation was fitted on INSEY up to about 0.01
+  // (Raun et al. 2002; OSU's published YP0 curves): beyond, it says nothing, and the budget decides.
+  if (riNdvi > 1 && yp0 >= k.ypMaxKgHa) return outOfRange(input, { k, riNdvi });
   const n = round(afterAppliedAndBudget(input, nKgHa, step), 1);
   const dose = nDose({ nKgHa: n, areaHa: input.areaHa, products: input.products });
   const noResponse = riNdvi <= 1;
@@ -71,6 +83,28 @@ export function nitrogenRate(input: NitrogenRateInput): NitrogenRate {
         : applySummary(n, dose),
     steps,
     source: k.source,
+  };
+}
+
+function outOfRange(
+  input: NitrogenRateInput,
+  fit: { k: SbnrcCoefficients; riNdvi: number },
+): NitrogenRate {
+  const insey = input.zoneNdvi / input.growingDays;
+  return {
+    status: 'out-of-range',
+    nKgHa: 0,
+    yp0KgHa: null,
+    ypnKgHa: null,
+    responseIndex: null,
+    splits: [],
+    products: [],
+    summary:
+      `No sensor-based N rate: INSEY ${round(insey, 4)} puts YP0 at its cap ` +
+      `(${fit.k.ypMaxKgHa} kg/ha), beyond the data the yield equation was fitted on, so a zone ` +
+      `${round(fit.riNdvi, 2)} times less green than its reference would get none.`,
+    steps: [],
+    source: fit.k.source,
   };
 }
 

@@ -29,6 +29,7 @@ const NOT_SENSED: ReadonlySet<NitrogenRate['status']> = new Set([
   'too-early',
   'too-late',
   'unsupported-crop',
+  'out-of-range',
 ]);
 
 /**

@@ -91,7 +91,12 @@ describe('nitrogen rule: a rate or a reason for every zone', () => {
 
   it('rates by the scene when 10 days old, by the budget when 11', () => {
     const ten = prescribe(field(), 10);
-    expect(ten.zones.map((z) => z.status)).toEqual(['ok', 'reference']);
+    // Read at 10 days: 38 growing days then, and the pale zone's INSEY (0.55 / 38) sends maize's
+    // YP0 past its cap, so the sensor gives no rate there and says why; the reference gets 0.
+    expect(ten.zones.map((z) => z.status)).toEqual(['n-budget', 'reference']);
+    expect(zonesOf(ten)[0]![2]).toMatch(
+      /^No sensor-based N rate: INSEY 0\.0145 puts YP0 at its cap/,
+    );
     expect(ten.parameters.sceneAgeDays).toBe(10);
 
     const eleven = prescribe(field(), 11);

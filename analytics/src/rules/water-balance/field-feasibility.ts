@@ -233,7 +233,8 @@ export const MIN_USEFUL_SUPPLY_SHARE = 0.05;
 
 /** Said when the supply can deliver less than MIN_USEFUL_SUPPLY_SHARE of the need in time. */
 function beyondSupplyAdvice(f: IrrigationFeasibility): string {
-  const share = (f.capacityM3PerDay * Math.max(1, f.daysAvailable)) / f.requiredM3;
+  // What the plan delivers in the time available (a canal's whole turn, not its daily average).
+  const share = (f.requiredM3 - f.deficitLeftM3) / f.requiredM3;
   if (!(share < MIN_USEFUL_SUPPLY_SHARE)) return '';
   const pct = share < 0.001 ? 'under 0.1' : String(round(share * 100, 1));
   return (
