@@ -91,20 +91,28 @@ function outOfRange(
   fit: { k: SbnrcCoefficients; riNdvi: number },
 ): NitrogenRate {
   const insey = input.zoneNdvi / input.growingDays;
+  return noRate(
+    'out-of-range',
+    `No sensor-based N rate: INSEY ${round(insey, 4)} puts YP0 at its cap ` +
+      `(${fit.k.ypMaxKgHa} kg/ha), beyond the data the yield equation was fitted on, so a zone ` +
+      `${round(fit.riNdvi, 2)} times less green than its reference would get none.`,
+    fit.k.source,
+  );
+}
+
+/** No rate by the sensor, and why (the N budget, or nothing for a legume, decides instead). */
+function noRate(status: NitrogenRate['status'], summary: string, source: string): NitrogenRate {
   return {
-    status: 'out-of-range',
+    status,
     nKgHa: 0,
     yp0KgHa: null,
     ypnKgHa: null,
     responseIndex: null,
     splits: [],
     products: [],
-    summary:
-      `No sensor-based N rate: INSEY ${round(insey, 4)} puts YP0 at its cap ` +
-      `(${fit.k.ypMaxKgHa} kg/ha), beyond the data the yield equation was fitted on, so a zone ` +
-      `${round(fit.riNdvi, 2)} times less green than its reference would get none.`,
+    summary,
     steps: [],
-    source: fit.k.source,
+    source,
   };
 }
 
@@ -116,23 +124,8 @@ function calibrationFor(
   input: NitrogenRateInput,
 ): { k: SbnrcCoefficients } | { refused: NitrogenRate } {
   const k = input.coefficients ?? SBNRC_COEFFICIENTS[input.crop];
-  const none = (
-    status: NitrogenRate['status'],
-    summary: string,
-    source: string,
-  ): { refused: NitrogenRate } => ({
-    refused: {
-      status,
-      nKgHa: 0,
-      yp0KgHa: null,
-      ypnKgHa: null,
-      responseIndex: null,
-      splits: [],
-      products: [],
-      summary,
-      steps: [],
-      source,
-    },
+  const none = (status: NitrogenRate['status'], summary: string, source: string) => ({
+    refused: noRate(status, summary, source),
   });
   if (LEGUMES.has(input.crop)) {
     return none(
