@@ -12,7 +12,8 @@ const ALLOWED = {
   'firmware-sim': ['schemas', 'world'],
   ingest: ['schemas', 'storage'],
   analytics: ['schemas', 'storage', 'agronomy', 'raster'],
-  api: ['schemas', 'storage', 'agronomy', 'raster', 'analytics'],
+  delivery: ['schemas', 'storage'],
+  api: ['schemas', 'storage', 'agronomy', 'raster', 'analytics', 'delivery'],
 };
 const ALL = [...Object.keys(ALLOWED), 'cli'];
 const FORBIDDEN = Object.fromEntries(

@@ -10,6 +10,7 @@ const PACKAGES = [
   'firmware-sim',
   'ingest',
   'analytics',
+  'delivery',
   'api',
   'cli',
   'tests',

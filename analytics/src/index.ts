@@ -89,6 +89,7 @@ export {
   type NumberedHistoryRow,
 } from './yield/yield-history.js';
 export { checkYieldHistory } from './yield/yield-history-checks.js';
+export { MAX_COMPUTED_ROWS, MAX_WEATHER_READS } from './yield/history-rain-over-et0.js';
 export { PLAUSIBLE_YIELDS, type PlausibleYield } from './yield/plausible-yields.js';
 export { promotionRefusal } from './models/promotion-check.js';
 export type { LabelledSeason } from './yield/train-yield-model.js';

@@ -17,6 +17,7 @@ import { createApp } from './app.js';
 import type { BodyLimitMiddleware } from './http/body.js';
 import type { YieldModels } from './routes/models.js';
 import type { SceneRegistrar } from './routes/scenes.js';
+import type { SmsCallbacks } from './routes/sms-callbacks.js';
 import { createApiServer } from './server.js';
 
 // Issue 13 cases 12, 16 and 19, in process and over a real socket on loopback.
@@ -167,6 +168,11 @@ describe('API hardening', () => {
       scenes: {} as SceneRegistrar,
       models: {} as YieldModels,
       forecasts: {} as ForecastService,
+      delivery: {
+        gatewayName: 'http',
+        limits: { perFarmerPerDay: 3, segmentsPerMonth: 1000 },
+        callbacks: { token: 'a-callback-secret', accept: {} as SmsCallbacks['accept'] },
+      },
     });
     const limits: Record<string, number | null> = {};
     for (const { method, path, handler } of full.routes) {
@@ -190,6 +196,10 @@ describe('API hardening', () => {
       // Reads no body: nothing of one is parsed or held.
       'POST /v1/models/yield/:version/promote': null,
       'DELETE /v1/coops/:coopId/yield-history': null,
+      'POST /v1/coops/:coopId/farmers': 4096,
+      'PATCH /v1/coops/:coopId/farmers/:farmerId': 4096,
+      'POST /v1/sms/callbacks/:token/delivery-reports': 8192,
+      'POST /v1/sms/callbacks/:token/inbound': 8192,
     });
   });
 

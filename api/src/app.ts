@@ -15,11 +15,14 @@ import { bearerAuth, type AppEnv } from './auth/bearer-auth.js';
 import { errorResponse } from './http/errors.js';
 import { agronomyRoutes } from './routes/agronomy.js';
 import { deadLetterRoutes } from './routes/dead-letters.js';
+import { farmerRoutes } from './routes/farmers.js';
 import { fieldRoutes } from './routes/fields.js';
 import { fieldPrescriptionRoutes } from './routes/fields-prescriptions.js';
 import { fieldZoneRoutes } from './routes/fields-zones.js';
 import { fertiliserApplicationRoutes } from './routes/fertiliser-applications.js';
 import { forecastRoutes } from './routes/forecasts.js';
+import { messageRoutes, type DeliveryInfo } from './routes/messages.js';
+import { smsCallbackRoutes, type SmsCallbacks } from './routes/sms-callbacks.js';
 import { parameterSetRoutes } from './routes/parameter-sets.js';
 import { sceneRoutes, type SceneRegistrar } from './routes/scenes.js';
 import { weatherForecastRoutes } from './routes/weather-forecasts.js';
@@ -43,6 +46,8 @@ export interface AppOptions {
   prescriptions?: PrescriptionRecompute;
   /** Yield forecasts (GET /v1/fields/:id/forecast, /v1/coops/:id/production), when analytics run. */
   forecasts?: ForecastService;
+  /** The farmer's channel (gateway, limits), when the delivery service runs; else the outbox. */
+  delivery?: DeliveryInfo & { callbacks?: SmsCallbacks };
   /** Yield history uploads and model versions (train, list, promote), when analytics run. */
   models?: YieldModels;
   /** Scene registration by URL (POST /v1/scenes), when the scene service runs. */
@@ -90,6 +95,8 @@ const SECURE_HEADERS = secureHeaders({
 /** Makes a field's prescriptions again now, saying why (see PrescriptionService.recompute). */
 export interface PrescriptionRecompute {
   recompute(fieldId: string, reason: string): Promise<unknown>;
+  /** Marks the field to be made again in a background pass, and returns at once. */
+  markStale(fieldId: string, reason: string): void;
 }
 
 /** The HTTP API. Pure wiring: every route is a small module with its dependencies passed in. */
@@ -104,12 +111,27 @@ export function createApp(options: AppOptions) {
     .route('/fields', fieldRoutes({ registry, store, rasters }))
     .route(
       '/fields',
-      fieldZoneRoutes({ registry, store, rasters, prescriptions: options.prescriptions }),
+      fieldZoneRoutes({
+        registry,
+        store,
+        rasters,
+        prescriptions: options.prescriptions,
+        logger: options.logger,
+      }),
     )
     .route('/fields', fieldPrescriptionRoutes({ registry }))
     .route(
       '/fields',
       fertiliserApplicationRoutes({ registry, prescriptions: options.prescriptions, clock }),
+    )
+    .route('/', farmerRoutes({ registry, clock }))
+    .route(
+      '/',
+      messageRoutes({
+        registry,
+        clock,
+        ...(options.delivery === undefined ? {} : { delivery: options.delivery }),
+      }),
     )
     .route('/dead-letters', deadLetterRoutes({ registry }))
     .route('/agronomy', agronomyRoutes())
@@ -148,6 +170,8 @@ export function createApp(options: AppOptions) {
         if (metrics === undefined) throw new ShambaError('NOT_FOUND', 'metrics are not enabled');
         return c.body(await metrics.metrics(), 200, { 'content-type': metrics.contentType });
       })
+      // The SMS provider's callbacks carry a secret in the path instead of a bearer token.
+      .route('/v1/sms/callbacks', smsCallbackRoutes(options.delivery?.callbacks))
       .route('/v1', authed)
       .notFound((c) => {
         c.set('unmatched', true);

@@ -11,6 +11,7 @@ describe('configuration', () => {
       apiPort: 8787,
       analyticsIntervalMs: 5000,
       logLevel: 'info',
+      smsPerDay: 3,
       store: 'sqlite',
       influxUrl: 'http://127.0.0.1:8086',
       influxDatabase: 'shamba',

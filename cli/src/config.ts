@@ -52,6 +52,23 @@ export const ConfigSchema = z.object({
         .min(1),
     )
     .optional(),
+  /**
+   * Where messages to farmers go: `smpp://SYSTEM_ID:PASSWORD@HOST:PORT` (`smpps://` for TLS), or
+   * an HTTP provider, `https://USERNAME:APIKEY@api.africastalking.com`. Unset: the outbox only
+   * (messages are kept and shown, nothing is sent).
+   */
+  smsGateway: z.string().min(1).optional(),
+  /**
+   * The sender the farmer sees: +E.164, a short code, or up to 11 letters and digits (default:
+   * `Shamba` over SMPP, the account's default sender with an HTTP provider).
+   */
+  smsSender: z.string().min(1).max(16).optional(),
+  /** SMS segments a cooperative may spend in a month; unset: no limit. */
+  smsBudget: z.coerce.number().int().positive().optional(),
+  /** Prescription messages a farmer gets in a day at most (3: water, nitrogen, one change). */
+  smsPerDay: z.coerce.number().int().min(1).max(20).default(3),
+  /** The secret in the HTTP provider's callback URLs (/v1/sms/callbacks/SECRET/...). */
+  smsCallbackToken: z.string().min(16).optional(),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -72,6 +89,11 @@ export const ENV_VARS: Record<keyof Config, string> = {
   influxDatabase: 'SHAMBA_INFLUX_DATABASE',
   influxToken: 'SHAMBA_INFLUX_TOKEN',
   sceneHosts: 'SHAMBA_SCENE_HOSTS',
+  smsGateway: 'SHAMBA_SMS_GATEWAY',
+  smsSender: 'SHAMBA_SMS_SENDER',
+  smsBudget: 'SHAMBA_SMS_BUDGET',
+  smsPerDay: 'SHAMBA_SMS_PER_DAY',
+  smsCallbackToken: 'SHAMBA_SMS_CALLBACK_TOKEN',
 };
 
 /** Flags win over environment variables, which win over defaults. */

@@ -42,9 +42,19 @@ export const COMMANDS: readonly { name: string; summary: string; load(): Promise
     load: async () => (await import('./commands/et0.js')).et0Command,
   },
   {
+    name: 'farmer',
+    summary: 'farmers and their consent: `farmer add`, `farmer list --coop COOP`',
+    load: async () => (await import('./commands/farmer.js')).farmerCommand,
+  },
+  {
     name: 'model',
     summary: 'yield models: `model train`, `model list`, `model promote VERSION`',
     load: async () => (await import('./commands/model.js')).modelCommand,
+  },
+  {
+    name: 'sms',
+    summary: 'SMS tools: `sms count` says encoding, segments and room left for a text on stdin',
+    load: async () => (await import('./commands/sms.js')).smsCommand,
   },
 ];
 

@@ -13,6 +13,7 @@ import {
 } from '@shamba/analytics';
 import type { RemoteAccess } from '@shamba/raster';
 import { createApiServer, createApp, type ApiServer, type HealthCheck } from '@shamba/api';
+import { createDeliveryService, openSmsGateway, type DeliveryService } from '@shamba/delivery';
 import type { IngestBroker, IngestLimits } from '@shamba/ingest';
 import type { Registry, TimeSeriesStore } from '@shamba/storage';
 import { openIngestNode, type StoreOptions } from './ingest-node.js';
@@ -40,6 +41,19 @@ export interface ShambaOptions {
    */
   remoteAccess?: RemoteAccess;
   clock?: () => number;
+  /** Messages to farmers: the gateway (none: the outbox only) and the limits. */
+  sms?: SmsOptions;
+}
+
+export interface SmsOptions {
+  /** `smpp://…`, `smpps://…` or an HTTP provider's `https://USER:KEY@host`. */
+  gatewayUrl?: string;
+  sender?: string;
+  /** Segments a cooperative may spend in a month. */
+  segmentsPerMonth?: number;
+  perFarmerPerDay?: number;
+  /** The secret in the HTTP provider's callback URLs. */
+  callbackToken?: string;
 }
 
 export interface Shamba extends AsyncDisposable {
@@ -49,6 +63,7 @@ export interface Shamba extends AsyncDisposable {
   readonly pool: WorkerPool;
   readonly prescriptions: PrescriptionService;
   readonly scenes: SceneService;
+  readonly delivery: DeliveryService;
   readonly api: ApiServer;
   readonly mqttUrl: string;
   close(): Promise<void>;
@@ -114,6 +129,9 @@ export async function createShamba(options: ShambaOptions): Promise<Shamba> {
     });
     opened.push(scenes);
     scenes.start();
+    const delivery = await openDelivery(options, { registry, store, prescriptions });
+    opened.push(delivery.service);
+    delivery.service.start();
 
     // The backend the analytics workers' models run on, asked of a worker once.
     let tfBackend: Promise<string> | undefined;
@@ -155,6 +173,11 @@ export async function createShamba(options: ShambaOptions): Promise<Shamba> {
         logger: logger.child({ component: 'api' }),
         models: createYieldModels({ registry, pool, dataDir: options.dataDir }),
         prescriptions,
+        delivery: {
+          gatewayName: delivery.service.gatewayName,
+          limits: delivery.service.limits,
+          ...(delivery.callbacks === undefined ? {} : { callbacks: delivery.callbacks }),
+        },
         scenes: {
           register: (itemPath, owner) => scenes.register(itemPath, owner),
           // Under the watch folder, in a dot-folder the scan passes over (registered directly).
@@ -180,6 +203,7 @@ export async function createShamba(options: ShambaOptions): Promise<Shamba> {
       pool,
       prescriptions,
       scenes,
+      delivery: delivery.service,
       api,
       mqttUrl: ingest.mqttUrl,
       close: closeAll,
@@ -189,4 +213,38 @@ export async function createShamba(options: ShambaOptions): Promise<Shamba> {
     await closeAll();
     throw error;
   }
+}
+
+/** The farmer's channel: the configured gateway (or the outbox alone) and the delivery service. */
+async function openDelivery(
+  options: ShambaOptions,
+  parts: { registry: Registry; store: TimeSeriesStore; prescriptions: PrescriptionService },
+) {
+  const { sms = {}, logger } = options;
+  const opened =
+    sms.gatewayUrl === undefined
+      ? undefined
+      : await openSmsGateway({
+          url: sms.gatewayUrl,
+          logger,
+          ...(sms.sender === undefined ? {} : { sender: sms.sender }),
+          ...(options.clock === undefined ? {} : { clock: options.clock }),
+        });
+  const service = await createDeliveryService({
+    registry: parts.registry,
+    store: parts.store,
+    logger: logger.child({ component: 'delivery' }),
+    ...(opened === undefined ? {} : { sms: opened.gateway }),
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+    limits: {
+      ...(sms.segmentsPerMonth === undefined ? {} : { segmentsPerMonth: sms.segmentsPerMonth }),
+      ...(sms.perFarmerPerDay === undefined ? {} : { perFarmerPerDay: sms.perFarmerPerDay }),
+    },
+    recompute: (fieldId, reason) => parts.prescriptions.recompute(fieldId, reason),
+  });
+  const callbacks =
+    opened?.callbacks === undefined || sms.callbackToken === undefined
+      ? undefined
+      : { token: sms.callbackToken, accept: opened.callbacks };
+  return { service, callbacks };
 }

@@ -31,3 +31,20 @@ export {
   type Simulation,
   type SimulationOptions,
 } from './simulation/simulation.js';
+export {
+  GLOBAL_CIVIL_CARD,
+  createShortMessageNetwork,
+  createTerminal,
+  type CardLimits,
+  type ShortMessageNetwork,
+  type Terminal,
+} from './beidou/terminal.js';
+// The RDSS sentences live in @shamba/schemas (a pure codec); re-exported here for old importers.
+export { formatTxa, formatTxr, parseTxa, parseTxr } from '@shamba/schemas';
+export {
+  createFarmerTerminal,
+  renderAdvice,
+  type FarmerScreen,
+  type FarmerTerminal,
+  type FarmerTerminalOptions,
+} from './beidou/farmer-terminal.js';

@@ -128,6 +128,22 @@ export {
   encodeCompact,
   isCompactPayload,
 } from './codecs/compact.js';
+export {
+  ADVICE_PRODUCTS,
+  FARMER_ADVICE_BYTES,
+  FARMER_ADVICE_VERSION,
+  FarmerAdviceSchema,
+  IrrigationAdviceSchema,
+  NITROGEN_SUPPLY_UNITS,
+  NitrogenAdviceSchema,
+  crc16,
+  decodeFarmerAdvice,
+  encodeFarmerAdvice,
+  prescriptionRef,
+  type FarmerAdvice,
+  type IrrigationAdvice,
+  type NitrogenAdvice,
+} from './codecs/farmer-advice.js';
 export { decodeNmeaPayload } from './codecs/nmea-payload.js';
 export { decodeUplink } from './codecs/uplink.js';
 export {
@@ -171,6 +187,17 @@ export {
   type GsvInput,
 } from './nmea/format.js';
 export {
+  formatFki,
+  formatTxa,
+  formatTxr,
+  parseFki,
+  parseTxa,
+  parseTxr,
+  type FkiFeedback,
+  type TxaCommand,
+  type TxrMessage,
+} from './nmea/rdss-sentences.js';
+export {
   Et0RequestSchema,
   MAX_ET0_BATCH,
   parseEt0Request,
@@ -193,3 +220,29 @@ export {
   type YieldHistoryRow,
 } from './agronomy/yield-history.js';
 export { WeatherForecastSchema, type WeatherForecast } from './agronomy/weather-forecast.js';
+export {
+  ConsentSchema,
+  FARMER_CHANNELS,
+  QuietHoursSchema,
+  type Consent,
+  type FarmerChannel,
+  type QuietHours,
+} from './registry/entities.js';
+export {
+  InboundMessageSchema,
+  MESSAGE_PURPOSES,
+  MESSAGE_STATES,
+  OutboxMessageSchema,
+  type InboundMessage,
+  type MessagePurpose,
+  type MessageState,
+  type OutboxMessage,
+} from './registry/messages.js';
+export {
+  ConsentInputSchema,
+  FarmerInputSchema,
+  FarmerPatchSchema,
+  type ConsentInput,
+  type FarmerInput,
+  type FarmerPatch,
+} from './registry/farmer-input.js';

@@ -7,6 +7,7 @@ import {
   stationReadings,
   weatherStationFixture,
 } from '@shamba/schemas/testing';
+import type { Prescription } from '@shamba/schemas';
 import { type Registry, type TimeSeriesStore } from '@shamba/storage';
 import { createWorkerPool, type WorkerPool } from '../worker/worker-pool.js';
 import { createPrescriptionService } from './prescription-service.js';
@@ -75,5 +76,77 @@ describe('prescription pass', () => {
     expect(stages.query).toBeGreaterThan(0);
     expect(stages.compute).toBe(0);
     await service.close();
+  });
+
+  const silentService = (clock: () => number) =>
+    createPrescriptionService({
+      registry,
+      store,
+      pool,
+      logger: pino({ level: 'silent' }),
+      clock,
+    });
+  const reasonsOf = (made: readonly Prescription[]) =>
+    made.map((p) => [p.kind, p.revision?.reasons]);
+
+  it('forgets the reasons asked for a field that had no readings: they do not pile up', async () => {
+    await registry.coops.upsert(coopFixture({ id: COOP }));
+    await registry.fields.upsert(fieldFixture({ coopId: COOP, plantingDate: '2026-07-01' }));
+    const readings = stationReadings(['2026-08-10', '2026-08-11', '2026-08-12'], {
+      coopId: COOP,
+      utcOffsetMinutes: EAT,
+    });
+    await using service = silentService(() => readings.at(-1)!.timeMs + 60_000);
+    // No station yet: nothing to make, and each request's reason is dropped with the pass.
+    expect(await service.recompute('field-1', 'zones applied')).toEqual([]);
+    expect(await service.recompute('field-1', 'zones applied')).toEqual([]);
+    await registry.devices.upsert(weatherStationFixture({ coopId: COOP }));
+    await store.write(readings);
+    expect(reasonsOf(await service.runOnce())).toEqual([
+      ['irrigation', ['first irrigation prescription of the field']],
+      ['nitrogen', ['first nitrogen prescription of the field']],
+    ]);
+  });
+
+  it('names a reason once however often it was asked for before the pass', async () => {
+    const asOfMs = await seed();
+    await using service = silentService(() => asOfMs + 60_000);
+    await service.runOnce();
+    const [a, b] = await Promise.all([
+      service.recompute('field-1', 'fertiliser application recorded'),
+      service.recompute('field-1', 'fertiliser application recorded'),
+    ]);
+    // One pass for both: the same versions, with the reason once.
+    expect(b).toEqual(a);
+    expect(reasonsOf(a)).toEqual([
+      ['irrigation', ['fertiliser application recorded']],
+      ['nitrogen', ['fertiliser application recorded']],
+    ]);
+  });
+
+  it('marks a field stale and returns; one background pass takes a burst of marks', async () => {
+    const asOfMs = await seed();
+    await using service = silentService(() => asOfMs + 60_000);
+    await service.runOnce();
+    const runs = service.status().runs;
+    for (let i = 0; i < 50; i++) service.markStale('field-1', 'fertiliser application recorded');
+    expect(service.status().runs).toBe(runs); // nothing ran yet: the marks returned at once
+    await service.close(); // waits for the background pass
+    expect(service.status().runs).toBe(runs + 1);
+    const latest = await registry.prescriptions.latestByKind('field-1');
+    expect([latest.irrigation?.revision, latest.nitrogen?.revision]).toEqual([
+      {
+        number: 2,
+        previousId: expect.any(String) as string,
+        reasons: ['fertiliser application recorded'],
+        changes: [],
+      },
+      {
+        number: 2,
+        previousId: expect.any(String) as string,
+        reasons: ['fertiliser application recorded'],
+        changes: [],
+      },
+    ]);
   });
 });

@@ -48,6 +48,12 @@ export interface PrescriptionService extends AsyncDisposable {
    * each new version's `revision.reasons`.
    */
   recompute(fieldId: string, reason: string): Promise<Prescription[]>;
+  /**
+   * Marks the field to be made again (as `recompute`) and returns at once: a pass runs in the
+   * background after any running one, its failure logged. Marks made before it starts share it,
+   * so a burst of requests costs one pass, not one each.
+   */
+  markStale(fieldId: string, reason: string): void;
   start(): void;
   status(): {
     runs: number;
@@ -146,7 +152,7 @@ export function createPrescriptionService(
         try {
           const deps = { registry, store, data, timed, windowMs, createdAtMs: clock() };
           const context = await fieldContext(field, deps);
-          if (context === undefined) return; // no reading yet
+          if (context === undefined) return; // no reading yet: nothing to make again either
           for (const kind of kinds) {
             const outcome = await prescribeKind({ field, kind, context, requested: staleBecause });
             if (outcome === undefined) continue;
@@ -156,9 +162,11 @@ export function createPrescriptionService(
         } catch (error) {
           // One field's failure must not stop the others.
           failed(error, { fieldId: field.id }, 'prescription failed');
+        } finally {
+          // Cleared however the field ended (no readings, a failure): else its reasons pile up.
+          if (staleBecause !== undefined && stale.get(field.id) === staleBecause)
+            stale.delete(field.id);
         }
-        if (staleBecause !== undefined && stale.get(field.id) === staleBecause)
-          stale.delete(field.id);
       },
       { concurrency: Math.max(1, pool.status().size) + 1 },
     );
@@ -176,17 +184,44 @@ export function createPrescriptionService(
     running ??= runOnce().finally(() => (running = undefined));
     return running;
   };
+  /**
+   * A new array each time, even when the reason is already there: a pass clears only the mark
+   * it read, so a mark made while the field is in flight is kept for the next pass.
+   */
+  const mark = (fieldId: string, reason: string) =>
+    stale.set(fieldId, [...new Set([...(stale.get(fieldId) ?? []), reason])]);
+  /**
+   * The next pass, for marked fields: it starts after the running one, and every mark made
+   * before it starts shares it (a burst of requests costs one pass, not one each).
+   */
+  let queued: Promise<Prescription[]> | undefined;
+  const queuedPass = (): Promise<Prescription[]> => {
+    queued ??= (async () => {
+      await Promise.resolve(); // after this tick's marks
+      while (running !== undefined) await running.catch(() => undefined);
+      queued = undefined; // this one: no other is made while it waits
+      return pass();
+    })();
+    return queued;
+  };
   const close = async () => {
     clearInterval(timer);
     timer = undefined;
+    await queued?.catch(() => undefined);
     await running;
   };
   return {
     runOnce: pass,
     async recompute(fieldId, reason) {
-      stale.set(fieldId, [...(stale.get(fieldId) ?? []), reason]);
-      await running?.catch(() => undefined);
-      return (await pass()).filter((p) => p.fieldId === fieldId);
+      mark(fieldId, reason);
+      return (await queuedPass()).filter((p) => p.fieldId === fieldId);
+    },
+    markStale(fieldId, reason) {
+      mark(fieldId, reason);
+      if (queued !== undefined) return; // the waiting pass will take this mark
+      queuedPass().catch((error: unknown) =>
+        failed(error, { fieldId }, 'background recompute failed'),
+      );
     },
     start() {
       timer ??= setInterval(() => {

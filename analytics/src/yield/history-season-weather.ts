@@ -22,34 +22,63 @@ export type SeasonRainOverEt0 =
   | { rainOverEt0: number; rainMm: number; et0Mm: number; days: number; seasonDays: number }
   | { missing: string };
 
+/** Where a season's weather is read: the field's station(s), in the cooperative's local days. */
+export interface StationWindow {
+  store: TimeSeriesStore;
+  stationIds: readonly string[];
+  utcOffsetMinutes: number;
+}
+
+/** The stations' local days from `fromDate` up to (not including) `toDate`, summarised once. */
+export async function readStationDays(
+  window: StationWindow & { fromDate: string; toDate: string },
+): Promise<DailyWeather[]> {
+  const { utcOffsetMinutes } = window;
+  const readings = await window.store.query({
+    deviceIds: [...window.stationIds],
+    stream: 'weather',
+    fromMs: localMidnightMs(window.fromDate, utcOffsetMinutes),
+    toMs: localMidnightMs(window.toDate, utcOffsetMinutes) - 1,
+  });
+  return summariseStation(readings, { utcOffsetMinutes }).days.filter(
+    (d) => d.dateIso >= window.fromDate && d.dateIso < window.toDate,
+  );
+}
+
+/** The last day (exclusive) of the crop's nominal season sown on `sowingDate`. */
+export function seasonEndDate(crop: string, sowingDate: string): string {
+  return addDays(sowingDate, nominalSeasonDays(cropParameters(crop)));
+}
+
 /**
  * A past season's rain over its reference ET (the yield model's `rainOverEt0`), from the stored
  * readings of the field's weather station(s): each local day from sowing for the crop's nominal
  * season (FAO-56 Table 11 stage lengths), FAO-56 daily Penman-Monteith ET0 (eq. 6) of each
  * complete day, and the rain of the same days, so the ratio is of like with like.
  */
-export async function seasonRainOverEt0(input: {
-  store: TimeSeriesStore;
+export async function seasonRainOverEt0(
+  input: StationWindow & { field: Field; crop: string; sowingDate: string },
+): Promise<SeasonRainOverEt0> {
+  if (input.stationIds.length === 0) return { missing: 'the cooperative has no weather station' };
+  const toDate = seasonEndDate(input.crop, input.sowingDate);
+  const days = await readStationDays({ ...input, fromDate: input.sowingDate, toDate });
+  return rainOverEt0FromDays({ ...input, days });
+}
+
+/**
+ * `seasonRainOverEt0` from days already read (any span that holds the season: the days outside
+ * it are left out), so that rows sharing a station and a season read its weather once.
+ */
+export function rainOverEt0FromDays(input: {
+  days: readonly DailyWeather[];
   field: Field;
   crop: string;
   sowingDate: string;
-  stationIds: readonly string[];
-  utcOffsetMinutes: number;
-}): Promise<SeasonRainOverEt0> {
-  const { field, utcOffsetMinutes } = input;
-  if (input.stationIds.length === 0) return { missing: 'the cooperative has no weather station' };
+}): SeasonRainOverEt0 {
   const seasonDays = nominalSeasonDays(cropParameters(input.crop));
   const endDate = addDays(input.sowingDate, seasonDays);
-  const readings = await input.store.query({
-    deviceIds: [...input.stationIds],
-    stream: 'weather',
-    fromMs: localMidnightMs(input.sowingDate, utcOffsetMinutes),
-    toMs: localMidnightMs(endDate, utcOffsetMinutes) - 1,
-  });
-  const days = summariseStation(readings, { utcOffsetMinutes }).days.filter(
-    (d) => d.dateIso >= input.sowingDate && d.dateIso < endDate,
-  );
-  const site = siteOf(field, days);
+  const days = input.days.filter((d) => d.dateIso >= input.sowingDate && d.dateIso < endDate);
+  const site = siteOf(input.field, days);
   const withEt0 = days.flatMap((d) => {
     const et0 = et0ForDay(d, site);
     return et0 === null ? [] : [{ rainMm: d.rainMm, et0Mm: et0.et0Mm }];

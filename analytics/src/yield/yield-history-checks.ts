@@ -2,7 +2,11 @@ import { SEASON_NAME, type Field, type YieldHistoryRow } from '@shamba/schemas';
 import type { Registry, TimeSeriesStore } from '@shamba/storage';
 import { addDays, cropParameters, nominalSeasonDays } from '@shamba/agronomy';
 import { createFieldData } from '../prescriptions/field-data.js';
-import { seasonRainOverEt0 } from './history-season-weather.js';
+import {
+  computeRainOverEt0,
+  planWeatherReads,
+  type RowToCompute,
+} from './history-rain-over-et0.js';
 import { PLAUSIBLE_YIELDS, knownHistoryCrops } from './plausible-yields.js';
 import { badRows, type NumberedHistoryRow } from './yield-history.js';
 
@@ -94,6 +98,10 @@ function duplicateProblems(rows: readonly NumberedHistoryRow[]): string[] {
  * data: rain over ET0 from the field's station over the season (from `sowing_date`). A row that
  * lacks it and cannot have it computed is refused. Any problem refuses the whole upload
  * (INVALID_REQUEST naming every bad row, up to a cap), so nothing half-checked is stored.
+ *
+ * The cheap checks run first, on every row: an upload they refuse reads no weather at all. Then
+ * the rows left to compute are counted and refused past MAX_COMPUTED_ROWS (or
+ * MAX_WEATHER_READS), before any weather is read; each station's weather is read once a window.
  */
 export async function checkYieldHistory(input: {
   coopId: string;
@@ -105,39 +113,42 @@ export async function checkYieldHistory(input: {
   const { coopId, rows, registry, store, clock } = input;
   const fields = new Map((await registry.fields.list({ coopId })).map((f) => [f.id, f]));
   const context = { fields, todayIso: new Date(clock()).toISOString().slice(0, 10) };
-  const problems = [...duplicateProblems(rows)];
+  const problems = [...duplicateProblems(rows), ...rows.flatMap((n) => cheapProblems(n, context))];
+  if (problems.length > 0) throw badRows(problems.sort(byLine), rows.length);
   const fieldData = createFieldData({ registry, store, clock });
   const coop = await fieldData.coop(coopId);
-  const checked: YieldHistoryRow[] = [];
-  for (const numbered of rows) {
-    const found = rowProblems(numbered, context);
-    problems.push(...found);
-    const { row, line } = numbered;
-    if (found.length > 0 || row.rain_over_et0 !== undefined) {
-      checked.push(row);
-      continue;
-    }
-    if (row.sowing_date === undefined) {
-      problems.push(
-        `line ${line}, rain_over_et0: missing; give it, or sowing_date to compute it from the field's stored station weather`,
-      );
-      continue;
-    }
+  const toCompute = rows.flatMap(({ line, row }): RowToCompute[] => {
+    if (row.rain_over_et0 !== undefined || row.sowing_date === undefined) return [];
     const field = fields.get(row.field_id)!;
-    const computed = await seasonRainOverEt0({
-      store,
-      field,
-      crop: row.crop,
-      sowingDate: row.sowing_date,
-      stationIds: fieldData.stationsFor(coop, field),
-      utcOffsetMinutes: coop.utcOffsetMinutes,
-    });
-    if ('missing' in computed)
-      problems.push(`line ${line}, rain_over_et0: missing, and ${computed.missing}`);
-    else checked.push({ ...row, rain_over_et0: round4(computed.rainOverEt0) });
-  }
+    const stationIds = fieldData.stationsFor(coop, field);
+    return [{ numbered: { line, row }, sowingDate: row.sowing_date, field, stationIds }];
+  });
+  const reads = planWeatherReads(toCompute);
+  const computed = await computeRainOverEt0({
+    reads,
+    store,
+    utcOffsetMinutes: coop.utcOffsetMinutes,
+  });
+  const checked = rows.map(({ line, row }) => {
+    const value = computed.get(line);
+    if (value === undefined) return row;
+    if (typeof value !== 'number')
+      problems.push(`line ${line}, rain_over_et0: missing, and ${value.missing}`);
+    return typeof value === 'number' ? { ...row, rain_over_et0: round4(value) } : row;
+  });
   if (problems.length > 0) throw badRows(problems.sort(byLine), rows.length);
   return checked;
+}
+
+/** A row's problems that need no weather: its cells against the registry, and a missing input. */
+function cheapProblems(numbered: NumberedHistoryRow, context: HistoryContext): string[] {
+  const found = rowProblems(numbered, context);
+  const { line, row } = numbered;
+  if (found.length > 0 || row.rain_over_et0 !== undefined || row.sowing_date !== undefined)
+    return found;
+  return [
+    `line ${line}, rain_over_et0: missing; give it, or sowing_date to compute it from the field's stored station weather`,
+  ];
 }
 
 const lineOf = (problem: string) => Number(/^line (\d+)/.exec(problem)?.[1] ?? 0);

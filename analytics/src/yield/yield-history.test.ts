@@ -18,6 +18,7 @@ import {
   type TimeSeriesStore,
 } from '@shamba/storage';
 import { CROP_PARAMETERS } from '@shamba/agronomy';
+import { MAX_COMPUTED_ROWS, MAX_WEATHER_READS } from './history-rain-over-et0.js';
 import { checkYieldHistory } from './yield-history-checks.js';
 import { PLAUSIBLE_YIELDS } from './plausible-yields.js';
 import { readYieldHistoryCsv } from './yield-history.js';
@@ -83,16 +84,28 @@ describe('yield history, checked row by row', () => {
   let registry: Registry;
   let store: TimeSeriesStore;
   const clock = () => Date.parse('2027-02-01T09:00:00Z');
-  const check = (text: string) =>
+  const check = (text: string, through: TimeSeriesStore = store) =>
     checkYieldHistory({
       coopId: 'coop-a',
       rows: readYieldHistoryCsv(text),
       registry,
-      store,
+      store: through,
       clock,
     });
-  const refusal = async (text: string) => {
-    const error = await check(text).then(
+  /** The store, counting the queries made through it. */
+  const counting = () => {
+    let queries = 0;
+    const through: TimeSeriesStore = {
+      ...store,
+      query: (...args) => {
+        queries++;
+        return store.query(...args);
+      },
+    };
+    return { store: through, count: () => queries };
+  };
+  const refusal = async (text: string, through: TimeSeriesStore = store) => {
+    const error = await check(text, through).then(
       () => null,
       (e: unknown) => e,
     );
@@ -193,27 +206,102 @@ describe('yield history, checked row by row', () => {
   });
 
   it('refuses a row that lacks rain over ET0 when it cannot be computed, saying why', async () => {
+    const teffRow = (sowingDate: string, season = '2026-meher') =>
+      line({
+        field_id: 'teff-1',
+        crop: 'teff',
+        season,
+        rain_over_et0: '',
+        sowing_date: sowingDate,
+      });
+    // Neither the ratio nor a sowing date: refused by the cheap checks, no weather read.
+    const queried = counting();
+    expect(
+      (await refusal(csv(line({ rain_over_et0: '' }), teffRow(SOWN)), queried.store)).split('\n'),
+    ).toEqual([
+      '1 problem in 2 rows; nothing was stored:',
+      "line 2, rain_over_et0: missing; give it, or sowing_date to compute it from the field's stored station weather",
+    ]);
+    expect(queried.count()).toBe(0);
     const message = await refusal(
       csv(
-        line({ rain_over_et0: '' }),
         // The station's record starts 30 days into this season: 80 of 110 days.
-        line({
-          field_id: 'teff-1',
-          crop: 'teff',
-          season: '2026-meher',
-          rain_over_et0: '',
-          sowing_date: addDays(SOWN, -30),
-        }),
+        teffRow(addDays(SOWN, -30)),
         // field-1 has no station of its own and the cooperative none off-field: teff-1's is not its.
         line({ season: '2024-meher', rain_over_et0: '', sowing_date: '2024-06-15' }),
       ),
     );
     expect(message.split('\n')).toEqual([
-      '3 problems in 3 rows; nothing was stored:',
-      "line 2, rain_over_et0: missing; give it, or sowing_date to compute it from the field's stored station weather",
-      "line 3, rain_over_et0: missing, and the station has 80 complete days of the season's 110 from 2026-06-06 (at least 88 needed)",
-      expect.stringMatching(/^line 4, rain_over_et0: missing, and the station has 0 complete days/),
+      '2 problems in 2 rows; nothing was stored:',
+      "line 2, rain_over_et0: missing, and the station has 80 complete days of the season's 110 from 2026-06-06 (at least 88 needed)",
+      expect.stringMatching(/^line 3, rain_over_et0: missing, and the station has 0 complete days/),
     ]);
+  });
+
+  it("reads a station's weather once for the rows sown within a year of each other", async () => {
+    const queried = counting();
+    const rows = await check(
+      csv(
+        ...['a', 'b', 'c'].map((plot) =>
+          line({
+            field_id: 'teff-1',
+            crop: 'teff',
+            season: `2026-${plot}`,
+            yield_t_ha: '1.9',
+            rain_over_et0: '',
+            sowing_date: SOWN,
+          }),
+        ),
+      ),
+      queried.store,
+    );
+    expect(queried.count()).toBe(1);
+    const [first] = await check(
+      csv(
+        line({
+          field_id: 'teff-1',
+          crop: 'teff',
+          season: '2026-meher',
+          yield_t_ha: '1.9',
+          rain_over_et0: '',
+          sowing_date: SOWN,
+        }),
+      ),
+    );
+    expect(rows.map((r) => r.rain_over_et0)).toEqual([0, 1, 2].map(() => first!.rain_over_et0));
+  });
+
+  it('refuses before reading any weather an upload that leaves too much to compute', async () => {
+    const toCompute = (season: string, sowingDate: string) =>
+      line({
+        field_id: 'teff-1',
+        crop: 'teff',
+        season,
+        rain_over_et0: '',
+        sowing_date: sowingDate,
+      });
+    const queried = counting();
+    // One row more than the cap, all the same station and sowing: refused by the count alone.
+    const many = Array.from({ length: MAX_COMPUTED_ROWS + 1 }, (_, i) =>
+      toCompute(`2026-plot-${i}`, SOWN),
+    );
+    const rows = await refusal(csv(...many), queried.store);
+    expect(rows).toBe(
+      `${MAX_COMPUTED_ROWS + 1} rows lack rain_over_et0, and computing it from the stations' weather would take ${MAX_COMPUTED_ROWS + 1} rows; ` +
+        `an upload may leave it to compute for at most ${MAX_COMPUTED_ROWS} rows over ${MAX_WEATHER_READS} station-years: split the upload, or give rain_over_et0 in the CSV`,
+    );
+    // Few rows, but each a year of its own: too many weather reads.
+    const years = Array.from({ length: MAX_WEATHER_READS + 1 }, (_, i) => 2026 - i);
+    const spread = await refusal(
+      csv(...years.map((y) => toCompute(`${y}-meher`, `${y}-06-01`))),
+      queried.store,
+    );
+    expect(spread).toMatch(
+      new RegExp(
+        `^${MAX_WEATHER_READS + 1} rows lack rain_over_et0, and computing it from the stations' weather would take ${MAX_WEATHER_READS + 1} station-years of weather \\(at most ${MAX_WEATHER_READS}\\); .*split the upload, or give rain_over_et0 in the CSV$`,
+      ),
+    );
+    expect(queried.count()).toBe(0);
   });
 
   it('names each bad cell by its line (blank lines counted) and caps the list', () => {

@@ -46,22 +46,22 @@ export async function applyFieldZones(input: ApplyFieldZonesInput): Promise<Appl
   return { scenesReindexed, probes };
 }
 
-/** Each stored scene of the field with the new zones' indices in place of the old zones'. */
+/**
+ * Each stored scene of the field with the new zones' indices in place of the old zones'. Only
+ * the field's own rows are written: the scene's record, and every other field's indices in it,
+ * are another writer's (a scene re-registered meanwhile, another field's zones applied).
+ */
 async function reindexScenes(input: ApplyFieldZonesInput): Promise<number> {
   const key = (owner: string | null, id: string) => JSON.stringify([owner, id]);
   const position = new Map(input.scenes.map((s, k) => [key(s.ownerCoopId, s.id), k]));
-  let count = 0;
-  for (const entry of input.series) {
+  const replaced = input.series.flatMap((entry) => {
     const k = position.get(key(entry.ownerCoopId, entry.sceneId));
-    if (k === undefined) continue; // not read: a scene that does not reach the field
+    if (k === undefined) return []; // not read: a scene that does not reach the field
     const { zones: _old, ...fieldOnly } = entry.indices;
     const zones = input.sceneZoneIndices[k];
-    const indices = zones == null ? fieldOnly : { ...fieldOnly, zones };
-    // The scene's record unchanged; its row for this field replaced (registry upsert).
-    await input.registry.scenes.add(input.scenes[k]!, [{ ...entry, indices }]);
-    count++;
-  }
-  return count;
+    return [{ ...entry, indices: zones == null ? fieldOnly : { ...fieldOnly, zones } }];
+  });
+  return input.registry.scenes.replaceFieldIndices(replaced);
 }
 
 /** Each soil probe of the field to the zone its newest GNSS fix lies in. */

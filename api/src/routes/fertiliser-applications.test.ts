@@ -1,5 +1,5 @@
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openTempStores, type TempStores } from '@shamba/storage/testing';
 import {
   createPrescriptionService,
@@ -16,6 +16,7 @@ import {
 } from '@shamba/schemas/testing';
 import { tokenDigest, type Registry, type TimeSeriesStore } from '@shamba/storage';
 import { createApp } from '../app.js';
+import { MAX_APPLICATIONS_PER_YEAR } from './fertiliser-applications.js';
 
 const EAT = 180; // Africa/Addis_Ababa, UTC+3
 
@@ -45,6 +46,7 @@ describe('GET/POST /v1/fields/{id}/fertiliser-applications', () => {
     await registry.devices.upsert(weatherStationFixture());
     // Maize sown 2026-07-01 with 60 kg N/ha declared; two days of station weather in August.
     await registry.fields.upsert(fieldFixture({ nitrogenKgHa: 60 }));
+    await registry.fields.upsert(fieldFixture({ id: 'field-3' }));
     const readings = stationReadings(['2026-08-10', '2026-08-11'], {
       coopId: 'coop-a',
       utcOffsetMinutes: EAT,
@@ -59,7 +61,9 @@ describe('GET/POST /v1/fields/{id}/fertiliser-applications', () => {
       clock: () => readings.at(-1)!.timeMs,
     });
     await service.runOnce();
-    app = createApp({ registry, store, health: async () => ({}), prescriptions: service });
+    // Today is the day of the last readings: dates are judged against it.
+    const clock = () => readings.at(-1)!.timeMs;
+    app = createApp({ registry, store, health: async () => ({}), prescriptions: service, clock });
   });
   afterAll(async () => {
     await service.close();
@@ -67,8 +71,13 @@ describe('GET/POST /v1/fields/{id}/fertiliser-applications', () => {
     await stores.close();
   });
 
-  const call = async (token: string, method: 'GET' | 'POST', body?: unknown) => {
-    const response = await app.request('/v1/fields/field-1/fertiliser-applications', {
+  const call = async (
+    token: string,
+    method: 'GET' | 'POST',
+    body?: unknown,
+    fieldId = 'field-1',
+  ) => {
+    const response = await app.request(`/v1/fields/${fieldId}/fertiliser-applications`, {
       method,
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
@@ -96,20 +105,28 @@ describe('GET/POST /v1/fields/{id}/fertiliser-applications', () => {
         recordedBy: { name: 'Agronomist A', role: 'agronomist' },
         recordedAtMs: expect.any(Number) as number,
       },
-      recomputed: true,
+      recompute: 'pending',
     });
 
-    const after = await nitrogen();
-    expect(after.id).not.toBe(before.id);
+    // Made again in the background, not in the request.
+    const after = await vi.waitFor(async () => {
+      const latest = await nitrogen();
+      expect(latest.id).not.toBe(before.id);
+      return latest;
+    });
     expect([after.nKgHa, after.appliedN]).toEqual([
       37.3,
       {
         declaredKgHa: 60,
+        applicationCount: 1,
+        recordedKgHa: 46,
         applications: [{ id: 1, date: '2026-08-11', product: 'urea', nKgHa: 46 }],
         totalKgHa: 106,
+        sinceSceneCount: 0,
         sinceSceneKgHa: 0,
       },
     ]);
+    expect(after.revision?.reasons).toEqual(['fertiliser application recorded']);
     expect(after.steps.find((s) => s.name === 'N applied')).toMatchObject({
       formula: 'declared on the field 60 + recorded this season 46',
       value: 106,
@@ -118,7 +135,7 @@ describe('GET/POST /v1/fields/{id}/fertiliser-applications', () => {
     // Given as kg N/ha, any product.
     const manure = { date: '2026-07-01', product: 'compost', amount: 10, unit: 'kg-n-ha' };
     expect((await call('manager-a', 'POST', manure)).status).toBe(201);
-    expect((await nitrogen()).nKgHa).toBe(27.3);
+    await vi.waitFor(async () => expect((await nitrogen()).nKgHa).toBe(27.3));
   });
 
   it("lets the field's farmer read them, and no one else outside its cooperative", async () => {
@@ -154,6 +171,50 @@ describe('GET/POST /v1/fields/{id}/fertiliser-applications', () => {
       '414 kg N/ha in one application is more than 400: give the amount per hectare',
     ]);
     expect((await call('agronomist-a', 'POST', { ...base, unit: 'bags' })).status).toBe(400);
+    // No N: 0.1 kg of urea is 0.05 kg N, recorded to 0.1 kg N/ha as 0.
+    expect(await refused({ ...base, amount: 0.1 })).toEqual([
+      400,
+      '0.1 kg-product-ha of urea is 0 kg N/ha: at least 0.1 kg N/ha is recorded',
+    ]);
+    expect(await refused({ ...base, amount: 0.01, unit: 'kg-n-ha' })).toEqual([
+      400,
+      '0.01 kg-n-ha of urea is 0 kg N/ha: at least 0.1 kg N/ha is recorded',
+    ]);
+    // Five years (of 365 days) before today, 2026-08-11, is the oldest recorded.
+    expect(await refused({ ...base, date: '2021-08-11' })).toEqual([
+      400,
+      'date 2021-08-11 is more than 5 years ago (earliest 2021-08-12): it counts for no advice now',
+    ]);
     expect((await registry.fertiliserApplications.list('field-1')).length).toBe(2);
+  });
+
+  it('refuses more than 100 applications in any 365 days of a field, saying so', async () => {
+    const post = async (date: string) => {
+      const body = { date, product: 'urea', amount: 10, unit: 'kg-product-ha' };
+      return call('agronomist-a', 'POST', body, 'field-3');
+    };
+    // 99 recorded already (straight into the registry); the 100th goes through the API.
+    for (let i = 0; i < MAX_APPLICATIONS_PER_YEAR - 1; i++)
+      await registry.fertiliserApplications.add({
+        fieldId: 'field-3',
+        coopId: 'coop-a',
+        date: '2026-03-01',
+        product: 'urea',
+        amount: 10,
+        unit: 'kg-product-ha',
+        nKgHa: 4.6,
+        recordedBy: { name: 'Agronomist A', role: 'agronomist' },
+        recordedAtMs: 0,
+      });
+    expect((await post('2026-08-01')).status).toBe(201);
+    const refused = await post('2026-08-02');
+    expect([refused.status, (refused.body.error as { message: string }).message]).toEqual([
+      400,
+      'field field-3 already has 100 applications within a year of 2026-08-02; at most 100 in any 365 days: nothing was recorded (several on one day? record their sum)',
+    ]);
+    // 366 days before the cluster: no 365 days hold more than 100, so there is room.
+    expect((await post('2025-02-28')).status).toBe(201);
+    const all = { fromDate: '2000-01-01', toDate: '2099-12-31' };
+    expect(await registry.fertiliserApplications.count('field-3', all)).toBe(101);
   });
 });

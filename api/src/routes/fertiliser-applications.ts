@@ -4,7 +4,7 @@ import {
   ShambaError,
   type FertiliserApplicationInput,
 } from '@shamba/schemas';
-import { N_PRODUCTS, appliedNKgHa, isNProduct } from '@shamba/agronomy';
+import { N_PRODUCTS, addDays, appliedNKgHa, isNProduct } from '@shamba/agronomy';
 import type { Registry } from '@shamba/storage';
 import type { AppEnv } from '../auth/bearer-auth.js';
 import { requireRole, STAFF_ROLES } from '../auth/tenancy.js';
@@ -25,14 +25,30 @@ export const MAX_APPLICATION_N_KG_HA = 400;
 const DAY_MS = 86_400_000;
 
 /**
+ * Applications a field may have in any 365 days. A crop gets N in a few splits (basal and one
+ * to three top-dressings; FAO Bulletin 16), a vegetable plot fertigated weekly about 50: 100 is
+ * past any real schedule, and keeps a field's record, read by every nitrogen pass, small.
+ */
+export const MAX_APPLICATIONS_PER_YEAR = 100;
+const YEAR_DAYS = 365;
+
+/**
+ * How far back an application may be dated: N left unused is lost to leaching and
+ * denitrification within a season or two, so older records change no advice; with the yearly
+ * cap, a field's record holds at most a few hundred.
+ */
+export const MAX_APPLICATION_AGE_DAYS = 5 * YEAR_DAYS;
+
+/**
  * A field's fertiliser applications: its cooperative's agronomists and managers (and admins)
- * record them, and they and the field's farmer read them. Recording one recomputes the field's
- * prescriptions, so its nitrogen counts what was applied.
+ * record them, and they and the field's farmer read them. Recording one marks the field's
+ * prescriptions stale: a background pass makes them again, so its nitrogen counts what was
+ * applied (a burst of applications shares one pass; the request never waits for it).
  */
 export function fertiliserApplicationRoutes(deps: {
   registry: Registry;
   /** The prescription service, when analytics run (see AppOptions.prescriptions). */
-  prescriptions?: { recompute(fieldId: string, reason: string): Promise<unknown> } | undefined;
+  prescriptions?: { markStale(fieldId: string, reason: string): void } | undefined;
   clock: () => number;
 }) {
   const { registry } = deps;
@@ -50,7 +66,9 @@ export function fertiliserApplicationRoutes(deps: {
       requireRole(principal, STAFF_ROLES);
       const field = await visibleField(principal, c.req.param('fieldId'));
       const input = await parseJsonBody(c, FertiliserApplicationInputSchema);
-      const nKgHa = checkedN(input, deps.clock());
+      const nowMs = deps.clock();
+      const nKgHa = checkedN(input, nowMs);
+      await checkRoomFor(registry, { fieldId: field.id, date: input.date, nowMs });
       const application = await registry.fertiliserApplications.add({
         ...input,
         fieldId: field.id,
@@ -59,17 +77,40 @@ export function fertiliserApplicationRoutes(deps: {
         recordedBy: { name: principal.name, role: principal.role },
         recordedAtMs: deps.clock(),
       });
-      // The application is kept whatever happens next; the periodic pass catches up if this fails.
-      const recomputed =
-        deps.prescriptions === undefined
-          ? false
-          : await deps.prescriptions
-              .recompute(field.id, 'fertiliser application recorded')
-              .then(() => true)
-              .catch(() => false);
-      return c.json({ application, recomputed }, 201);
+      // Kept whatever happens next: the recompute runs in the background (a failure is logged by
+      // the service, and the periodic pass catches up).
+      deps.prescriptions?.markStale(field.id, 'fertiliser application recorded');
+      return c.json({ application, recompute: deps.prescriptions ? 'pending' : 'none' }, 201);
     });
 }
+
+/**
+ * Refuses an application dated too long ago, or one more for a field that has
+ * MAX_APPLICATIONS_PER_YEAR within 365 days either side of its date (so that no 365 days hold
+ * more than the cap).
+ */
+async function checkRoomFor(
+  registry: Registry,
+  { fieldId, date, nowMs }: { fieldId: string; date: string; nowMs: number },
+): Promise<void> {
+  const earliest = isoDate(nowMs - MAX_APPLICATION_AGE_DAYS * DAY_MS);
+  if (date < earliest)
+    throw new ShambaError(
+      'INVALID_REQUEST',
+      `date ${date} is more than ${MAX_APPLICATION_AGE_DAYS / YEAR_DAYS} years ago (earliest ${earliest}): it counts for no advice now`,
+    );
+  const near = await registry.fertiliserApplications.count(fieldId, {
+    fromDate: addDays(date, -(YEAR_DAYS - 1)),
+    toDate: addDays(date, YEAR_DAYS - 1),
+  });
+  if (near >= MAX_APPLICATIONS_PER_YEAR)
+    throw new ShambaError(
+      'INVALID_REQUEST',
+      `field ${fieldId} already has ${near} applications within a year of ${date}; at most ${MAX_APPLICATIONS_PER_YEAR} in any 365 days: nothing was recorded (several on one day? record their sum)`,
+    );
+}
+
+const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 /** The application's N, once its product, date and size make sense; else INVALID_REQUEST. */
 function checkedN(input: FertiliserApplicationInput, nowMs: number): number {
@@ -78,10 +119,16 @@ function checkedN(input: FertiliserApplicationInput, nowMs: number): number {
       'INVALID_REQUEST',
       `unknown product ${input.product}: one of ${Object.keys(N_PRODUCTS).join(', ')}, or give the amount in kg-n-ha`,
     );
-  const latest = new Date(nowMs + DAY_MS).toISOString().slice(0, 10);
+  const latest = isoDate(nowMs + DAY_MS);
   if (input.date > latest)
     throw new ShambaError('INVALID_REQUEST', `date ${input.date} is in the future`);
   const nKgHa = appliedNKgHa(input);
+  // Recorded to 0.1 kg N/ha: less is no application (and a flood of them is no record).
+  if (!(nKgHa > 0))
+    throw new ShambaError(
+      'INVALID_REQUEST',
+      `${input.amount} ${input.unit} of ${input.product} is ${nKgHa} kg N/ha: at least 0.1 kg N/ha is recorded`,
+    );
   if (nKgHa > MAX_APPLICATION_N_KG_HA)
     throw new ShambaError(
       'INVALID_REQUEST',

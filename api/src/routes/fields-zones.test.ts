@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openTempStores, type TempStores } from '@shamba/storage/testing';
 import {
   createPrescriptionService,
+  createSceneRasterService,
   createSceneService,
   createWorkerPool,
   pointInPolygon,
@@ -175,8 +176,11 @@ describe('POST /v1/fields/{id}/zones/delineate', () => {
     await stores.close();
   });
 
-  const delineate = async (body: object): Promise<[number, Delineation]> => {
-    const app = createApp({ registry, store, health: async () => ({}), prescriptions });
+  const delineate = async (
+    body: object,
+    more: Partial<Parameters<typeof createApp>[0]> = {},
+  ): Promise<[number, Delineation]> => {
+    const app = createApp({ registry, store, health: async () => ({}), prescriptions, ...more });
     const response = await app.request('/v1/fields/field-1/zones/delineate', {
       method: 'POST',
       body: JSON.stringify(body),
@@ -284,6 +288,58 @@ describe('POST /v1/fields/{id}/zones/delineate', () => {
       ['field-1-z1', true],
       ['field-1-z2', false],
     ]);
+  });
+
+  it('answers 200 with the zones stored when the recompute after them fails, and logs it', async () => {
+    for (const day of [1, 5, 9]) await registerScene(day);
+    type Logged = { msg: string; fieldId: string; err: { message: string } };
+    const logged: Logged[] = [];
+    const logger = pino(
+      { level: 'error' },
+      { write: (line: string) => logged.push(JSON.parse(line) as Logged) },
+    );
+    const failing = {
+      recompute: () => Promise.reject(new Error('registry unreachable')),
+      markStale: () => undefined,
+    };
+    const [status, body] = await delineate({ apply: true }, { prescriptions: failing, logger });
+    expect([status, body.applied, body.prescriptions, body.scenesReindexed]).toEqual([
+      200,
+      true,
+      null,
+      3,
+    ]);
+    expect((await registry.fields.get('field-1'))!.zones).toEqual(body.zones);
+    expect(logged.map((l) => [l.msg, l.fieldId, l.err.message])).toEqual([
+      ['recompute after zones failed', 'field-1', 'registry unreachable'],
+    ]);
+  });
+
+  it("re-indexes only the field's rows: a scene record changed meanwhile is kept", async () => {
+    for (const day of [1, 5, 9]) await registerScene(day);
+    const rasters = createSceneRasterService();
+    // Another writer updates the scenes while the zones are drawn (read before, written after).
+    const touched = async () => {
+      for (const scene of await registry.scenes.list())
+        await registry.scenes.add({ ...scene, cloudCoverPct: 42 }, []);
+    };
+    const [status, body] = await delineate(
+      { apply: true },
+      {
+        rasters: {
+          ...rasters,
+          delineateZones: async (...args) => {
+            await touched();
+            return rasters.delineateZones(...args);
+          },
+        },
+      },
+    );
+    expect([status, body.applied, body.scenesReindexed]).toEqual([200, true, 3]);
+    expect((await registry.scenes.list()).map((s) => s.cloudCoverPct)).toEqual([42, 42, 42]);
+    const ids = body.zones.map((z) => z.id);
+    for (const entry of await registry.scenes.fieldSeries('field-1'))
+      expect(Object.keys(entry.indices.zones ?? {})).toEqual(ids);
   });
 
   it('only proposes without apply: the field, its scenes and its probes unchanged', async () => {

@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { FieldSceneIndices, Registry, SceneRecord, TimeSeriesStore } from '@shamba/storage';
 import {
@@ -42,6 +43,8 @@ export function fieldZoneRoutes(deps: {
   rasters: SceneRasterService;
   /** When analytics run: applied zones recompute the field's prescriptions at once. */
   prescriptions?: PrescriptionRecompute | undefined;
+  /** Where a failed recompute is logged (default: silent). */
+  logger?: Logger | undefined;
 }) {
   const { registry, store } = deps;
   const visibleField = visibleFieldIn(registry);
@@ -81,8 +84,13 @@ export function fieldZoneRoutes(deps: {
         sceneZoneIndices,
         series,
       });
-      const prescriptions =
-        (await deps.prescriptions?.recompute(field.id, 'zones applied')) ?? null;
+      // The zones are stored: a failed recompute is logged, and the periodic pass makes them.
+      const prescriptions = await (
+        deps.prescriptions?.recompute(field.id, 'zones applied') ?? Promise.resolve(null)
+      ).catch((error: unknown) => {
+        deps.logger?.error({ err: error, fieldId: field.id }, 'recompute after zones failed');
+        return null;
+      });
       return c.json({ fieldId: field.id, applied: true, ...result, ...applied, prescriptions });
     },
   );

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createModelStore, type ModelOwner } from '@shamba/analytics';
+import { MAX_COMPUTED_ROWS, createModelStore, type ModelOwner } from '@shamba/analytics';
 import { buildQuantileModel, initTfBackend } from '@shamba/analytics/models';
 import { coopFixture, fieldFixture } from '@shamba/schemas/testing';
 import {
@@ -161,6 +161,30 @@ describe('yield history and promotion over the API', () => {
       (await call('DELETE', '/coops/coop-a/yield-history?season=2025-meher', 'manager-a')).status,
     ).toBe(404);
     expect((await call('DELETE', '/coops/coop-a/yield-history', 'manager-a')).status).toBe(400);
+  });
+
+  it('refuses an upload leaving more rows to compute than the cap, saying to split it: nothing stored', async () => {
+    // Each row lacks rain_over_et0 and gives a sowing date: each would need a season of ET0.
+    const before = await history('coop-a');
+    const rows = Array.from(
+      { length: MAX_COMPUTED_ROWS + 1 },
+      (_, i) => `2026-plot-${i},field-1,maize,4.2,60,78,420,12,0.8,0.8,0.4,,2026-03-01`,
+    );
+    const refused = await call(
+      'POST',
+      '/coops/coop-a/yield-history',
+      'manager-a',
+      [`${HEADER},sowing_date`, ...rows].join('\n'),
+    );
+    expect(refused.status).toBe(400);
+    const { error } = (await refused.json()) as { error: { code: string; message: string } };
+    expect(error.code).toBe('INVALID_REQUEST');
+    expect(error.message).toMatch(
+      new RegExp(
+        `^${MAX_COMPUTED_ROWS + 1} rows lack rain_over_et0, .* at most ${MAX_COMPUTED_ROWS} rows .*: split the upload, or give rain_over_et0 in the CSV$`,
+      ),
+    );
+    expect(await history('coop-a')).toEqual(before);
   });
 
   it('refuses to promote a model whose evaluation is not finite or worse than FAO-33, with the numbers', async () => {

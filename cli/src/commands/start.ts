@@ -7,7 +7,7 @@ import { OROMIA_DEMO } from '@shamba/world';
 import { loadConfig, type Config } from '../config.js';
 import { readCredentials, seedScenario, writeCredentials } from '../demo/seed-scenario.js';
 import { rateLimit, storeOptions } from '../ingest-node.js';
-import { createShamba, type Shamba } from '../shamba.js';
+import { createShamba, type Shamba, type SmsOptions } from '../shamba.js';
 import { ensureYieldModel } from '../yield-models.js';
 import { CONFIG_FLAGS, CONFIG_USAGE, configFlags, type Command } from './command.js';
 import { checkBeforeStart, openingFailure } from './start-checks.js';
@@ -74,6 +74,7 @@ ${CONFIG_USAGE}`,
       store: storeOptions(config),
       ...(config.workers === undefined ? {} : { workers: config.workers }),
       ...(config.sceneHosts === undefined ? {} : { remoteAccess: { hosts: config.sceneHosts } }),
+      sms: smsOptions(config),
     }).catch((error: unknown) => {
       throw openingFailure(error); // createShamba has closed what it had opened
     });
@@ -183,4 +184,15 @@ async function warnIfStoreAway(shamba: Shamba, config: Config): Promise<void> {
     `shamba start: warning: InfluxDB at ${config.influxUrl} does not answer (${why}); ` +
       'readings are kept in the spool until it does',
   );
+}
+
+/** The SMS settings as createShamba takes them (no gateway: the outbox only). */
+function smsOptions(config: Config): SmsOptions {
+  return {
+    perFarmerPerDay: config.smsPerDay,
+    ...(config.smsGateway === undefined ? {} : { gatewayUrl: config.smsGateway }),
+    ...(config.smsSender === undefined ? {} : { sender: config.smsSender }),
+    ...(config.smsBudget === undefined ? {} : { segmentsPerMonth: config.smsBudget }),
+    ...(config.smsCallbackToken === undefined ? {} : { callbackToken: config.smsCallbackToken }),
+  };
 }

@@ -1,7 +1,6 @@
 import { connect, type MqttClient } from 'mqtt';
-import { decodeCompact, upTopic } from '@shamba/schemas';
+import { decodeCompact, parseTxr, upTopic } from '@shamba/schemas';
 import type { DeviceCredentials } from '../devices/sim-device.js';
-import { parseTxr } from './rdss-sentences.js';
 import type { ShortMessageNetwork } from './terminal.js';
 
 export interface GatewayOptions {

@@ -2,24 +2,14 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeCompact } from '@shamba/schemas';
+import { decodeCompact, formatTxa, parseFki, parseTxr } from '@shamba/schemas';
 import { startBeidouFirmware } from '../firmware/beidou-firmware.js';
-import { formatFki, formatTxa, parseFki, parseTxr } from './rdss-sentences.js';
 import { GLOBAL_CIVIL_CARD, createShortMessageNetwork, createTerminal } from './terminal.js';
 
 const T = Date.UTC(2026, 10, 28, 9);
 
 describe('BeiDou short-message terminal', () => {
-  it('frames $CCTXA and $BDFKI that parse back', () => {
-    const line = formatTxa({ toCard: '0400001', payload: Uint8Array.of(0x10, 0xab) });
-    expect(line).toMatch(/^\$CCTXA,0400001,1,1,10AB\*[0-9A-F]{2}$/);
-    expect(parseFki(formatFki({ done: false, rateOk: false, waitS: 42.3 }))).toEqual({
-      done: false,
-      rateOk: false,
-      waitS: 43,
-    });
-  });
-
+  // The sentences themselves are tested in @shamba/schemas (nmea/rdss-sentences.test.ts).
   it('refuses a send within the card interval, and over its length, without losing the readings', async () => {
     const network = createShortMessageNetwork();
     const received: string[] = [];

@@ -1,4 +1,4 @@
-import { formatFki, formatTxr, parseTxa } from './rdss-sentences.js';
+import { formatFki, formatTxr, parseTxa } from '@shamba/schemas';
 
 /**
  * A BeiDou short-message card as the satellite system enforces it: one message per service

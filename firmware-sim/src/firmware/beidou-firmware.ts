@@ -1,5 +1,4 @@
-import { encodeCompact, type Reading } from '@shamba/schemas';
-import { formatTxa, parseFki } from '../beidou/rdss-sentences.js';
+import { encodeCompact, formatTxa, parseFki, type Reading } from '@shamba/schemas';
 import type { CardLimits, Terminal } from '../beidou/terminal.js';
 import type { DeviceFirmware } from './device-firmware.js';
 import { openFlashQueue } from './flash-queue.js';

@@ -10,6 +10,22 @@ export const CoopSchema = z.object({
 });
 export type Coop = z.infer<typeof CoopSchema>;
 
+/** How a farmer is reached: SMS, the BeiDou short-message terminal, or not at all. */
+export const FARMER_CHANNELS = ['sms', 'beidou', 'none'] as const;
+export type FarmerChannel = (typeof FARMER_CHANNELS)[number];
+
+const ClockTimeSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM, 24-hour');
+export const QuietHoursSchema = z.object({ start: ClockTimeSchema, end: ClockTimeSchema });
+export type QuietHours = z.infer<typeof QuietHoursSchema>;
+
+/** An opt-in or opt-out, when and through what (`sms:STOP`, `api:manager-1`, `cli`, `seed`). */
+export const ConsentSchema = z.object({
+  state: z.enum(['opted-in', 'opted-out']),
+  at: z.iso.datetime(),
+  source: z.string().min(1).max(100),
+});
+export type Consent = z.infer<typeof ConsentSchema>;
+
 export const FarmerSchema = z.object({
   id: IdSchema,
   coopId: IdSchema,
@@ -18,6 +34,17 @@ export const FarmerSchema = z.object({
   phone: z.string().regex(/^\+[1-9]\d{6,14}$/, 'E.164 phone number'),
   // BCP 47 language tag for the farmer's messages (am, om, sw, pt-BR, ...).
   language: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/),
+  /** How messages reach the farmer (default `sms`): see farmerContact(). */
+  channel: z.enum(FARMER_CHANNELS).optional(),
+  /** The BeiDou card id of the terminal that receives the farmer's messages (channel `beidou`). */
+  beidouCardId: z
+    .string()
+    .regex(/^\d{1,10}$/, 'a BeiDou card id: 1-10 digits')
+    .optional(),
+  /** No message in these hours, cooperative time (default 20:00-06:00); queued to the end. */
+  quietHours: QuietHoursSchema.optional(),
+  /** The farmer's last opt-in or opt-out; without one, never asked: no message is sent. */
+  consent: ConsentSchema.optional(),
 });
 export type Farmer = z.infer<typeof FarmerSchema>;
 

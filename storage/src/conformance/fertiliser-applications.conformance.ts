@@ -49,4 +49,17 @@ export function describeFertiliserApplications(
     expect((await current().fertiliserApplications.list('f-2')).map((a) => a.nKgHa)).toEqual([23]);
     expect(await current().fertiliserApplications.list('f-3')).toEqual([]);
   });
+
+  it("counts a field's applications between two dates, both included", async () => {
+    for (const date of ['2025-12-31', '2026-01-01', '2026-06-30', '2026-12-31', '2027-01-01'])
+      await current().fertiliserApplications.add(application('f-1', date, 10));
+    await current().fertiliserApplications.add(application('f-2', '2026-03-01', 10));
+    const count = (fieldId: string, fromDate: string, toDate: string) =>
+      current().fertiliserApplications.count(fieldId, { fromDate, toDate });
+    expect(await count('f-1', '2026-01-01', '2026-12-31')).toBe(3);
+    expect(await count('f-1', '2000-01-01', '2099-12-31')).toBe(5);
+    expect(await count('f-1', '2026-07-01', '2026-12-30')).toBe(0);
+    expect(await count('f-2', '2026-01-01', '2026-12-31')).toBe(1);
+    expect(await count('f-3', '2026-01-01', '2026-12-31')).toBe(0);
+  });
 }

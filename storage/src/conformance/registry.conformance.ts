@@ -11,8 +11,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DeviceRecord, Registry } from '../ports/registry.js';
 import { tokenDigest } from '../tokens/token-digest.js';
 import { describeFertiliserApplications } from './fertiliser-applications.conformance.js';
+import { describeMessages } from './messages.conformance.js';
 import { describePrescriptionHistory } from './prescription-history.conformance.js';
 import { describeRegistryRecords } from './registry-records.conformance.js';
+import { describeSceneIndices } from './scene-indices.conformance.js';
 
 /** The dead-letter caps a registry is opened with: the suite uses small ones to reach them. */
 export interface RegistryCaps {
@@ -152,6 +154,14 @@ export function describeRegistry(adapter: string, target: RegistryConformanceTar
         farmer('farmer-2', 'coop-a'),
       ]);
       expect(await registry.farmers.list('coop-z')).toEqual([]);
+      // A reply names only its number: every farmer with it, whatever the cooperative.
+      const moved = { ...farmer('farmer-3', 'coop-b'), phone: '+255700000003' };
+      await registry.farmers.upsert(moved);
+      expect(await registry.farmers.byPhone('+255700000003')).toEqual([moved]);
+      expect((await registry.farmers.byPhone('+251911000000')).map((f) => f.id)).toEqual([
+        'farmer-1',
+        'farmer-2',
+      ]);
     });
 
     it('filters fields by cooperative and farmer, and survives reopening', async () => {
@@ -292,6 +302,8 @@ export function describeRegistry(adapter: string, target: RegistryConformanceTar
 
     describeRegistryRecords(target, () => registry);
     describeFertiliserApplications(() => registry, reopen);
+    describeMessages(() => registry, reopen);
     describePrescriptionHistory(() => registry);
+    describeSceneIndices(() => registry);
   });
 }

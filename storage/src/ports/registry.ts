@@ -7,6 +7,8 @@ import type {
   NewFertiliserApplication,
   ParameterSet,
   FieldIndicesRecord,
+  InboundMessage,
+  OutboxMessage,
   ParameterSetInput,
   Prescription,
   PrescriptionKind,
@@ -122,6 +124,37 @@ export interface PrescriptionHistoryFilter {
   before?: string;
 }
 
+/** What a send, a receipt or a hold changes on an outbox message. */
+export type OutboxMessagePatch = Partial<
+  Pick<
+    OutboxMessage,
+    | 'state'
+    | 'attempts'
+    | 'notBeforeMs'
+    | 'sentMs'
+    | 'deliveredMs'
+    | 'gateway'
+    | 'gatewayIds'
+    | 'error'
+    | 'acknowledgedMs'
+    | 'appliedMs'
+  >
+>;
+
+export interface MessageFilter {
+  coopId: string;
+  farmerId?: string;
+  fieldId?: string;
+  prescriptionId?: string;
+  /** At most this many (default 100, cap 500). */
+  limit?: number;
+}
+
+export interface MessageUsage {
+  messages: number;
+  segments: number;
+}
+
 export interface FieldFilter {
   coopId?: string;
   farmerId?: string;
@@ -138,6 +171,8 @@ export interface Registry {
     upsert(farmer: Farmer): Promise<void>;
     get(id: string): Promise<Farmer | undefined>;
     list(coopId: string): Promise<Farmer[]>;
+    /** Every farmer with this E.164 number, any cooperative (a reply names no cooperative). */
+    byPhone(phone: string): Promise<Farmer[]>;
   };
   fields: {
     upsert(field: Field): Promise<void>;
@@ -194,6 +229,12 @@ export interface Registry {
      * cooperative's own and the shared scenes (a field's own cooperative, for its series).
      */
     fieldSeries(fieldId: string, filter?: { visibleTo?: string }): Promise<FieldSceneIndices[]>;
+    /**
+     * Replaces the indices of fields in scenes already stored (zones applied: the new zones'
+     * indices), leaving the scene's record and every other field's row as they are. An entry for
+     * a (field, scene) with no stored row is skipped; returns how many rows were replaced.
+     */
+    replaceFieldIndices(entries: readonly FieldSceneIndices[]): Promise<number>;
     /** Records a scene that failed (its files already moved aside by the caller). */
     quarantine(entry: QuarantinedScene): Promise<void>;
     /** Quarantined scenes newest first; `coopId`: that cooperative's and the shared ones. */
@@ -231,6 +272,35 @@ export interface Registry {
     add(application: NewFertiliserApplication): Promise<FertiliserApplication>;
     /** The field's applications by date, oldest first (same date: in the order recorded). */
     list(fieldId: string): Promise<FertiliserApplication[]>;
+    /** How many of the field's applications are dated from `fromDate` to `toDate`, inclusive. */
+    count(fieldId: string, dates: { fromDate: string; toDate: string }): Promise<number>;
+  };
+  messages: {
+    /** Adds a message; undefined when one with its `dedupeKey` exists (nothing is written). */
+    enqueue(message: OutboxMessage): Promise<OutboxMessage | undefined>;
+    get(id: string): Promise<OutboxMessage | undefined>;
+    /** `queued` messages whose time has come (`notBeforeMs` at or before `nowMs`), oldest first. */
+    due(nowMs: number, limit: number): Promise<OutboxMessage[]>;
+    update(id: string, patch: OutboxMessagePatch): Promise<void>;
+    /** The message a gateway id (one of its parts') belongs to. */
+    byGatewayId(gatewayId: string): Promise<OutboxMessage | undefined>;
+    /** Newest first. */
+    list(filter: MessageFilter): Promise<OutboxMessage[]>;
+    /** Messages and segments handed to a gateway since `sinceMs` (sending, sent, delivered, failed). */
+    usage(filter: { coopId: string; farmerId?: string; sinceMs: number }): Promise<MessageUsage>;
+    /** The newest prescription message sent (or queued) to the farmer for the field and kind. */
+    lastForField(target: {
+      farmerId: string;
+      fieldId: string;
+      kind: string;
+    }): Promise<OutboxMessage | undefined>;
+    /** Messages left `sending` (a process stopped mid-send): back to `queued`; how many. */
+    requeueSending(): Promise<number>;
+  };
+  inbound: {
+    add(message: InboundMessage): Promise<void>;
+    /** Newest first. */
+    list(filter: { coopId: string; limit?: number }): Promise<InboundMessage[]>;
   };
   deadLetters: {
     /**

@@ -3,7 +3,7 @@ import { DAY_MS, type Field, type StoredReading } from '@shamba/schemas';
 import { DRY_SEASON_DAY, fieldFixture, stationDay } from '@shamba/schemas/testing';
 import { addDays, summariseStation } from '@shamba/agronomy';
 import { EAT, midnight, square } from '../../testing/ziway-plots.js';
-import type { AppliedRecord } from './applied-nitrogen.js';
+import { MAX_LISTED_APPLICATIONS, type AppliedRecord } from './applied-nitrogen.js';
 import { nitrogenPrescription } from './nitrogen-prescription.js';
 
 const HOUR_MS = 3_600_000;
@@ -196,16 +196,44 @@ describe('nitrogen rule: applied N', () => {
     const p = prescribe(field(), 3, applications);
     expect(p.appliedN).toEqual({
       declaredKgHa: 0,
+      applicationCount: 2,
+      recordedKgHa: 38,
       applications: [
         { id: 2, date: '2026-10-01', product: 'dap', nKgHa: 18 },
         { id: 3, date: '2026-11-16', product: 'urea', nKgHa: 20 },
       ],
       totalKgHa: 38,
+      sinceSceneCount: 1,
       sinceSceneKgHa: 20,
     });
     // 34.0 by the sensor, less the 20 applied after the scene.
     expect(p.zones[0]).toMatchObject({ status: 'ok', nKgHa: 14 });
     expect(p.parameters.appliedNKgHa).toBe(38);
+  });
+
+  it('keeps counts and totals, and only the newest few applications, however many there are', () => {
+    // 40 of 0.5 kg N/ha: 30 a day before the scene (11-15), then 10 on one day after it.
+    const many: AppliedRecord[] = Array.from({ length: 40 }, (_, i) => ({
+      id: 100 + i,
+      date: i < 30 ? addDays('2026-10-16', i) : '2026-11-16',
+      product: 'urea',
+      nKgHa: 0.5,
+    }));
+    const p = prescribe(field(), 3, [...many].reverse());
+    expect(p.appliedN).toEqual({
+      declaredKgHa: 0,
+      applicationCount: 40,
+      recordedKgHa: 20,
+      applications: many.slice(-MAX_LISTED_APPLICATIONS).map(({ id, date, product, nKgHa }) => ({
+        id,
+        date,
+        product,
+        nKgHa,
+      })),
+      totalKgHa: 20,
+      sinceSceneCount: 10,
+      sinceSceneKgHa: 5,
+    });
   });
 
   it('subtracts all N applied this season from the N budget', () => {

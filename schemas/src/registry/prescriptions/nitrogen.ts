@@ -65,12 +65,21 @@ export const NitrogenActionSchema = z.enum(['fertilise', 'none', 'insufficient-d
 export const AppliedNitrogenSchema = z.object({
   /** Field.nitrogenKgHa: read as fertiliser N applied before applications were recorded. */
   declaredKgHa: z.number(),
-  /** Recorded applications in season up to the prescription's date, oldest first. */
+  /**
+   * Recorded applications in season up to the prescription's date, oldest first: the newest few
+   * only (at most 5) since `applicationCount` is kept; before, all of them.
+   */
   applications: z.array(
     z.object({ id: z.number().int(), date: z.string(), product: z.string(), nKgHa: z.number() }),
   ),
+  /** How many applications were recorded in season (absent in versions before it was kept). */
+  applicationCount: z.number().int().optional(),
+  /** Their N, kg N/ha (absent in versions before it was kept). */
+  recordedKgHa: z.number().optional(),
   /** Declared and recorded, kg N/ha. */
   totalKgHa: z.number(),
+  /** How many were recorded on or after the scene's date (absent before it was kept). */
+  sinceSceneCount: z.number().int().optional(),
   /** Recorded on or after the scene's date (the sensor could not see it), kg N/ha. */
   sinceSceneKgHa: z.number(),
 });

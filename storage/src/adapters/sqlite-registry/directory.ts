@@ -21,15 +21,18 @@ export function sqliteDirectory({
     },
     farmers: {
       upsert: async (farmer: Farmer) => {
-        prepare('INSERT OR REPLACE INTO farmers (id, coop_id, doc) VALUES (?, ?, ?)').run(
+        prepare('INSERT OR REPLACE INTO farmers (id, coop_id, phone, doc) VALUES (?, ?, ?, ?)').run(
           farmer.id,
           farmer.coopId,
+          farmer.phone,
           JSON.stringify(farmer),
         );
       },
       get: async (id) => doc<Farmer>(prepare('SELECT doc FROM farmers WHERE id = ?').get(id)),
       list: async (coopId) =>
         docs<Farmer>(prepare('SELECT doc FROM farmers WHERE coop_id = ? ORDER BY id').all(coopId)),
+      byPhone: async (phone) =>
+        docs<Farmer>(prepare('SELECT doc FROM farmers WHERE phone = ? ORDER BY id').all(phone)),
     },
     fields: {
       upsert: async (field: Field) => {

@@ -19,5 +19,12 @@ export function sqliteFertiliserApplications({
           'SELECT id, doc FROM fertiliser_applications WHERE field_id = ? ORDER BY date, id',
         ).all(fieldId) as { id: number; doc: string }[]
       ).map((r) => ({ ...(JSON.parse(r.doc) as Omit<FertiliserApplication, 'id'>), id: r.id })),
+    // ISO dates compare as text; the (field_id, date, id) index answers it.
+    count: async (fieldId, { fromDate, toDate }) =>
+      (
+        prepare(
+          'SELECT count(*) AS n FROM fertiliser_applications WHERE field_id = ? AND date BETWEEN ? AND ?',
+        ).get(fieldId, fromDate, toDate) as { n: number }
+      ).n,
   };
 }

@@ -115,4 +115,22 @@ export const REGISTRY_MIGRATIONS = [
      id INTEGER PRIMARY KEY AUTOINCREMENT, field_id TEXT NOT NULL, date TEXT NOT NULL,
      doc TEXT NOT NULL);
    CREATE INDEX fertiliser_applications_by_field ON fertiliser_applications (field_id, date, id);`,
+  // Farmers are found by phone (a reply names only its number); the outbox holds every message
+  // to a farmer before it is sent (one per dedupe key: a restart never sends one twice), and
+  // what farmers sent in.
+  `ALTER TABLE farmers ADD COLUMN phone TEXT;
+   UPDATE farmers SET phone = json_extract(doc, '$.phone');
+   CREATE INDEX farmers_by_phone ON farmers (phone);
+   CREATE TABLE messages (
+     id TEXT PRIMARY KEY, coop_id TEXT NOT NULL, farmer_id TEXT NOT NULL, field_id TEXT,
+     kind TEXT, prescription_id TEXT, dedupe_key TEXT NOT NULL UNIQUE, state TEXT NOT NULL,
+     not_before_ms INTEGER NOT NULL, created_ms INTEGER NOT NULL, handed_ms INTEGER,
+     segments INTEGER NOT NULL, doc TEXT NOT NULL);
+   CREATE INDEX messages_due ON messages (state, not_before_ms);
+   CREATE INDEX messages_by_coop ON messages (coop_id, created_ms);
+   CREATE INDEX messages_by_field ON messages (farmer_id, field_id, kind, created_ms);
+   CREATE TABLE message_gateway_ids (gateway_id TEXT PRIMARY KEY, message_id TEXT NOT NULL);
+   CREATE TABLE inbound_messages (
+     id TEXT PRIMARY KEY, coop_id TEXT, received_ms INTEGER NOT NULL, doc TEXT NOT NULL);
+   CREATE INDEX inbound_by_coop ON inbound_messages (coop_id, received_ms);`,
 ];

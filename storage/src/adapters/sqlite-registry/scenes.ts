@@ -53,6 +53,24 @@ export function sqliteScenes({ db, prepare, docs }: RegistryDb): Registry['scene
                ORDER BY acquired_ms, scene_owner, scene_id`,
             ).all(fieldId, filter.visibleTo),
       ).map(fieldSceneIndices),
+    replaceFieldIndices: async (entries) => {
+      const update = prepare(
+        `UPDATE field_scene_indices SET doc = ?
+           WHERE field_id = ? AND scene_owner = ? AND scene_id = ?`,
+      );
+      return db.transaction(() =>
+        entries.reduce((count, f) => {
+          // The stored row's acquisition time is kept: the entry replaces its indices only.
+          const { changes } = update.run(
+            JSON.stringify(f),
+            f.fieldId,
+            owner(f.ownerCoopId),
+            f.sceneId,
+          );
+          return count + changes;
+        }, 0),
+      )();
+    },
     quarantine: async (entry: QuarantinedScene) => {
       prepare('INSERT INTO quarantined_scenes (owner, at_ms, doc) VALUES (?, ?, ?)').run(
         owner(entry.ownerCoopId),

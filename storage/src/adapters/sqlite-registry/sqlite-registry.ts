@@ -8,6 +8,7 @@ import {
 } from './dead-letters.js';
 import { sqliteDirectory } from './directory.js';
 import { sqliteFertiliserApplications } from './fertiliser-applications.js';
+import { sqliteInbound, sqliteMessages } from './messages.js';
 import { REGISTRY_MIGRATIONS } from './migrations.js';
 import { sqlitePrescriptions } from './prescriptions.js';
 import { sqliteScenes } from './scenes.js';
@@ -41,6 +42,8 @@ export function createSqliteRegistry(options: SqliteRegistryOptions): Promise<Re
     tokens: sqliteTokens(parts),
     scenes: sqliteScenes(parts),
     fertiliserApplications: sqliteFertiliserApplications(parts),
+    messages: sqliteMessages(parts),
+    inbound: sqliteInbound(parts),
     deadLetters: sqliteDeadLetters(parts, {
       perCoop: options.maxDeadLetters ?? DEFAULT_MAX_DEAD_LETTERS,
       perDevice: options.maxDeadLettersPerDevice ?? DEFAULT_MAX_DEAD_LETTERS_PER_DEVICE,

@@ -1,0 +1,53 @@
+// SMPP addresses: type of number and numbering plan for senders and recipients. Pure.
+
+export interface SmppAddress {
+  /** SMPP v3.4 §5.2.5: 0 unknown, 1 international, 3 network specific, 5 alphanumeric. */
+  ton: number;
+  /** SMPP v3.4 §5.2.6: 0 unknown, 1 ISDN (E.163/E.164). */
+  npi: number;
+  addr: string;
+}
+
+const TON = { UNKNOWN: 0, INTERNATIONAL: 1, NETWORK_SPECIFIC: 3, ALPHANUMERIC: 5 } as const;
+const NPI = { UNKNOWN: 0, ISDN: 1 } as const;
+
+/** ITU-T E.164 §6: a country code and national number of at most 15 digits in all. */
+const E164 = /^\+([1-9]\d{6,14})$/;
+/** Operator short codes (e.g. 20880 in Kenya) are a few digits, dialled inside one network. */
+const SHORT_CODE = /^\d{3,8}$/;
+/** TS 23.040 §9.1.2.5: an alphanumeric originator is at most 11 GSM-7 characters. */
+const ALPHANUMERIC = /^[A-Za-z0-9 .\-_&]{1,11}$/;
+
+export class SmppAddressError extends Error {
+  override readonly name = 'SmppAddressError';
+}
+
+/** The recipient: E.164 with `+`, sent as TON 1 NPI 1 without the `+` (SMPP v3.4 §5.2.5). */
+export function destinationAddress(e164: string): SmppAddress {
+  const match = E164.exec(e164);
+  if (!match?.[1]) throw new SmppAddressError(`destination ${e164} is not an E.164 number`);
+  return { ton: TON.INTERNATIONAL, npi: NPI.ISDN, addr: match[1] };
+}
+
+/** The cooperative's sender id: an E.164 number, a short code or an alphanumeric name. */
+export function sourceAddress(senderId: string): SmppAddress {
+  const international = E164.exec(senderId);
+  if (international?.[1]) return { ton: TON.INTERNATIONAL, npi: NPI.ISDN, addr: international[1] };
+  if (SHORT_CODE.test(senderId)) {
+    return { ton: TON.NETWORK_SPECIFIC, npi: NPI.UNKNOWN, addr: senderId };
+  }
+  if (ALPHANUMERIC.test(senderId)) {
+    return { ton: TON.ALPHANUMERIC, npi: NPI.UNKNOWN, addr: senderId };
+  }
+  throw new SmppAddressError(
+    `sender id ${JSON.stringify(senderId)} is neither E.164 (+...), a short code nor 1-11 letters/digits`,
+  );
+}
+
+/** An address the SMSC hands us, as E.164 when its TON says international. */
+export function toE164(address: { ton: number; addr: string }): string {
+  if (address.ton === TON.INTERNATIONAL && !address.addr.startsWith('+')) {
+    return `+${address.addr}`;
+  }
+  return address.addr;
+}

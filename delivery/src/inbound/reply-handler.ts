@@ -1,0 +1,191 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Farmer, Field, InboundMessage, OutboxMessage } from '@shamba/schemas';
+import { queuedNow } from '../outbox/new-message.js';
+import type { Registry, TimeSeriesStore } from '@shamba/storage';
+import { farmerFields } from '../farmers/farmer-fields.js';
+import type { InboundSms } from '../gateways/sms-gateway.js';
+import { REPLY_KEYWORDS, systemMessage, type SystemMessageKey } from '../messages/index.js';
+import { parseReply, type ParsedReply } from '../replies/index.js';
+import { countSms } from '../sms/index.js';
+import { createAnswerThrottle } from './answer-throttle.js';
+import { recordObservation } from './observations.js';
+
+const DAY_MS = 86_400_000;
+
+export interface ReplyHandlerOptions {
+  registry: Registry;
+  store: TimeSeriesStore;
+  logger: Logger;
+  clock?: () => number;
+  newId?: () => string;
+  /** Makes a field's prescriptions again (the prescription service) after a DONE or RAIN. */
+  recompute?: (fieldId: string, reason: string) => Promise<unknown>;
+  /** Sends an answer to a number no cooperative knows (no farmer: no outbox row). */
+  answerUnknown?: (to: string, text: string) => Promise<void>;
+}
+
+export interface ReplyHandler {
+  /** Reads one message a farmer sent, acts on it and queues the answer; what was kept. */
+  handle(sms: InboundSms): Promise<InboundMessage>;
+}
+
+interface Sender {
+  farmers: Farmer[];
+  fields: Field[];
+  language: string;
+}
+
+/**
+ * Farmers' replies: DONE enters the water balance as an irrigation at the reply's time, RAIN a
+ * rain observation, STOP / START the consent, LANG the language; every reply is kept with what
+ * came of it. A reply that cannot be read gets one polite answer a day, never a loop.
+ */
+export function createReplyHandler(options: ReplyHandlerOptions): ReplyHandler {
+  const { registry, logger } = options;
+  const clock = options.clock ?? Date.now;
+  const newId = options.newId ?? randomUUID;
+  const throttle = createAnswerThrottle({ windowMs: DAY_MS, maxNumbers: 10_000 });
+  // A recompute that fails is logged; the farmer's report is kept and answered all the same.
+  const recompute = async (fieldId: string, reason: string) => {
+    await options.recompute?.(fieldId, reason).catch((error: unknown) => {
+      logger.warn({ err: error, fieldId }, 'recompute after a farmer report failed');
+    });
+  };
+
+  async function answer(sender: Sender, inbound: InboundMessage, text: string) {
+    const farmer = sender.farmers[0]!;
+    const count = countSms(text);
+    const nowMs = clock();
+    const message: OutboxMessage = {
+      id: newId(),
+      coopId: farmer.coopId,
+      farmerId: farmer.id,
+      channel: 'sms',
+      to: inbound.from,
+      purpose: 'reply',
+      fieldId: null,
+      prescriptionId: null,
+      prescriptionKind: null,
+      dedupeKey: `reply:${inbound.id}`,
+      text: count.text,
+      language: sender.language,
+      encoding: count.encoding,
+      segments: count.segments,
+      ...queuedNow(nowMs),
+    };
+    await registry.messages.enqueue(message);
+  }
+
+  /** A reply acknowledges the newest prescription message the farmer was sent. */
+  async function acknowledge(farmer: Farmer, atMs: number) {
+    const recent = await registry.messages.list({
+      coopId: farmer.coopId,
+      farmerId: farmer.id,
+      limit: 10,
+    });
+    const last = recent.find(
+      (m) => m.purpose === 'prescription' && (m.state === 'sent' || m.state === 'delivered'),
+    );
+    if (last !== undefined && last.acknowledgedMs == null) {
+      await registry.messages.update(last.id, { acknowledgedMs: atMs });
+    }
+  }
+
+  async function setConsent(sender: Sender, state: 'opted-in' | 'opted-out', command: string) {
+    const at = new Date(clock()).toISOString();
+    for (const farmer of sender.farmers) {
+      await registry.farmers.upsert({
+        ...farmer,
+        consent: { state, at, source: `sms:${command}` },
+      });
+    }
+  }
+
+  async function act(sender: Sender, parsed: ParsedReply, sms: InboundSms) {
+    const say = (key: SystemMessageKey, values?: Record<string, string | number>) =>
+      systemMessage({ key, language: sender.language, ...(values ? { values } : {}) }).text;
+    switch (parsed.kind) {
+      case 'stop':
+        await setConsent(sender, 'opted-out', 'STOP');
+        return { outcome: 'opted out: no more messages', text: say('stopped') };
+      case 'start':
+        await setConsent(sender, 'opted-in', 'START');
+        return { outcome: 'opted in', text: say('started') };
+      case 'lang': {
+        for (const farmer of sender.farmers) {
+          await registry.farmers.upsert({ ...farmer, language: parsed.language });
+        }
+        sender.language = parsed.language;
+        return { outcome: `language set to ${parsed.language}`, text: say('language-changed') };
+      }
+      case 'help':
+        return { outcome: 'help sent', text: say('help') };
+      case 'done':
+      case 'rain': {
+        const observed = await recordObservation(
+          { registry, store: options.store, clock, recompute },
+          { sender, parsed, sms },
+        );
+        if (observed.kind === 'unclear') return { outcome: observed.outcome, unclear: true };
+        return { outcome: observed.outcome, text: say(observed.answer, observed.values) };
+      }
+      case 'unclear':
+      case 'unknown':
+        return {
+          outcome:
+            parsed.kind === 'unclear' ? `not understood: ${parsed.detail}` : 'not understood',
+          unclear: true,
+        };
+    }
+  }
+
+  return {
+    async handle(sms) {
+      const receivedMs = sms.receivedAt.getTime();
+      const farmers = await registry.farmers.byPhone(sms.from);
+      const base = { id: newId(), from: sms.from, text: sms.text.slice(0, 1000), receivedMs };
+      if (farmers.length === 0) {
+        const inbound = { ...base, coopId: null, farmerId: null, command: 'unknown-number' };
+        const answered = throttle.allow(sms.from, clock()) && options.answerUnknown !== undefined;
+        if (answered) {
+          const { text } = systemMessage({ key: 'unknown-number', language: 'en' });
+          await options.answerUnknown!(sms.from, text).catch((error: unknown) =>
+            logger.warn({ err: error }, 'answer to an unknown number failed'),
+          );
+        }
+        const kept = {
+          ...inbound,
+          outcome: answered ? 'unknown number: answered' : 'unknown number',
+        };
+        logger.info({ inboundId: kept.id }, 'message from a number no cooperative knows');
+        return kept;
+      }
+      const fields = (await Promise.all(farmers.map((f) => farmerFields(registry, f.id)))).flat();
+      const sender: Sender = { farmers, fields, language: farmers[0]!.language };
+      const parsed = parseReply(sms.text, {
+        keywords: REPLY_KEYWORDS,
+        fields: fields.map((f, i) => ({ id: f.id, name: f.name, number: i + 1 })),
+      });
+      const result = await act(sender, parsed, sms);
+      const farmer = farmers[0]!;
+      if (parsed.kind !== 'unknown') await acknowledge(farmer, clock());
+      const inbound: InboundMessage = {
+        ...base,
+        coopId: farmer.coopId,
+        farmerId: farmer.id,
+        command: parsed.kind,
+        outcome: result.outcome,
+      };
+      await registry.inbound.add(inbound);
+      const text =
+        'text' in result && result.text !== undefined
+          ? result.text
+          : throttle.allow(sms.from, clock())
+            ? systemMessage({ key: 'not-understood', language: sender.language }).text
+            : undefined;
+      if (text !== undefined) await answer(sender, inbound, text);
+      return inbound;
+    },
+  };
+}

@@ -1,0 +1,34 @@
+// @shamba/delivery: what reaches the farmer. SMS (counting, languages, gateways), BeiDou short
+// messages to farmers, and the replies that come back.
+export {};
+export * from './sms/index.js';
+export * from './gateways/smpp/index.js';
+export * from './gateways/http-provider/index.js';
+export {
+  DEFAULT_QUIET_HOURS,
+  farmerContact,
+  withContactDefaults,
+  type FarmerContact,
+} from './farmers/contact.js';
+export { changedFarmer, newFarmer, type RecordedBy } from './farmers/farmer-changes.js';
+export { farmerFields } from './farmers/farmer-fields.js';
+export {
+  createDeliveryService,
+  type DeliveryOptions,
+  type DeliveryService,
+} from './delivery-service.js';
+export { deliveryStatus, type DeliveryStatus } from './outbox/delivery-status.js';
+export { startOfLocalMonth } from './outbox/quiet-hours.js';
+export type { DispatcherLimits, DispatchRun } from './outbox/dispatcher.js';
+export type {
+  DeliveryReceipt,
+  InboundSms,
+  OutgoingSms,
+  SmsGateway,
+  SubmitResult,
+} from './gateways/sms-gateway.js';
+export { SmsSendError } from './gateways/sms-gateway.js';
+export * from './replies/index.js';
+export * from './messages/index.js';
+export { openSmsGateway, type OpenedGateway } from './gateways/open-gateway.js';
+export * from './beidou/index.js';

@@ -1,0 +1,166 @@
+import { IntlMessageFormat } from 'intl-messageformat';
+import { describe, expect, it } from 'vitest';
+import { REPLY_KEYWORDS, foldKeyword, replyKeywordsFor } from './keywords.js';
+import {
+  LOCALES,
+  REPLY_COMMANDS,
+  SUPPORTED_LANGUAGES,
+  flattenMessages,
+  type LocaleFile,
+} from './resources.js';
+
+/** The argument names an ICU message uses (`{mm, number}`, `{bags, plural, ...}`, nested). */
+function argumentsOf(message: string, language: string): string[] {
+  const names = new Set<string>();
+  const walk = (elements: unknown): void => {
+    if (!Array.isArray(elements)) return;
+    for (const element of elements as { value?: unknown; options?: unknown }[]) {
+      if (typeof element.value === 'string' && 'type' in element && element.type !== 0) {
+        names.add(element.value);
+      }
+      if (element.options !== undefined) {
+        for (const option of Object.values(element.options as Record<string, { value: unknown }>))
+          walk(option.value);
+      }
+    }
+  };
+  walk(new IntlMessageFormat(message, language).getAst());
+  return [...names].sort();
+}
+
+/** What is wrong with a locale file against English: keys missing or extra, bad ICU, strange arguments. */
+function localeProblems(file: LocaleFile, language: string): string[] {
+  const english = flattenMessages(LOCALES.en.messages);
+  const own = flattenMessages(file.messages);
+  const problems: string[] = [];
+  for (const key of Object.keys(english)) if (!(key in own)) problems.push(`missing ${key}`);
+  for (const [key, message] of Object.entries(own)) {
+    if (!(key in english)) {
+      problems.push(`extra ${key}`);
+      continue;
+    }
+    try {
+      const args = argumentsOf(message, language);
+      const expected = argumentsOf(english[key]!, 'en');
+      const unknown = args.filter(
+        (a) => !expected.includes(a) && !REPLY_COMMANDS.includes(a as never),
+      );
+      if (unknown.length > 0) problems.push(`${key}: unknown arguments ${unknown.join(', ')}`);
+    } catch (error) {
+      problems.push(`${key}: ${(error as Error).message}`);
+    }
+  }
+  for (const key of file._meta.reviewed)
+    if (!(key in own)) problems.push(`reviewed ${key} is no key`);
+  return problems;
+}
+
+describe('locale files', () => {
+  it.each(SUPPORTED_LANGUAGES)(
+    '%s has every key of en, each valid ICU with known arguments',
+    (language) => {
+      expect(localeProblems(LOCALES[language], language)).toEqual([]);
+    },
+  );
+
+  it('the check catches a missing key, a typo in an argument and a broken plural', () => {
+    const fr = structuredClone(LOCALES.fr);
+    const messages = fr.messages as {
+      irrigation: { irrigate: Record<string, string> };
+      system: Record<string, string>;
+    };
+    delete messages.irrigation.irrigate.short;
+    messages.system['done-recorded'] = 'Shamba: {mn, number} mm pour {field}.';
+    messages.system['rain-recorded'] = 'Shamba: {mm, plural, one {# mm} other {# mm}';
+    expect(localeProblems(fr, 'fr')).toEqual([
+      'missing irrigation.irrigate.short',
+      'system.done-recorded: unknown arguments mn',
+      expect.stringMatching(/^system\.rain-recorded: /),
+    ]);
+  });
+
+  it('a file claiming reviewed keys names its reviewer; today only English has one', () => {
+    for (const language of SUPPORTED_LANGUAGES) {
+      const meta = LOCALES[language]._meta;
+      if (meta.reviewed.length > 0) expect(meta.reviewer, language).toEqual(expect.any(String));
+    }
+    // Not a native speaker wrote the others: nothing may pass them off as reviewed until one has
+    // (a reviewer lists their keys, names themself, and drops their language from this list).
+    expect(LOCALES.en._meta.reviewed.length).toBeGreaterThan(0);
+    for (const language of SUPPORTED_LANGUAGES.filter((l) => l !== 'en')) {
+      expect(LOCALES[language]._meta, language).toMatchObject({
+        reviewed: [],
+        unreviewedNote: 'machine draft, not reviewed by a native speaker',
+      });
+    }
+  });
+});
+
+describe('reply keywords', () => {
+  it('every locale has a keyword for every command', () => {
+    for (const language of SUPPORTED_LANGUAGES)
+      for (const command of REPLY_COMMANDS)
+        expect(
+          LOCALES[language].keywords[command].length,
+          `${language} ${command}`,
+        ).toBeGreaterThan(0);
+  });
+
+  it('merged over all languages, lower case, accents removed on Latin letters only', () => {
+    expect(REPLY_KEYWORDS.done).toEqual(
+      expect.arrayContaining([
+        'done',
+        'fait',
+        'arrose',
+        'feito',
+        'tayari',
+        'ጨረስኩ',
+        'xumure',
+        'selesai',
+        'xong',
+        'da xong',
+      ]),
+    );
+    expect(REPLY_KEYWORDS.rain).toEqual(
+      expect.arrayContaining(['rain', 'pluie', 'chuva', 'mvua', 'ዝናብ', 'rooba', 'hujan', 'mua']),
+    );
+    expect(REPLY_KEYWORDS.stop).toEqual(expect.arrayContaining(['stop', 'arret', 'parar', 'dung']));
+    expect(REPLY_KEYWORDS.lang).toEqual(
+      expect.arrayContaining(['lang', 'langue', 'lingua', 'ngon ngu', 'ቋንቋ']),
+    );
+    for (const words of Object.values(REPLY_KEYWORDS)) {
+      for (const word of words) expect(word).toBe(foldKeyword(word));
+      expect(new Set(words).size).toBe(words.length);
+    }
+  });
+
+  it('no keyword starts two different commands', () => {
+    const owner = new Map<string, string>();
+    for (const command of REPLY_COMMANDS) {
+      for (const word of REPLY_KEYWORDS[command]) {
+        expect(owner.get(word) ?? command, `${word} is ${owner.get(word)} and ${command}`).toBe(
+          command,
+        );
+        owner.set(word, command);
+      }
+    }
+  });
+
+  it('one language: its own and English', () => {
+    expect(replyKeywordsFor('sw').done).toEqual([
+      'done',
+      'watered',
+      'applied',
+      'tayari',
+      'nimemaliza',
+    ]);
+    expect(replyKeywordsFor('xx').rain).toEqual(['rain']);
+  });
+
+  it('folds Vietnamese, French and Ethiopic as a reply would be typed', () => {
+    expect(foldKeyword('ĐÃ  XONG')).toBe('da xong');
+    expect(foldKeyword('Arrêt')).toBe('arret');
+    expect(foldKeyword('NGÔN NGỮ')).toBe('ngon ngu');
+    expect(foldKeyword('ጨረስኩ')).toBe('ጨረስኩ');
+  });
+});
