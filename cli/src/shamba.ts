@@ -16,6 +16,7 @@ import { createApiServer, createApp, type ApiServer, type HealthCheck } from '@s
 import { createDeliveryService, openSmsGateway, type DeliveryService } from '@shamba/delivery';
 import type { IngestBroker, IngestLimits } from '@shamba/ingest';
 import type { Registry, TimeSeriesStore } from '@shamba/storage';
+import { ShambaError } from '@shamba/schemas';
 import { openIngestNode, type StoreOptions } from './ingest-node.js';
 import { createYieldModels } from './yield-models.js';
 
@@ -221,6 +222,13 @@ async function openDelivery(
   parts: { registry: Registry; store: TimeSeriesStore; prescriptions: PrescriptionService },
 ) {
   const { sms = {}, logger } = options;
+  if (/^https?:/i.test(sms.gatewayUrl ?? '') && sms.callbackToken === undefined) {
+    // Without the callbacks no receipt and no reply arrives: a farmer's STOP would be lost.
+    throw new ShambaError(
+      'INVALID_CONFIG',
+      'an HTTP SMS provider needs SHAMBA_SMS_CALLBACK_TOKEN (its delivery reports and replies come to /v1/sms/callbacks/TOKEN/...)',
+    );
+  }
   const opened =
     sms.gatewayUrl === undefined
       ? undefined

@@ -6,7 +6,7 @@ import { createDeliveryService, type DeliveryService } from './delivery-service.
 import { createSmppGateway } from './gateways/smpp/index.js';
 import { decodeGsm7 } from './sms/index.js';
 import { createFakeSmsc, type FakeSmsc } from './testing/smsc.js';
-import { MAIZE_FIELD, irrigation } from './testing/prescription-fixtures.js';
+import { MAIZE_FIELD, irrigation, nitrogen } from './testing/prescription-fixtures.js';
 
 // 09:00 in Addis Ababa (UTC+3): outside the default quiet hours.
 const MORNING = Date.parse('2026-12-03T06:00:00Z');
@@ -126,7 +126,7 @@ describe('delivery service over SMPP (fake SMSC on loopback)', () => {
       toMs: Number.MAX_SAFE_INTEGER,
     });
     expect(readings.map((r) => ({ device: r.deviceId, values: r.values }))).toEqual([
-      { device: 'sms-farmer-tolosa', values: { appliedMm: 25 } },
+      { device: 'sms-field-tolosa-maize', values: { appliedMm: 25 } },
     ]);
   });
 
@@ -153,5 +153,63 @@ describe('delivery service over SMPP (fake SMSC on loopback)', () => {
       (m) => m.state === 'queued',
     );
     expect(waiting!.notBeforeMs).toBe(Date.parse('2026-12-04T03:00:00Z')); // 06:00 tomorrow
+  });
+
+  it('holds waiting advice a newer prescription replaced, and advice two days old', async () => {
+    now = Date.parse('2026-12-03T18:00:00Z'); // 21:00: quiet hours, both wait
+    await stores.registry.prescriptions.add(irrigation({ id: 'p-1', grossDepthMm: 30 }));
+    await delivery.scanPrescriptions();
+    await stores.registry.prescriptions.add(
+      irrigation({ id: 'p-2', action: 'none', grossDepthMm: 0 }),
+    );
+    await delivery.scanPrescriptions();
+    const states = async (): Promise<Record<string, [string, string | null]>> =>
+      Object.fromEntries(
+        (await stores.registry.messages.list({ coopId: 'coop-oromia' })).map((m) => [
+          m.prescriptionId ?? '',
+          [m.state, m.error],
+        ]),
+      );
+    expect(await states()).toEqual({
+      'p-1': ['held', 'superseded by a newer prescription (p-2)'],
+      'p-2': ['queued', null],
+    });
+    now = Date.parse('2026-12-06T06:00:00Z'); // three days later
+    expect(await delivery.runOnce()).toEqual({ sent: 0, deferred: 0, held: 1, failed: 0 });
+    expect((await states())['p-2']).toEqual(['held', 'out of date: queued more than 48 hours ago']);
+    expect(smsc.submits).toHaveLength(0);
+  });
+
+  it('does not send to a number the farmer no longer has', async () => {
+    await stores.registry.prescriptions.add(irrigation());
+    await delivery.scanPrescriptions();
+    await stores.registry.farmers.upsert({ ...TOLOSA, phone: '+251911999999' });
+    expect(await delivery.runOnce()).toEqual({ sent: 0, deferred: 0, held: 1, failed: 0 });
+    expect(smsc.submits).toHaveLength(0);
+  });
+
+  it('DONE after a fertiliser message records the N applied, never water', async () => {
+    await stores.registry.prescriptions.add(nitrogen({ id: 'p-n' }));
+    await delivery.scanPrescriptions();
+    expect((await delivery.runOnce()).sent).toBe(1);
+    await smsc.sendInbound({
+      from: '251911234501',
+      dataCoding: 0,
+      shortMessage: new TextEncoder().encode('DONE 50'),
+    });
+    await expect
+      .poll(async () => (await stores.registry.fertiliserApplications.list(MAIZE_FIELD.id)).length)
+      .toBe(1);
+    const [applied] = await stores.registry.fertiliserApplications.list(MAIZE_FIELD.id);
+    const prescribed = (await stores.registry.prescriptions.get('p-n'))!;
+    expect(applied).toMatchObject({ unit: 'kg-n-ha', recordedBy: { role: 'farmer' } });
+    expect(applied!.nKgHa).toBeCloseTo(prescribed.kind === 'nitrogen' ? prescribed.nKgHa : -1, 1);
+    const water = await stores.store.query({
+      fieldId: MAIZE_FIELD.id,
+      stream: 'status',
+      fromMs: 0,
+      toMs: Number.MAX_SAFE_INTEGER,
+    });
+    expect(water).toEqual([]);
   });
 });

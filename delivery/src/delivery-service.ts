@@ -142,8 +142,9 @@ export async function createDeliveryService(options: DeliveryOptions): Promise<D
   const close = async () => {
     if (timer !== undefined) clearInterval(timer);
     timer = undefined;
-    await running;
+    // The gateways first: a run waiting on a link that is down ends now, not after its timeouts.
     for (const gateway of Object.values(gateways)) await gateway.close();
+    await running;
   };
   return {
     notices,

@@ -10,7 +10,12 @@ export {
   withContactDefaults,
   type FarmerContact,
 } from './farmers/contact.js';
-export { changedFarmer, newFarmer, type RecordedBy } from './farmers/farmer-changes.js';
+export {
+  changedFarmer,
+  checkFarmer,
+  newFarmer,
+  type RecordedBy,
+} from './farmers/farmer-changes.js';
 export { farmerFields } from './farmers/farmer-fields.js';
 export {
   createDeliveryService,

@@ -84,6 +84,20 @@ describe('/v1/coops/{id}/farmers and /messages', () => {
     expect(((await taken.json()) as { error: { message: string } }).error.message).toContain(
       'taken',
     );
+    // A phone another cooperative registered would send its farmer's replies to the wrong one.
+    const phone = await call('manager-b', 'POST', '/v1/coops/coop-b/farmers', {
+      ...CHALTU,
+      id: 'farmer-y',
+    });
+    expect(phone.status).toBe(400);
+    expect(JSON.stringify(await phone.json())).toContain('another cooperative');
+    const noCard = await call('manager-a', 'POST', '/v1/coops/coop-a/farmers', {
+      ...CHALTU,
+      id: 'farmer-z',
+      channel: 'beidou',
+    });
+    expect(noCard.status).toBe(400);
+    expect(JSON.stringify(await noCard.json())).toContain('beidouCardId');
     const agronomist = await call(
       'agronomist-a',
       'PATCH',
@@ -155,6 +169,7 @@ describe('/v1/coops/{id}/farmers and /messages', () => {
         messages: 1,
         segments: 2,
         budgetSegments: 1000,
+        budgetSpent: false,
       },
       messages: [message],
     });

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { FarmerInputSchema, FarmerPatchSchema, ShambaError, type Farmer } from '@shamba/schemas';
-import { changedFarmer, newFarmer, withContactDefaults } from '@shamba/delivery';
+import { changedFarmer, checkFarmer, newFarmer, withContactDefaults } from '@shamba/delivery';
 import type { Registry } from '@shamba/storage';
 import type { AppEnv } from '../auth/bearer-auth.js';
 import { requireRole, staffCoop } from '../auth/tenancy.js';
@@ -60,6 +60,7 @@ export function farmerRoutes(deps: { registry: Registry; clock: () => number }) 
         farmer: input,
         recorded: { by: `api:${principal.name}`, atMs: deps.clock() },
       });
+      await checkFarmer(registry, farmer);
       await registry.farmers.upsert(farmer);
       c.header('location', `/v1/coops/${coopId}/farmers/${farmer.id}`);
       return c.json({ farmer: withContactDefaults(farmer) }, 201);
@@ -80,6 +81,7 @@ export function farmerRoutes(deps: { registry: Registry; clock: () => number }) 
         patch,
         recorded: { by: `api:${principal.name}`, atMs: deps.clock() },
       });
+      await checkFarmer(registry, changed);
       await registry.farmers.upsert(changed);
       // New quiet hours (or a new opt-in) apply to what is waiting: it goes at the next run,
       // which checks the new hours again.

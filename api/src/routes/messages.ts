@@ -66,6 +66,8 @@ export function messageRoutes(deps: {
           messages: spent.messages,
           segments: spent.segments,
           budgetSegments: Number.isFinite(budget) ? budget : null,
+          // The manager's alert: messages are held until the month ends or the budget grows.
+          budgetSpent: spent.segments >= budget,
         },
         messages,
       });

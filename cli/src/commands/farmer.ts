@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FarmerInputSchema, ShambaError } from '@shamba/schemas';
-import { newFarmer, withContactDefaults } from '@shamba/delivery';
+import { checkFarmer, newFarmer, withContactDefaults } from '@shamba/delivery';
 import { createSqliteRegistry } from '@shamba/storage';
 import { prettifyError } from 'zod';
 import { loadConfig } from '../config.js';
@@ -82,6 +82,7 @@ list   prints the cooperative's farmers, one JSON line each, defaults written ou
         farmer: parsed.data,
         recorded: { by: 'cli', atMs: Date.now() },
       });
+      await checkFarmer(registry, farmer);
       await registry.farmers.upsert(farmer);
       console.log(JSON.stringify(withContactDefaults(farmer)));
       return 0;

@@ -1,4 +1,12 @@
-import type { Consent, ConsentInput, Farmer, FarmerInput, FarmerPatch } from '@shamba/schemas';
+import {
+  ShambaError,
+  type Consent,
+  type ConsentInput,
+  type Farmer,
+  type FarmerInput,
+  type FarmerPatch,
+} from '@shamba/schemas';
+import type { Registry } from '@shamba/storage';
 
 /** Who recorded a change and when (the API's principal, the CLI's operator). */
 export interface RecordedBy {
@@ -44,4 +52,22 @@ export function changedFarmer(input: {
     ...given,
     ...(consent === undefined ? {} : { consent: consentOf(consent, input.recorded) }),
   };
+}
+
+/**
+ * Refuses a farmer record that could not work or would take another's messages: a BeiDou
+ * channel without a card to send to, or a phone another cooperative has registered (a reply
+ * names only its number: it would reach the wrong cooperative).
+ */
+export async function checkFarmer(registry: Registry, farmer: Farmer): Promise<void> {
+  if (farmer.channel === 'beidou' && farmer.beidouCardId === undefined) {
+    throw new ShambaError('INVALID_REQUEST', "channel beidou needs the terminal's beidouCardId");
+  }
+  const sharing = await registry.farmers.byPhone(farmer.phone);
+  if (sharing.some((other) => other.coopId !== farmer.coopId)) {
+    throw new ShambaError(
+      'INVALID_REQUEST',
+      `the phone ${farmer.phone} cannot be used: it is registered with another cooperative`,
+    );
+  }
 }

@@ -1,14 +1,21 @@
-import type { Farmer, Field, IrrigationPrescription, StoredReading } from '@shamba/schemas';
+import type {
+  Farmer,
+  Field,
+  IrrigationPrescription,
+  OutboxMessage,
+  StoredReading,
+} from '@shamba/schemas';
 import type { Registry, TimeSeriesStore } from '@shamba/storage';
 import type { InboundSms } from '../gateways/sms-gateway.js';
 import type { ParsedReply } from '../replies/index.js';
 
 /**
- * The device id a farmer's reported observations are stored under (`sms-` and the farmer's
- * id, cut to the id grammar's 64 characters), so they sit apart from every probe's readings.
+ * The device id a farmer's reports on a field are stored under (`sms-` and the field's id, cut
+ * to the id grammar's 64 characters): apart from every probe's readings, and one per field, so
+ * a report on two fields at the same second keeps both (the store keys device, stream, time).
  */
-export const observerDeviceId = (farmerId: string): string =>
-  `sms-${farmerId}`.slice(0, 64).replace(/-+$/, '');
+export const observerDeviceId = (fieldId: string): string =>
+  `sms-${fieldId}`.slice(0, 64).replace(/-+$/, '');
 
 interface ObservationDeps {
   registry: Registry;
@@ -28,12 +35,11 @@ export type Observed =
   | {
       kind: 'recorded';
       outcome: string;
-      answer: 'done-recorded' | 'rain-recorded';
+      answer: 'done-recorded' | 'rain-recorded' | 'applied-recorded';
       values: Record<string, string | number>;
     };
 
 function reading(input: {
-  farmerId: string;
   field: Field;
   stream: 'status' | 'weather';
   values: Record<string, number>;
@@ -41,7 +47,7 @@ function reading(input: {
   receivedMs: number;
 }): StoredReading {
   return {
-    deviceId: observerDeviceId(input.farmerId),
+    deviceId: observerDeviceId(input.field.id),
     stream: input.stream,
     timeMs: input.timeMs,
     // One report a second at most per farmer: the second is a sequence that never repeats.
@@ -69,7 +75,6 @@ export async function recordObservation(
   if (parsed.kind === 'rain') {
     const rows = sender.fields.map((field) =>
       reading({
-        farmerId: field.farmerId,
         field,
         stream: 'weather',
         values: { rainMm: parsed.mm },
@@ -89,11 +94,15 @@ export async function recordObservation(
     sender.fields.find((f) => f.id === parsed.fieldId) ??
     (sender.fields.length === 1 ? sender.fields[0] : undefined);
   if (field === undefined) return { kind: 'unclear', outcome: 'DONE: which field is unclear' };
-  const last = await deps.registry.messages.lastForField({
-    farmerId: field.farmerId,
-    fieldId: field.id,
-    kind: 'irrigation',
-  });
+  // DONE answers the newest advice the farmer got for the field: fertiliser or water.
+  const target = { farmerId: field.farmerId, fieldId: field.id };
+  const [last, lastN] = await Promise.all([
+    deps.registry.messages.lastForField({ ...target, kind: 'irrigation' }),
+    deps.registry.messages.lastForField({ ...target, kind: 'nitrogen' }),
+  ]);
+  if (lastN !== undefined && (last === undefined || lastN.createdMs > last.createdMs)) {
+    return fertiliserDone(deps, { field, message: lastN, receivedMs });
+  }
   const prescribed =
     last?.prescriptionId == null
       ? undefined
@@ -109,7 +118,6 @@ export async function recordObservation(
   }
   await deps.store.write([
     reading({
-      farmerId: field.farmerId,
       field,
       stream: 'status',
       values: { appliedMm: mm },
@@ -129,5 +137,47 @@ export async function recordObservation(
     outcome: `irrigation of ${mm} mm recorded for ${field.name}`,
     answer: 'done-recorded',
     values: { mm, field: field.name },
+  };
+}
+
+/**
+ * DONE after a fertiliser message: the prescribed N is recorded as applied (so the next nitrogen
+ * prescription subtracts it, as one an agronomist records) and the message marked applied; no
+ * water enters the balance, whatever number the reply carries.
+ */
+async function fertiliserDone(
+  deps: ObservationDeps,
+  input: { field: Field; message: OutboxMessage; receivedMs: number },
+): Promise<Observed> {
+  const { field, message, receivedMs } = input;
+  const prescribed =
+    message.prescriptionId === null
+      ? undefined
+      : await deps.registry.prescriptions.get(message.prescriptionId);
+  const nKgHa = prescribed?.kind === 'nitrogen' ? Math.round(prescribed.nKgHa * 10) / 10 : 0;
+  if (nKgHa > 0) {
+    await deps.registry.fertiliserApplications.add({
+      fieldId: field.id,
+      coopId: field.coopId,
+      date: new Date(receivedMs).toISOString().slice(0, 10),
+      product: 'as prescribed',
+      amount: nKgHa,
+      unit: 'kg-n-ha',
+      nKgHa,
+      note: `reported by SMS DONE for prescription ${message.prescriptionId ?? ''}`.slice(0, 500),
+      recordedBy: { name: 'the farmer, by SMS', role: 'farmer' },
+      recordedAtMs: receivedMs,
+    });
+  }
+  await deps.registry.messages.update(message.id, {
+    acknowledgedMs: message.acknowledgedMs ?? receivedMs,
+    appliedMs: receivedMs,
+  });
+  await deps.recompute?.(field.id, `the farmer reported the fertiliser applied (SMS DONE)`);
+  return {
+    kind: 'recorded',
+    outcome: `fertiliser of ${nKgHa} kg N/ha recorded as applied on ${field.name}`,
+    answer: 'applied-recorded',
+    values: { field: field.name },
   };
 }

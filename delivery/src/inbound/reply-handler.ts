@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Farmer, Field, InboundMessage, OutboxMessage } from '@shamba/schemas';
-import { queuedNow } from '../outbox/new-message.js';
 import type { Registry, TimeSeriesStore } from '@shamba/storage';
 import { farmerFields } from '../farmers/farmer-fields.js';
+import { queuedNow } from '../outbox/new-message.js';
 import type { InboundSms } from '../gateways/sms-gateway.js';
 import { REPLY_KEYWORDS, systemMessage, type SystemMessageKey } from '../messages/index.js';
 import { parseReply, type ParsedReply } from '../replies/index.js';
@@ -19,7 +19,7 @@ export interface ReplyHandlerOptions {
   logger: Logger;
   clock?: () => number;
   newId?: () => string;
-  /** Makes a field's prescriptions again (the prescription service) after a DONE or RAIN. */
+  /** Makes a field's prescriptions again (the prescription service) after a DONE. */
   recompute?: (fieldId: string, reason: string) => Promise<unknown>;
   /** Sends an answer to a number no cooperative knows (no farmer: no outbox row). */
   answerUnknown?: (to: string, text: string) => Promise<void>;
@@ -45,7 +45,13 @@ export function createReplyHandler(options: ReplyHandlerOptions): ReplyHandler {
   const { registry, logger } = options;
   const clock = options.clock ?? Date.now;
   const newId = options.newId ?? randomUUID;
-  const throttle = createAnswerThrottle({ windowMs: DAY_MS, maxNumbers: 10_000 });
+  // "Not understood": once a number a day. Any answer: five a number a day (HELP sent a hundred
+  // times, or an auto-responder, costs five). Unknown numbers: once a number and twenty in all a
+  // day, so spoofed senders cannot make the cooperative pay for messages to anyone.
+  const notUnderstood = createAnswerThrottle({ windowMs: DAY_MS, maxKeys: 10_000 });
+  const answers = createAnswerThrottle({ windowMs: DAY_MS, maxKeys: 10_000, maxPerWindow: 5 });
+  const unknownOnce = createAnswerThrottle({ windowMs: DAY_MS, maxKeys: 10_000 });
+  const unknownAll = createAnswerThrottle({ windowMs: DAY_MS, maxKeys: 1, maxPerWindow: 20 });
   // A recompute that fails is logged; the farmer's report is kept and answered all the same.
   const recompute = async (fieldId: string, reason: string) => {
     await options.recompute?.(fieldId, reason).catch((error: unknown) => {
@@ -147,7 +153,10 @@ export function createReplyHandler(options: ReplyHandlerOptions): ReplyHandler {
       const base = { id: newId(), from: sms.from, text: sms.text.slice(0, 1000), receivedMs };
       if (farmers.length === 0) {
         const inbound = { ...base, coopId: null, farmerId: null, command: 'unknown-number' };
-        const answered = throttle.allow(sms.from, clock()) && options.answerUnknown !== undefined;
+        const answered =
+          options.answerUnknown !== undefined &&
+          unknownOnce.allow(sms.from, clock()) &&
+          unknownAll.allow('all', clock());
         if (answered) {
           const { text } = systemMessage({ key: 'unknown-number', language: 'en' });
           await options.answerUnknown!(sms.from, text).catch((error: unknown) =>
@@ -161,30 +170,40 @@ export function createReplyHandler(options: ReplyHandlerOptions): ReplyHandler {
         logger.info({ inboundId: kept.id }, 'message from a number no cooperative knows');
         return kept;
       }
-      const fields = (await Promise.all(farmers.map((f) => farmerFields(registry, f.id)))).flat();
-      const sender: Sender = { farmers, fields, language: farmers[0]!.language };
+      // One cooperative's farmers only (a number is registered with one cooperative).
+      const farmer = farmers[0]!;
+      const own = farmers.filter((f) => f.coopId === farmer.coopId);
+      // Kept before anything is done with it: a failure below loses no STOP.
+      const received: InboundMessage = {
+        ...base,
+        coopId: farmer.coopId,
+        farmerId: farmer.id,
+        command: 'received',
+        outcome: 'received; not acted on yet',
+      };
+      await registry.inbound.add(received);
+      const fields = (await Promise.all(own.map((f) => farmerFields(registry, f.id)))).flat();
+      const sender: Sender = { farmers: own, fields, language: farmer.language };
       const parsed = parseReply(sms.text, {
         keywords: REPLY_KEYWORDS,
         fields: fields.map((f, i) => ({ id: f.id, name: f.name, number: i + 1 })),
       });
       const result = await act(sender, parsed, sms);
-      const farmer = farmers[0]!;
       if (parsed.kind !== 'unknown') await acknowledge(farmer, clock());
       const inbound: InboundMessage = {
-        ...base,
-        coopId: farmer.coopId,
-        farmerId: farmer.id,
+        ...received,
         command: parsed.kind,
         outcome: result.outcome,
       };
       await registry.inbound.add(inbound);
+      const nowMs = clock();
       const text =
         'text' in result && result.text !== undefined
           ? result.text
-          : throttle.allow(sms.from, clock())
+          : notUnderstood.allow(sms.from, nowMs)
             ? systemMessage({ key: 'not-understood', language: sender.language }).text
             : undefined;
-      if (text !== undefined) await answer(sender, inbound, text);
+      if (text !== undefined && answers.allow(sms.from, nowMs)) await answer(sender, inbound, text);
       return inbound;
     },
   };

@@ -1,6 +1,6 @@
 import { IntlMessageFormat } from 'intl-messageformat';
 import { describe, expect, it } from 'vitest';
-import { REPLY_KEYWORDS, foldKeyword, replyKeywordsFor } from './keywords.js';
+import { REPLY_KEYWORDS, foldKeyword, replyKeywordsFor, spellKeyword } from './keywords.js';
 import {
   LOCALES,
   REPLY_COMMANDS,
@@ -106,38 +106,65 @@ describe('reply keywords', () => {
         ).toBeGreaterThan(0);
   });
 
-  it('merged over all languages, lower case, accents removed on Latin letters only', () => {
+  it('merged over all languages, lower case, accents kept, one spelling per folded keyword', () => {
     expect(REPLY_KEYWORDS.done).toEqual(
       expect.arrayContaining([
         'done',
         'fait',
-        'arrose',
+        'arrosé',
         'feito',
         'tayari',
         'ጨረስኩ',
         'xumure',
         'selesai',
         'xong',
-        'da xong',
+        'đã xong',
       ]),
     );
     expect(REPLY_KEYWORDS.rain).toEqual(
-      expect.arrayContaining(['rain', 'pluie', 'chuva', 'mvua', 'ዝናብ', 'rooba', 'hujan', 'mua']),
+      expect.arrayContaining(['rain', 'pluie', 'chuva', 'mvua', 'ዝናብ', 'rooba', 'hujan', 'mưa']),
     );
-    expect(REPLY_KEYWORDS.stop).toEqual(expect.arrayContaining(['stop', 'arret', 'parar', 'dung']));
+    expect(REPLY_KEYWORDS.stop).toEqual(expect.arrayContaining(['stop', 'arrêt', 'parar', 'dừng']));
     expect(REPLY_KEYWORDS.lang).toEqual(
-      expect.arrayContaining(['lang', 'langue', 'lingua', 'ngon ngu', 'ቋንቋ']),
+      expect.arrayContaining(['lang', 'langue', 'língua', 'ngôn ngữ', 'ቋንቋ']),
     );
     for (const words of Object.values(REPLY_KEYWORDS)) {
-      for (const word of words) expect(word).toBe(foldKeyword(word));
-      expect(new Set(words).size).toBe(words.length);
+      for (const word of words) expect(word).toBe(spellKeyword(word));
+      expect(new Set(words.map(foldKeyword)).size).toBe(words.length);
     }
+  });
+
+  it('no politeness or filler word is a keyword (a farmer types them before any command)', () => {
+    // Indonesian TOLONG is "please" as much as "help"; `Tolong berhenti` is "please stop".
+    const fillers = [
+      'please',
+      'ok',
+      'okay',
+      'yes',
+      'no',
+      'thanks',
+      'tolong',
+      'tafadhali',
+      'asante',
+    ];
+    const more = [
+      'svp',
+      'merci',
+      'por favor',
+      'obrigado',
+      'terima kasih',
+      'xin',
+      'cam on',
+      'ndiyo',
+    ];
+    const all = Object.values(REPLY_KEYWORDS).flat().map(foldKeyword);
+    for (const filler of [...fillers, ...more]) expect(all, filler).not.toContain(filler);
   });
 
   it('no keyword starts two different commands', () => {
     const owner = new Map<string, string>();
     for (const command of REPLY_COMMANDS) {
-      for (const word of REPLY_KEYWORDS[command]) {
+      for (const word of REPLY_KEYWORDS[command].map(foldKeyword)) {
         expect(owner.get(word) ?? command, `${word} is ${owner.get(word)} and ${command}`).toBe(
           command,
         );

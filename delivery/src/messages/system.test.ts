@@ -2,12 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { countSms } from '../sms/index.js';
 import { formatNumber } from './intl-format.js';
 import { replyWords } from './render.js';
-import { SUPPORTED_LANGUAGES } from './resources.js';
+import { LOCALES, SUPPORTED_LANGUAGES } from './resources.js';
 import { SYSTEM_MESSAGES, systemMessage } from './system.js';
 
 const VALUES = { mm: 25, field: 'Tolosa maize' };
 
 describe('systemMessage', () => {
+  it('lists every system text of the locale files, so the checks below cover each', () => {
+    const keys = Object.keys(LOCALES.en.messages.system as Record<string, string>);
+    expect([...SYSTEM_MESSAGES].sort()).toEqual(keys.sort());
+  });
+
   it.each(SUPPORTED_LANGUAGES)('%s: every system text renders within 2 segments', (language) => {
     for (const key of SYSTEM_MESSAGES) {
       const { text } = systemMessage({ key, language, values: VALUES });
@@ -29,6 +34,7 @@ describe('systemMessage', () => {
     expect(text('done-recorded')).toContain(formatNumber(language, 25));
     expect(text('done-recorded')).toContain('Tolosa maize');
     expect(text('rain-recorded')).toContain(formatNumber(language, 25));
+    expect(text('applied-recorded')).toContain('Tolosa maize');
   });
 
   it('English, word for word; an unknown language answers in English', () => {
@@ -36,6 +42,10 @@ describe('systemMessage', () => {
       text: 'Shamba: 25 mm recorded for Tolosa maize. Thank you.',
       language: 'en',
     });
+    expect(
+      systemMessage({ key: 'applied-recorded', language: 'en', values: { field: 'Upper maize' } })
+        .text,
+    ).toBe('Shamba: Upper maize is marked done. Thank you.');
     expect(systemMessage({ key: 'stopped', language: 'tlh' })).toEqual({
       text: 'Shamba: you will get no more messages. Reply START to resume.',
       language: 'en',

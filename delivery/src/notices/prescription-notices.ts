@@ -81,7 +81,26 @@ export function createPrescriptionNotices(
       ...composed,
       ...queuedNow(nowMs),
     };
-    return registry.messages.enqueue(message);
+    const queued = await registry.messages.enqueue(message);
+    if (queued !== undefined) await holdSuperseded(queued);
+    return queued;
+  }
+
+  /** Older advice for the field and kind still waiting (quiet hours, the cap) never goes out. */
+  async function holdSuperseded(newest: OutboxMessage) {
+    const waiting = await registry.messages.list({
+      coopId: newest.coopId,
+      farmerId: newest.farmerId,
+      ...(newest.fieldId === null ? {} : { fieldId: newest.fieldId }),
+    });
+    for (const m of waiting) {
+      if (m.id === newest.id || m.state !== 'queued') continue;
+      if (m.purpose !== 'prescription' || m.prescriptionKind !== newest.prescriptionKind) continue;
+      await registry.messages.update(m.id, {
+        state: 'held',
+        error: `superseded by a newer prescription (${newest.prescriptionId ?? ''})`,
+      });
+    }
   }
 
   return {

@@ -2,11 +2,21 @@ import type { Logger } from 'pino';
 import type { OutboxMessage } from '@shamba/schemas';
 import type { Registry } from '@shamba/storage';
 import { farmerContact } from '../farmers/contact.js';
-import { SmsSendError, type DeliveryReceipt, type SmsGateway } from '../gateways/sms-gateway.js';
+import {
+  SmsSendError,
+  type DeliveryReceipt,
+  type SmsGateway,
+  type SubmitResult,
+} from '../gateways/sms-gateway.js';
 import { endOfQuietHours, startOfLocalDay, startOfLocalMonth } from './quiet-hours.js';
 import { retryDelayMs, type RetryPolicy, DEFAULT_RETRY } from './retry-policy.js';
 
 const DAY_MS = 86_400_000;
+/**
+ * Advice older than two days is not sent (a gateway configured after weeks on the outbox alone,
+ * an outage): a newer prescription has taken its place, and its dates are past.
+ */
+const MAX_AGE_MS = 2 * DAY_MS;
 
 export interface DispatcherLimits {
   /** Prescription messages a farmer gets in a local day at most (default 3); more wait a day. */
@@ -70,13 +80,21 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     return zone;
   };
 
-  /** When the message may go: now, or later (quiet hours, the day's cap); null: never (held). */
+  /**
+   * When the message may go: now, or a later time (quiet hours, the day's cap); a string: never,
+   * and why (the message is held).
+   */
   async function release(m: OutboxMessage, nowMs: number): Promise<number | string> {
     const farmer = await registry.farmers.get(m.farmerId);
     if (farmer === undefined) return 'the farmer no longer exists';
     const contact = farmerContact(farmer);
-    if (m.purpose === 'prescription' && !contact.consented)
-      return 'no consent (the farmer sent STOP)';
+    if (m.purpose === 'prescription') {
+      if (!contact.consented) return 'no consent (the farmer opted out)';
+      // A number given to someone else, or a farmer moved to another channel: not to the old one.
+      if (contact.channel !== m.channel || contact.address !== m.to)
+        return 'the farmer’s channel or number changed since it was queued';
+      if (nowMs - m.createdMs > MAX_AGE_MS) return 'out of date: queued more than 48 hours ago';
+    }
     const timeZone = await timeZoneOf(m.coopId);
     const month = await registry.messages.usage({
       coopId: m.coopId,
@@ -95,6 +113,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     const today = await registry.messages.usage({
       coopId: m.coopId,
       farmerId: m.farmerId,
+      purpose: 'prescription',
       sinceMs: dayStart,
     });
     if (today.messages >= limits.perFarmerPerDay) {
@@ -110,8 +129,9 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   async function send(m: OutboxMessage, gateway: SmsGateway, nowMs: number) {
     const attempts = m.attempts + 1;
     await registry.messages.update(m.id, { state: 'sending', attempts, sentMs: nowMs });
+    let result: SubmitResult;
     try {
-      const result = await gateway.send({
+      result = await gateway.send({
         messageId: m.id,
         to: m.to,
         text: m.text,
@@ -119,13 +139,6 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
           ? {}
           : { binary: new Uint8Array(Buffer.from(m.payloadBase64, 'base64')) }),
       });
-      await registry.messages.update(m.id, {
-        state: 'sent',
-        gateway: gateway.name,
-        gatewayIds: result.gatewayMessageIds,
-        error: null,
-      });
-      return 'sent' as const;
     } catch (error) {
       const retryable = !(error instanceof SmsSendError) || error.retryable;
       const reason = error instanceof Error ? error.message : String(error);
@@ -146,13 +159,23 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       });
       return 'failed' as const;
     }
+    // Outside the try: a failure to record an accepted send must not send it again.
+    await registry.messages.update(m.id, {
+      state: 'sent',
+      gateway: gateway.name,
+      gatewayIds: result.gatewayMessageIds,
+      error: null,
+    });
+    return 'sent' as const;
   }
 
   return {
     async runOnce() {
       const run: DispatchRun = { sent: 0, deferred: 0, held: 0, failed: 0 };
       const nowMs = clock();
-      for (const m of await registry.messages.due(nowMs, options.batch ?? 50)) {
+      const channels = Object.keys(options.gateways);
+      const due = await registry.messages.due({ nowMs, limit: options.batch ?? 50, channels });
+      for (const m of due) {
         const gateway = options.gateways[m.channel];
         if (gateway === undefined) continue;
         const when = await release(m, nowMs);
@@ -163,7 +186,11 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
           await registry.messages.update(m.id, { notBeforeMs: when });
           run.deferred += 1;
         } else {
-          run[await send(m, gateway, clock())] += 1;
+          const outcome = await send(m, gateway, clock());
+          run[outcome] += 1;
+          // Refused for now (link down, throttled): the rest waits for the next run rather than
+          // each waiting out the same outage in turn.
+          if (outcome === 'deferred') break;
         }
       }
       return run;

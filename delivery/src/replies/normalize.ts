@@ -35,6 +35,20 @@ export function normalizeReplyText(text: string): string {
   return asciiDigits(folded);
 }
 
+/**
+ * A reply as typed, for telling accented words apart: lower case (NFC), one apostrophe form,
+ * ASCII digits, but the accents kept (Vietnamese `dừng` stop, `đúng` right and `dùng` use all
+ * fold to `dung`). It cuts into the same tokens as normalizeReplyText's text.
+ */
+export function typedReplyText(text: string): string {
+  const typed = text
+    .normalize('NFC')
+    .toLowerCase()
+    .replace(APOSTROPHES, "'")
+    .replace(/\u066B/gu, '.');
+  return asciiDigits(typed);
+}
+
 /** Every decimal digit (Unicode `Nd`, any script) as ASCII, and Ethiopic numerals as decimals. */
 export function asciiDigits(text: string): string {
   return text

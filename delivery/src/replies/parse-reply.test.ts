@@ -127,6 +127,86 @@ describe('parseReply: RAIN, HELP, STOP, START', () => {
   });
 });
 
+describe('parseReply: a stop keyword anywhere stops', () => {
+  const BUS_STOP: ReplyField[] = [
+    { id: 'f-bus', name: 'Bus stop', number: 1 },
+    { id: 'f-upper', name: 'Upper maize', number: 2 },
+  ];
+
+  it.each([
+    'Please STOP',
+    'Ok STOP',
+    'stop please',
+    'pls stop sending',
+    'HELP STOP', // help or stop? Opting out must never be missed: stop.
+    'START stop',
+    'RAIN 20 acha',
+    'LANG sw STOP',
+    'DONE 25 stop',
+    'Asante, acha tafadhali',
+    'Sitaki ujumbe tena... ACHA!',
+  ])('%j', (text) => {
+    expect(parse(text, ONE)).toEqual({ kind: 'stop' });
+  });
+
+  it('unless the leading command takes it: DONE and the whole name of a field', () => {
+    expect(parse('DONE bus stop 20', BUS_STOP)).toEqual({ kind: 'done', fieldId: 'f-bus', mm: 20 });
+    expect(parse('DONE 20mm bus stop', BUS_STOP)).toEqual({
+      kind: 'done',
+      fieldId: 'f-bus',
+      mm: 20,
+    });
+    // An amount out of range is asked about, not taken for a stop.
+    expect(parse('DONE bus stop 500', BUS_STOP)).toMatchObject({
+      kind: 'unclear',
+      command: 'done',
+    });
+    // Only part of the name, or the name and another STOP: stop wins.
+    expect(parse('DONE stop 20', BUS_STOP)).toEqual({ kind: 'stop' });
+    expect(parse('DONE bus stop 20 STOP', BUS_STOP)).toEqual({ kind: 'stop' });
+    expect(parse('DONE upper maize stop', BUS_STOP)).toEqual({ kind: 'stop' });
+  });
+
+  it('a word that only contains a stop keyword is no stop', () => {
+    expect(parse('DONE 25', ONE)).toEqual({ kind: 'done', fieldId: 'f-home', mm: 25 });
+    expect(parse('stopwatch')).toEqual({ kind: 'unknown' });
+    expect(parse('RAIN 12 nonstop')).toEqual({ kind: 'rain', mm: 12 });
+  });
+
+  it('with the locale files: TOLONG (please) is no HELP, berhenti stops', () => {
+    const read = (text: string) => parseReply(text, { keywords: REPLY_KEYWORDS, fields: ONE });
+    expect(read('Tolong berhenti')).toEqual({ kind: 'stop' });
+    expect(read('Tolong')).toEqual({ kind: 'unknown' });
+    expect(read('Bantuan')).toEqual({ kind: 'help' });
+    expect(read('Xin dừng lại')).toEqual({ kind: 'stop' });
+    expect(read('Tafadhali sitisha')).toEqual({ kind: 'stop' });
+    expect(read('Por favor, quero sair')).toEqual({ kind: 'stop' });
+    expect(read('ሰላም አቁም')).toEqual({ kind: 'stop' });
+  });
+});
+
+describe('parseReply: accents typed tell words apart', () => {
+  const read = (text: string) => parseReply(text, { keywords: REPLY_KEYWORDS, fields: ONE });
+
+  it('Vietnamese dừng (stop) is not đúng (right) or dùng (use), which fold alike', () => {
+    expect(read('Đúng rồi')).toEqual({ kind: 'unknown' });
+    expect(read('Đã xong, dùng 20mm')).toEqual({ kind: 'done', fieldId: 'f-home', mm: 20 });
+    expect(read('Dũng đã xong 20')).toEqual({ kind: 'unknown' });
+    // Typed with its own accents, or with none (a feature phone), it stops.
+    expect(read('DỪNG')).toEqual({ kind: 'stop' });
+    expect(read('xin dung lai')).toEqual({ kind: 'stop' });
+    expect(read('da xong 20, dung')).toEqual({ kind: 'stop' });
+    // Decomposed (NFD) as some phones send it.
+    expect(read('xin du\u0300\u031Bng')).toEqual({ kind: 'stop' });
+  });
+
+  it('keywords given without accents match whatever accents are typed', () => {
+    expect(parse('Xin dừng', ONE)).toEqual({ kind: 'unknown' }); // KEYWORDS has no dừng
+    const plain = { ...KEYWORDS, stop: ['stop', 'dung'] };
+    expect(parseReply('Đúng', { keywords: plain, fields: ONE })).toEqual({ kind: 'stop' });
+  });
+});
+
 describe('parseReply: LANG', () => {
   it.each([
     ['LANG sw', 'sw'],

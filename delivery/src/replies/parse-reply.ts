@@ -1,6 +1,8 @@
 import { parseDone } from './done-reply.js';
 import { DEFAULT_REPLY_LANGUAGES, matchLanguage } from './languages.js';
-import { normalizeReplyText, phraseWords, tokenizeReply, type ReplyToken } from './normalize.js';
+import { keywordAt, replyWords, type ReplyWords } from './keyword-match.js';
+import type { ReplyToken } from './normalize.js';
+import { meansStop } from './stop-anywhere.js';
 import {
   RAIN_MM_RANGE,
   REPLY_COMMANDS,
@@ -16,9 +18,27 @@ import {
  * amounts (out of the plausible range: `unclear`, to be asked about, never entered). Never throws.
  */
 export function parseReply(text: string, options: ParseReplyOptions): ParsedReply {
-  const tokens = tokenizeReply(normalizeReplyText(text));
-  const command = matchCommand(tokens, options.keywords);
-  if (command === undefined) return { kind: 'unknown' };
+  const reply = replyWords(text);
+  const command = matchCommand(reply, options.keywords);
+  const parsed = command === undefined ? UNKNOWN : parseCommand(command, reply.tokens, options);
+  if (parsed.kind === 'stop') return parsed;
+  // A stop keyword anywhere (`Please STOP`, `HELP STOP`) stops: see meansStop.
+  const stop = meansStop({
+    reply,
+    stopKeywords: options.keywords.stop,
+    command,
+    fields: options.fields,
+  });
+  return stop ? { kind: 'stop' } : parsed;
+}
+
+const UNKNOWN: ParsedReply = { kind: 'unknown' };
+
+function parseCommand(
+  command: { command: ReplyCommand; length: number },
+  tokens: readonly ReplyToken[],
+  options: ParseReplyOptions,
+): ParsedReply {
   const args = tokens.slice(command.length);
   switch (command.command) {
     case 'done':
@@ -37,19 +57,16 @@ export function parseReply(text: string, options: ParseReplyOptions): ParsedRepl
 
 /** The command whose keyword the reply starts with; the longest keyword wins (`STOP ALL` over `STOP`). */
 function matchCommand(
-  tokens: readonly ReplyToken[],
+  reply: ReplyWords,
   keywords: ParseReplyOptions['keywords'],
 ): { command: ReplyCommand; length: number } | undefined {
   let best: { command: ReplyCommand; length: number } | undefined;
   for (const command of REPLY_COMMANDS) {
     for (const keyword of keywords[command]) {
-      const words = phraseWords(keyword);
-      if (words.length === 0 || words.length <= (best?.length ?? 0)) continue;
-      const matches = words.every((word, i) => {
-        const token = tokens[i];
-        return token?.kind === 'word' && token.text === word;
-      });
-      if (matches) best = { command, length: words.length };
+      const words = replyWords(keyword);
+      const length = words.tokens.length;
+      if (length <= (best?.length ?? 0)) continue;
+      if (keywordAt(reply, words, 0)) best = { command, length };
     }
   }
   return best;

@@ -43,8 +43,16 @@ export function describeMessages(current: () => Registry, reopen: () => Promise<
     expect(await current().messages.enqueue({ ...first, id: 'm-1b', text: 'x' })).toBeUndefined();
     await current().messages.enqueue(message('m-2', { notBeforeMs: T0 + 3_600_000 }));
     await current().messages.enqueue(message('m-3', { notBeforeMs: T0 - 60_000 }));
-    expect((await current().messages.due(T0, 10)).map((m) => m.id)).toEqual(['m-3', 'm-1']);
-    expect((await current().messages.due(T0 + 3_600_000, 1)).map((m) => m.id)).toEqual(['m-3']);
+    const due = (nowMs: number, limit: number, channels = ['sms']) =>
+      current().messages.due({ nowMs, limit, channels });
+    expect((await due(T0, 10)).map((m) => m.id)).toEqual(['m-3', 'm-1']);
+    expect((await due(T0 + 3_600_000, 1)).map((m) => m.id)).toEqual(['m-3']);
+    // A BeiDou message with no BeiDou gateway is never handed out, nor does it take a place.
+    await current().messages.enqueue(
+      message('m-4', { channel: 'beidou', notBeforeMs: T0 - 120_000 }),
+    );
+    expect((await due(T0, 2)).map((m) => m.id)).toEqual(['m-3', 'm-1']);
+    expect((await due(T0, 1, ['beidou'])).map((m) => m.id)).toEqual(['m-4']);
     expect(await current().messages.get('m-1b')).toBeUndefined();
   });
 
@@ -84,6 +92,10 @@ export function describeMessages(current: () => Registry, reopen: () => Promise<
       segments: 1,
     });
     expect(await usage({ coopId: 'coop-b', sinceMs: 0 })).toEqual({ messages: 0, segments: 0 });
+    expect(await usage({ coopId: 'coop-a', purpose: 'reply', sinceMs: T0 })).toEqual({
+      messages: 0,
+      segments: 0,
+    });
     // A process that stopped mid-send: the message goes back to the queue, to be sent once.
     expect(await current().messages.requeueSending()).toBe(1);
     expect((await current().messages.get('m-2'))?.state).toBe('queued');
@@ -93,6 +105,7 @@ export function describeMessages(current: () => Registry, reopen: () => Promise<
     await current().messages.enqueue(message('m-1'));
     await current().messages.enqueue(message('m-2', { createdMs: T0 + 10 }));
     await current().messages.enqueue(message('m-3', { createdMs: T0 + 20, state: 'held' }));
+    await current().messages.enqueue(message('m-3f', { createdMs: T0 + 25, state: 'failed' }));
     await current().messages.enqueue(
       message('m-4', { createdMs: T0 + 30, prescriptionKind: 'nitrogen' }),
     );
@@ -100,14 +113,14 @@ export function describeMessages(current: () => Registry, reopen: () => Promise<
       message('m-5', { coopId: 'coop-b', farmerId: 'farmer-9', createdMs: T0 + 40 }),
     );
     const list = await current().messages.list({ coopId: 'coop-a' });
-    expect(list.map((m) => m.id)).toEqual(['m-4', 'm-3', 'm-2', 'm-1']);
+    expect(list.map((m) => m.id)).toEqual(['m-4', 'm-3f', 'm-3', 'm-2', 'm-1']);
     expect((await current().messages.list({ coopId: 'coop-a', limit: 1 })).length).toBe(1);
     const last = await current().messages.lastForField({
       farmerId: 'farmer-1',
       fieldId: 'f-1',
       kind: 'irrigation',
     });
-    // A held message was never sent: the last one the farmer has is m-2.
+    // Held and failed messages never reached the farmer: the last one the farmer has is m-2.
     expect(last?.id).toBe('m-2');
   });
 

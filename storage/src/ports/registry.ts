@@ -279,16 +279,34 @@ export interface Registry {
     /** Adds a message; undefined when one with its `dedupeKey` exists (nothing is written). */
     enqueue(message: OutboxMessage): Promise<OutboxMessage | undefined>;
     get(id: string): Promise<OutboxMessage | undefined>;
-    /** `queued` messages whose time has come (`notBeforeMs` at or before `nowMs`), oldest first. */
-    due(nowMs: number, limit: number): Promise<OutboxMessage[]>;
+    /**
+     * `queued` messages whose time has come (`notBeforeMs` at or before `nowMs`), oldest first,
+     * on the given channels only (a channel with no gateway never starves the others).
+     */
+    due(filter: {
+      nowMs: number;
+      limit: number;
+      channels: readonly string[];
+    }): Promise<OutboxMessage[]>;
     update(id: string, patch: OutboxMessagePatch): Promise<void>;
     /** The message a gateway id (one of its parts') belongs to. */
     byGatewayId(gatewayId: string): Promise<OutboxMessage | undefined>;
     /** Newest first. */
     list(filter: MessageFilter): Promise<OutboxMessage[]>;
-    /** Messages and segments handed to a gateway since `sinceMs` (sending, sent, delivered, failed). */
-    usage(filter: { coopId: string; farmerId?: string; sinceMs: number }): Promise<MessageUsage>;
-    /** The newest prescription message sent (or queued) to the farmer for the field and kind. */
+    /**
+     * Messages and segments handed to a gateway since `sinceMs` (sending, sent, delivered,
+     * failed); `purpose`: only prescriptions, or only answers to replies.
+     */
+    usage(filter: {
+      coopId: string;
+      farmerId?: string;
+      purpose?: OutboxMessage['purpose'];
+      sinceMs: number;
+    }): Promise<MessageUsage>;
+    /**
+     * The newest prescription message queued, sent or delivered to the farmer for the field and
+     * kind (held and failed ones never reached the farmer).
+     */
     lastForField(target: {
       farmerId: string;
       fieldId: string;

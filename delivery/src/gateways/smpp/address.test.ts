@@ -23,4 +23,17 @@ describe('SMPP addresses (SMPP v3.4 §5.2.5, §5.2.6)', () => {
     expect(toE164({ ton: 1, addr: '+254712345678' })).toBe('+254712345678');
     expect(toE164({ ton: 2, addr: '0712345678' })).toBe('0712345678');
   });
+
+  it('adds + to a TON 0 (unknown) sender of 10-15 digits without a trunk 0', () => {
+    expect(toE164({ ton: 0, addr: '254712345678' })).toBe('+254712345678');
+    expect(toE164({ ton: 0, addr: '5511987654321' })).toBe('+5511987654321');
+    // A national number: the country is the SMSC's, unknown here, so it stays as sent.
+    expect(toE164({ ton: 0, addr: '0712345678' })).toBe('0712345678');
+    // Too short for an international number (a short code), too long for E.164, not digits.
+    expect(toE164({ ton: 0, addr: '20880' })).toBe('20880');
+    expect(toE164({ ton: 0, addr: '2547123456789012' })).toBe('2547123456789012');
+    expect(toE164({ ton: 0, addr: 'Safaricom' })).toBe('Safaricom');
+    // Only TON 0 is guessed at: a network-specific (3) number stays as sent.
+    expect(toE164({ ton: 3, addr: '254712345678' })).toBe('254712345678');
+  });
 });

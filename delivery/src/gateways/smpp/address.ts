@@ -44,9 +44,24 @@ export function sourceAddress(senderId: string): SmppAddress {
   );
 }
 
-/** An address the SMSC hands us, as E.164 when its TON says international. */
+/**
+ * Digits taken for an international number without its `+`: 10-15 digits (ITU-T E.164 §6 caps a
+ * number at 15) and no leading 0 (a national trunk prefix). A guess: a national significant
+ * number sent without its trunk 0 and of 10+ digits (Brazil's 11-digit mobiles, Indonesia's
+ * 10-12) would be misread, so an SMSC known to do that must send TON 2 (national).
+ */
+const BARE_INTERNATIONAL = /^[1-9]\d{9,14}$/;
+
+/**
+ * An address the SMSC hands us, as E.164 when it says or looks international: TON 1, or
+ * TON 0 (unknown, SMPP v3.4 §5.2.5) with 10-15 digits and no leading 0, as many SMSCs send
+ * international numbers. A national number (`0712345678`, leading trunk 0) stays as sent: its
+ * country is the SMSC's, which we cannot know here, so no `+` is guessed.
+ */
 export function toE164(address: { ton: number; addr: string }): string {
-  if (address.ton === TON.INTERNATIONAL && !address.addr.startsWith('+')) {
+  if (address.addr.startsWith('+')) return address.addr;
+  if (address.ton === TON.INTERNATIONAL) return `+${address.addr}`;
+  if (address.ton === TON.UNKNOWN && BARE_INTERNATIONAL.test(address.addr)) {
     return `+${address.addr}`;
   }
   return address.addr;

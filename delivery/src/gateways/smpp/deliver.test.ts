@@ -61,6 +61,16 @@ describe('SMPP inbound messages', () => {
     ]);
   });
 
+  it('reads data_coding 0 as Latin-1 when an octet is no GSM-7 septet, rather than dropping it', async () => {
+    // An SMSC that passes Latin-1 under data_coding 0 ("SMSC default alphabet", SMPP v3.4 §5.2.19).
+    const latin1 = Uint8Array.from(Buffer.from('ARRÊT', 'latin1'));
+    await smsc.sendInbound({ from: '254712345678', dataCoding: 0, shortMessage: latin1 });
+    expect(inbound.map(({ from, text }) => ({ from, text }))).toEqual([
+      { from: '+254712345678', text: 'ARRÊT' },
+    ]);
+    expect(smsc.deliverResponses.map((r) => r.commandStatus)).toEqual([0]);
+  });
+
   it('reassembles concatenated parts that arrive out of order, by UDH reference', async () => {
     const text = 'ሰላም 😀 ገበሬ';
     const octets = utf16be(text);

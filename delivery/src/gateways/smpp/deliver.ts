@@ -18,7 +18,11 @@ export function createDeliverHandler(options: {
   onInbound(sms: InboundSms): void;
 }) {
   const { clock, logger } = options;
-  const reassembler = createReassembler({ clock });
+  const reassembler = createReassembler({
+    clock,
+    onLatin1Fallback: (part) =>
+      logger.debug(part, 'SMPP inbound data_coding 0 is not GSM-7 (octet > 0x7F); read as Latin-1'),
+  });
 
   function receipt(pdu: SmppPdu, shortMessage: Uint8Array): void {
     // The receipt text is ASCII (Appendix B), whatever data_coding says.

@@ -11,10 +11,32 @@ const part = (reference: number, sequence: number, text: string) => ({
 
 describe('inbound decoding and reassembly', () => {
   it('decodes by data_coding and refuses codings it cannot read', () => {
-    expect(decodeShortMessage(0, Uint8Array.of(0x00, 0x41, 0x1b, 0x65))).toBe('@A€');
-    expect(decodeShortMessage(3, Uint8Array.of(0x43, 0x61, 0x66, 0xe9))).toBe('Café');
-    expect(decodeShortMessage(8, Uint8Array.of(0x12, 0x30))).toBe('ሰ');
+    const text = (dataCoding: number, octets: Uint8Array) =>
+      decodeShortMessage(dataCoding, octets)?.text;
+    expect(text(0, Uint8Array.of(0x00, 0x41, 0x1b, 0x65))).toBe('@A€');
+    expect(text(3, Uint8Array.of(0x43, 0x61, 0x66, 0xe9))).toBe('Café');
+    expect(text(8, Uint8Array.of(0x12, 0x30))).toBe('ሰ');
     expect(decodeShortMessage(0xf5, Uint8Array.of(0x41))).toBeNull();
+  });
+
+  it('reads data_coding 0 with an octet above 0x7F as Latin-1, and says so', () => {
+    // "Café 12" in Latin-1: 0xE9 is no GSM-7 septet (3GPP TS 23.038 §6.2.1).
+    expect(decodeShortMessage(0, Uint8Array.of(0x43, 0x61, 0x66, 0xe9, 0x20, 0x31, 0x32))).toEqual({
+      text: 'Café 12',
+      latin1Fallback: true,
+    });
+    expect(decodeShortMessage(0, Uint8Array.of(0x41))).toEqual({
+      text: 'A',
+      latin1Fallback: false,
+    });
+    const fallbacks: unknown[] = [];
+    const reassembler = createReassembler({
+      clock: () => 0,
+      onLatin1Fallback: (p) => fallbacks.push(p),
+    });
+    const latin1 = { ...part(3, 1, ''), hasUdh: false, shortMessage: Uint8Array.of(0x41, 0xe0) };
+    expect(reassembler.accept(latin1)?.text).toBe('Aà');
+    expect(fallbacks).toEqual([{ from: '+254712345678', to: '20880' }]);
   });
 
   it('reads 8-bit and 16-bit concatenation headers (TS 23.040 §9.2.3.24.1, .8)', () => {

@@ -18,18 +18,39 @@ export interface InboundMessage {
   text: string;
 }
 
-/** Decodes octets by data_coding (SMPP v3.4 §5.2.19); null for a coding we cannot read. */
-export function decodeShortMessage(dataCoding: number, octets: Uint8Array): string | null {
+/** Decoded text, and whether GSM-7 octets had to be read as Latin-1 instead. */
+export interface DecodedText {
+  text: string;
+  latin1Fallback: boolean;
+}
+
+/**
+ * Decodes octets by data_coding (SMPP v3.4 §5.2.19); null for a coding we cannot read.
+ * data_coding 0 is "SMSC default alphabet" (§5.2.19), which some SMSCs take to be Latin-1 rather
+ * than GSM 03.38: an octet above 0x7F is no septet (3GPP TS 23.038 §6.2.1), so such a message is
+ * read as Latin-1 rather than dropped (the SMSC has already had its deliver_sm_resp).
+ */
+export function decodeShortMessage(dataCoding: number, octets: Uint8Array): DecodedText | null {
   switch (dataCoding) {
     case DATA_CODING.GSM7:
-      return decodeGsm7(octets);
+      return decodeGsm7Leniently(octets);
     case DATA_CODING.UCS2:
-      return decodeUcs2(octets);
+      return { text: decodeUcs2(octets), latin1Fallback: false };
     case DATA_CODING.IA5: // IA5 is ASCII, a subset of Latin-1
     case DATA_CODING.LATIN1:
-      return new TextDecoder('latin1').decode(octets);
+      return { text: latin1(octets), latin1Fallback: false };
     default:
       return null;
+  }
+}
+
+const latin1 = (octets: Uint8Array) => new TextDecoder('latin1').decode(octets);
+
+function decodeGsm7Leniently(octets: Uint8Array): DecodedText {
+  try {
+    return { text: decodeGsm7(octets), latin1Fallback: false };
+  } catch {
+    return { text: latin1(octets), latin1Fallback: true };
   }
 }
 
@@ -71,6 +92,8 @@ const at = (octets: Uint8Array, index: number): number => octets[index] ?? 0;
  */
 export function createReassembler(options: {
   clock: () => number;
+  /** Told when a data_coding 0 message was read as Latin-1 (for a debug log). */
+  onLatin1Fallback?: (part: { from: string; to: string }) => void;
   maxAgeMs?: number;
   maxPending?: number;
 }) {
@@ -106,8 +129,10 @@ export function createReassembler(options: {
   }
 
   function message(part: InboundPart, octets: Uint8Array): InboundMessage | null {
-    const text = decodeShortMessage(part.dataCoding, octets);
-    return text === null ? null : { from: part.from, to: part.to, text };
+    const decoded = decodeShortMessage(part.dataCoding, octets);
+    if (decoded === null) return null;
+    if (decoded.latin1Fallback) options.onLatin1Fallback?.({ from: part.from, to: part.to });
+    return { from: part.from, to: part.to, text: decoded.text };
   }
 
   return { accept, pendingCount: () => pending.size };

@@ -56,12 +56,13 @@ export function sqliteMessages(parts: RegistryDb): Registry['messages'] {
       return changes === 1 ? m : undefined;
     },
     get: async (id) => get(id),
-    due: async (nowMs, limit) =>
+    due: async ({ nowMs, limit, channels }) =>
       docs<OutboxMessage>(
         prepare(
           `SELECT doc FROM messages WHERE state = 'queued' AND not_before_ms <= ?
+             AND json_extract(doc, '$.channel') IN (SELECT value FROM json_each(?))
            ORDER BY not_before_ms, created_ms LIMIT ?`,
-        ).all(nowMs, limit),
+        ).all(nowMs, JSON.stringify(channels), limit),
       ),
     update: async (id, patch) => void update(id, patch),
     byGatewayId: async (gatewayId) => {
@@ -88,12 +89,13 @@ export function sqliteMessages(parts: RegistryDb): Registry['messages'] {
         }),
       );
     },
-    usage: async ({ coopId, farmerId, sinceMs }) => {
+    usage: async ({ coopId, farmerId, purpose, sinceMs }) => {
       const row = prepare(
         `SELECT count(*) AS messages, coalesce(sum(segments), 0) AS segments FROM messages
          WHERE coop_id = @coopId AND (@farmerId IS NULL OR farmer_id = @farmerId)
-           AND state IN ${HANDED} AND handed_ms >= @sinceMs`,
-      ).get({ coopId, farmerId: farmerId ?? null, sinceMs }) as {
+           AND state IN ${HANDED} AND handed_ms >= @sinceMs
+           AND (@purpose IS NULL OR json_extract(doc, '$.purpose') = @purpose)`,
+      ).get({ coopId, farmerId: farmerId ?? null, purpose: purpose ?? null, sinceMs }) as {
         messages: number;
         segments: number;
       };
@@ -103,7 +105,7 @@ export function sqliteMessages(parts: RegistryDb): Registry['messages'] {
       doc<OutboxMessage>(
         prepare(
           `SELECT doc FROM messages WHERE farmer_id = ? AND field_id = ? AND kind = ?
-             AND state != 'held'
+             AND state NOT IN ('held', 'failed')
            ORDER BY created_ms DESC, rowid DESC LIMIT 1`,
         ).get(farmerId, fieldId, kind),
       ),
