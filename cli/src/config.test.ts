@@ -26,6 +26,14 @@ describe('configuration', () => {
     expect([config.apiPort, config.mqttPort, config.workers]).toEqual([9000, 1884, 0]);
   });
 
+  it('takes the BeiDou terminal from SHAMBA_BEIDOU_TERMINAL as tcp://HOST:PORT only', () => {
+    const at = (value: string) => loadConfig({}, { SHAMBA_BEIDOU_TERMINAL: value }).beidouTerminal;
+    expect(at('tcp://192.168.1.40:4001')).toBe('tcp://192.168.1.40:4001');
+    expect(at('tcp://nport.coop.lan:950')).toBe('tcp://nport.coop.lan:950');
+    for (const bad of ['/dev/ttyUSB0', 'tcp://192.168.1.40', 'udp://192.168.1.40:4001'])
+      expect(() => at(bad), bad).toThrow(/beidouTerminal/);
+  });
+
   it('says which setting is wrong', () => {
     expect(() => loadConfig({}, { SHAMBA_MQTT_PORT: 'eighty' })).toThrow(/mqttPort/);
   });

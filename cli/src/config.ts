@@ -69,6 +69,15 @@ export const ConfigSchema = z.object({
   smsPerDay: z.coerce.number().int().min(1).max(20).default(3),
   /** The secret in the HTTP provider's callback URLs (/v1/sms/callbacks/SECRET/...). */
   smsCallbackToken: z.string().min(16).optional(),
+  /**
+   * The cooperative's BeiDou short-message terminal, for farmers on channel `beidou`: its serial
+   * line through a serial device server, `tcp://HOST:PORT`. Unset: BeiDou messages stay in the
+   * outbox.
+   */
+  beidouTerminal: z
+    .string()
+    .regex(/^tcp:\/\/(\[[0-9a-f:.]+\]|[a-z0-9.-]+):\d{1,5}$/i, 'tcp://HOST:PORT')
+    .optional(),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -94,6 +103,7 @@ export const ENV_VARS: Record<keyof Config, string> = {
   smsBudget: 'SHAMBA_SMS_BUDGET',
   smsPerDay: 'SHAMBA_SMS_PER_DAY',
   smsCallbackToken: 'SHAMBA_SMS_CALLBACK_TOKEN',
+  beidouTerminal: 'SHAMBA_BEIDOU_TERMINAL',
 };
 
 /** Flags win over environment variables, which win over defaults. */

@@ -13,7 +13,15 @@ import {
 } from '@shamba/analytics';
 import type { RemoteAccess } from '@shamba/raster';
 import { createApiServer, createApp, type ApiServer, type HealthCheck } from '@shamba/api';
-import { createDeliveryService, openSmsGateway, type DeliveryService } from '@shamba/delivery';
+import {
+  composeBeidouNotice,
+  createBeidouGateway,
+  createDeliveryService,
+  openSmsGateway,
+  openTcpSerial,
+  type DeliveryOptions,
+  type DeliveryService,
+} from '@shamba/delivery';
 import type { IngestBroker, IngestLimits } from '@shamba/ingest';
 import type { Registry, TimeSeriesStore } from '@shamba/storage';
 import { ShambaError } from '@shamba/schemas';
@@ -55,6 +63,8 @@ export interface SmsOptions {
   perFarmerPerDay?: number;
   /** The secret in the HTTP provider's callback URLs. */
   callbackToken?: string;
+  /** The cooperative's BeiDou terminal behind a serial device server: `tcp://HOST:PORT`. */
+  beidouTerminalUrl?: string;
 }
 
 export interface Shamba extends AsyncDisposable {
@@ -243,6 +253,7 @@ async function openDelivery(
     store: parts.store,
     logger: logger.child({ component: 'delivery' }),
     ...(opened === undefined ? {} : { sms: opened.gateway }),
+    ...beidouOptions(sms, { registry: parts.registry, logger }),
     ...(options.clock === undefined ? {} : { clock: options.clock }),
     limits: {
       ...(sms.segmentsPerMonth === undefined ? {} : { segmentsPerMonth: sms.segmentsPerMonth }),
@@ -255,4 +266,29 @@ async function openDelivery(
       ? undefined
       : { token: sms.callbackToken, accept: opened.callbacks };
   return { service, callbacks };
+}
+
+/**
+ * Farmers on channel `beidou` reached through the cooperative's BeiDou terminal, when one is
+ * configured: its serial line over TCP (connected on the first message, again after a drop), the
+ * advice composed for one short message. The serial line closes with the delivery service.
+ */
+function beidouOptions(
+  sms: SmsOptions,
+  parts: { registry: Registry; logger: Logger },
+): Pick<DeliveryOptions, 'beidou' | 'composeBeidou'> {
+  if (sms.beidouTerminalUrl === undefined) return {};
+  const logger = parts.logger.child({ component: 'beidou' });
+  const serial = openTcpSerial(sms.beidouTerminalUrl, { logger });
+  const gateway = createBeidouGateway({ serial, logger });
+  return {
+    beidou: {
+      ...gateway,
+      async close() {
+        await gateway.close();
+        await serial.close();
+      },
+    },
+    composeBeidou: composeBeidouNotice(parts.registry),
+  };
 }

@@ -37,3 +37,4 @@ export * from './replies/index.js';
 export * from './messages/index.js';
 export { openSmsGateway, type OpenedGateway } from './gateways/open-gateway.js';
 export * from './beidou/index.js';
+export { openTcpSerial, type TcpSerial, type TcpSerialOptions } from './beidou/tcp-serial.js';

@@ -48,3 +48,8 @@ export {
   type FarmerTerminal,
   type FarmerTerminalOptions,
 } from './beidou/farmer-terminal.js';
+export {
+  serveTerminal,
+  type TerminalServer,
+  type TerminalServerOptions,
+} from './beidou/terminal-server.js';

@@ -194,5 +194,6 @@ function smsOptions(config: Config): SmsOptions {
     ...(config.smsSender === undefined ? {} : { sender: config.smsSender }),
     ...(config.smsBudget === undefined ? {} : { segmentsPerMonth: config.smsBudget }),
     ...(config.smsCallbackToken === undefined ? {} : { callbackToken: config.smsCallbackToken }),
+    ...(config.beidouTerminal === undefined ? {} : { beidouTerminalUrl: config.beidouTerminal }),
   };
 }

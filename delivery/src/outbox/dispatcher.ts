@@ -175,9 +175,10 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       const nowMs = clock();
       const channels = Object.keys(options.gateways);
       const due = await registry.messages.due({ nowMs, limit: options.batch ?? 50, channels });
+      const paused = new Set<string>();
       for (const m of due) {
         const gateway = options.gateways[m.channel];
-        if (gateway === undefined) continue;
+        if (gateway === undefined || paused.has(m.channel)) continue;
         const when = await release(m, nowMs);
         if (typeof when === 'string') {
           await registry.messages.update(m.id, { state: 'held', error: when });
@@ -188,9 +189,10 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         } else {
           const outcome = await send(m, gateway, clock());
           run[outcome] += 1;
-          // Refused for now (link down, throttled): the rest waits for the next run rather than
-          // each waiting out the same outage in turn.
-          if (outcome === 'deferred') break;
+          // Refused for now (link down, throttled, a BeiDou card's interval): the channel's other
+          // messages wait for the next run rather than each waiting out the same outage in
+          // turn; the other channels go on.
+          if (outcome === 'deferred') paused.add(m.channel);
         }
       }
       return run;
