@@ -212,4 +212,21 @@ describe('delivery service over SMPP (fake SMSC on loopback)', () => {
     });
     expect(water).toEqual([]);
   });
+
+  it('acts once on a message a provider delivers twice (the same provider id)', async () => {
+    const stop = {
+      from: TOLOSA.phone,
+      to: '20880',
+      text: 'STOP',
+      receivedAt: new Date(now),
+      providerMessageId: 'ATXid_1',
+    };
+    await delivery.replies.handle(stop);
+    await stores.registry.farmers.upsert(TOLOSA); // opted in again by the manager
+    await delivery.replies.handle(stop);
+    expect((await stores.registry.farmers.get(TOLOSA.id))?.consent?.state).toBe('opted-in');
+    expect(await stores.registry.inbound.list({ coopId: 'coop-oromia' })).toHaveLength(1);
+    const answers = await stores.registry.messages.list({ coopId: 'coop-oromia' });
+    expect(answers.map((m) => m.purpose)).toEqual(['reply']);
+  });
 });

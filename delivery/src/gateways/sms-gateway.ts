@@ -36,6 +36,8 @@ export interface InboundSms {
   to: string;
   text: string;
   receivedAt: Date;
+  /** The peer's id for the message, where it gives one (a provider's retried callback repeats it). */
+  providerMessageId?: string;
 }
 
 /**

@@ -150,7 +150,12 @@ export function createReplyHandler(options: ReplyHandlerOptions): ReplyHandler {
     async handle(sms) {
       const receivedMs = sms.receivedAt.getTime();
       const farmers = await registry.farmers.byPhone(sms.from);
-      const base = { id: newId(), from: sms.from, text: sms.text.slice(0, 1000), receivedMs };
+      // A provider's id makes a retried callback the same message (acted on once); else ours.
+      const id =
+        sms.providerMessageId === undefined
+          ? newId()
+          : `${sms.from}:${sms.providerMessageId}`.slice(0, 200);
+      const base = { id, from: sms.from, text: sms.text.slice(0, 1000), receivedMs };
       if (farmers.length === 0) {
         const inbound = { ...base, coopId: null, farmerId: null, command: 'unknown-number' };
         const answered =
@@ -181,7 +186,10 @@ export function createReplyHandler(options: ReplyHandlerOptions): ReplyHandler {
         command: 'received',
         outcome: 'received; not acted on yet',
       };
-      await registry.inbound.add(received);
+      if (!(await registry.inbound.add(received))) {
+        logger.info({ inboundId: id }, 'a message already received came again: not acted on twice');
+        return received;
+      }
       const fields = (await Promise.all(own.map((f) => farmerFields(registry, f.id)))).flat();
       const sender: Sender = { farmers: own, fields, language: farmer.language };
       const parsed = parseReply(sms.text, {
@@ -195,7 +203,7 @@ export function createReplyHandler(options: ReplyHandlerOptions): ReplyHandler {
         command: parsed.kind,
         outcome: result.outcome,
       };
-      await registry.inbound.add(inbound);
+      await registry.inbound.settle(id, { command: inbound.command, outcome: inbound.outcome });
       const nowMs = clock();
       const text =
         'text' in result && result.text !== undefined

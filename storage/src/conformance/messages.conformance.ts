@@ -135,12 +135,15 @@ export function describeMessages(current: () => Registry, reopen: () => Promise<
       command: 'done',
       outcome: 'irrigation of 25 mm recorded for f-1',
     });
-    await current().inbound.add(inbound('i-1', T0, 'coop-a'));
+    expect(await current().inbound.add(inbound('i-1', T0, 'coop-a'))).toBe(true);
     await current().inbound.add(inbound('i-2', T0 + 5, 'coop-a'));
     await current().inbound.add(inbound('i-3', T0 + 9, null));
+    // The same message again (a provider retrying its callback): nothing written.
+    expect(await current().inbound.add({ ...inbound('i-1', T0, 'coop-a'), text: 'x' })).toBe(false);
+    await current().inbound.settle('i-2', { command: 'stop', outcome: 'opted out' });
     await reopen();
     expect(await current().inbound.list({ coopId: 'coop-a' })).toEqual([
-      inbound('i-2', T0 + 5, 'coop-a'),
+      { ...inbound('i-2', T0 + 5, 'coop-a'), command: 'stop', outcome: 'opted out' },
       inbound('i-1', T0, 'coop-a'),
     ]);
   });

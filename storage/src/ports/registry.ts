@@ -316,7 +316,10 @@ export interface Registry {
     requeueSending(): Promise<number>;
   };
   inbound: {
-    add(message: InboundMessage): Promise<void>;
+    /** Keeps a message that came in; false (nothing written) when one with its id is kept. */
+    add(message: InboundMessage): Promise<boolean>;
+    /** Records what came of a kept message. */
+    settle(id: string, result: Pick<InboundMessage, 'command' | 'outcome'>): Promise<void>;
     /** Newest first. */
     list(filter: { coopId: string; limit?: number }): Promise<InboundMessage[]>;
   };

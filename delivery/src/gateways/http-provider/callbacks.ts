@@ -60,9 +60,8 @@ const InboundSchema = z.object({
   networkCode: z.string().max(16).optional(),
 });
 
-/** An inbound message with the provider's ids, for de-duplicating a callback it sends twice. */
+/** An inbound message with the provider's `linkId` too (its id is the port's providerMessageId). */
 export interface ProviderInboundSms extends InboundSms {
-  providerMessageId?: string;
   linkId?: string;
 }
 

@@ -120,12 +120,21 @@ export function sqliteMessages(parts: RegistryDb): Registry['messages'] {
 }
 
 /** What farmers sent in, kept for the agronomist and the manager. */
-export function sqliteInbound({ prepare, docs }: RegistryDb): Registry['inbound'] {
+export function sqliteInbound({ prepare, doc, docs }: RegistryDb): Registry['inbound'] {
   return {
-    add: async (m: InboundMessage) => {
+    add: async (m: InboundMessage) =>
       prepare(
-        'INSERT OR REPLACE INTO inbound_messages (id, coop_id, received_ms, doc) VALUES (?, ?, ?, ?)',
-      ).run(m.id, m.coopId, m.receivedMs, JSON.stringify(m));
+        'INSERT OR IGNORE INTO inbound_messages (id, coop_id, received_ms, doc) VALUES (?, ?, ?, ?)',
+      ).run(m.id, m.coopId, m.receivedMs, JSON.stringify(m)).changes === 1,
+    settle: async (id, result) => {
+      const kept = doc<InboundMessage>(
+        prepare('SELECT doc FROM inbound_messages WHERE id = ?').get(id),
+      );
+      if (kept === undefined) return;
+      prepare('UPDATE inbound_messages SET doc = ? WHERE id = ?').run(
+        JSON.stringify({ ...kept, ...result }),
+        id,
+      );
     },
     list: async ({ coopId, limit }) =>
       docs<InboundMessage>(
