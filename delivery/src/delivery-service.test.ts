@@ -6,7 +6,7 @@ import { createDeliveryService, type DeliveryService } from './delivery-service.
 import { createSmppGateway } from './gateways/smpp/index.js';
 import { decodeGsm7 } from './sms/index.js';
 import { createFakeSmsc, type FakeSmsc } from './testing/smsc.js';
-import { MAIZE_FIELD, irrigation, nitrogen } from './testing/prescription-fixtures.js';
+import { MAIZE_FIELD, OROMIA_COOP, irrigation, nitrogen } from './testing/prescription-fixtures.js';
 
 // 09:00 in Addis Ababa (UTC+3): outside the default quiet hours.
 const MORNING = Date.parse('2026-12-03T06:00:00Z');
@@ -29,12 +29,7 @@ describe('delivery service over SMPP (fake SMSC on loopback)', () => {
     now = MORNING;
     stores = await openTempStores('shamba-delivery-');
     const { registry } = stores;
-    await registry.coops.upsert({
-      id: 'coop-oromia',
-      name: 'Oromia',
-      countryCode: 'ET',
-      timezone: 'Africa/Addis_Ababa',
-    });
+    await registry.coops.upsert(OROMIA_COOP);
     await registry.farmers.upsert(TOLOSA);
     await registry.fields.upsert(MAIZE_FIELD);
     smsc = await createFakeSmsc();

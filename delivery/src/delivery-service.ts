@@ -1,5 +1,4 @@
 import type { Logger } from 'pino';
-import type { Prescription } from '@shamba/schemas';
 import type { Registry, TimeSeriesStore } from '@shamba/storage';
 import type { SmsGateway } from './gateways/sms-gateway.js';
 import { createReplyHandler, type ReplyHandler } from './inbound/reply-handler.js';
@@ -49,8 +48,6 @@ export interface DeliveryService extends AsyncDisposable {
    * registry is the source, so a prescription stored just before a restart is not missed.
    */
   scanPrescriptions(): Promise<number>;
-  /** After a prescription pass: queues what is news, then sends what is due. */
-  onPrescriptions(made: readonly Prescription[]): Promise<void>;
   /** Sends what is due (one run at a time; a second call waits for the first). */
   runOnce(): Promise<DispatchRun>;
   start(): void;
@@ -153,10 +150,6 @@ export async function createDeliveryService(options: DeliveryOptions): Promise<D
     gatewayName: options.sms?.name ?? 'outbox',
     limits: { ...DEFAULT_LIMITS, ...options.limits },
     scanPrescriptions,
-    async onPrescriptions(made) {
-      await notices.notice(made);
-      await runOnce();
-    },
     runOnce,
     start() {
       if (timer !== undefined) return;

@@ -24,7 +24,7 @@ export {
 } from './delivery-service.js';
 export { deliveryStatus, type DeliveryStatus } from './outbox/delivery-status.js';
 export { startOfLocalMonth } from './outbox/quiet-hours.js';
-export type { DispatcherLimits, DispatchRun } from './outbox/dispatcher.js';
+export { DEFAULT_LIMITS, type DispatcherLimits, type DispatchRun } from './outbox/dispatcher.js';
 export type {
   DeliveryReceipt,
   InboundSms,

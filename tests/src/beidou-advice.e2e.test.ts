@@ -6,6 +6,7 @@ import {
   createDeliveryService,
   type DeliveryService,
 } from '@shamba/delivery';
+import { OROMIA_COOP } from '@shamba/delivery/testing';
 import {
   createFarmerTerminal,
   createShortMessageNetwork,
@@ -138,12 +139,7 @@ describe('prescription advice by BeiDou short message', () => {
     now = MORNING;
     stores = await openTempStores('shamba-beidou-e2e-');
     const { registry } = stores;
-    await registry.coops.upsert({
-      id: 'coop-oromia',
-      name: 'Oromia',
-      countryCode: 'ET',
-      timezone: 'Africa/Addis_Ababa',
-    });
+    await registry.coops.upsert(OROMIA_COOP);
     await registry.farmers.upsert(FARMER);
     await registry.fields.upsert(FIELD);
     const network = createShortMessageNetwork();

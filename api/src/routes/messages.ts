@@ -1,6 +1,11 @@
 import { Hono } from 'hono';
 import { ShambaError } from '@shamba/schemas';
-import { deliveryStatus, startOfLocalMonth, type DispatcherLimits } from '@shamba/delivery';
+import {
+  DEFAULT_LIMITS,
+  deliveryStatus,
+  startOfLocalMonth,
+  type DispatcherLimits,
+} from '@shamba/delivery';
 import type { Registry } from '@shamba/storage';
 import type { AppEnv } from '../auth/bearer-auth.js';
 import { staffCoop, STAFF_ROLES, requireRole } from '../auth/tenancy.js';
@@ -13,10 +18,7 @@ export interface DeliveryInfo {
   limits: DispatcherLimits;
 }
 
-const OUTBOX_ONLY: DeliveryInfo = {
-  gatewayName: 'outbox',
-  limits: { perFarmerPerDay: 3, segmentsPerMonth: Number.POSITIVE_INFINITY },
-};
+const OUTBOX_ONLY: DeliveryInfo = { gatewayName: 'outbox', limits: DEFAULT_LIMITS };
 
 function limitOf(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decodeFarmerAdvice, prescriptionRef, type Farmer } from '@shamba/schemas';
 import { openTempStores, type TempStores } from '@shamba/storage/testing';
-import { MAIZE_FIELD, irrigation } from '../testing/prescription-fixtures.js';
+import { MAIZE_FIELD, OROMIA_COOP, irrigation } from '../testing/prescription-fixtures.js';
 import { composeBeidouNotice } from './compose-beidou-notice.js';
 
 const FARMER: Farmer = {
@@ -21,12 +21,7 @@ describe('composeBeidouNotice', () => {
   let stores: TempStores;
   beforeEach(async () => {
     stores = await openTempStores('shamba-bd-compose-');
-    await stores.registry.coops.upsert({
-      id: 'coop-oromia',
-      name: 'Oromia',
-      countryCode: 'ET',
-      timezone: 'Africa/Addis_Ababa',
-    });
+    await stores.registry.coops.upsert(OROMIA_COOP);
     await stores.registry.farmers.upsert(FARMER);
     await stores.registry.fields.upsert(MAIZE_FIELD);
     await stores.registry.fields.upsert(BEANS);

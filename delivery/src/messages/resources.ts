@@ -15,8 +15,8 @@ import vi from './locales/vi.json' with { type: 'json' };
 export const SUPPORTED_LANGUAGES = ['en', 'fr', 'pt', 'sw', 'am', 'om', 'id', 'vi'] as const;
 export type MessageLanguage = (typeof SUPPORTED_LANGUAGES)[number];
 
-export const REPLY_COMMANDS = ['done', 'rain', 'help', 'stop', 'start', 'lang'] as const;
-export type ReplyCommandName = (typeof REPLY_COMMANDS)[number];
+// The commands are the reply parser's; the locale files give each its keywords.
+export { REPLY_COMMANDS, type ReplyCommand as ReplyCommandName } from '../replies/reply.js';
 
 const keywordList = z.array(z.string().min(1)).min(1);
 

@@ -1,5 +1,5 @@
 import type { Registry } from '@shamba/storage';
-import { fieldNumber } from '../farmers/farmer-fields.js';
+import { farmerFields } from '../farmers/farmer-fields.js';
 import { composeMessage, messageFacts } from '../messages/index.js';
 import { countSms } from '../sms/index.js';
 import type { ComposeNotice } from './prescription-notices.js';
@@ -19,8 +19,9 @@ export function composeSmsNotice(
       ...(coop === undefined ? {} : { timeZone: coop.timezone }),
       nowMs: clock(),
     });
-    const siblings = await registry.fields.list({ farmerId: farmer.id });
-    const number = siblings.length > 1 ? await fieldNumber(registry, field) : undefined;
+    const siblings = await farmerFields(registry, farmer.id);
+    const number =
+      siblings.length > 1 ? siblings.findIndex((f) => f.id === field.id) + 1 : undefined;
     const composed = composeMessage({
       facts,
       language: farmer.language,

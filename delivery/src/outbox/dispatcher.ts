@@ -54,8 +54,6 @@ export interface Dispatcher {
   runOnce(): Promise<DispatchRun>;
   /** Moves a message on a receipt (delivered or failed); false when no message has its id. */
   onReceipt(receipt: DeliveryReceipt): Promise<boolean>;
-  /** Cooperatives whose monthly budget is spent (an alert for the manager). */
-  budgetSpent(): string[];
 }
 
 /**
@@ -215,6 +213,5 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       }
       return true;
     },
-    budgetSpent: () => [...spent],
   };
 }

@@ -1,7 +1,8 @@
+import { SUPPORTED_LANGUAGES } from '../messages/resources.js';
 import { phraseWords } from './normalize.js';
 
-/** The issue's languages: English, French, Portuguese, Swahili, Amharic, Afaan Oromo, Bahasa Indonesia, Vietnamese. */
-export const DEFAULT_REPLY_LANGUAGES = ['en', 'fr', 'pt', 'sw', 'am', 'om', 'id', 'vi'] as const;
+/** LANG may switch to a language the messages are written in (the locale files'). */
+export const DEFAULT_REPLY_LANGUAGES = SUPPORTED_LANGUAGES;
 
 /**
  * Names farmers call their language by that CLDR's display names (below) do not give: CLDR names

@@ -1,4 +1,5 @@
 export {};
+export { MAIZE_FIELD, OROMIA_COOP, irrigation, nitrogen } from './prescription-fixtures.js';
 export {
   createFakeSmsc,
   type FakeSmsc,

@@ -1,4 +1,5 @@
 import type {
+  Coop,
   Field,
   IrrigationPrescription,
   NitrogenPrescription,
@@ -37,6 +38,14 @@ const square = {
       [38.1, 8.9],
     ] as [number, number][],
   ],
+};
+
+/** The cooperative of these fixtures' fields: Addis Ababa time (UTC+3, no daylight saving). */
+export const OROMIA_COOP: Coop = {
+  id: 'coop-oromia',
+  name: 'Oromia',
+  countryCode: 'ET',
+  timezone: 'Africa/Addis_Ababa',
 };
 
 /** Tolosa's maize: two zones, a 10 m3/h pump. */
