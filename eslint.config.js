@@ -35,7 +35,7 @@ const PURE = {
   },
 };
 const PRODUCTION = (pkg) => ({
-  files: [`${pkg}/src/**/*.ts`],
+  files: [`${pkg}/src/**/*.{ts,tsx}`],
   ignores: ['**/*.test.ts', '**/testing/**', '**/conformance/**'],
 });
 const NOT_SRC = {
@@ -63,7 +63,10 @@ function boundaries() {
     },
   }));
   return [
-    { files: ['**/*.ts'], rules: { 'no-restricted-imports': ['error', { patterns: [NOT_SRC] }] } },
+    {
+      files: ['**/*.{ts,tsx}'],
+      rules: { 'no-restricted-imports': ['error', { patterns: [NOT_SRC] }] },
+    },
     ...perPackage,
     {
       // An adapter never imports another adapter (ports are the only way between them).
@@ -116,7 +119,7 @@ function boundaries() {
       },
     },
     {
-      files: ['*/src/**/*.ts'],
+      files: ['*/src/**/*.{ts,tsx}'],
       ignores: ['**/*.test.ts', '**/testing/**'],
       rules: {
         'max-lines': ['warn', { max: 400 }],
@@ -156,6 +159,11 @@ export default tseslint.config(
     // The CLI and the benchmarks talk to a person on a terminal; tests may print diagnostics.
     files: ['cli/src/**', 'bench/src/**', '**/*.test.ts'],
     rules: { 'no-console': 'off' },
+  },
+  {
+    // The dashboard's browser code: DOM globals, no Node.
+    files: ['api/client/src/**/*.ts'],
+    languageOptions: { globals: globals.browser },
   },
   {
     files: ['**/*.js'],

@@ -80,6 +80,8 @@ export {
   type FieldForecast,
   type ForecastService,
 } from './yield/forecast-service.js';
+export { cropProduction } from './yield/crop-production.js';
+export { stationsForField, weatherStationsByField } from './prescriptions/field-data.js';
 export { seasonToDate, type SeasonToDate, type SeasonToDateInput } from './yield/season-to-date.js';
 export {
   historyFeatures,

@@ -19,6 +19,8 @@ import type { YieldModels } from './routes/models.js';
 import type { SceneRegistrar } from './routes/scenes.js';
 import type { SmsCallbacks } from './routes/sms-callbacks.js';
 import { createApiServer } from './server.js';
+import type { DashboardAssets } from './dashboard/assets.js';
+import { FORM_BODY_LIMIT } from './dashboard/page-auth.js';
 
 // Issue 13 cases 12, 16 and 19, in process and over a real socket on loopback.
 const EXPECTED_HEADERS = {
@@ -173,6 +175,7 @@ describe('API hardening', () => {
         limits: { perFarmerPerDay: 3, segmentsPerMonth: 1000 },
         callbacks: { token: 'a-callback-secret', accept: {} as SmsCallbacks['accept'] },
       },
+      dashboard: { assets: {} as DashboardAssets },
     });
     const limits: Record<string, number | null> = {};
     for (const { method, path, handler } of full.routes) {
@@ -200,7 +203,22 @@ describe('API hardening', () => {
       'PATCH /v1/coops/:coopId/farmers/:farmerId': 4096,
       'POST /v1/sms/callbacks/:token/delivery-reports': 8192,
       'POST /v1/sms/callbacks/:token/inbound': 8192,
+      'POST /login': 8192,
+      'POST /logout': 8192,
+      // The dashboard's signed-in forms: the pages' own limit (below), before their gate reads
+      // the form for its CSRF token.
+      'POST /language': null,
+      'POST /agronomy/parameters': null,
+      'POST /agronomy/models/train': null,
+      'POST /agronomy/models/:version/promote': null,
+      'POST /devices': null,
     });
+    const pagesLimit = full.routes.find(
+      (r) => r.method === 'ALL' && (r.handler as Partial<BodyLimitMiddleware>).maxBodyBytes,
+    );
+    expect((pagesLimit?.handler as Partial<BodyLimitMiddleware>).maxBodyBytes).toBe(
+      FORM_BODY_LIMIT,
+    );
   });
 
   it('refuses a 300 MB chunked body over a real socket after reading little, and stays up', async () => {

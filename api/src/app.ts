@@ -12,9 +12,15 @@ import type { RemoteAccess } from '@shamba/raster';
 import type { Registry, TimeSeriesStore } from '@shamba/storage';
 import { createAuthFailureLimit, type AuthFailureLimitOptions } from './auth/auth-failure-limit.js';
 import { bearerAuth, type AppEnv } from './auth/bearer-auth.js';
+import { createSessionStore, type SessionStore } from './auth/sessions.js';
+import type { DashboardAssets } from './dashboard/assets.js';
+import { DASHBOARD_HEADERS, dashboardRoutes } from './dashboard/dashboard-routes.js';
+import { answersAsPage, errorPage } from './dashboard/error-page.js';
 import { errorResponse } from './http/errors.js';
+import type { PrescriptionRecompute } from './prescription-recompute.js';
 import { agronomyRoutes } from './routes/agronomy.js';
 import { deadLetterRoutes } from './routes/dead-letters.js';
+import { eventRoutes } from './routes/events.js';
 import { farmerRoutes } from './routes/farmers.js';
 import { fieldRoutes } from './routes/fields.js';
 import { fieldPrescriptionRoutes } from './routes/fields-prescriptions.js';
@@ -73,6 +79,11 @@ export interface AppOptions {
   clock?: () => number;
   /** Failed authentications per client address (default: 20 a minute). */
   authFailures?: AuthFailureLimitOptions;
+  /**
+   * The dashboard's scripts and styles (`loadDashboardAssets`): with them, the API serves the
+   * dashboard at `/` (sign in at `/login`); without, the API alone.
+   */
+  dashboard?: { assets: DashboardAssets; sessions?: SessionStore };
 }
 
 /**
@@ -92,13 +103,6 @@ const SECURE_HEADERS = secureHeaders({
   referrerPolicy: 'no-referrer',
 });
 
-/** Makes a field's prescriptions again now, saying why (see PrescriptionService.recompute). */
-export interface PrescriptionRecompute {
-  recompute(fieldId: string, reason: string): Promise<unknown>;
-  /** Marks the field to be made again in a background pass, and returns at once. */
-  markStale(fieldId: string, reason: string): void;
-}
-
 /** The HTTP API. Pure wiring: every route is a small module with its dependencies passed in. */
 export function createApp(options: AppOptions) {
   const { registry, store } = options;
@@ -106,8 +110,9 @@ export function createApp(options: AppOptions) {
   const failures = createAuthFailureLimit({ clock, ...options.authFailures });
   const rasters =
     options.rasters ?? createSceneRasterService({ remoteAccess: options.remoteAccess });
+  const sessions = options.dashboard?.sessions ?? createSessionStore(registry, { clock });
   const authed = new Hono<AppEnv>()
-    .use(bearerAuth(registry, { failures, clock }))
+    .use(bearerAuth(registry, { failures, clock, sessions }))
     .route('/fields', fieldRoutes({ registry, store, rasters }))
     .route(
       '/fields',
@@ -134,6 +139,7 @@ export function createApp(options: AppOptions) {
       }),
     )
     .route('/dead-letters', deadLetterRoutes({ registry }))
+    .route('/', eventRoutes({ registry, store, clock, logger: options.logger }))
     .route('/agronomy', agronomyRoutes())
     .route('/', parameterSetRoutes({ registry }))
     .route('/', weatherForecastRoutes({ registry }))
@@ -163,7 +169,12 @@ export function createApp(options: AppOptions) {
       .use(
         observeRequests({ logger, ...(httpMetrics === undefined ? {} : { metrics: httpMetrics }) }),
       )
-      .use(SECURE_HEADERS)
+      // The API's headers allow nothing to load; the dashboard's pages have their own policy.
+      .use((c, next) =>
+        options.dashboard !== undefined && !/^\/(v1|metrics)(\/|$)/.test(c.req.path)
+          ? DASHBOARD_HEADERS(c, next)
+          : SECURE_HEADERS(c, next),
+      )
       .route('/v1/health', healthRoutes(options.health))
       // Counters and gauges only, no tenant data: scraped without a token, like /v1/health.
       .get('/metrics', async (c) => {
@@ -173,6 +184,21 @@ export function createApp(options: AppOptions) {
       // The SMS provider's callbacks carry a secret in the path instead of a bearer token.
       .route('/v1/sms/callbacks', smsCallbackRoutes(options.delivery?.callbacks))
       .route('/v1', authed)
+      .route(
+        '/',
+        options.dashboard === undefined
+          ? new Hono()
+          : dashboardRoutes({
+              registry,
+              store,
+              sessions,
+              failures,
+              clock,
+              assets: options.dashboard.assets,
+              ...(options.forecasts === undefined ? {} : { forecasts: options.forecasts }),
+              ...(options.models === undefined ? {} : { models: options.models }),
+            }),
+      )
       .notFound((c) => {
         c.set('unmatched', true);
         return errorResponse(
@@ -181,6 +207,8 @@ export function createApp(options: AppOptions) {
         );
       })
       .onError((error, c) => {
+        if (options.dashboard !== undefined && answersAsPage(c, error))
+          return errorPage(c, error, options.dashboard);
         if (!isShambaError(error)) logUnexpected(logger, error, c);
         return errorResponse(error, c);
       })

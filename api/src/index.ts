@@ -3,3 +3,8 @@ export { createApiServer, type ApiServer, type ApiServerOptions } from './server
 export type { ComponentStatus, HealthCheck } from './routes/health.js';
 export { canSeeField, fieldFilterFor } from './auth/tenancy.js';
 export { TrainRequestSchema, type TrainRequest, type YieldModels } from './routes/models.js';
+export {
+  loadDashboardAssets,
+  writeDashboardAssets,
+  type DashboardAssets,
+} from './dashboard/assets.js';

@@ -2,6 +2,7 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
+import { writeDashboardAssets } from '@shamba/api';
 
 /**
  * `pnpm build`: the CLI and the analytics worker compiled to plain JavaScript in `cli/dist/`, so
@@ -106,8 +107,17 @@ export async function buildCli(): Promise<string> {
   // chunks (their names are content hashes: unchanged code keeps them).
   const written = new Set(result.outputFiles.map((f) => f.path));
   for (const name of readdirSync(dist)) {
-    if (!written.has(join(dist, name))) rmSync(join(dist, name), { force: true });
+    if (name !== 'assets' && !written.has(join(dist, name)))
+      rmSync(join(dist, name), { force: true });
   }
+  // The dashboard's scripts and styles, bundled for the browser; a running CLI has its own in
+  // memory, so the folder is replaced whole.
+  rmSync(join(dist, 'assets'), { recursive: true, force: true });
+  const sizes = await writeDashboardAssets(join(dist, 'assets'));
+  const total = sizes.reduce((sum, s) => sum + s.gzipBytes, 0);
+  process.stderr.write(
+    `dashboard assets: ${sizes.length} files, ${(total / 1024).toFixed(1)} KiB gzipped\n`,
+  );
   return BUILT_CLI;
 }
 

@@ -1,4 +1,5 @@
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { Registry as MetricsRegistry, collectDefaultMetrics } from 'prom-client';
 import {
@@ -12,7 +13,13 @@ import {
   type WorkerPool,
 } from '@shamba/analytics';
 import type { RemoteAccess } from '@shamba/raster';
-import { createApiServer, createApp, type ApiServer, type HealthCheck } from '@shamba/api';
+import {
+  createApiServer,
+  createApp,
+  loadDashboardAssets,
+  type ApiServer,
+  type HealthCheck,
+} from '@shamba/api';
 import {
   composeBeidouNotice,
   createBeidouGateway,
@@ -52,6 +59,8 @@ export interface ShambaOptions {
   clock?: () => number;
   /** Messages to farmers: the gateway (none: the outbox only) and the limits. */
   sms?: SmsOptions;
+  /** The dashboard's built assets (default: `assets` beside the built CLI, else bundled at start). */
+  dashboardAssetsDir?: string;
 }
 
 export interface SmsOptions {
@@ -172,8 +181,13 @@ export async function createShamba(options: ShambaOptions): Promise<Shamba> {
         },
       };
     };
+    // Built beside the CLI by `pnpm build`; bundled now when run from the sources.
+    const dashboardAssets = await loadDashboardAssets(
+      options.dashboardAssetsDir ?? join(dirname(fileURLToPath(import.meta.url)), 'assets'),
+    );
     const api = await createApiServer({
       app: createApp({
+        dashboard: { assets: dashboardAssets },
         registry,
         store,
         health,

@@ -23,6 +23,7 @@ export {
   type DeliveryService,
 } from './delivery-service.js';
 export { deliveryStatus, type DeliveryStatus } from './outbox/delivery-status.js';
+export { DELIVERY_STATUSES } from './outbox/delivery-status.js';
 export { startOfLocalMonth } from './outbox/quiet-hours.js';
 export { DEFAULT_LIMITS, type DispatcherLimits, type DispatchRun } from './outbox/dispatcher.js';
 export type {

@@ -33,6 +33,7 @@ export {
   MAX_PRESCRIPTION_VERSIONS,
 } from './adapters/sqlite-registry/prescriptions.js';
 export { tokenDigest } from './tokens/token-digest.js';
+export { deviceSecretHash, newDeviceSecret, verifyDeviceSecret } from './tokens/device-secret.js';
 export { DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS, newToken, tokenId } from './tokens/new-token.js';
 export {
   createInfluxTimeSeriesStore,

@@ -1,4 +1,10 @@
-import type { FertiliserApplication, Field, ParameterSet, WeatherForecast } from '@shamba/schemas';
+import type {
+  Device,
+  FertiliserApplication,
+  Field,
+  ParameterSet,
+  WeatherForecast,
+} from '@shamba/schemas';
 import type { Registry, TimeSeriesStore } from '@shamba/storage';
 import { summariseStation, utcOffsetMinutes, type StationWeather } from '@shamba/agronomy';
 import type { Timed } from './stage-timings.js';
@@ -39,6 +45,36 @@ export interface FieldData {
   fertiliserApplications(fieldId: string): Promise<FertiliserApplication[]>;
 }
 
+/** The cooperative's weather stations by the field they stand on (null: on none). */
+export function weatherStationsByField(
+  devices: readonly Pick<Device, 'id' | 'kind' | 'fieldId'>[],
+): Map<string | null, string[]> {
+  const byField = new Map<string | null, string[]>();
+  for (const d of devices.filter((x) => x.kind === 'weather-station')) {
+    const list = byField.get(d.fieldId) ?? [];
+    list.push(d.id);
+    byField.set(d.fieldId, list);
+  }
+  return byField;
+}
+
+/**
+ * The stations whose weather is the field's: its own (all of them, if it has several); else the
+ * cooperative's (the first, by id, of those on no field), else the first of any field's. Far
+ * stations are never mixed: rain a few km away is another storm. Prescriptions, forecasts and
+ * the dashboard's rain all use this choice.
+ */
+export function stationsForField(
+  stationsByField: ReadonlyMap<string | null, readonly string[]>,
+  fieldId: string,
+): string[] {
+  const own = stationsByField.get(fieldId);
+  if (own !== undefined) return [...own];
+  return [...(stationsByField.get(null) ?? [...stationsByField.values()].flat())]
+    .sort()
+    .slice(0, 1);
+}
+
 export function createFieldData(options: {
   registry: Registry;
   store: TimeSeriesStore;
@@ -61,17 +97,11 @@ export function createFieldData(options: {
             registry.parameterSets.latest(coopId),
             registry.weatherForecasts.latest(coopId),
           ]);
-          const stationsByField = new Map<string | null, string[]>();
-          for (const d of devices.filter((x) => x.kind === 'weather-station')) {
-            const list = stationsByField.get(d.fieldId) ?? [];
-            list.push(d.id);
-            stationsByField.set(d.fieldId, list);
-          }
           return {
             utcOffsetMinutes: utcOffsetMinutes(coop?.timezone ?? 'UTC', clock()),
             parameterSet,
             forecast,
-            stationsByField,
+            stationsByField: weatherStationsByField(devices),
             zoneOfDevice: new Map(devices.map((d) => [d.id, d.zoneId])),
           };
         });
@@ -79,11 +109,7 @@ export function createFieldData(options: {
       }
       return context;
     },
-    stationsFor: (context, field) =>
-      context.stationsByField.get(field.id) ??
-      (context.stationsByField.get(null) ?? [...context.stationsByField.values()].flat())
-        .sort()
-        .slice(0, 1),
+    stationsFor: (context, field) => stationsForField(context.stationsByField, field.id),
     fertiliserApplications: (fieldId) =>
       timed('query', () => registry.fertiliserApplications.list(fieldId)),
     station(ids, fromMs, offset) {

@@ -1,12 +1,13 @@
-import { round, type Field } from '@shamba/schemas';
+import { ShambaError, round, type Field } from '@shamba/schemas';
 import type { Registry, TimeSeriesStore } from '@shamba/storage';
-import { balanceWindow, localDate } from '@shamba/agronomy';
+import { balanceWindow } from '@shamba/agronomy';
 import { WATER_BALANCE_RULE } from '../rules/water-balance/water-balance-prescription.js';
 import { createFieldData } from '../prescriptions/field-data.js';
 import type { WorkerPool } from '../worker/worker-pool.js';
 import { seasonToDate } from './season-to-date.js';
-import { indexMean } from '@shamba/raster';
+import { readSeasonInputs } from './season-inputs-as-of.js';
 import { FEATURE_NAMES } from './yield-features.js';
+import { cropProduction } from './crop-production.js';
 import { yieldModelInUse, type YieldModelInUse } from './model-in-use.js';
 
 export interface FieldForecast {
@@ -62,11 +63,32 @@ export interface CoopProduction {
   method: string;
 }
 
+export interface ForecastOptions {
+  /**
+   * Forecast as the model would have on this instant (default: the service's clock, now): the
+   * season cut at its local day, with only the readings stamped up to it and the scenes acquired
+   * by it. The field's record and the model are today's (the registry keeps no history of
+   * either; `versions.model` names the one used). Not after now: the days to come are unknown.
+   */
+  asOfMs?: number;
+}
+
 export interface ForecastService {
-  field(field: Field): Promise<FieldForecast>;
-  coop(coopId: string): Promise<CoopProduction>;
-  /** Every field of the cooperative, forecast (or explained) as of now. */
-  fields(coopId: string): Promise<FieldForecast[]>;
+  field(field: Field, options?: ForecastOptions): Promise<FieldForecast>;
+  coop(coopId: string, options?: ForecastOptions): Promise<CoopProduction>;
+  /** Every field of the cooperative, forecast (or explained) as of now or `asOfMs`. */
+  fields(coopId: string, options?: ForecastOptions): Promise<FieldForecast[]>;
+  /**
+   * Each field as of its own instant (`asOfMs` as in ForecastOptions; fields of any
+   * cooperatives) in one pass: each field's readings read once over the widest window asked,
+   * one worker call per model version. A season's weekly points cost one read of the season.
+   */
+  at(requests: readonly ForecastRequest[]): Promise<FieldForecast[]>;
+}
+
+export interface ForecastRequest {
+  field: Field;
+  asOfMs: number;
 }
 
 export const PRODUCTION_METHOD =
@@ -94,49 +116,57 @@ export function createForecastService(options: {
   /** Per cooperative: its promoted model, else the shared one, else null (FAO-33 only). */
   const modelFor = (coopId: string) => yieldModelInUse(modelsDir, coopId);
 
-  async function forecastFields(fields: readonly Field[]): Promise<FieldForecast[]> {
-    const coopIds = [...new Set(fields.map((f) => f.coopId))];
+  const asOfOf = (options: ForecastOptions): number => {
+    const nowMs = clock();
+    const asOfMs = options.asOfMs ?? nowMs;
+    if (!Number.isSafeInteger(asOfMs) || asOfMs > nowMs)
+      throw new ShambaError(
+        'INVALID_REQUEST',
+        `asOfMs must be an instant in ms up to now (${nowMs}), not ${asOfMs}: a forecast as of ` +
+          'a later day would take the days between for dry ones',
+      );
+    return asOfMs;
+  };
+
+  const forecastFields = (fields: readonly Field[], options: ForecastOptions = {}) => {
+    const asOfMs = asOfOf(options);
+    return forecastAt(fields.map((field) => ({ field, asOfMs })));
+  };
+
+  async function forecastAt(requests: readonly ForecastRequest[]): Promise<FieldForecast[]> {
+    for (const { asOfMs } of requests) asOfOf({ asOfMs });
+    const coopIds = [...new Set(requests.map((r) => r.field.coopId))];
     const inUse = new Map(
       await Promise.all(coopIds.map(async (id) => [id, await modelFor(id)] as const)),
     );
+    // The cooperatives' stations and time zones (kept without DST: one offset all season).
     const data = createFieldData({ registry, store, clock });
-    const nowMs = clock();
-    const prepared = await Promise.all(
-      fields.map(async (field) => {
-        const model = inUse.get(field.coopId) ?? null;
+    const windows = await Promise.all(
+      requests.map(async ({ field, asOfMs }) => {
         const context = await data.coop(field.coopId);
-        const offset = context.utcOffsetMinutes;
+        const utcOffsetMinutes = context.utcOffsetMinutes;
         const { startMs } = balanceWindow({
           plantingDate: field.plantingDate,
-          asOfMs: nowMs,
-          utcOffsetMinutes: offset,
+          asOfMs,
+          utcOffsetMinutes,
         });
         const stations = data.stationsFor(context, field);
-        const [weather, soil, status, scenes] = await Promise.all([
-          data.station(stations, startMs, offset),
-          store.query({ fieldId: field.id, stream: 'soil', fromMs: startMs, toMs: nowMs + 1 }),
-          store.query({ fieldId: field.id, stream: 'status', fromMs: startMs, toMs: nowMs + 1 }),
-          // Only scenes the field's cooperative may use (its own and the shared ones).
-          registry.scenes.fieldSeries(field.id, { visibleTo: field.coopId }),
-        ]);
-        const season = seasonToDate({
-          field,
-          utcOffsetMinutes: offset,
-          weather,
-          // Only each probe's last reading of a day counts (it resets Dr); pass no more.
-          soil: lastOfDay(soil, offset),
-          status: status.filter((r) => r.values.appliedMm !== undefined),
-          asOfMs: nowMs,
-          ndvi: scenes.map((s) => ({
-            acquiredMs: s.acquiredMs,
-            value: indexMean(s.indices, 'ndvi'),
-          })),
-          nitrogenKgHa: field.nitrogenKgHa ?? null,
-          defaultNitrogenKgHa: round(model?.nitrogenMean ?? 0, 0),
-        });
-        return { field, season, model };
+        return { field, stations, startMs, asOfMs, utcOffsetMinutes };
       }),
     );
+    const inputs = await readSeasonInputs({ registry, store }, windows);
+    const prepared = windows.map(({ field, asOfMs, utcOffsetMinutes }, i) => {
+      const model = inUse.get(field.coopId) ?? null;
+      const season = seasonToDate({
+        field,
+        utcOffsetMinutes,
+        ...inputs[i]!,
+        asOfMs,
+        nitrogenKgHa: field.nitrogenKgHa ?? null,
+        defaultNitrogenKgHa: round(model?.nitrogenMean ?? 0, 0),
+      });
+      return { field, asOfMs, season, model };
+    });
     // One worker call per model version in use (by the folder and id of its files: cooperatives
     // on the same shared version share it), each with the rows of the fields it serves.
     const batches = new Map<string, { model: YieldModelInUse; rows: number[][] }>();
@@ -162,7 +192,7 @@ export function createForecastService(options: {
         ),
       ),
     );
-    return prepared.map(({ field, season, model }, i) => {
+    return prepared.map(({ field, asOfMs, season, model }, i) => {
       const slot = slots[i];
       const q = slot === undefined ? undefined : quantiles.get(slot.key)?.[slot.row];
       const base = {
@@ -170,7 +200,7 @@ export function createForecastService(options: {
         coopId: field.coopId,
         crop: field.crop,
         areaHa: field.areaHa,
-        asOfMs: nowMs,
+        asOfMs,
         basis: season.basis,
         plantingDate: field.plantingDate,
         daysSinceSowing: season.daysSinceSowing,
@@ -232,48 +262,20 @@ export function createForecastService(options: {
   }
 
   return {
-    field: async (field) => (await forecastFields([field]))[0]!,
-    fields: async (coopId) => forecastFields(await registry.fields.list({ coopId })),
-    async coop(coopId) {
+    field: async (field, options = {}) =>
+      (await forecastAt([{ field, asOfMs: asOfOf(options) }]))[0]!,
+    fields: async (coopId, options) =>
+      forecastFields(await registry.fields.list({ coopId }), options),
+    at: forecastAt,
+    async coop(coopId, options = {}) {
+      const asOfMs = asOfOf(options);
       const fields = await registry.fields.list({ coopId });
-      const forecasts = await forecastFields(fields);
-      const crops = new Map<string, CropProduction>();
-      for (const f of forecasts) {
-        const c = crops.get(f.crop) ?? {
-          crop: f.crop,
-          fields: 0,
-          forecastFields: 0,
-          areaHa: 0,
-          productionT: { p10: 0, p50: 0, p90: 0 },
-          fao33T: 0,
-        };
-        c.fields++;
-        if (f.productionT !== null) {
-          c.forecastFields++;
-          c.areaHa += f.areaHa;
-          c.productionT.p10 += f.productionT.p10;
-          c.productionT.p50 += f.productionT.p50;
-          c.productionT.p90 += f.productionT.p90;
-          c.fao33T += f.fao33?.productionT ?? 0;
-        }
-        crops.set(f.crop, c);
-      }
+      const forecasts = await forecastAt(fields.map((field) => ({ field, asOfMs })));
       return {
         coopId,
-        asOfMs: clock(),
+        asOfMs,
         modelVersion: forecasts[0]?.versions.model ?? (await modelFor(coopId))?.version ?? null,
-        crops: [...crops.values()]
-          .sort((a, b) => a.crop.localeCompare(b.crop))
-          .map((c) => ({
-            ...c,
-            areaHa: round(c.areaHa, 3),
-            productionT: {
-              p10: round(c.productionT.p10, 2),
-              p50: round(c.productionT.p50, 2),
-              p90: round(c.productionT.p90, 2),
-            },
-            fao33T: round(c.fao33T, 2),
-          })),
+        crops: cropProduction(forecasts),
         withoutForecast: forecasts
           .filter((f) => f.status !== 'ok')
           .map((f) => ({ fieldId: f.fieldId, crop: f.crop, reason: f.reason ?? f.status })),
@@ -281,18 +283,4 @@ export function createForecastService(options: {
       };
     },
   };
-}
-
-/** Each device's last reading of each local day, in time order. */
-function lastOfDay<T extends { deviceId: string; timeMs: number }>(
-  readings: readonly T[],
-  utcOffsetMinutes: number,
-): T[] {
-  const last = new Map<string, T>();
-  for (const r of readings) {
-    const key = `${r.deviceId}|${localDate(r.timeMs, utcOffsetMinutes)}`;
-    const seen = last.get(key);
-    if (seen === undefined || r.timeMs > seen.timeMs) last.set(key, r);
-  }
-  return [...last.values()].sort((a, b) => a.timeMs - b.timeMs);
 }

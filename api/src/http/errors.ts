@@ -36,6 +36,11 @@ function unreadBody(c: Context): boolean {
   return hasBody && !raw.bodyUsed;
 }
 
+/** The HTTP status an error is answered with (500 for anything not a ShambaError). */
+export function statusOf(error: unknown): ContentfulStatusCode {
+  return isShambaError(error) ? STATUS[error.code] : 500;
+}
+
 export function errorResponse(error: unknown, c: Context): Response {
   if (unreadBody(c)) c.header('connection', 'close');
   if (isShambaError(error)) {

@@ -13,6 +13,7 @@ import type { AppEnv } from '../auth/bearer-auth.js';
 import { requireRole } from '../auth/tenancy.js';
 import { limitBody, parseJsonBody } from '../http/body.js';
 import { visibleFieldIn } from './visible-field.js';
+import type { PrescriptionRecompute } from '../prescription-recompute.js';
 
 /** The delineation options are two fields (`{"apply":true,"maxZones":5}`): 1 KiB is ample. */
 const MAX_DELINEATE_BODY_BYTES = 1024;
@@ -24,11 +25,6 @@ const DelineateBody = z
     maxZones: z.number().int().min(2).max(5).default(5),
   })
   .strict();
-
-/** Makes a field's prescriptions again now, saying why (PrescriptionService.recompute). */
-interface PrescriptionRecompute {
-  recompute(fieldId: string, reason: string): Promise<unknown>;
-}
 
 /**
  * A field's management zones: delineated from its NDVI history, and applied. Applying stores the
@@ -42,7 +38,7 @@ export function fieldZoneRoutes(deps: {
   /** Zone delineation, drawn off the request thread (the worker pool). */
   rasters: SceneRasterService;
   /** When analytics run: applied zones recompute the field's prescriptions at once. */
-  prescriptions?: PrescriptionRecompute | undefined;
+  prescriptions?: Pick<PrescriptionRecompute, 'recompute'> | undefined;
   /** Where a failed recompute is logged (default: silent). */
   logger?: Logger | undefined;
 }) {

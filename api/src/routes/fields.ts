@@ -3,10 +3,10 @@ import { z } from 'zod';
 import { DAY_MS, ShambaError, UP_STREAMS } from '@shamba/schemas';
 import type { Registry, TimeSeriesStore } from '@shamba/storage';
 import type { SceneRasterService } from '@shamba/analytics';
-import { gapFill, indexMean } from '@shamba/raster';
 import type { AppEnv } from '../auth/bearer-auth.js';
 import { sceneFromQuery } from '../http/scene-query.js';
 import { fieldFilterFor } from '../auth/tenancy.js';
+import { ndviSeason } from './ndvi-season.js';
 import { visibleFieldIn } from './visible-field.js';
 
 /** One request returns at most this many readings: a season of 15-minute samples from 5 probes. */
@@ -80,17 +80,12 @@ export function fieldRoutes(deps: {
           acquired: new Date(s.acquiredMs).toISOString(),
           ...s.indices,
         })),
-        // Mean NDVI through the season, cloudy dates interpolated and flagged.
-        ndviSeries: gapFill(
-          scenes.map((s) => ({
-            acquiredMs: s.acquiredMs,
-            sceneId: s.sceneId,
-            value: indexMean(s.indices, 'ndvi'),
-          })),
-        ).map((p) => ({
+        // Mean NDVI through the season (from sowing, scenes covering the field), cloudy dates
+        // interpolated and flagged: the field page's rule too.
+        ndviSeries: ndviSeason(field, scenes).map((p) => ({
           acquired: new Date(p.acquiredMs).toISOString(),
           sceneId: p.sceneId,
-          ndvi: p.value,
+          ndvi: p.ndvi,
           quality: p.quality,
         })),
       });

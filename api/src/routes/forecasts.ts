@@ -4,6 +4,7 @@ import type { ForecastService } from '@shamba/analytics';
 import type { Registry } from '@shamba/storage';
 import type { AppEnv } from '../auth/bearer-auth.js';
 import { canSeeField, staffCoop } from '../auth/tenancy.js';
+import { csvLine, type CsvValue } from '../http/csv.js';
 
 /**
  * Yield forecasts: a field's P10/P50/P90 (its farmer and its cooperative's staff), and a
@@ -36,7 +37,7 @@ export function forecastRoutes(deps: { registry: Registry; forecasts: ForecastSe
         // Only seasons followed from sowing: a forecast from what was known at sowing has no
         // season's rain, heat or canopy to export.
         if (x === null || f.basis !== 'season-to-date') return [];
-        const row: Record<keyof YieldHistoryRow, string | number> = {
+        const row: Record<keyof YieldHistoryRow, CsvValue> = {
           season,
           field_id: f.fieldId,
           crop: f.crop,
@@ -51,7 +52,9 @@ export function forecastRoutes(deps: { registry: Registry; forecasts: ForecastSe
           rain_over_et0: x.rainOverEt0 ?? '',
           sowing_date: sown.get(f.fieldId) ?? '',
         };
-        return [HISTORY_COLUMNS.map((k) => row[k]).join(',')];
+        // The season is the caller's and the crop is the field's text: a cell a spreadsheet
+        // would run as a formula, or one with a comma, is written safe (csvCell).
+        return [csvLine(HISTORY_COLUMNS.map((k) => row[k]))];
       });
       return c.body([HISTORY_COLUMNS.join(','), ...rows].join('\n') + '\n', 200, {
         'content-type': 'text/csv; charset=utf-8',

@@ -1,14 +1,10 @@
 import { Hono } from 'hono';
 import { ShambaError } from '@shamba/schemas';
-import {
-  DEFAULT_LIMITS,
-  deliveryStatus,
-  startOfLocalMonth,
-  type DispatcherLimits,
-} from '@shamba/delivery';
+import { DEFAULT_LIMITS, startOfLocalMonth, type DispatcherLimits } from '@shamba/delivery';
 import type { Registry } from '@shamba/storage';
 import type { AppEnv } from '../auth/bearer-auth.js';
-import { staffCoop, STAFF_ROLES, requireRole } from '../auth/tenancy.js';
+import { staffCoop, requireRole } from '../auth/tenancy.js';
+import { DELIVERY_ROLES, prescriptionDelivery } from './prescription-delivery.js';
 import { visibleFieldIn } from './visible-field.js';
 
 /** What the API knows of the farmer's channel (the delivery service, when it runs). */
@@ -85,31 +81,11 @@ export function messageRoutes(deps: {
     })
     .get('/fields/:fieldId/prescriptions/:prescriptionId/delivery', async (c) => {
       const principal = c.get('principal');
-      requireRole(principal, [...STAFF_ROLES, 'farmer']);
+      requireRole(principal, DELIVERY_ROLES);
       const field = await visibleField(principal, c.req.param('fieldId'));
       const prescription = await registry.prescriptions.get(c.req.param('prescriptionId'));
-      if (prescription === undefined || prescription.fieldId !== field.id) {
+      if (prescription === undefined)
         throw new ShambaError('NOT_FOUND', `no prescription ${c.req.param('prescriptionId')}`);
-      }
-      const messages = await registry.messages.list({
-        coopId: field.coopId,
-        prescriptionId: prescription.id,
-      });
-      return c.json({
-        prescriptionId: prescription.id,
-        status: deliveryStatus(messages),
-        messages: messages.map((m) => ({
-          id: m.id,
-          farmerId: m.farmerId,
-          channel: m.channel,
-          state: m.state,
-          segments: m.segments,
-          sentMs: m.sentMs,
-          deliveredMs: m.deliveredMs,
-          acknowledgedMs: m.acknowledgedMs ?? null,
-          appliedMs: m.appliedMs ?? null,
-          error: m.error,
-        })),
-      });
+      return c.json(await prescriptionDelivery(registry, field, prescription));
     });
 }

@@ -9,11 +9,12 @@ import {
   type ModelVersionEntry,
   type PromotedModel,
 } from '@shamba/analytics';
-import { IdSchema, ShambaError, type Principal, type Role } from '@shamba/schemas';
+import { IdSchema, ShambaError, type Role } from '@shamba/schemas';
 import type { Registry, TimeSeriesStore } from '@shamba/storage';
 import type { AppEnv } from '../auth/bearer-auth.js';
-import { requireRole, staffCoop } from '../auth/tenancy.js';
+import { requireRole, staffCoop, STAFF_ROLES } from '../auth/tenancy.js';
 import { limitBody, parseJsonBody } from '../http/body.js';
+import { actingCoopIn } from './acting-coop.js';
 
 /** What the API needs of the yield models; `shamba start` provides it (training in a worker). */
 export interface YieldModels {
@@ -69,9 +70,8 @@ export type TrainRequest = z.infer<typeof TrainRequestSchema>;
  */
 export const MAX_TRAIN_BODY_BYTES = 4 * 1024;
 
-/** Who may list models, and who may train and promote them. */
-const STAFF = ['admin', 'manager', 'agronomist'] as const;
-const TRAINERS = ['admin', 'agronomist'] as const;
+/** Who may train and promote models (the dashboard's forms too); staff may list them. */
+export const TRAINERS: readonly Role[] = ['admin', 'agronomist'];
 
 /** A decade of a large cooperative's field-seasons is a few MiB of CSV. */
 const MAX_HISTORY_BYTES = 8 * 1024 * 1024;
@@ -97,19 +97,8 @@ export function modelRoutes(deps: {
 }) {
   const { registry, store, models } = deps;
   const clock = deps.clock ?? Date.now;
-  /**
-   * Whose models a request acts on: the cooperative it names (`coopId`; staff of another one
-   * get NOT_FOUND), else the caller's own; an admin naming none acts on the shared models.
-   */
-  const ownerFor = async (
-    principal: Principal,
-    coopId: string | undefined,
-    roles: readonly Role[],
-  ): Promise<ModelOwner> => {
-    requireRole(principal, roles);
-    if (coopId === undefined && principal.role === 'admin') return null;
-    return staffCoop(registry, principal, coopId ?? principal.coopId ?? '');
-  };
+  /** Whose models a request acts on; an admin naming no cooperative: the shared models. */
+  const actingCoop = actingCoopIn(registry);
   return (
     new Hono<AppEnv>()
       .post('/coops/:coopId/yield-history', limitBody(MAX_HISTORY_BYTES), async (c) => {
@@ -156,7 +145,7 @@ export function modelRoutes(deps: {
       })
       .get('/models/yield', async (c) => {
         // A cooperative's view (its versions and the shared ones); admins without `?coopId`: all.
-        const coopId = await ownerFor(c.get('principal'), c.req.query('coopId'), STAFF);
+        const coopId = await actingCoop(c.get('principal'), c.req.query('coopId'), STAFF_ROLES);
         const versions = await models.list(coopId === null ? { every: true } : { owner: coopId });
         return c.json({
           coopId,
@@ -179,13 +168,14 @@ export function modelRoutes(deps: {
         const principal = c.get('principal');
         requireRole(principal, TRAINERS); // before the body is read
         const request = await parseJsonBody(c, TrainRequestSchema);
-        const owner = await ownerFor(principal, request.coopId, TRAINERS);
+        // Whose models: the cooperative named, else the caller's; an admin's none: the shared.
+        const owner = await actingCoop(principal, request.coopId, TRAINERS);
         return c.json(await models.train(request, owner), 201);
       })
       // Reads no body: the version is in the path, the cooperative is the caller's (an admin's
       // `?coopId=`, else the shared models).
       .post('/models/yield/:version/promote', async (c) => {
-        const owner = await ownerFor(c.get('principal'), c.req.query('coopId'), TRAINERS);
+        const owner = await actingCoop(c.get('principal'), c.req.query('coopId'), TRAINERS);
         const promoted = await models.promote(owner, c.req.param('version'));
         return c.json({ coopId: owner, promoted: promoted.version, owner: promoted.owner });
       })

@@ -85,7 +85,7 @@ ${CONFIG_USAGE}`,
       if (values.demo === true) demo = await startDemo(shamba, { config, speed, days });
       else
         console.log(
-          `Shamba is running. API ${shamba.api.url}/v1, MQTT ${shamba.mqttUrl}. Press Ctrl+C to stop.`,
+          `Shamba is running. API ${shamba.api.url}/v1, dashboard ${shamba.api.url}/, MQTT ${shamba.mqttUrl}. Press Ctrl+C to stop.`,
         );
     } catch (error) {
       // A failure after the parts opened (the demo's seeding, its credentials file): everything
@@ -153,6 +153,7 @@ async function startDemo(
   const field = OROMIA_DEMO.fields[0]!.id;
   console.log(`Shamba demo is running: ${OROMIA_DEMO.coop.name}, ${OROMIA_DEMO.fields.length} fields, ${OROMIA_DEMO.devices.length} devices.
   API      ${shamba.api.url}/v1   (health: ${shamba.api.url}/v1/health)
+  Dashboard ${shamba.api.url}/   (sign in with a token from the file below)
   MQTT     ${shamba.mqttUrl}
   Tokens   ${credentialsPath}
 Prescriptions appear within seconds; for example:

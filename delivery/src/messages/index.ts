@@ -29,4 +29,4 @@ export {
   type ReplyCommandName,
 } from './resources.js';
 export { formatDate, formatNumber } from './intl-format.js';
-export { replyWords } from './render.js';
+export { replyWords, webText } from './render.js';

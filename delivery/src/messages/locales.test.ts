@@ -8,6 +8,7 @@ import {
   flattenMessages,
   type LocaleFile,
 } from './resources.js';
+import { webText } from './render.js';
 
 /** The argument names an ICU message uses (`{mm, number}`, `{bags, plural, ...}`, nested). */
 function argumentsOf(message: string, language: string): string[] {
@@ -28,15 +29,25 @@ function argumentsOf(message: string, language: string): string[] {
   return [...names].sort();
 }
 
-/** What is wrong with a locale file against English: keys missing or extra, bad ICU, strange arguments. */
-function localeProblems(file: LocaleFile, language: string): string[] {
-  const english = flattenMessages(LOCALES.en.messages);
-  const own = flattenMessages(file.messages);
+/**
+ * What is wrong with one tree of ICU strings against English's same tree: keys missing or extra,
+ * bad ICU, arguments English does not pass (a typo there would print raw `{mn}` to the reader).
+ */
+function treeProblems(options: {
+  english: unknown;
+  own: unknown;
+  language: string;
+  prefix?: string;
+}): string[] {
+  const { language, prefix = '' } = options;
+  const english = flattenMessages(options.english);
+  const own = flattenMessages(options.own);
   const problems: string[] = [];
-  for (const key of Object.keys(english)) if (!(key in own)) problems.push(`missing ${key}`);
+  for (const key of Object.keys(english))
+    if (!(key in own)) problems.push(`missing ${prefix}${key}`);
   for (const [key, message] of Object.entries(own)) {
     if (!(key in english)) {
-      problems.push(`extra ${key}`);
+      problems.push(`extra ${prefix}${key}`);
       continue;
     }
     try {
@@ -45,14 +56,27 @@ function localeProblems(file: LocaleFile, language: string): string[] {
       const unknown = args.filter(
         (a) => !expected.includes(a) && !REPLY_COMMANDS.includes(a as never),
       );
-      if (unknown.length > 0) problems.push(`${key}: unknown arguments ${unknown.join(', ')}`);
+      if (unknown.length > 0)
+        problems.push(`${prefix}${key}: unknown arguments ${unknown.join(', ')}`);
     } catch (error) {
-      problems.push(`${key}: ${(error as Error).message}`);
+      problems.push(`${prefix}${key}: ${(error as Error).message}`);
     }
   }
+  return problems;
+}
+
+/** What is wrong with a locale file's messages against English's, and its reviewed list. */
+function localeProblems(file: LocaleFile, language: string): string[] {
+  const problems = treeProblems({ english: LOCALES.en.messages, own: file.messages, language });
+  const own = flattenMessages(file.messages);
   for (const key of file._meta.reviewed)
     if (!(key in own)) problems.push(`reviewed ${key} is no key`);
   return problems;
+}
+
+/** What is wrong with a locale file's dashboard texts (`web`) against English's. */
+function webProblems(file: LocaleFile, language: string): string[] {
+  return treeProblems({ english: LOCALES.en.web, own: file.web, language, prefix: 'web.' });
 }
 
 describe('locale files', () => {
@@ -88,11 +112,86 @@ describe('locale files', () => {
     // (a reviewer lists their keys, names themself, and drops their language from this list).
     expect(LOCALES.en._meta.reviewed.length).toBeGreaterThan(0);
     for (const language of SUPPORTED_LANGUAGES.filter((l) => l !== 'en')) {
-      expect(LOCALES[language]._meta, language).toMatchObject({
-        reviewed: [],
-        unreviewedNote: 'machine draft, not reviewed by a native speaker',
-      });
+      const meta = LOCALES[language]._meta;
+      expect(meta.reviewed, language).toEqual([]);
+      expect(meta.unreviewedNote, language).toMatch(
+        /^machine draft, not reviewed by a native speaker\. The `web` texts are machine drafts too/,
+      );
     }
+  });
+});
+
+const TRANSLATED = SUPPORTED_LANGUAGES.filter((language) => language !== 'en');
+
+describe('dashboard texts (web)', () => {
+  it.each(TRANSLATED)("%s has every key of en's web and no other, each valid ICU", (language) => {
+    const keys = (file: LocaleFile) => Object.keys(flattenMessages(file.web)).sort();
+    expect(keys(LOCALES.en).length).toBeGreaterThan(300);
+    expect(keys(LOCALES[language])).toEqual(keys(LOCALES.en));
+    expect(webProblems(LOCALES[language], language)).toEqual([]);
+  });
+
+  it('the check catches a missing key, an extra one, a typo in an argument and broken ICU', () => {
+    const sw = structuredClone(LOCALES.sw);
+    const web = sw.web as { login: Record<string, string>; map: Record<string, string> };
+    delete web.login.title;
+    web.login.extra = 'Ziada';
+    web.login['too-many'] = 'Subiri sekunde {second, number}.';
+    web.map.open = 'Fungua {field';
+    expect(webProblems(sw, 'sw')).toEqual([
+      'missing web.login.title',
+      'web.login.too-many: unknown arguments second',
+      'extra web.login.extra',
+      expect.stringMatching(/^web\.map\.open: /),
+    ]);
+  });
+
+  // Whole texts: the language's own words, its number format and its plural forms.
+  const EXPECTED: Record<(typeof TRANSLATED)[number], [string, string, string]> = {
+    fr: [
+      'Trop de tentatives échouées depuis ce poste : attendez 1 200 s.',
+      '1 parcelle n’a pas de prévision : voir la raison dans le tableau.',
+      '3 parcelles n’ont pas de prévision : voir la raison dans le tableau.',
+    ],
+    pt: [
+      'Muitas tentativas falhas a partir daqui: aguarde 1.200 s.',
+      '1 talhão não tem previsão: veja o motivo na tabela.',
+      '3 talhões não têm previsão: veja o motivo na tabela.',
+    ],
+    sw: [
+      'Majaribio mengi yameshindwa kutoka hapa: subiri sekunde 1,200.',
+      'Shamba 1 halina utabiri: tazama sababu kwenye jedwali.',
+      'Mashamba 3 hayana utabiri: tazama sababu kwenye jedwali.',
+    ],
+    am: [
+      'ከዚህ ብዙ ያልተሳኩ ሙከራዎች ተደርገዋል: 1,200 ሰከንድ ይጠብቁ።',
+      '1 ማሳ ትንበያ የለውም: ምክንያቱን በሰንጠረዡ ይመልከቱ።',
+      '3 ማሳዎች ትንበያ የላቸውም: ምክንያቱን በሰንጠረዡ ይመልከቱ።',
+    ],
+    om: [
+      "Yaaliin hin milkoofne baay'een asii ta'eera: sekondii 1,200 eegi.",
+      'Maasiin 1 tilmaama hin qabu: sababa isaa gabatee keessatti ilaali.',
+      'Maasiiwwan 3 tilmaama hin qaban: sababa isaa gabatee keessatti ilaali.',
+    ],
+    id: [
+      'Terlalu banyak percobaan gagal dari sini: tunggu 1.200 dtk.',
+      '1 lahan belum punya prakiraan: lihat alasannya di tabel.',
+      '3 lahan belum punya prakiraan: lihat alasannya di tabel.',
+    ],
+    vi: [
+      'Quá nhiều lần thử sai từ đây: hãy chờ 1.200 giây.',
+      '1 thửa ruộng chưa có dự báo: xem lý do trong bảng.',
+      '3 thửa ruộng chưa có dự báo: xem lý do trong bảng.',
+    ],
+  };
+
+  it.each(TRANSLATED)('webText renders %s with its arguments and plurals', (language) => {
+    expect([
+      webText('login.too-many', language, { seconds: 1200 }),
+      webText('forecast.without-forecast', language, { count: 1 }),
+      webText('forecast.without-forecast', language, { count: 3 }),
+    ]).toEqual(EXPECTED[language]);
+    expect(webText('language.name', language)).toBe(LOCALES[language]._meta.language);
   });
 });
 

@@ -36,9 +36,11 @@ function messagesI18n(): i18n {
     resources: Object.fromEntries(
       SUPPORTED_LANGUAGES.map((language) => [
         language,
-        { translation: LOCALES[language].messages },
+        { translation: LOCALES[language].messages, web: LOCALES[language].web },
       ]),
     ),
+    ns: ['translation', 'web'],
+    defaultNS: 'translation',
     lng: 'en',
     fallbackLng: 'en',
     supportedLngs: [...SUPPORTED_LANGUAGES],
@@ -56,6 +58,16 @@ export function replyWords(language: MessageLanguage): Record<ReplyCommandName, 
   return Object.fromEntries(
     REPLY_COMMANDS.map((command) => [command, keywords[command][0]!.toUpperCase()]),
   ) as Record<ReplyCommandName, string>;
+}
+
+/**
+ * One dashboard text (the locale file's `web` tree) in a language, English when the language
+ * lacks it; the key itself when English lacks it too, so a missing text shows, never breaks a page.
+ */
+export function webText(key: string, language: MessageLanguage, values?: MessageValues): string {
+  const i18n = messagesI18n();
+  if (!i18n.exists(key, { lng: language, ns: 'web' })) return key;
+  return plainSpaces(i18n.t(key, { lng: language, ns: 'web', ...values }));
 }
 
 /** Whether the language (or English, its fallback) has the key. */

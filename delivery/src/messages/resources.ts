@@ -47,6 +47,12 @@ export const LocaleFileSchema = z.object({
     lang: keywordList,
   }),
   messages: z.record(z.string(), z.unknown()),
+  /**
+   * The dashboard's texts (ICU MessageFormat, nested by page): the same file, so a local team
+   * translates what the farmer reads and what the cooperative's staff read in one place. A key a
+   * language lacks is shown in English.
+   */
+  web: z.record(z.string(), z.unknown()).default({}),
 });
 export type LocaleFile = z.infer<typeof LocaleFileSchema>;
 

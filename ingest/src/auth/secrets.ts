@@ -1,4 +1,5 @@
-import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { scrypt, timingSafeEqual } from 'node:crypto';
+import { deviceSecretHash, newDeviceSecret, verifyDeviceSecret } from '@shamba/storage';
 
 /**
  * Device secrets: 32 random bytes (256 bits), shown once at provisioning and stored only as
@@ -17,20 +18,15 @@ import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
  * Registries written before keep `scrypt$N$r$p$salt$key` hashes (RFC 7914): those still verify,
  * and the broker rewrites a device's hash in the new form after its next good CONNECT.
  */
-const SHA256_PREFIX = 'sha256$';
 const KEY_BYTES = 32;
 
 export function generateSecret(): string {
-  return randomBytes(32).toString('base64url');
+  return newDeviceSecret().secret;
 }
 
-function sha256(secret: string): Buffer {
-  return createHash('sha256').update(secret, 'utf8').digest();
-}
-
-/** `sha256$<base64url digest>`. Async like the scrypt hash it replaced, for its callers. */
+/** `sha256$<base64url digest>` (storage's form). Async like the scrypt hash it replaced. */
 export async function hashSecret(secret: string): Promise<string> {
-  return `${SHA256_PREFIX}${sha256(secret).toString('base64url')}`;
+  return deviceSecretHash(secret);
 }
 
 /** A hash in the form registries wrote before SHA-256 (slow to verify; rewrite it when verified). */
@@ -40,13 +36,8 @@ export function isLegacyHash(stored: string): boolean {
 
 /** Compares in constant time ([CWE-208]: no early exit on the first differing byte). */
 export async function verifySecret(secret: string, stored: string): Promise<boolean> {
-  if (stored.startsWith(SHA256_PREFIX)) {
-    const expected = Buffer.from(stored.slice(SHA256_PREFIX.length), 'base64url');
-    const actual = sha256(secret);
-    return expected.length === actual.length && timingSafeEqual(actual, expected);
-  }
   if (isLegacyHash(stored)) return verifyScrypt(secret, stored);
-  return false;
+  return verifyDeviceSecret(secret, stored);
 }
 
 async function verifyScrypt(secret: string, stored: string): Promise<boolean> {
