@@ -194,6 +194,7 @@ export function createApp(options: AppOptions) {
               sessions,
               failures,
               clock,
+              logger,
               assets: options.dashboard.assets,
               ...(options.forecasts === undefined ? {} : { forecasts: options.forecasts }),
               ...(options.models === undefined ? {} : { models: options.models }),

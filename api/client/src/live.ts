@@ -5,7 +5,10 @@
 /** The events the server sends (api/src/routes/events.ts). */
 export type LiveEvent =
   | { type: 'reading'; data: { deviceId: string; stream: string; time: string; timeMs: number } }
-  | { type: 'prescription'; data: { id: string; fieldId: string; kind: string; createdAt: string } }
+  | {
+      type: 'prescription';
+      data: { id: string; fieldId: string; fieldName?: string; kind: string; createdAt: string };
+    }
   | {
       type: 'alert';
       data:
@@ -39,7 +42,11 @@ function messageOf(box: HTMLElement, event: LiveEvent): string {
     case 'reading':
       return fill('reading', 'New readings from {device}', event.data.deviceId);
     case 'prescription':
-      return fill('prescription', 'New prescription for {field}', event.data.fieldId);
+      return fill(
+        'prescription',
+        'New prescription for {field}',
+        event.data.fieldName ?? event.data.fieldId,
+      );
     case 'alert': {
       const { data } = event;
       const text =

@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import type { Logger } from 'pino';
 import type { ForecastService } from '@shamba/analytics';
 import { webText, type MessageLanguage } from '@shamba/delivery';
 import type { Principal } from '@shamba/schemas';
@@ -22,6 +23,8 @@ export interface DashboardDeps {
   failures: AuthFailureLimit;
   assets: DashboardAssets;
   clock: () => number;
+  /** Failures the pages cannot show whole (a background training's), with their stack. */
+  logger?: Logger;
   forecasts?: ForecastService;
   models?: YieldModels;
 }

@@ -11,7 +11,14 @@ export type LiveEvent =
   | {
       type: 'prescription';
       fieldId: string;
-      data: { id: string; fieldId: string; kind: Prescription['kind']; createdAt: string };
+      data: {
+        id: string;
+        fieldId: string;
+        /** What people call the field (the page's message names it). */
+        fieldName: string;
+        kind: Prescription['kind'];
+        createdAt: string;
+      };
     }
   | {
       type: 'alert';
@@ -122,7 +129,13 @@ export function createCoopPoller(deps: CoopPollerDeps, coopId: string) {
         if (prescriptionIds.get(key) === p.id) continue;
         prescriptionIds.set(key, p.id);
         if (priming) continue;
-        const data = { id: p.id, fieldId: field.id, kind: p.kind, createdAt: iso(p.createdAtMs) };
+        const data = {
+          id: p.id,
+          fieldId: field.id,
+          fieldName: field.name,
+          kind: p.kind,
+          createdAt: iso(p.createdAtMs),
+        };
         events.push({ type: 'prescription', fieldId: field.id, data });
       }
     }

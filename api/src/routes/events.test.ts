@@ -161,6 +161,7 @@ describe('GET /v1/coops/:coopId/events', () => {
     expect((await stream.next((e) => e.event === 'prescription')).data).toMatchObject({
       id: 'rx-live-1',
       fieldId: 'field-2',
+      fieldName: 'Lower maize',
       kind: 'nitrogen',
     });
     await stores.registry.deadLetters.add({

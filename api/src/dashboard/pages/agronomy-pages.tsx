@@ -11,7 +11,7 @@ import { createTrainingJobs } from './agronomy/training-jobs.js';
  * tenancy as the API: staff of the cooperative read; agronomists and admins change.
  */
 export function agronomyPages(deps: DashboardDeps) {
-  const withJobs = { ...deps, jobs: createTrainingJobs(deps.clock) };
+  const withJobs = { ...deps, jobs: createTrainingJobs(deps.clock, deps.logger) };
   return new Hono<DashboardEnv>()
     .get('/agronomy/parameters', (c) => showParameters(c, deps))
     .post('/agronomy/parameters', (c) => publishParameters(c, deps))

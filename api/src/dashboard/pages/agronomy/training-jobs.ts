@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
 import { isShambaError } from '@shamba/schemas';
 
 /**
@@ -42,7 +43,7 @@ const KEPT_JOBS = 50;
  * The dashboard's trainings, in memory: a restart loses the record of a running one (its worker
  * goes with the process) but never a saved version, which the model store lists.
  */
-export function createTrainingJobs(clock: () => number): TrainingJobs {
+export function createTrainingJobs(clock: () => number, logger?: Logger): TrainingJobs {
   const jobs = new Map<string, TrainingJob>();
   const forget = () => {
     for (const [id, job] of jobs) {
@@ -82,6 +83,8 @@ export function createTrainingJobs(clock: () => number): TrainingJobs {
         (error: unknown) => {
           job.state = 'failed';
           job.finishedAtMs = clock();
+          if (!isShambaError(error))
+            logger?.error({ err: error, coopId }, 'dashboard training failed');
           job.error = isShambaError(error) ? error.message : 'training failed (see the box’s log)';
         },
       );
