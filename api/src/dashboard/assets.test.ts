@@ -22,11 +22,9 @@ function pageDownload(
       visit((match[1] ?? match[2])!);
   };
   for (const file of ['common.js', 'common.css', `${entry}.js`, `${entry}.css`]) {
-    try {
-      visit(assets.url(file).replace('/assets/', ''));
-    } catch (error) {
-      if (!file.endsWith('.css')) throw error; // a page may have no stylesheet of its own
-    }
+    // A page may have no stylesheet of its own.
+    if (file.endsWith('.css') && !assets.has(file)) continue;
+    visit(assets.url(file).replace('/assets/', ''));
   }
   const gzipBytes = [...names].reduce((sum, name) => sum + assets.get(name)!.gzip.byteLength, 0);
   return { names: [...names], gzipBytes };

@@ -18,6 +18,8 @@ export interface Asset {
 export interface DashboardAssets {
   /** The URL of an entry (`map.js`, `dashboard.css`) by its unhashed name. */
   url(entry: string): string;
+  /** Whether the build has that entry (a page's script may import no stylesheet). */
+  has(entry: string): boolean;
   get(name: string): Asset | undefined;
   /** Every file with its size and gzip size, bytes (what a phone downloads). */
   sizes(): { name: string; bytes: number; gzipBytes: number }[];
@@ -63,6 +65,7 @@ function assetsFrom(
       if (name === undefined) throw new Error(`no dashboard asset ${entry}`);
       return `/assets/${name}`;
     },
+    has: (entry) => manifest[entry] !== undefined,
     get: (name) => assets.get(name),
     sizes: () =>
       [...assets.values()].map((a) => ({

@@ -60,7 +60,7 @@ export function Layout(props: {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${props.title} · ${t(c, 'app.name')}`}</title>
         <link rel="stylesheet" href={deps.assets.url('common.css')} />
-        {props.entry !== undefined && hasCss(deps, props.entry) ? (
+        {props.entry !== undefined && deps.assets.has(`${props.entry}.css`) ? (
           <link rel="stylesheet" href={deps.assets.url(`${props.entry}.css`)} />
         ) : null}
         <meta name="csrf-token" content={c.get('session').csrf} />
@@ -136,13 +136,4 @@ export function Layout(props: {
       </body>
     </html>
   );
-}
-
-function hasCss(deps: Pick<DashboardDeps, 'assets'>, entry: string): boolean {
-  try {
-    deps.assets.url(`${entry}.css`);
-    return true;
-  } catch {
-    return false;
-  }
 }
