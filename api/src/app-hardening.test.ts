@@ -21,6 +21,8 @@ import type { SmsCallbacks } from './routes/sms-callbacks.js';
 import { createApiServer } from './server.js';
 import type { DashboardAssets } from './dashboard/assets.js';
 import { FORM_BODY_LIMIT } from './dashboard/page-auth.js';
+import { problem } from './testing/problem.js';
+import { followJob } from './testing/jobs.js';
 
 // Issue 13 cases 12, 16 and 19, in process and over a real socket on loopback.
 const EXPECTED_HEADERS = {
@@ -91,16 +93,19 @@ describe('API hardening', () => {
     const big = await post(JSON.stringify({ apply: false, pad: 'x'.repeat(2048) }));
     expect([big.status, await big.json()]).toEqual([
       400,
-      { error: { code: 'INVALID_REQUEST', message: 'body larger than 1024 bytes' } },
+      problem('INVALID_REQUEST', 'body larger than 1024 bytes'),
     ]);
     const notJson = await post('{apply');
     expect([notJson.status, await notJson.json()]).toEqual([
       400,
-      { error: { code: 'INVALID_REQUEST', message: 'the body is not JSON' } },
+      problem('INVALID_REQUEST', 'the body is not JSON'),
     ]);
-    const empty = await post('');
-    expect([empty.status, ((await empty.json()) as { applied: boolean }).applied]).toEqual([
-      200,
+    const empty = await followJob(
+      (path) => app.request(path, auth('agronomist-a')),
+      await post(''),
+    );
+    expect([empty.state, (empty.result as { applied: boolean }).applied]).toEqual([
+      'succeeded',
       false,
     ]);
   });
@@ -111,7 +116,7 @@ describe('API hardening', () => {
     const expired = await app.request('/v1/fields', auth('short-lived'));
     expect([expired.status, await expired.json()]).toEqual([
       401,
-      { error: { code: 'NOT_AUTHENTICATED', message: 'unknown, expired or revoked token' } },
+      problem('NOT_AUTHENTICATED', 'unknown, expired or revoked token'),
     ]);
   });
 
@@ -130,9 +135,7 @@ describe('API hardening', () => {
     expect([refused.status, refused.headers.get('retry-after'), await refused.json()]).toEqual([
       429,
       '3',
-      {
-        error: { code: 'TOO_MANY_REQUESTS', message: 'too many failed authentications: wait' },
-      },
+      problem('TOO_MANY_REQUESTS', 'too many failed authentications: wait'),
     ]);
     // The address is over its limit, yet a valid token from it is served: a stranger guessing
     // behind the same NAT locks out no one.
@@ -199,8 +202,21 @@ describe('API hardening', () => {
       // Reads no body: nothing of one is parsed or held.
       'POST /v1/models/yield/:version/promote': null,
       'DELETE /v1/coops/:coopId/yield-history': null,
+      'DELETE /v1/coops/:coopId/farmers/:farmerId': null,
       'POST /v1/coops/:coopId/farmers': 4096,
       'PATCH /v1/coops/:coopId/farmers/:farmerId': 4096,
+      'POST /v1/coops': 2048,
+      'PATCH /v1/coops/:coopId': 2048,
+      'POST /v1/coops/:coopId/fields': 192 * 1024,
+      'PATCH /v1/coops/:coopId/fields/:fieldId': 192 * 1024,
+      'PUT /v1/coops/:coopId/fields/:fieldId/zones': 192 * 1024,
+      'POST /v1/coops/:coopId/devices': 1024,
+      // Read no body: nothing of one is parsed or held.
+      'POST /v1/coops/:coopId/devices/:deviceId/secret': null,
+      'POST /v1/coops/:coopId/devices/:deviceId/disable': null,
+      'POST /v1/coops/:coopId/devices/:deviceId/enable': null,
+      'POST /v1/tokens': 2048,
+      'DELETE /v1/tokens/:tokenId': null,
       'POST /v1/sms/callbacks/:token/delivery-reports': 8192,
       'POST /v1/sms/callbacks/:token/inbound': 8192,
       'POST /login': 8192,
@@ -262,7 +278,7 @@ describe('API hardening', () => {
     expect(answer).toEqual([
       400,
       'close',
-      { error: { code: 'INVALID_REQUEST', message: 'body larger than 1024 bytes' } },
+      problem('INVALID_REQUEST', 'body larger than 1024 bytes'),
     ]);
     expect(written).toBeLessThan(64 * MiB);
     expect(after - before).toBeLessThan(64 * MiB);

@@ -14,6 +14,7 @@ import {
   type TimeSeriesStore,
 } from '@shamba/storage';
 import { createApp } from './app.js';
+import { problem } from './testing/problem.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -72,7 +73,7 @@ describe('API logs and metrics', () => {
     expect(requestId).toMatch(UUID);
     expect([response.status, await response.json()]).toEqual([
       500,
-      { error: { code: 'INTERNAL', message: 'internal error' } },
+      problem('INTERNAL', 'internal error'),
     ]);
     const failed = lines.find((l) => l.msg === 'request failed');
     expect(failed).toMatchObject({

@@ -12,6 +12,7 @@ import {
   type TimeSeriesStore,
 } from '@shamba/storage';
 import { createApp } from './app.js';
+import { problem } from './testing/problem.js';
 
 const field = (id: string, coopId: string, farmerId: string): Field =>
   fieldFixture({ id, coopId, farmerId, name: id, crop: 'teff', areaHa: 0.4 });
@@ -78,7 +79,7 @@ describe('API (in process)', () => {
     expect([none.status, none.headers.get('www-authenticate'), await none.json()]).toEqual([
       401,
       'Bearer',
-      { error: { code: 'NOT_AUTHENTICATED', message: 'send Authorization: Bearer <token>' } },
+      problem('NOT_AUTHENTICATED', 'send Authorization: Bearer <token>'),
     ]);
     expect((await app.request('/v1/fields', auth('forged'))).status).toBe(401);
   });
@@ -104,9 +105,7 @@ describe('API (in process)', () => {
       '/v1/fields/a-1/readings?from=2026-09-02&to=2026-09-01',
       auth('manager-a'),
     );
-    expect(await reversed.json()).toEqual({
-      error: { code: 'INVALID_REQUEST', message: '`from` must be before `to`' },
-    });
+    expect(await reversed.json()).toEqual(problem('INVALID_REQUEST', '`from` must be before `to`'));
     const ok = await app.request(
       '/v1/fields/a-1/readings?from=2026-09-01&to=2026-09-02T00:00:00Z',
       auth('manager-a'),
@@ -115,8 +114,8 @@ describe('API (in process)', () => {
       fieldId: 'a-1',
       from: '2026-09-01T00:00:00.000Z',
       to: '2026-09-02T00:00:00.000Z',
-      truncated: false,
       readings: [],
+      next: null,
     });
   });
 
@@ -158,7 +157,7 @@ describe('API (in process)', () => {
 
     const bad = await post(JSON.stringify({ ...brussels, tMinC: 30 }));
     expect(bad.status).toBe(400);
-    expect(await bad.json()).toMatchObject({ error: { code: 'INVALID_REQUEST' } });
+    expect(await bad.json()).toMatchObject({ code: 'INVALID_REQUEST' });
     expect((await post('{not json')).status).toBe(400);
     expect((await post(JSON.stringify(brussels), 'nobody')).status).toBe(401);
   });
@@ -167,7 +166,7 @@ describe('API (in process)', () => {
     const response = await app.request('/v2/anything');
     expect([response.status, await response.json()]).toEqual([
       404,
-      { error: { code: 'NOT_FOUND', message: 'no route GET /v2/anything' } },
+      problem('NOT_FOUND', 'no route GET /v2/anything'),
     ]);
   });
 });

@@ -1,3 +1,4 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
 import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import pino, { type Logger } from 'pino';
@@ -16,15 +17,26 @@ import { createSessionStore, type SessionStore } from './auth/sessions.js';
 import type { DashboardAssets } from './dashboard/assets.js';
 import { DASHBOARD_HEADERS, dashboardRoutes } from './dashboard/dashboard-routes.js';
 import { answersAsPage, errorPage } from './dashboard/error-page.js';
+import { allowedMethodsFor } from './http/allowed-methods.js';
 import { errorResponse } from './http/errors.js';
+import { openApiDocumentRoutes } from './contract/openapi-document.js';
 import type { PrescriptionRecompute } from './prescription-recompute.js';
+import { auditTrail } from './audit/audit-trail.js';
+import { createJobs, type Jobs } from './jobs/jobs.js';
 import { agronomyRoutes } from './routes/agronomy.js';
+import { auditRoutes } from './routes/audit.js';
 import { deadLetterRoutes } from './routes/dead-letters.js';
 import { eventRoutes } from './routes/events.js';
 import { farmerRoutes } from './routes/farmers.js';
+import { coopRoutes } from './routes/coops.js';
+import { coopFieldRoutes } from './routes/coop-fields.js';
+import { deviceRoutes, type DeviceSessions } from './routes/devices.js';
+import { tokenRoutes } from './routes/tokens.js';
 import { fieldRoutes } from './routes/fields.js';
 import { fieldPrescriptionRoutes } from './routes/fields-prescriptions.js';
+import { prescriptionFileRoutes } from './routes/prescription-files.js';
 import { fieldZoneRoutes } from './routes/fields-zones.js';
+import { coopExportRoutes } from './routes/coop-export.js';
 import { fertiliserApplicationRoutes } from './routes/fertiliser-applications.js';
 import { forecastRoutes } from './routes/forecasts.js';
 import { messageRoutes, type DeliveryInfo } from './routes/messages.js';
@@ -34,6 +46,8 @@ import { sceneRoutes, type SceneRegistrar } from './routes/scenes.js';
 import { weatherForecastRoutes } from './routes/weather-forecasts.js';
 import { modelRoutes, type YieldModels } from './routes/models.js';
 import { healthRoutes, type HealthCheck } from './routes/health.js';
+import { jobRoutes } from './routes/jobs.js';
+import { programmeRoutes } from './routes/programme.js';
 import {
   createHttpMetrics,
   logUnexpected,
@@ -84,6 +98,14 @@ export interface AppOptions {
    * dashboard at `/` (sign in at `/login`); without, the API alone.
    */
   dashboard?: { assets: DashboardAssets; sessions?: SessionStore };
+  /**
+   * The running broker's device sessions: a device disabled or given a new secret through the API
+   * is disconnected at once. None (an API without a broker): the broker refuses it at its next
+   * CONNECT.
+   */
+  devices?: DeviceSessions;
+  /** Long work answered 202 and followed at `GET /v1/jobs/{id}` (default: in memory). */
+  jobs?: Jobs;
 }
 
 /**
@@ -111,8 +133,10 @@ export function createApp(options: AppOptions) {
   const rasters =
     options.rasters ?? createSceneRasterService({ remoteAccess: options.remoteAccess });
   const sessions = options.dashboard?.sessions ?? createSessionStore(registry, { clock });
-  const authed = new Hono<AppEnv>()
+  const jobs = options.jobs ?? createJobs({ clock, logger: options.logger });
+  const authed = new OpenAPIHono<AppEnv>()
     .use(bearerAuth(registry, { failures, clock, sessions }))
+    .use(auditTrail({ registry, clock, logger: options.logger }))
     .route('/fields', fieldRoutes({ registry, store, rasters }))
     .route(
       '/fields',
@@ -122,14 +146,21 @@ export function createApp(options: AppOptions) {
         rasters,
         prescriptions: options.prescriptions,
         logger: options.logger,
+        jobs,
       }),
     )
     .route('/fields', fieldPrescriptionRoutes({ registry }))
+    .route('/fields', prescriptionFileRoutes({ registry }))
     .route(
       '/fields',
       fertiliserApplicationRoutes({ registry, prescriptions: options.prescriptions, clock }),
     )
     .route('/', farmerRoutes({ registry, clock }))
+    .route('/', coopExportRoutes({ registry, store, models: options.models, clock }))
+    .route('/', coopRoutes({ registry }))
+    .route('/', coopFieldRoutes({ registry, prescriptions: options.prescriptions }))
+    .route('/', deviceRoutes({ registry, clock, sessions: options.devices }))
+    .route('/', tokenRoutes({ registry, clock }))
     .route(
       '/',
       messageRoutes({
@@ -139,6 +170,9 @@ export function createApp(options: AppOptions) {
       }),
     )
     .route('/dead-letters', deadLetterRoutes({ registry }))
+    .route('/', jobRoutes({ jobs }))
+    .route('/', programmeRoutes({ registry }))
+    .route('/', auditRoutes({ registry }))
     .route('/', eventRoutes({ registry, store, clock, logger: options.logger }))
     .route('/agronomy', agronomyRoutes())
     .route('/', parameterSetRoutes({ registry }))
@@ -147,13 +181,13 @@ export function createApp(options: AppOptions) {
       '/',
       options.scenes === undefined
         ? new Hono<AppEnv>()
-        : sceneRoutes({ registry, scenes: options.scenes, rasters }),
+        : sceneRoutes({ registry, scenes: options.scenes, rasters, jobs }),
     )
     .route(
       '/',
       options.models === undefined
         ? new Hono<AppEnv>()
-        : modelRoutes({ registry, store, clock, models: options.models }),
+        : modelRoutes({ registry, store, clock, models: options.models, jobs }),
     )
     .route(
       '/',
@@ -164,56 +198,75 @@ export function createApp(options: AppOptions) {
   const { metrics } = options;
   const logger = options.logger ?? pino({ level: 'silent' });
   const httpMetrics = metrics === undefined ? undefined : createHttpMetrics(metrics);
-  return (
-    new Hono<ObservedEnv>()
-      .use(
-        observeRequests({ logger, ...(httpMetrics === undefined ? {} : { metrics: httpMetrics }) }),
-      )
-      // The API's headers allow nothing to load; the dashboard's pages have their own policy.
-      .use((c, next) =>
-        options.dashboard !== undefined && !/^\/(v1|metrics)(\/|$)/.test(c.req.path)
-          ? DASHBOARD_HEADERS(c, next)
-          : SECURE_HEADERS(c, next),
-      )
-      .route('/v1/health', healthRoutes(options.health))
-      // Counters and gauges only, no tenant data: scraped without a token, like /v1/health.
-      .get('/metrics', async (c) => {
-        if (metrics === undefined) throw new ShambaError('NOT_FOUND', 'metrics are not enabled');
-        return c.body(await metrics.metrics(), 200, { 'content-type': metrics.contentType });
-      })
-      // The SMS provider's callbacks carry a secret in the path instead of a bearer token.
-      .route('/v1/sms/callbacks', smsCallbackRoutes(options.delivery?.callbacks))
-      .route('/v1', authed)
-      .route(
-        '/',
-        options.dashboard === undefined
-          ? new Hono()
-          : dashboardRoutes({
-              registry,
-              store,
-              sessions,
-              failures,
-              clock,
-              logger,
-              assets: options.dashboard.assets,
-              ...(options.forecasts === undefined ? {} : { forecasts: options.forecasts }),
-              ...(options.models === undefined ? {} : { models: options.models }),
-            }),
-      )
-      .notFound((c) => {
-        c.set('unmatched', true);
+  // The methods each path answers, for 405s: read from the routes once the app is whole.
+  let allowed: ReturnType<typeof allowedMethodsFor> | undefined;
+  const app = new OpenAPIHono<ObservedEnv>();
+  app
+    .use(
+      observeRequests({ logger, ...(httpMetrics === undefined ? {} : { metrics: httpMetrics }) }),
+    )
+    // The API's headers allow nothing to load; the dashboard's pages and the API's reference
+    // page have their own policies.
+    .use((c, next) => {
+      if (/^\/v1\/reference(\/|$)/.test(c.req.path)) return next();
+      return options.dashboard !== undefined && !/^\/(v1|metrics)(\/|$)/.test(c.req.path)
+        ? DASHBOARD_HEADERS(c, next)
+        : SECURE_HEADERS(c, next);
+    })
+    .route('/v1/health', healthRoutes(options.health))
+    // The contract and its reference page, readable without a token (no tenant data).
+    .route(
+      '/v1',
+      openApiDocumentRoutes(() => app),
+    )
+    // Counters and gauges only, no tenant data: scraped without a token, like /v1/health.
+    .get('/metrics', async (c) => {
+      if (metrics === undefined) throw new ShambaError('NOT_FOUND', 'metrics are not enabled');
+      return c.body(await metrics.metrics(), 200, { 'content-type': metrics.contentType });
+    })
+    // The SMS provider's callbacks carry a secret in the path instead of a bearer token.
+    .route('/v1/sms/callbacks', smsCallbackRoutes(options.delivery?.callbacks))
+    .route('/v1', authed)
+    .route(
+      '/',
+      options.dashboard === undefined
+        ? new Hono()
+        : dashboardRoutes({
+            registry,
+            store,
+            sessions,
+            failures,
+            clock,
+            logger,
+            assets: options.dashboard.assets,
+            ...(options.forecasts === undefined ? {} : { forecasts: options.forecasts }),
+            ...(options.models === undefined ? {} : { models: options.models }),
+          }),
+    )
+    .notFound((c) => {
+      c.set('unmatched', true);
+      allowed ??= allowedMethodsFor(app.routes);
+      const methods = allowed(c.req.path);
+      if (methods.length > 0 && !methods.includes(c.req.method)) {
         return errorResponse(
-          new ShambaError('NOT_FOUND', `no route ${c.req.method} ${c.req.path}`),
+          new ShambaError('METHOD_NOT_ALLOWED', `${c.req.path} answers ${methods.join(', ')}`, {
+            details: { allow: methods },
+          }),
           c,
         );
-      })
-      .onError((error, c) => {
-        if (options.dashboard !== undefined && answersAsPage(c, error))
-          return errorPage(c, error, options.dashboard);
-        if (!isShambaError(error)) logUnexpected(logger, error, c);
-        return errorResponse(error, c);
-      })
-  );
+      }
+      return errorResponse(
+        new ShambaError('NOT_FOUND', `no route ${c.req.method} ${c.req.path}`),
+        c,
+      );
+    })
+    .onError((error, c) => {
+      if (options.dashboard !== undefined && answersAsPage(c, error))
+        return errorPage(c, error, options.dashboard);
+      if (!isShambaError(error)) logUnexpected(logger, error, c);
+      return errorResponse(error, c);
+    });
+  return app;
 }
 
 export type App = ReturnType<typeof createApp>;

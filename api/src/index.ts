@@ -3,6 +3,15 @@ export { createApiServer, type ApiServer, type ApiServerOptions } from './server
 export type { ComponentStatus, HealthCheck } from './routes/health.js';
 export { canSeeField, fieldFilterFor } from './auth/tenancy.js';
 export { TrainRequestSchema, type TrainRequest, type YieldModels } from './routes/models.js';
+export type { DeviceSessions } from './routes/devices.js';
+export {
+  checkBoundary,
+  checkZones,
+  MAX_BOUNDARY_POSITIONS,
+  MAX_FIELD_AREA_HA,
+  MIN_FIELD_AREA_M2,
+  type CheckedBoundary,
+} from './provisioning/boundary.js';
 export {
   loadDashboardAssets,
   writeDashboardAssets,

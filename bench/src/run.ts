@@ -1,3 +1,4 @@
+import { exportBench } from './export-bench.js';
 import { ingestBench } from './ingest-bench.js';
 import { prescriptionsBench } from './prescriptions-bench.js';
 import { rasterBench } from './raster-bench.js';
@@ -5,6 +6,7 @@ import { yieldBench } from './yield-bench.js';
 
 /** `pnpm bench [name]`: runs the named benchmarks (all by default), one JSON line each. */
 const BENCHES: Record<string, () => Promise<Record<string, number>>> = {
+  export: exportBench,
   ingest: ingestBench,
   prescriptions: prescriptionsBench,
   raster: rasterBench,

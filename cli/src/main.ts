@@ -47,6 +47,16 @@ export const COMMANDS: readonly { name: string; summary: string; load(): Promise
     load: async () => (await import('./commands/farmer.js')).farmerCommand,
   },
   {
+    name: 'export',
+    summary: "a cooperative's data as a zip of open formats: `export --coop ID [--out FILE]`",
+    load: async () => (await import('./commands/export.js')).exportCommand,
+  },
+  {
+    name: 'import',
+    summary: 'load an export into an empty box: `import FILE` (devices get new secrets)',
+    load: async () => (await import('./commands/import.js')).importCommand,
+  },
+  {
     name: 'model',
     summary: 'yield models: `model train`, `model list`, `model promote VERSION`',
     load: async () => (await import('./commands/model.js')).modelCommand,

@@ -198,6 +198,8 @@ export async function createShamba(options: ShambaOptions): Promise<Shamba> {
         logger: logger.child({ component: 'api' }),
         models: createYieldModels({ registry, pool, dataDir: options.dataDir }),
         prescriptions,
+        // A device disabled or given a new secret through the API is disconnected at once.
+        devices: { disconnect: (deviceId) => broker.disconnect(deviceId) },
         delivery: {
           gatewayName: delivery.service.gatewayName,
           limits: delivery.service.limits,

@@ -39,3 +39,5 @@ export * from './messages/index.js';
 export { openSmsGateway, type OpenedGateway } from './gateways/open-gateway.js';
 export * from './beidou/index.js';
 export { openTcpSerial, type TcpSerial, type TcpSerialOptions } from './beidou/tcp-serial.js';
+export * from './prescription-files/index.js';
+export * from './coop-export/index.js';

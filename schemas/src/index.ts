@@ -205,6 +205,7 @@ export {
   type Et0Request,
   type HourlyEt0Request,
 } from './agronomy/et0-request.js';
+export { Et0OutcomeSchema, Et0ResultSchema } from './agronomy/et0-result.js';
 export {
   CropOverrideSchema,
   ParameterSetInputSchema,
@@ -220,6 +221,11 @@ export {
   type YieldHistoryRow,
 } from './agronomy/yield-history.js';
 export { WeatherForecastSchema, type WeatherForecast } from './agronomy/weather-forecast.js';
+export {
+  CoopProductionSchema,
+  FieldForecastSchema,
+  type FieldForecastView,
+} from './agronomy/yield-forecast.js';
 export {
   ConsentSchema,
   FARMER_CHANNELS,

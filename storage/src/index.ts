@@ -1,4 +1,6 @@
 export type { ReadingQuery, TimeSeriesStatus, TimeSeriesStore } from './ports/time-series-store.js';
+export { SCAN_PAGE_SIZE, type ReadingScan } from './ports/time-series-store.js';
+export type { AuditAction, AuditEntry, FarmerErasure, NewAuditEntry } from './ports/registry.js';
 export type {
   DeadLetter,
   DeadLetterFilter,
@@ -7,6 +9,7 @@ export type {
   FieldSceneIndices,
   LatestByKind,
   MessageFilter,
+  MessageKey,
   MessageUsage,
   NewDeadLetter,
   OutboxMessagePatch,

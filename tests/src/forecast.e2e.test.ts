@@ -252,7 +252,7 @@ describe('yield forecasts over the API', () => {
       });
     // Filled in mid-season, with the sowing dates the export gives: no crop is harvested yet.
     const early = await upload(harvested);
-    const refusal = ((await early.json()) as { error: { message: string } }).error.message;
+    const refusal = ((await early.json()) as { detail: string }).detail;
     const named = refusal
       .split('\n')
       .slice(1)
@@ -269,5 +269,29 @@ describe('yield forecasts over the API', () => {
     ]);
     expect([back.status, ((await back.json()) as { stored: number }).stored]).toEqual([201, 3]);
     expect((await get('/v1/coops/other-coop/production')).status).toBe(404);
+  });
+
+  it('answers 304 to a client holding a forecast that says the same (a weak ETag)', async () => {
+    const headers = { authorization: `Bearer ${manager}` };
+    for (const path of ['/v1/fields/maize-1/forecast', `/v1/coops/${COOP}/production`]) {
+      const first = await fetch(`${shamba.api.url}${path}`, { headers });
+      const etag = first.headers.get('etag');
+      expect([path, first.status, etag]).toEqual([
+        path,
+        200,
+        expect.stringMatching(/^W\/"[\w-]{43}"$/),
+      ]);
+      await first.arrayBuffer();
+      // Asked again a moment later: another `asOfMs`, the same forecast.
+      const again = await fetch(`${shamba.api.url}${path}`, {
+        headers: { ...headers, 'if-none-match': etag! },
+      });
+      expect([path, again.status, again.headers.get('etag'), await again.text()]).toEqual([
+        path,
+        304,
+        etag,
+        '',
+      ]);
+    }
   });
 });

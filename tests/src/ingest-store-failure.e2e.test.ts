@@ -34,6 +34,7 @@ describe('a store that fails its commits', () => {
           ? Promise.reject(new Error('database or disk is full'))
           : ingest.store.write(readings),
       query: (query) => ingest.store.query(query),
+      scan: (scan) => ingest.store.scan(scan),
       ping: () => ingest.store.ping(),
       close: async () => undefined,
     };

@@ -3,6 +3,7 @@ import { FEATURE_NAMES, yieldFeatures } from '@shamba/analytics';
 import { BUILT_IN_SCENARIOS, simulateSeasons } from '@shamba/world';
 import { COOP, seedCoop, seedToken, startShamba, testField } from './support/seed.js';
 import { tempDir } from './support/temp-dir.js';
+import { followJob } from '@shamba/api/testing';
 
 const HEADER =
   'season,field_id,crop,yield_t_ha,nitrogen_kg_ha,taw_mm,rain_mm,gdd_per_day,eta_over_etc,ndvi_peak,ndvi_integral,rain_over_et0';
@@ -81,9 +82,7 @@ describe('yield history and models over the API', () => {
         'text/csv',
       );
       expect(bad.status).toBe(400);
-      expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(
-        /line 2, eta_over_etc: /,
-      );
+      expect(((await bad.json()) as { detail: string }).detail).toMatch(/line 2, eta_over_etc: /);
       expect((await shamba.registry.yieldHistory.list(COOP)).length).toBe(0);
 
       const csv = historyCsv();
@@ -118,14 +117,14 @@ describe('yield history and models over the API', () => {
           )
         ).status,
       ).toBe(400);
-      const trained = await call(
-        'POST',
-        '/v1/models/yield/train',
-        agronomist,
-        JSON.stringify(train),
+      // Training is a job: answered at once, followed to its end.
+      const followed = (accepted: Response) =>
+        followJob((path) => call('GET', path, agronomist), accepted);
+      const trained = await followed(
+        await call('POST', '/v1/models/yield/train', agronomist, JSON.stringify(train)),
       );
-      expect(trained.status).toBe(201);
-      const version = (await trained.json()) as {
+      expect(trained.state).toBe('succeeded');
+      const version = trained.result as {
         version: string;
         promoted: boolean;
         data: Record<string, number>;
@@ -134,14 +133,16 @@ describe('yield history and models over the API', () => {
       expect(version.data).toMatchObject({ seasons: 44, simulated: 32, history: 12 });
       expect(version.promoted).toBe(true);
 
-      const second = (await (
-        await call(
-          'POST',
-          '/v1/models/yield/train',
-          agronomist,
-          JSON.stringify({ ...train, seed: 6, promote: false }),
+      const second = (
+        await followed(
+          await call(
+            'POST',
+            '/v1/models/yield/train',
+            agronomist,
+            JSON.stringify({ ...train, seed: 6, promote: false }),
+          ),
         )
-      ).json()) as { version: string };
+      ).result as { version: string };
       const listed = (await (await call('GET', '/v1/models/yield', manager)).json()) as {
         versions: { version: string; promoted: boolean; training: { seed: number } }[];
       };

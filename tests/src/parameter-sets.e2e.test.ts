@@ -63,9 +63,7 @@ describe('versioned parameter sets', () => {
     ).toBe(403);
     const typo = await post({ note: 'typo', crops: { maize: { depletionFraction: 55 } } });
     expect(typo.status).toBe(400);
-    expect(((await typo.json()) as { error: { message: string } }).error.message).toMatch(
-      /depletionFraction/,
-    );
+    expect(((await typo.json()) as { detail: string }).detail).toMatch(/depletionFraction/);
     expect((await post({ note: 'x', crops: { maiz: { ky: 1 } } })).status).toBe(400);
 
     const created = await post({

@@ -9,6 +9,8 @@ import { seedScenario } from '@shamba/cli';
 import { OROMIA_DEMO, createWorld, renderScene, writeScene } from '@shamba/world';
 import { startShamba } from './support/seed.js';
 import { tempDir } from './support/temp-dir.js';
+import { problem } from '@shamba/api/testing';
+import { jobAnswer } from '@shamba/api/testing';
 
 // Issue 13 cases 1, 5, 6, 7 and 17 against the whole system, as a hostile cooperative member
 // would try them: URLs at internal addresses, a 300 MB item, asset hrefs out of the upload,
@@ -42,10 +44,19 @@ function tree(root: string): string[] {
   return readdirSync(root, { recursive: true, encoding: 'utf8' }).sort();
 }
 
+/** A registration job that failed: its status and its problem (status, code, detail). */
+const failed = (status: number, code: string, detail: string) => [status, { status, code, detail }];
+
+/** The API of the test's running box, for following jobs (set by each test). */
+let apiUrl = '';
+const asUser = (token: string) => (path: string) =>
+  fetch(`${apiUrl}${path}`, { headers: { authorization: `Bearer ${token}` } });
+
 describe('scene fetching and uploads under attack', () => {
   it('refuses internal URLs by default without contacting them or saying what is there', async () => {
     using dir = tempDir();
     await using shamba = await startShamba(join(dir.path, 'data'));
+    apiUrl = shamba.api.url;
     const { tokens } = await seedScenario(shamba.registry, OROMIA_DEMO, { atMs: START });
     requests = [];
     const refused = [];
@@ -62,13 +73,10 @@ describe('scene fetching and uploads under attack', () => {
         headers: { authorization: `Bearer ${tokens.manager}`, 'content-type': 'application/json' },
         body: JSON.stringify({ itemUrl }),
       });
-      refused.push([response.status, await response.json()]);
+      refused.push(await jobAnswer(asUser(tokens.manager), response));
     }
     expect(refused).toEqual(
-      Array(6).fill([
-        400,
-        { error: { code: 'INVALID_REQUEST', message: 'the scene URL was refused' } },
-      ]),
+      Array(6).fill(failed(400, 'INVALID_REQUEST', 'the scene URL was refused')),
     );
     expect(requests).toEqual([]);
     expect((await fetch(`${shamba.api.url}/v1/health`)).status).toBe(200);
@@ -80,6 +88,7 @@ describe('scene fetching and uploads under attack', () => {
     await using shamba = await startShamba(join(dir.path, 'data'), {
       remoteAccess: { allowPrivateAddresses: ['127.0.0.1'] },
     });
+    apiUrl = shamba.api.url;
     const { tokens } = await seedScenario(shamba.registry, OROMIA_DEMO, { atMs: START });
     const register = async (itemUrl: string) => {
       const response = await fetch(`${shamba.api.url}/v1/scenes`, {
@@ -87,23 +96,21 @@ describe('scene fetching and uploads under attack', () => {
         headers: { authorization: `Bearer ${tokens.manager}`, 'content-type': 'application/json' },
         body: JSON.stringify({ itemUrl }),
       });
-      return [response.status, await response.json()];
+      return jobAnswer(asUser(tokens.manager), response);
     };
     const before = process.memoryUsage().rss;
     streamed.bytes = 0;
-    expect(await register(`http://127.0.0.1:${port()}/huge.json`)).toEqual([
-      422,
-      { error: { code: 'RASTER_INVALID', message: 'STAC item larger than 1 MiB' } },
-    ]);
+    expect(await register(`http://127.0.0.1:${port()}/huge.json`)).toEqual(
+      failed(422, 'RASTER_INVALID', 'STAC item larger than 1 MiB'),
+    );
     const after = process.memoryUsage().rss;
     console.log(
       `300 MB item: RSS ${before >> 20} -> ${after >> 20} MiB, server got to send ${(streamed.bytes / MiB).toFixed(1)} MiB`,
     );
     expect(after - before).toBeLessThan(64 * MiB);
-    expect(await register(`http://127.0.0.1:${port()}/to-metadata`)).toEqual([
-      400,
-      { error: { code: 'INVALID_REQUEST', message: 'the scene URL was refused' } },
-    ]);
+    expect(await register(`http://127.0.0.1:${port()}/to-metadata`)).toEqual(
+      failed(400, 'INVALID_REQUEST', 'the scene URL was refused'),
+    );
     expect((await fetch(`${shamba.api.url}/v1/health`)).status).toBe(200);
   });
 
@@ -121,6 +128,7 @@ describe('scene fetching and uploads under attack', () => {
     const dataDir = join(dir.path, 'data');
     const scenesDir = join(dir.path, 'scenes');
     await using shamba = await startShamba(dataDir, { scenesDir });
+    apiUrl = shamba.api.url;
     const { tokens } = await seedScenario(shamba.registry, OROMIA_DEMO, { atMs: START });
     const upload = async (files: { name: string; bytes: Uint8Array | string }[]) => {
       const form = new FormData();
@@ -130,7 +138,7 @@ describe('scene fetching and uploads under attack', () => {
         headers: { authorization: `Bearer ${tokens.agronomist}` },
         body: form,
       });
-      return [response.status, await response.json()] as const;
+      return jobAnswer(asUser(tokens.agronomist), response);
     };
     const bands = readdirSync(folder)
       .filter((n) => n !== itemName)
@@ -146,16 +154,13 @@ describe('scene fetching and uploads under attack', () => {
         ...bands,
         { name: itemName, bytes: JSON.stringify(hostileItem) },
       ]);
-      expect([status, body], href).toEqual([
-        422,
-        {
-          error: {
-            code: 'RASTER_INVALID',
-            message:
-              'asset "B04": an href must be a relative path inside the scene\'s folder or an http(s) URL',
-          },
-        },
-      ]);
+      expect([status, body], href).toEqual(
+        failed(
+          422,
+          'RASTER_INVALID',
+          'asset "B04": an href must be a relative path inside the scene\'s folder or an http(s) URL',
+        ),
+      );
     }
     const [missingStatus, missing] = await upload([
       { name: itemName, bytes: JSON.stringify(item) }, // its band files left at home
@@ -166,10 +171,9 @@ describe('scene fetching and uploads under attack', () => {
 
     const big = join(dir.path, 'big.json');
     writeFileSync(big, `[${'0,'.repeat(MiB / 2)}0]`);
-    expect(await upload([{ name: 'item.json', bytes: readFileSync(big) }])).toEqual([
-      422,
-      { error: { code: 'RASTER_INVALID', message: 'STAC item larger than 1 MiB' } },
-    ]);
+    expect(await upload([{ name: 'item.json', bytes: readFileSync(big) }])).toEqual(
+      failed(422, 'RASTER_INVALID', 'STAC item larger than 1 MiB'),
+    );
 
     const beforeTree = tree(scenesDir);
     for (let i = 0; i < 3; i++) {
@@ -183,12 +187,7 @@ describe('scene fetching and uploads under attack', () => {
       });
       expect([response.status, await response.json()]).toEqual([
         400,
-        {
-          error: {
-            code: 'INVALID_REQUEST',
-            message: 'a multipart/form-data body needs a boundary',
-          },
-        },
+        problem('INVALID_REQUEST', 'a multipart/form-data body needs a boundary'),
       ]);
     }
     expect(tree(scenesDir)).toEqual(beforeTree);

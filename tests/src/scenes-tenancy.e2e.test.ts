@@ -16,6 +16,7 @@ import { DRY_SEASON_DAY, stationDay } from '@shamba/schemas/testing';
 import { startShamba } from './support/seed.js';
 import { writeLoopingIfdScene } from './support/hostile-scene.js';
 import { tempDir } from './support/temp-dir.js';
+import { jobAnswer } from '@shamba/api/testing';
 
 const EAT_MIN = 180;
 /** The readings' time; every scene is acquired before it. */
@@ -104,22 +105,24 @@ describe('scenes belong to a cooperative; a poison scene is quarantined, never r
           for (const name of readdirSync(folder))
             form.append('file', new Blob([readFileSync(join(folder, name))]), name);
           const response = await api('/v1/scenes/upload', token, { method: 'POST', body: form });
-          return { status: response.status, body: await json<Record<string, unknown>>(response) };
+          // Received, the registration is a job (202), followed to its end.
+          const [status, body] = await jobAnswer((path) => api(path, token), response);
+          return { status, body };
         };
 
         // B squats S's id before the operator's scene arrives, and uploads a newer scene.
         expect(await upload(F1, b.tokens.manager)).toMatchObject({
-          status: 201,
+          status: 'succeeded',
           body: { sceneId: S.id, outcome: 'processed' },
         });
         expect(await upload(F2, b.tokens.manager)).toMatchObject({
-          status: 201,
+          status: 'succeeded',
           body: { sceneId: F2.id, outcome: 'processed' },
         });
         // An acquisition time past the box's clock is refused, and nothing is kept.
         expect(await upload(future, b.tokens.manager)).toMatchObject({
           status: 422,
-          body: { error: { code: 'RASTER_INVALID' } },
+          body: { code: 'RASTER_INVALID' },
         });
         expect(readdirSync(join(scenesDir, '.uploads', B))).toHaveLength(2);
         // Uploads are not where the shared scan looks.
@@ -204,7 +207,7 @@ describe('scenes belong to a cooperative; a poison scene is quarantined, never r
         // B's ids do not block A (ids are unique per owner): A registers its own copy of S under
         // F2's id; B holding S's id changed nothing for the shared scene (read above).
         expect(await upload({ ...S, id: F2.id }, a.tokens.agronomist)).toMatchObject({
-          status: 201,
+          status: 'succeeded',
           body: { sceneId: F2.id, outcome: 'processed' },
         });
         const seenByA = [

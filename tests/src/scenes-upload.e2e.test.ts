@@ -5,6 +5,7 @@ import { seedScenario } from '@shamba/cli';
 import { OROMIA_DEMO, createWorld, renderScene, writeScene } from '@shamba/world';
 import { startShamba } from './support/seed.js';
 import { tempDir } from './support/temp-dir.js';
+import { jobAnswer } from '@shamba/api/testing';
 
 // A scene brought on a laptop: its STAC item and band files uploaded in one multipart request,
 // streamed to disk under a size limit, then processed like a scene from the watch folder.
@@ -35,6 +36,15 @@ describe('scene upload', () => {
       });
     };
     const files = names.map((name) => ({ name, bytes: readFileSync(join(folder, name)) }));
+    // Once received, the registration is a job (202), followed to its end.
+    const registered = async (response: Response) =>
+      jobAnswer(
+        (path) =>
+          fetch(`${shamba.api.url}${path}`, {
+            headers: { authorization: `Bearer ${tokens.agronomist}` },
+          }),
+        response,
+      );
 
     expect((await upload(files, tokens.farmer)).status).toBe(403);
     const big = await upload([
@@ -42,27 +52,23 @@ describe('scene upload', () => {
       { name: 'padding.bin', bytes: new Uint8Array(total + 128 * 1024) },
     ]);
     expect(big.status, await big.clone().text()).toBe(400);
-    expect(((await big.json()) as { error: { message: string } }).error.message).toMatch(
-      /upload larger than/,
-    );
+    expect(((await big.json()) as { detail: string }).detail).toMatch(/upload larger than/);
     // A path in a file name is dropped (busboy keeps the base name); odd names are refused;
     // a file that is no STAC item is refused after arriving, and removed.
     expect(
       (await upload([{ name: 'a name with spaces.tif', bytes: new Uint8Array(4) }])).status,
     ).toBe(400);
-    const notAnItem = await upload([{ name: '../evil.json', bytes: new Uint8Array(4) }]);
-    expect([
-      notAnItem.status,
-      ((await notAnItem.json()) as { error: { code: string } }).error.code,
-    ]).toEqual([422, 'RASTER_INVALID']);
+    const [notAnItem, why] = await registered(
+      await upload([{ name: '../evil.json', bytes: new Uint8Array(4) }]),
+    );
+    expect([notAnItem, (why as { code: string }).code]).toEqual([422, 'RASTER_INVALID']);
     // Nothing half-written is left behind. Uploads go to the cooperative's uploads folder, not
     // the watch folder (whose scan would take them for shared scenes).
     const uploads = join(scenesDir, '.uploads', OROMIA_DEMO.coop.id);
     expect(readdirSync(uploads)).toEqual([]);
 
-    const ok = await upload(files);
-    expect(ok.status, await ok.clone().text()).toBe(201);
-    expect(await ok.json()).toMatchObject({ sceneId: scene.id, outcome: 'processed' });
+    const [ok, result] = await registered(await upload(files));
+    expect([ok, result]).toMatchObject(['succeeded', { sceneId: scene.id, outcome: 'processed' }]);
     const series = await shamba.registry.scenes.fieldSeries('field-almaz-maize');
     expect(series.map((s) => s.sceneId)).toEqual([scene.id]);
     // The cooperative's uploads folder holds it, registered as the cooperative's; the watch

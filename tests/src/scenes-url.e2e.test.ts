@@ -5,6 +5,7 @@ import { seedScenario } from '@shamba/cli';
 import { OROMIA_DEMO, createWorld, renderScene, writeScene } from '@shamba/world';
 import { startShamba } from './support/seed.js';
 import { tempDir } from './support/temp-dir.js';
+import { jobAnswer } from '@shamba/api/testing';
 
 // A scene published as a STAC item with Cloud-Optimized GeoTIFF assets on an HTTP server (as
 // Sentinel-2 archives are), registered over the API by its URL.
@@ -36,18 +37,22 @@ describe('scenes registered by URL', () => {
         400,
       );
 
-      const first = await post({ itemUrl });
-      expect(first.status, await first.clone().text()).toBe(201);
-      expect(await first.json()).toMatchObject({ sceneId: scene.id, outcome: 'processed' });
+      // A registration is a job (202), followed to its end.
+      const registered = async (token = tokens.agronomist) =>
+        jobAnswer(
+          (path) =>
+            fetch(`${shamba.api.url}${path}`, { headers: { authorization: `Bearer ${token}` } }),
+          await post({ itemUrl }, token),
+        );
+      const [first, result] = await registered();
+      expect(first).toBe('succeeded');
+      expect(result).toMatchObject({ sceneId: scene.id, outcome: 'processed' });
       const series = await shamba.registry.scenes.fieldSeries('field-tolosa-maize');
       expect(series.map((s) => s.sceneId)).toEqual([scene.id]);
       expect((series[0]!.indices as { status: string }).status).toMatch(/ok|cloudy/);
       // Registering it again changes nothing.
-      const again = await post({ itemUrl });
-      expect([again.status, ((await again.json()) as { outcome: string }).outcome]).toEqual([
-        200,
-        'known',
-      ]);
+      const [again, known] = await registered();
+      expect([again, (known as { outcome: string }).outcome]).toEqual(['succeeded', 'known']);
       const list = (await (
         await fetch(`${shamba.api.url}/v1/scenes`, {
           headers: { authorization: `Bearer ${tokens.manager}` },

@@ -14,6 +14,7 @@ import {
 } from '@shamba/world';
 import { writeLoopingIfdScene } from './support/hostile-scene.js';
 import { tempDir } from './support/temp-dir.js';
+import { followJob } from '@shamba/api/testing';
 
 describe('satellite scenes through the watch folder to the API', () => {
   it(
@@ -100,7 +101,14 @@ describe('satellite scenes through the watch folder to the API', () => {
           body: JSON.stringify(body),
         });
       expect((await delineate(tokens.manager, {})).status).toBe(403);
-      const zoning = (await (await delineate(tokens.agronomist, { apply: true })).json()) as {
+      const zoningJob = await followJob(
+        (path) =>
+          fetch(`${shamba.api.url}${path}`, {
+            headers: { authorization: `Bearer ${tokens.agronomist}` },
+          }),
+        await delineate(tokens.agronomist, { apply: true }),
+      );
+      const zoning = zoningJob.result as {
         status: string;
         applied: boolean;
         classCount: number;

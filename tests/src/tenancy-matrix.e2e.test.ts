@@ -3,196 +3,113 @@ import { pino } from 'pino';
 import { ROLES, type Principal, type Role } from '@shamba/schemas';
 import { fieldFixture } from '@shamba/schemas/testing';
 import type { Shamba } from '@shamba/cli';
-import { seedToken, startShamba } from './support/seed.js';
+import { startShamba } from './support/seed.js';
+import { CELLS, fill, labelOf, LISTS, objectParams, type Cell } from './support/tenancy-cells.js';
+import {
+  addToken,
+  irrigationPrescription,
+  makeFresh,
+  type Target,
+} from './support/tenancy-seed.js';
 import { tempDir } from './support/temp-dir.js';
 
 /**
- * The tenancy matrix (issue 13): every role of cooperative A, against its own cooperative and
- * against cooperative B, on every route and verb that names a field, a cooperative, a scene or a
- * model version. No cell of A acting on B may succeed; lists never show B's things to A. Admins
- * (no cooperative) may act everywhere. The whole matrix is printed.
+ * The tenancy matrix (issues 13 and 18): every role of cooperative A, against its own cooperative,
+ * against cooperative B, and against A's object holding B's (A's cooperative with B's farmer, A's
+ * field with B's prescription), on every route and verb of the OpenAPI document that names a
+ * cooperative's object (cells: support/tenancy-cells.ts). No cell of A acting on B may succeed;
+ * lists never show B's things to A; nothing of B's changes. Admins (no cooperative) act on A.
+ * The whole matrix is printed.
  */
 
 const A = 'coop-a';
 const B = 'coop-b';
-const HISTORY_HEADER =
-  'season,field_id,crop,yield_t_ha,nitrogen_kg_ha,taw_mm,rain_mm,gdd_per_day,eta_over_etc,ndvi_peak,ndvi_integral,rain_over_et0';
-const HISTORY_CSV = `${HISTORY_HEADER}\n2025-meher,FIELD,maize,4.1,60,78,300,12,0.8,0.8,0.6,0.9`;
-const FORECAST = JSON.stringify({
-  source: 'NMA Ethiopia',
-  issuedAt: '2026-11-30T06:00:00Z',
-  days: [{ date: '2026-12-01', rainMm: 2, et0Mm: 5 }],
-});
-
-interface Target {
-  coop: string;
-  field: string;
-  scene: string;
-  model: string;
-}
-
-interface Cell {
-  method: 'GET' | 'POST' | 'PUT';
-  path: (t: Target) => string;
-  body?: (t: Target) => string;
-  type?: string;
-  /** The status each role gets on its own cooperative (admin: on A). */
-  own: Record<Role, number>;
-}
-
-/** Every role the same status on its own cooperative. */
-const all = (status: number): Record<Role, number> => ({
-  admin: status,
-  manager: status,
-  agronomist: status,
-  farmer: status,
-  technician: status,
-});
-/** Cooperative staff get `status`; farmers and technicians are refused. */
-const staff = (status: number): Record<Role, number> => ({
-  ...all(403),
-  admin: status,
-  manager: status,
-  agronomist: status,
-});
-/** Only agronomists (and admins) may: tuning, models, zones. */
-const agronomists = (status: number): Record<Role, number> => ({
-  ...all(403),
-  admin: status,
-  agronomist: status,
-});
-
-const CELLS: Cell[] = [
-  { method: 'GET', path: (t) => `/v1/fields/${t.field}`, own: all(200) },
-  { method: 'GET', path: (t) => `/v1/fields/${t.field}/readings`, own: all(200) },
-  { method: 'GET', path: (t) => `/v1/fields/${t.field}/indices`, own: all(200) },
-  // The cooperative's own scene is found (its item is not a real file here: 422, not 404).
-  { method: 'GET', path: (t) => `/v1/fields/${t.field}/ndvi.png?scene=${t.scene}`, own: all(422) },
-  {
-    method: 'POST',
-    path: (t) => `/v1/fields/${t.field}/zones/delineate`,
-    body: () => '{}',
-    own: agronomists(200),
-  },
-  // No prescription has been computed yet.
-  { method: 'GET', path: (t) => `/v1/fields/${t.field}/prescriptions/latest`, own: all(404) },
-  {
-    method: 'GET',
-    path: (t) => `/v1/fields/${t.field}/prescriptions/latest?kind=nitrogen`,
-    own: all(404),
-  },
-  // The newest of each kind: none yet, an empty set.
-  { method: 'GET', path: (t) => `/v1/fields/${t.field}/prescriptions`, own: all(200) },
-  // One version by id: none made yet.
-  {
-    method: 'GET',
-    path: (t) => `/v1/fields/${t.field}/prescriptions/${t.field}:irrigation:none`,
-    own: all(404),
-  },
-  // Staff record fertiliser; the field's farmer reads it; technicians do neither.
-  {
-    method: 'GET',
-    path: (t) => `/v1/fields/${t.field}/fertiliser-applications`,
-    own: { ...staff(200), farmer: 200 },
-  },
-  {
-    method: 'POST',
-    path: (t) => `/v1/fields/${t.field}/fertiliser-applications`,
-    body: () =>
-      JSON.stringify({ date: '2026-01-15', product: 'urea', amount: 50, unit: 'kg-product-ha' }),
-    own: staff(201),
-  },
-  { method: 'GET', path: (t) => `/v1/fields/${t.field}/forecast`, own: all(200) },
-  { method: 'GET', path: (t) => `/v1/coops/${t.coop}/ndvi.png`, own: staff(422) },
-  { method: 'GET', path: (t) => `/v1/coops/${t.coop}/production`, own: staff(200) },
-  {
-    method: 'GET',
-    path: (t) => `/v1/coops/${t.coop}/season-features.csv?season=2026-meher`,
-    own: staff(200),
-  },
-  { method: 'GET', path: (t) => `/v1/coops/${t.coop}/parameter-sets`, own: staff(200) },
-  {
-    method: 'POST',
-    path: (t) => `/v1/coops/${t.coop}/parameter-sets`,
-    body: () => JSON.stringify({ note: 'matrix', crops: { maize: { depletionFraction: 0.4 } } }),
-    own: agronomists(201),
-  },
-  // Asked before any forecast was put.
-  { method: 'GET', path: (t) => `/v1/coops/${t.coop}/weather-forecast`, own: staff(404) },
-  {
-    method: 'PUT',
-    path: (t) => `/v1/coops/${t.coop}/weather-forecast`,
-    body: () => FORECAST,
-    own: staff(200),
-  },
-  { method: 'GET', path: (t) => `/v1/coops/${t.coop}/yield-history`, own: staff(200) },
-  {
-    method: 'POST',
-    path: (t) => `/v1/coops/${t.coop}/yield-history`,
-    body: (t) => HISTORY_CSV.replace('FIELD', t.field),
-    type: 'text/csv',
-    own: staff(201),
-  },
-  {
-    method: 'POST',
-    path: () => '/v1/models/yield/train',
-    // Tiny settings: the cell is about who may train for whom, not the model.
-    body: (t) => JSON.stringify({ coopId: t.coop, seasons: 4, epochs: 1, hiddenUnits: 2 }),
-    own: agronomists(201),
-  },
-  // An admin's promotion acts on the shared models unless it names a cooperative (?coopId=).
-  {
-    method: 'POST',
-    path: (t) => `/v1/models/yield/${t.model}/promote`,
-    own: { ...agronomists(200), admin: 404 },
-  },
+/** The path parameters that name a cooperative's object: a route with one must be a cell. */
+const OBJECT_PARAMS = [
+  'coopId',
+  'fieldId',
+  'deviceId',
+  'farmerId',
+  'tokenId',
+  'jobId',
+  'prescriptionId',
 ];
-
-/** Routes that list things: for A's roles, nothing of B's may appear in the body. */
-const LISTS = [
-  '/v1/fields',
-  '/v1/scenes',
-  '/v1/scenes/quarantine',
-  '/v1/models/yield',
-  '/v1/dead-letters',
-];
+/** A path item's operations (OpenAPI 3.1 §4.8.9); its other keys are not routes. */
+const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+const ROLE_ORDER: Role[] = ['admin', ...ROLES.filter((r) => r !== 'admin')];
 
 describe('tenancy matrix: every role x own and other cooperative x every route', () => {
   const dir = tempDir();
   let shamba: Shamba;
   const tokens = new Map<string, string>();
   const targets: Record<string, Target> = {};
+  let calls = 0;
 
-  const call = async (token: string, cell: Cell, target: Target) => {
-    const response = await fetch(`${shamba.api.url}${cell.path(target)}`, {
-      method: cell.method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        'content-type': cell.type ?? 'application/json',
-      },
-      ...(cell.body === undefined ? {} : { body: cell.body(target) }),
+  const request = (token: string, method: string, path: string, init: RequestInit = {}) =>
+    fetch(`${shamba.api.url}${path}`, {
+      method,
+      ...init,
+      headers: { authorization: `Bearer ${token}`, ...init.headers },
     });
-    await response.arrayBuffer();
+
+  /** The status of one call; a stream is aborted once its status is known. */
+  const call = async (token: string, cell: Cell, target: Target) => {
+    const t = { ...target, n: `${target.coopId.slice(-1)}${++calls}` };
+    const abort = new AbortController();
+    const body =
+      cell.csv?.(t) ?? (cell.body === undefined ? undefined : JSON.stringify(cell.body(t)));
+    const query = cell.query === undefined ? '' : `?${fill(cell.query, t)}`;
+    const response = await request(token, cell.method, `${fill(cell.path, t)}${query}`, {
+      signal: abort.signal,
+      headers: { 'content-type': cell.csv === undefined ? 'application/json' : 'text/csv' },
+      ...(body === undefined ? {} : { body }),
+    });
+    if (cell.stream === true && response.status === 200) abort.abort();
+    else await response.arrayBuffer();
     return response.status;
   };
 
-  /** What B owns, as its own staff sees it: compared before and after A's attempts. */
+  /** A training job of `coopId`'s agronomist, followed until it finishes: its id and version. */
+  const train = async (token: string, coopId: string) => {
+    const response = await request(token, 'POST', '/v1/models/yield/train', {
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ coopId, seasons: 4, epochs: 1, hiddenUnits: 2 }),
+    });
+    expect(response.status).toBe(202);
+    const { job } = (await response.json()) as { job: { id: string } };
+    for (;;) {
+      const state = (await (await request(token, 'GET', `/v1/jobs/${job.id}`)).json()) as {
+        state: string;
+        result: { version: string } | null;
+      };
+      if (state.state !== 'running') {
+        expect(state.state).toBe('succeeded');
+        return { jobId: job.id, version: state.result!.version };
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
+
+  /** What B owns, as the registry has it: compared before and after A's attempts. */
   const snapshotB = async () => {
     const r = shamba.registry;
-    return JSON.stringify({
+    return {
+      coop: await r.coops.get(B),
+      farmers: await r.farmers.list(B),
+      fields: await r.fields.list({ coopId: B }),
+      devices: await r.devices.list({ coopId: B }),
+      tokens: await r.tokens.list({ coopId: B }),
       parameterSets: await r.parameterSets.list(B),
       forecast: await r.weatherForecasts.latest(B),
       history: await r.yieldHistory.list(B),
-      field: await r.fields.get('field-b'),
       fertiliser: await r.fertiliserApplications.list('field-b'),
+      prescriptions: await r.prescriptions.latestByKind('field-b'),
       scenes: await r.scenes.list({ visibleTo: B }),
       letters: await r.deadLetters.list({ coopId: B }),
       models: await (
-        await fetch(`${shamba.api.url}/v1/models/yield`, {
-          headers: { authorization: `Bearer ${tokens.get(`agronomist@${B}`)!}` },
-        })
+        await request(tokens.get(`agronomist@${B}`)!, 'GET', '/v1/models/yield')
       ).text(),
-    });
+    };
   };
 
   beforeAll(async () => {
@@ -200,6 +117,7 @@ describe('tenancy matrix: every role x own and other cooperative x every route',
     const r = shamba.registry;
     for (const coop of [A, B]) {
       const farmer = `farmer-${coop}`;
+      const field = `field-${coop.slice(-1)}`;
       await r.coops.upsert({
         id: coop,
         name: coop,
@@ -213,7 +131,6 @@ describe('tenancy matrix: every role x own and other cooperative x every route',
         phone: '+251911000001',
         language: 'om',
       });
-      const field = `field-${coop.slice(-1)}`;
       await r.fields.upsert(fieldFixture({ id: field, coopId: coop, farmerId: farmer }));
       for (const role of ROLES) {
         if (role === 'admin') continue;
@@ -223,29 +140,14 @@ describe('tenancy matrix: every role x own and other cooperative x every route',
           farmerId: role === 'farmer' ? farmer : null,
           name: `${role} of ${coop}`,
         };
-        tokens.set(`${role}@${coop}`, await seedToken(r, principal));
+        tokens.set(`${role}@${coop}`, (await addToken(r, principal)).token);
       }
-      // Each cooperative's own scene, dead letter and quarantined upload.
-      const sceneId = `S2-${coop}`;
-      await r.scenes.add(
-        {
-          id: sceneId,
-          ownerCoopId: coop,
-          acquiredMs: Date.parse('2026-11-20'),
-          itemPath: 'x',
-          cloudCoverPct: 0,
-          processedMs: 0,
-        },
-        [],
-      );
-      await r.scenes.quarantine({
-        path: 'q',
-        name: `${coop}.json`,
-        ownerCoopId: coop,
-        code: 'RASTER_INVALID',
-        reason: 'r',
-        atMs: 1,
-      });
+      // Each cooperative's own scene, dead letter, quarantined upload, prescription and token.
+      const scene = `S2-${coop}`;
+      const scenePart = { acquiredMs: Date.parse('2026-11-20'), itemPath: 'x', cloudCoverPct: 0 };
+      await r.scenes.add({ id: scene, ownerCoopId: coop, ...scenePart, processedMs: 0 }, []);
+      const quarantined = { path: 'q', name: `${coop}.json`, code: 'RASTER_INVALID' as const };
+      await r.scenes.quarantine({ ...quarantined, ownerCoopId: coop, reason: 'r', atMs: 1 });
       await r.deadLetters.add({
         receivedMs: 1,
         deviceId: `probe-${coop}`,
@@ -255,25 +157,34 @@ describe('tenancy matrix: every role x own and other cooperative x every route',
         reason: 'r',
         payload: Uint8Array.of(1),
       });
-      targets[coop] = { coop, field, scene: sceneId, model: '' };
+      const prescriptionId = `rx-${coop}`;
+      await r.prescriptions.add(
+        irrigationPrescription(prescriptionId, { id: field, coopId: coop }),
+      );
+      const spare = { role: 'technician', coopId: coop, farmerId: null, name: 'spare' } as const;
+      const base = {
+        coopId: coop,
+        fieldId: field,
+        farmerId: farmer,
+        tokenId: (await addToken(r, spare)).id,
+        prescriptionId,
+        scene,
+        historyField: field,
+        format: 'geojson',
+        jobId: '',
+        version: '',
+        n: '',
+      };
+      // Its shared device: made as a fresh one is.
+      targets[coop] = await makeFresh(r, { ...base, deviceId: '' }, ['device']);
     }
     tokens.set(
       'admin',
-      await seedToken(r, { role: 'admin', coopId: null, farmerId: null, name: 'admin' }),
+      (await addToken(r, { role: 'admin', coopId: null, farmerId: null, name: 'admin' })).token,
     );
-    // Each cooperative's agronomist trains a version of its own.
-    for (const coop of [A, B]) {
-      const response = await fetch(`${shamba.api.url}/v1/models/yield/train`, {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${tokens.get(`agronomist@${coop}`)!}`,
-          'content-type': 'application/json',
-        },
-        body: JSON.stringify({ seasons: 4, epochs: 1, hiddenUnits: 2 }),
-      });
-      expect(response.status).toBe(201);
-      targets[coop]!.model = ((await response.json()) as { version: string }).version;
-    }
+    // Each cooperative's agronomist trains a version of its own: its job and its version.
+    for (const coop of [A, B])
+      Object.assign(targets[coop]!, await train(tokens.get(`agronomist@${coop}`)!, coop));
   }, 180_000);
   afterAll(async () => {
     await shamba?.close();
@@ -284,61 +195,115 @@ describe('tenancy matrix: every role x own and other cooperative x every route',
     'lets no role of one cooperative succeed on another cooperative, and lists nothing of it',
     { timeout: 300_000 },
     async () => {
-      const before = await snapshotB();
-      const rows: string[] = [];
-      const crossTenantSuccesses: string[] = [];
-      const ownMismatches: string[] = [];
-      const roles: Role[] = ['admin', ...ROLES.filter((r) => r !== 'admin')];
+      const r = shamba.registry;
+      const tokenOf = (role: Role) =>
+        role === 'admin' ? tokens.get('admin')! : tokens.get(`${role}@${A}`)!;
+      // Every call's objects, made before B is photographed (fresh ones for mutating cells).
+      const plans = [];
       for (const cell of CELLS) {
-        const label = `${cell.method} ${cell.path({ coop: '{coop}', field: '{field}', scene: '{scene}', model: '{model}' })}`;
-        const statuses: string[] = [];
-        for (const role of roles) {
-          const token = role === 'admin' ? tokens.get('admin')! : tokens.get(`${role}@${A}`)!;
-          const own = await call(token, cell, targets[A]!);
-          const other = role === 'admin' ? own : await call(token, cell, targets[B]!);
-          statuses.push(`${role} ${own}/${role === 'admin' ? '-' : other}`);
-          if (own !== cell.own[role])
-            ownMismatches.push(`${label} as ${role}: ${own}, expected ${cell.own[role]}`);
-          if (role !== 'admin' && other < 400)
-            crossTenantSuccesses.push(`${label} as ${role}: ${other}`);
+        const params = objectParams(cell.path);
+        const mixes = cell.mixed !== undefined || params.length > 1;
+        for (const role of ROLE_ORDER) {
+          const make = (coop: string) => makeFresh(r, targets[coop]!, cell.fresh ?? []);
+          const own = await make(A);
+          const other = role === 'admin' ? undefined : await make(B);
+          const fromA = cell.mixFromA ?? [(params[0] ?? 'coopId') as keyof Target];
+          const mixed = mixes
+            ? { ...(await make(B)), ...Object.fromEntries(fromA.map((key) => [key, own[key]])) }
+            : undefined;
+          plans.push({ cell, role, own, other, mixed });
         }
-        rows.push(`${label.padEnd(62)} ${statuses.join('  ')}`);
+      }
+      const before = await snapshotB();
+      const rows = new Map<Cell, string[]>();
+      const crossTenantSuccesses: string[] = [];
+      const mismatches: string[] = [];
+      for (const { cell, role, own, other, mixed } of plans) {
+        const label = labelOf(cell);
+        const expectOther = cell.other?.[role] ?? (cell.own[role] === 403 ? 403 : 404);
+        const expectMixed = cell.own[role] === 403 ? 403 : (cell.mixed ?? 404);
+        const seen = [await call(tokenOf(role), cell, own)];
+        const check = (what: string, status: number, expected: number) => {
+          if (what !== 'own' && status < 400)
+            crossTenantSuccesses.push(`${label} as ${role} on ${what}: ${status}`);
+          if (status !== expected)
+            mismatches.push(`${label} as ${role} on ${what}: ${status}, expected ${expected}`);
+        };
+        check('own', seen[0]!, cell.own[role]);
+        if (other !== undefined) {
+          seen.push(await call(tokenOf(role), cell, other));
+          check('other', seen.at(-1)!, expectOther);
+        } else seen.push(NaN);
+        if (mixed !== undefined) {
+          seen.push(await call(tokenOf(role), cell, mixed));
+          check('mixed', seen.at(-1)!, expectMixed);
+        }
+        const entry = `${role} ${seen.map((s) => (Number.isNaN(s) ? '-' : s)).join('/')}`;
+        rows.set(cell, [...(rows.get(cell) ?? [label.padEnd(72)]), entry]);
       }
       // An own field's image from the other cooperative's scene: not visible, so not found.
-      const foreignScene = await call(
-        tokens.get(`manager@${A}`)!,
-        { method: 'GET', path: () => `/v1/fields/field-a/ndvi.png?scene=S2-${B}`, own: all(404) },
-        targets[A]!,
+      const foreignScene = await request(
+        tokenOf('manager'),
+        'GET',
+        `/v1/fields/field-a/ndvi.png?scene=S2-${B}`,
       );
-      rows.push(
-        `${'GET /v1/fields/{own field}/ndvi.png?scene={other coop scene}'.padEnd(62)} manager ${foreignScene}`,
+      const printed = [...rows.values()].map((row) => row.join('  '));
+      printed.push(
+        `${'GET /v1/fields/{own field}/ndvi.png?scene={B scene}'.padEnd(72)}  manager ${foreignScene.status}`,
       );
-      if (foreignScene !== 404)
-        crossTenantSuccesses.push(`own field with B's scene: ${foreignScene}, expected 404`);
+      if (foreignScene.status !== 404)
+        crossTenantSuccesses.push(`own field with B's scene: ${foreignScene.status}`);
 
       for (const list of LISTS) {
         const seen: string[] = [];
-        for (const role of roles.filter((r) => r !== 'admin')) {
-          const response = await fetch(`${shamba.api.url}${list}`, {
-            headers: { authorization: `Bearer ${tokens.get(`${role}@${A}`)!}` },
-          });
+        for (const role of ROLE_ORDER.filter((role) => role !== 'admin')) {
+          const response = await request(tokenOf(role), 'GET', list.path);
           const text = await response.text();
           seen.push(`${role} ${response.status}`);
+          if (response.status !== list.own[role])
+            mismatches.push(
+              `GET ${list.path} as ${role}: ${response.status}, expected ${list.own[role]}`,
+            );
           // Not B's model version: versions are stamped to the second per owner, so a model A
-          // or the admin trains in the same second has the same name. B's id marks B's model
-          // (every listed version names its owner).
-          for (const mark of [B, 'field-b'])
-            if (text.includes(mark)) crossTenantSuccesses.push(`${list} as ${role} shows ${mark}`);
+          // trains in the same second has the same name. B's ids mark B's things.
+          for (const mark of [B, 'field-b', 'farmer-coop-b', `rx-${B}`])
+            if (text.includes(mark))
+              crossTenantSuccesses.push(`${list.path} as ${role} shows ${mark}`);
         }
-        rows.push(`${`GET ${list} (B's things in the body?)`.padEnd(62)} ${seen.join('  ')}`);
+        printed.push(
+          `${`GET ${list.path} (B's things in the body?)`.padEnd(72)}  ${seen.join('  ')}`,
+        );
       }
       console.log(
-        `tenancy matrix: status own/other cooperative per role (A's roles acting; admin on A)\n${rows.join('\n')}`,
+        "tenancy matrix: status own/other/mixed per role (A's roles; admin on A; mixed: the " +
+          "path's first object A's, the rest B's, unless the row's note says otherwise)\n" +
+          printed.join('\n'),
       );
       expect(crossTenantSuccesses).toEqual([]);
-      expect(ownMismatches).toEqual([]);
-      // Nothing of B's changed under A's attempts.
-      expect(await snapshotB()).toEqual(before);
+      expect(mismatches).toEqual([]);
+      // Nothing of B's changed under A's attempts: B's farmers keep their phones, its devices
+      // stay enabled with their secrets, its tokens unrevoked.
+      const after = await snapshotB();
+      expect(after).toEqual(before);
+      expect(after.farmers.filter((f) => !/^\+\d+$/.test(f.phone))).toEqual([]);
+      expect(after.devices.filter((d) => d.disabledMs != null).map((d) => d.id)).toEqual([]);
+      expect(after.tokens.filter((t) => t.revokedMs !== null).map((t) => t.id)).toEqual([]);
     },
   );
+
+  it('has a cell for every route of the OpenAPI document that names a cooperative object', async () => {
+    const document = (await (await fetch(`${shamba.api.url}/v1/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    const named = Object.entries(document.paths).flatMap(([path, item]) =>
+      objectParams(path).some((p) => OBJECT_PARAMS.includes(p))
+        ? Object.keys(item)
+            .filter((key) => HTTP_METHODS.includes(key))
+            .map((method) => `${method.toUpperCase()} ${path}`)
+        : [],
+    );
+    const covered = new Set(CELLS.map((cell) => `${cell.method} ${cell.path}`));
+    expect(named.length).toBeGreaterThan(40);
+    expect(named.filter((route) => !covered.has(route))).toEqual([]);
+  });
 });

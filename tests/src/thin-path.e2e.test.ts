@@ -134,23 +134,27 @@ describe('thin path, end to end', () => {
 
   it("serves the readings with the device's own timestamps", async () => {
     const { body } = await get(`/v1/fields/field-dry/readings?from=${t1}&to=${t2 + 1}`);
-    expect(body.readings).toEqual([
-      {
-        deviceId: 'probe-dry',
-        stream: 'soil',
-        time: new Date(t1).toISOString(),
-        seq: 0,
-        zoneId: null,
-        values: { vwc10: 0.2, vwc30: 0.2, vwc60: 0.2 },
-      },
-      {
-        deviceId: 'probe-dry',
-        stream: 'soil',
-        time: new Date(t2).toISOString(),
-        seq: 1,
-        zoneId: null,
-        values: { vwc10: 0.13, vwc30: 0.16, vwc60: 0.19 },
-      },
+    // Newest first: the first page is what the device said last.
+    expect([body.readings, body.next]).toEqual([
+      [
+        {
+          deviceId: 'probe-dry',
+          stream: 'soil',
+          time: new Date(t2).toISOString(),
+          seq: 1,
+          zoneId: null,
+          values: { vwc10: 0.13, vwc30: 0.16, vwc60: 0.19 },
+        },
+        {
+          deviceId: 'probe-dry',
+          stream: 'soil',
+          time: new Date(t1).toISOString(),
+          seq: 0,
+          zoneId: null,
+          values: { vwc10: 0.2, vwc30: 0.2, vwc60: 0.2 },
+        },
+      ],
+      null,
     ]);
   });
 

@@ -5,6 +5,7 @@ import { tokenDigest } from '@shamba/storage';
 import { runShamba } from './support/cli-process.js';
 import { COOP, seedCoop, startShamba } from './support/seed.js';
 import { tempDir } from './support/temp-dir.js';
+import { problem } from '@shamba/api/testing';
 
 const lines = (stdout: string) =>
   stdout
@@ -170,7 +171,7 @@ describe('API tokens expire and can be listed and revoked', () => {
     };
     expect(await answer(expired)).toEqual({
       status: 401,
-      body: { error: { code: 'NOT_AUTHENTICATED', message: 'unknown, expired or revoked token' } },
+      body: problem('NOT_AUTHENTICATED', 'unknown, expired or revoked token'),
     });
     expect((await answer(current)).status).toBe(200);
   });

@@ -1,6 +1,7 @@
-import { Hono } from 'hono';
+import { Hono, type Env, type MiddlewareHandler } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import { ShambaError } from '@shamba/schemas';
+import { auditTrail } from '../audit/audit-trail.js';
 import type { DashboardDeps, DashboardEnv } from './dashboard-env.js';
 import { agronomyPages } from './pages/agronomy-pages.js';
 import { devicePages } from './pages/devices-page.js';
@@ -33,13 +34,25 @@ export const DASHBOARD_HEADERS = secureHeaders({
 });
 
 /**
+ * The pages' middleware, kept off the API's paths: mounted at `/`, it also sees a `/v1` request
+ * no API route answered, which must get the API's own 404 or 405 problem, not a sign-in.
+ */
+function pagesOnly<E extends Env>(middleware: MiddlewareHandler<E>): MiddlewareHandler<E> {
+  const guarded: MiddlewareHandler<E> = (c, next) =>
+    /^\/v1(\/|$)/.test(c.req.path) ? next() : middleware(c, next);
+  // Keeps the middleware's marks (a body limit's `maxBodyBytes`, read by the hardening test).
+  return Object.assign(guarded, middleware);
+}
+
+/**
  * The cooperative's dashboard, served by the API on the box: sign-in, the pages (server-rendered
  * with Hono's JSX, tables first, maps and charts drawn by their scripts), and their assets.
  */
 export function dashboardRoutes(deps: DashboardDeps) {
   const pages = new Hono<DashboardEnv>()
-    .use(formBodyLimit)
-    .use(pageAuth(deps))
+    .use(pagesOnly(formBodyLimit))
+    .use(pagesOnly(pageAuth(deps)))
+    .use(pagesOnly(auditTrail(deps)))
     .route('/', languageRoute())
     .route('/', mapPage(deps))
     .route('/', fieldPages(deps))

@@ -7,6 +7,7 @@ import { createApp } from '../app.js';
 import { loadDashboardAssets } from './assets.js';
 import { createSessionStore } from '../auth/sessions.js';
 import { safeNext } from './safe-next.js';
+import { problem } from '../testing/problem.js';
 
 const NOW = Date.parse('2026-11-20T08:00:00Z');
 const TOKENS: Record<string, Principal> = {
@@ -237,13 +238,29 @@ describe('signing in to the dashboard', () => {
     expect(form.status).toBe(400);
   });
 
+  it('leaves an unknown API path and a wrong method to the API, not the sign-in', async () => {
+    const headers = { authorization: 'Bearer manager-a' };
+    const unknown = await app.request('/v1/nonexistent', { headers });
+    expect([unknown.status, unknown.headers.get('content-type'), await unknown.json()]).toEqual([
+      404,
+      'application/problem+json',
+      problem('NOT_FOUND', 'no route GET /v1/nonexistent'),
+    ]);
+    const wrong = await app.request('/v1/coops/coop-a/farmers', { method: 'PUT', headers });
+    expect([wrong.status, wrong.headers.get('allow'), await wrong.json()]).toEqual([
+      405,
+      'GET, HEAD, POST',
+      problem('METHOD_NOT_ALLOWED', '/v1/coops/coop-a/farmers answers GET, HEAD, POST'),
+    ]);
+  });
+
   it('keeps the API answering JSON to a browser, and the pages answering pages', async () => {
     const { jar } = await signIn('manager-a');
     const api = await app.request('/v1/fields/nope', {
       headers: { ...html, cookie: jar.header() },
     });
     expect(api.status).toBe(404);
-    expect(api.headers.get('content-type')).toMatch(/application\/json/);
+    expect(api.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     const page = await app.request('/fields/nope', { headers: { ...html, cookie: jar.header() } });
     expect(page.status).toBe(404);
     expect(page.headers.get('content-type')).toMatch(/text\/html/);

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { errorResponse } from './errors.js';
 import { jsonBody, limitBody } from './body.js';
+import { problem } from '../testing/problem.js';
 
 // JSON bodies are bounded before parsing by the route's `limitBody` (issue 13 cases 1 and 12):
 // a 300 MB array must neither reach JSON.parse nor be held in memory.
@@ -55,7 +56,7 @@ describe('limitBody and jsonBody', () => {
     expect([response.status, response.headers.get('connection'), await response.json()]).toEqual([
       400,
       'close',
-      { error: { code: 'INVALID_REQUEST', message: 'body larger than 65536 bytes' } },
+      problem('INVALID_REQUEST', 'body larger than 65536 bytes', { requestId: false }),
     ]);
     expect(huge.sent()).toBeLessThan(MiB);
     expect(after - before).toBeLessThan(64 * MiB);
@@ -68,7 +69,7 @@ describe('limitBody and jsonBody', () => {
     expect([refused.status, refused.headers.get('connection'), await refused.json()]).toEqual([
       400,
       'close',
-      { error: { code: 'INVALID_REQUEST', message: 'body larger than 65536 bytes' } },
+      problem('INVALID_REQUEST', 'body larger than 65536 bytes', { requestId: false }),
     ]);
     const allowed = await post('/larger', big, declared);
     expect([
@@ -76,9 +77,9 @@ describe('limitBody and jsonBody', () => {
       ((await allowed.json()) as { got: { pad: string } }).got.pad.length,
     ]).toEqual([200, 100 * 1024]);
     const over = await post('/larger', streamedArray(MiB).body);
-    expect(await over.json()).toEqual({
-      error: { code: 'INVALID_REQUEST', message: 'body larger than 262144 bytes' },
-    });
+    expect(await over.json()).toEqual(
+      problem('INVALID_REQUEST', 'body larger than 262144 bytes', { requestId: false }),
+    );
   });
 
   it('parses JSON, takes an empty body as the given default, refuses what is not JSON', async () => {
@@ -87,7 +88,7 @@ describe('limitBody and jsonBody', () => {
     const notJson = await post('/optional', '{apply');
     expect([notJson.status, await notJson.json()]).toEqual([
       400,
-      { error: { code: 'INVALID_REQUEST', message: 'the body is not JSON' } },
+      problem('INVALID_REQUEST', 'the body is not JSON', { requestId: false }),
     ]);
     expect((await post('/small', '')).status).toBe(400);
   });

@@ -1,6 +1,29 @@
+import { z } from 'zod';
 import { isFutureDated } from '@shamba/analytics';
 import { ShambaError } from '@shamba/schemas';
 import type { Registry, SceneRecord } from '@shamba/storage';
+import { COMMON_PROBLEMS, problems } from './openapi.js';
+
+/** `?scene=`: which scene an NDVI image is drawn from. */
+export const SceneQuerySchema = z.object({
+  scene: z
+    .string()
+    .max(256)
+    .optional()
+    .meta({ description: 'A scene id, or `latest` (the default).' }),
+});
+
+/** What an NDVI image route answers: the PNG with its validator, or 304. */
+export const NDVI_PNG_RESPONSES = {
+  200: {
+    description: 'The image.',
+    headers: z.object({ etag: z.string(), 'x-scene-id': z.string() }),
+    content: { 'image/png': { schema: z.string().meta({ format: 'binary' }) } },
+  },
+  304: { description: 'The image the client holds (its `If-None-Match`) is current.' },
+  ...COMMON_PROBLEMS,
+  ...problems(422, 503),
+};
 
 /**
  * The scene a `?scene=` query names for a cooperative's fields, among the scenes the cooperative

@@ -1,5 +1,5 @@
 import type { Prescription } from '@shamba/schemas';
-import type { Registry, TimeSeriesStore } from '@shamba/storage';
+import type { DeviceRecord, Registry, TimeSeriesStore } from '@shamba/storage';
 
 /** What happened in a cooperative, as the dashboard's live events carry it. */
 export type LiveEvent =
@@ -32,7 +32,18 @@ export type LiveEvent =
             count: number;
           }
         | { kind: 'silent'; deviceId: string; lastSeen: string };
+    }
+  | {
+      type: 'device';
+      fieldId: string | null;
+      /**
+       * A device's state changed: provisioned (`added`), `disabled`, `enabled` again, `removed`,
+       * or `reporting` again after it was reported silent.
+       */
+      data: { deviceId: string; state: DeviceState };
     };
+
+export type DeviceState = 'added' | 'disabled' | 'enabled' | 'removed' | 'reporting';
 
 export interface CoopPollerDeps {
   registry: Registry;
@@ -72,6 +83,8 @@ export function createCoopPoller(deps: CoopPollerDeps, coopId: string) {
   let receivedCursorMs = -Infinity;
   const lastSeenMs = new Map<string, number>();
   const silent = new Set<string>();
+  /** Each device's enabled state at the previous poll (absent: not provisioned then). */
+  const enabled = new Map<string, boolean>();
   const prescriptionIds = new Map<string, string>();
   let maxDeadLetterId = 0;
   const deadLetterCounts = new Map<number, number>();
@@ -97,8 +110,14 @@ export function createCoopPoller(deps: CoopPollerDeps, coopId: string) {
     receivedCursorMs = cursor;
     for (const [deviceId, reading] of newest) {
       lastSeenMs.set(deviceId, Math.max(lastSeenMs.get(deviceId) ?? -Infinity, reading.timeMs));
-      silent.delete(deviceId);
+      const wasSilent = silent.delete(deviceId);
       if (priming) continue;
+      if (wasSilent)
+        events.push({
+          type: 'device',
+          fieldId: devices.get(deviceId) ?? null,
+          data: { deviceId, state: 'reporting' },
+        });
       events.push({
         type: 'reading',
         fieldId: devices.get(deviceId) ?? null,
@@ -195,13 +214,39 @@ export function createCoopPoller(deps: CoopPollerDeps, coopId: string) {
     );
   }
 
+  /** Devices provisioned, disabled, enabled or removed since the previous poll. */
+  function deviceChanges(records: readonly DeviceRecord[], priming: boolean): LiveEvent[] {
+    const events: LiveEvent[] = [];
+    const seen = new Set<string>();
+    for (const device of records) {
+      seen.add(device.id);
+      const now = device.disabledMs === undefined || device.disabledMs === null;
+      const before = enabled.get(device.id);
+      enabled.set(device.id, now);
+      if (priming || before === now) continue;
+      const state: DeviceState = before === undefined ? 'added' : now ? 'enabled' : 'disabled';
+      events.push({
+        type: 'device',
+        fieldId: device.fieldId,
+        data: { deviceId: device.id, state },
+      });
+    }
+    for (const deviceId of [...enabled.keys()]) {
+      if (seen.has(deviceId)) continue;
+      enabled.delete(deviceId);
+      if (!priming)
+        events.push({ type: 'device', fieldId: null, data: { deviceId, state: 'removed' } });
+    }
+    return events;
+  }
+
   async function poll(priming: boolean): Promise<LiveEvent[]> {
     const nowMs = deps.clock();
-    const devices = new Map(
-      (await registry.devices.list({ coopId })).map((d) => [d.id, d.fieldId] as const),
-    );
+    const records = await registry.devices.list({ coopId });
+    const devices = new Map(records.map((d) => [d.id, d.fieldId] as const));
     if (priming) await primeLastSeen(devices, nowMs);
     const events = [
+      ...deviceChanges(records, priming),
       ...(await readings(devices, nowMs, priming)),
       ...(await prescriptions(priming)),
       ...(await deadLetters(devices, priming)),

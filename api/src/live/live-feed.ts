@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { ShambaError } from '@shamba/schemas';
 import type { Registry, TimeSeriesStore } from '@shamba/storage';
@@ -32,10 +33,23 @@ export interface LiveFeedOptions {
   maxStreamsPerKey?: number;
   /** Not seen for this long: a `silent` alert (default 2 h, the devices page's stale mark). */
   silentAfterMs?: number;
+  /**
+   * How long a cooperative's loop keeps polling after its last stream closed (default 60 s), so
+   * a stream that reconnects (a phone between cells, a reload) resumes from its Last-Event-ID
+   * with nothing missed.
+   */
+  lingerMs?: number;
   logger?: Logger | undefined;
 }
 
-export type LiveListener = (event: LiveEvent) => void;
+/** An event and its id (`e.<process>.<n>`): what a stream sends as `id:`. */
+export type LiveListener = (event: LiveEvent, id: string) => void;
+
+/**
+ * Events kept per cooperative for streams that resume: at a few events a minute, 256 cover more
+ * than the linger and any reconnect; each is a few hundred bytes.
+ */
+const RECENT_EVENTS = 256;
 
 /** Who listens: their credential's key, what to do with each event, and how to be replaced. */
 export interface LiveSubscriber {
@@ -51,6 +65,13 @@ export interface LiveSubscriber {
 export interface LiveSubscription {
   /** Resolves once the cooperative's loop knows the present: events from then on are news. */
   ready: Promise<void>;
+  /** The id of the newest event so far: where this stream starts (its first `id:`). */
+  position: string;
+  /**
+   * Resuming (`after` given): the events since it, oldest first; null when they cannot be told
+   * (the id is older than what is kept, or from before a restart): the client should reload.
+   */
+  missed: { event: LiveEvent; id: string }[] | null;
   unsubscribe(): void;
 }
 
@@ -59,7 +80,7 @@ export interface LiveFeed {
    * Listens to a cooperative's events. The subscriber's oldest stream gives way when its key
    * holds its most; TOO_MANY_REQUESTS when the cooperative holds its most.
    */
-  subscribe(coopId: string, subscriber: LiveSubscriber): LiveSubscription;
+  subscribe(coopId: string, subscriber: LiveSubscriber, after?: string): LiveSubscription;
   /** Open streams of a cooperative. */
   streams(coopId: string): number;
   /** Open streams of a credential, all cooperatives together. */
@@ -70,7 +91,12 @@ interface CoopLoop {
   listeners: Set<LiveListener>;
   ready: Promise<void>;
   timer: ReturnType<typeof setTimeout> | undefined;
+  /** Stops the loop once no stream has come back for `lingerMs`. */
+  linger: ReturnType<typeof setTimeout> | undefined;
   stopped: boolean;
+  /** The position before the loop's first event, and the newest events with their ids. */
+  startId: string;
+  recent: { event: LiveEvent; id: string }[];
 }
 
 /**
@@ -85,7 +111,14 @@ export function createLiveFeed(options: LiveFeedOptions): LiveFeed {
   const maxStreams = options.maxStreamsPerCoop ?? 20;
   const slots = createStreamSlots(options.maxStreamsPerKey ?? 3);
   const silentAfterMs = options.silentAfterMs ?? 2 * 3_600_000;
+  const lingerMs = options.lingerMs ?? 60_000;
   const loops = new Map<string, CoopLoop>();
+  // Ids are this process's and count up across cooperatives: an id from before a restart, or
+  // from a loop that stopped, is never taken for one of today's.
+  const processId = randomBytes(4).toString('hex');
+  let counter = 0;
+  const nextId = () => `e.${processId}.${++counter}`;
+  const positionOf = (loop: CoopLoop) => loop.recent.at(-1)?.id ?? loop.startId;
 
   function start(coopId: string): CoopLoop {
     const poller = createCoopPoller({ ...options, clock, silentAfterMs }, coopId);
@@ -93,7 +126,10 @@ export function createLiveFeed(options: LiveFeedOptions): LiveFeed {
       listeners: new Set(),
       ready: Promise.resolve(),
       timer: undefined,
+      linger: undefined,
       stopped: false,
+      startId: nextId(),
+      recent: [],
     };
     const failed = (error: unknown) =>
       options.logger?.warn({ err: error, coopId }, 'live events: polling the stores failed');
@@ -110,19 +146,26 @@ export function createLiveFeed(options: LiveFeedOptions): LiveFeed {
           poller
             .poll()
             .then((events) => {
-              for (const event of events) for (const listener of loop.listeners) listener(event);
+              for (const event of events) {
+                const id = nextId();
+                loop.recent.push({ event, id });
+                if (loop.recent.length > RECENT_EVENTS) loop.recent.shift();
+                for (const listener of loop.listeners) listener(event, id);
+              }
             }, failed)
             .finally(next);
         },
         Math.max(pollIntervalMs, tookMs),
       );
+      // A lingering loop must not keep a process that is shutting down alive.
+      loop.timer.unref();
     };
     loop.ready = poller.prime().catch(failed).finally(next);
     return loop;
   }
 
   return {
-    subscribe(coopId, { key, listener, onReplaced }) {
+    subscribe(coopId, { key, listener, onReplaced }, after) {
       // The credential's own oldest stream gives way first, so its place in the cooperative's
       // allowance is free before that is counted.
       const release = slots.take(key, () => {
@@ -144,19 +187,33 @@ export function createLiveFeed(options: LiveFeedOptions): LiveFeed {
         loops.set(coopId, loop);
       }
       const own = loop;
+      clearTimeout(own.linger);
       own.listeners.add(listener);
+      let missed: LiveSubscription['missed'] = [];
+      if (after !== undefined) {
+        const at = own.recent.findIndex((e) => e.id === after);
+        missed =
+          after === own.startId ? [...own.recent] : at >= 0 ? own.recent.slice(at + 1) : null;
+      }
       let ended = false;
       const subscription: LiveSubscription = {
         ready: own.ready,
+        position: positionOf(own),
+        missed,
         unsubscribe() {
           if (ended) return;
           ended = true;
           release();
           own.listeners.delete(listener);
           if (own.listeners.size > 0 || loops.get(coopId) !== own) return;
-          own.stopped = true;
-          clearTimeout(own.timer);
-          loops.delete(coopId);
+          // Kept polling a while, for the stream that comes back.
+          own.linger = setTimeout(() => {
+            if (own.listeners.size > 0) return;
+            own.stopped = true;
+            clearTimeout(own.timer);
+            if (loops.get(coopId) === own) loops.delete(coopId);
+          }, lingerMs);
+          own.linger.unref();
         },
       };
       return subscription;

@@ -3,6 +3,8 @@
 export interface SseEvent {
   event: string;
   data: Record<string, unknown>;
+  /** The event's `id:`, if it has one. */
+  id?: string;
 }
 
 /** An open event stream read over the socket, as text/event-stream (WHATWG HTML §9.2.6). */
@@ -41,8 +43,13 @@ export async function openSse(url: string, headers: Record<string, string>): Pro
         for (const block of blocks.slice(0, -1)) {
           const event = /^event: (.+)$/m.exec(block)?.[1];
           const data = /^data: (.+)$/m.exec(block)?.[1];
+          const id = /^id: (.+)$/m.exec(block)?.[1];
           if (event !== undefined && data !== undefined)
-            events.push({ event, data: JSON.parse(data) as Record<string, unknown> });
+            events.push({
+              event,
+              data: JSON.parse(data) as Record<string, unknown>,
+              ...(id === undefined ? {} : { id }),
+            });
         }
         waiting?.();
       }

@@ -10,6 +10,7 @@ import {
   type TimeSeriesStore,
 } from '@shamba/storage';
 import { createApp } from '../app.js';
+import { problem } from '../testing/problem.js';
 
 const rssMb = () => Math.round(process.memoryUsage().rss / 2 ** 20);
 
@@ -67,7 +68,7 @@ describe('GET /v1/dead-letters', () => {
   };
   interface Page {
     deadLetters: { id: number; coopId: string; reason: string; payloadBytes: number }[];
-    next: number | null;
+    next: string | null;
   }
 
   it('pages through one cooperative in bounded pages, never showing another', async () => {
@@ -75,7 +76,8 @@ describe('GET /v1/dead-letters', () => {
     const seen: number[] = [];
     let cursor = '';
     let pages = 0;
-    for (;;) {
+    // Bounded: a cursor the route ignored would loop for ever.
+    while (pages < 10) {
       const { status, bytes, body } = await page('manager-a', `?limit=100${cursor}`);
       expect(status).toBe(200);
       // 100 letters of at most 1,000-character reasons and 4 KiB payloads.
@@ -86,7 +88,7 @@ describe('GET /v1/dead-letters', () => {
       seen.push(...body.deadLetters.map((d) => d.id));
       pages++;
       if (body.next === null) break;
-      cursor = `&before=${body.next}`;
+      cursor = `&cursor=${body.next}`;
     }
     expect(pages).toBe(3);
     expect(seen).toHaveLength(250);
@@ -100,7 +102,35 @@ describe('GET /v1/dead-letters', () => {
     expect(b.body.next).toBeNull();
   });
 
-  it('refuses a page larger than 100', async () => {
-    expect((await page('manager-a', '?limit=1000')).status).toBe(400);
+  it('walks two pages of one device by cursor, the last answering next null', async () => {
+    // a-3 has 50 letters (i % 5 === 3): ids of i = 248, 243, ... 3, newest first.
+    const ids = async (query: string) => {
+      const { status, body } = await page('manager-a', query);
+      expect(status).toBe(200);
+      return { ids: body.deadLetters.map((d) => d.id), next: body.next };
+    };
+    const all = await ids('?deviceId=a-3&limit=100');
+    expect([all.ids.length, all.next]).toEqual([50, null]);
+    const first = await ids('?deviceId=a-3&limit=30');
+    expect(first.ids).toEqual(all.ids.slice(0, 30));
+    expect(first.next).toEqual(expect.any(String));
+    const second = await ids(`?deviceId=a-3&limit=30&cursor=${first.next!}`);
+    expect(second).toEqual({ ids: all.ids.slice(30), next: null });
+    // A page that ends exactly at the last letter says so: no empty page after it.
+    const exact = await ids('?deviceId=a-3&limit=50');
+    expect([exact.ids.length, exact.next]).toEqual([50, null]);
+  });
+
+  it('refuses a page larger than 100 and a cursor it did not give', async () => {
+    const large = await page('manager-a', '?limit=1000');
+    expect([large.status, large.body]).toEqual([
+      400,
+      problem('INVALID_REQUEST', expect.stringContaining('limit')),
+    ]);
+    const forged = await page('manager-a', `?cursor=${Buffer.from('["x"]').toString('base64url')}`);
+    expect([forged.status, forged.body]).toEqual([
+      400,
+      problem('INVALID_REQUEST', 'cursor: not a cursor this API gave'),
+    ]);
   });
 });

@@ -256,13 +256,15 @@ describe('GET /v1/coops/:coopId/events', () => {
     expect(streams.map((s) => s.status)).toEqual([200, 200, 200, 200]);
     const [first, ...rest] = streams;
     await expect.poll(() => first!.ended()).toBe(true);
-    expect(first!.text()).toMatch(/event: end\ndata: \{"reason":"replaced"\}\n\n$/);
+    expect(first!.text()).toMatch(
+      /event: end\ndata: \{"reason":"replaced"\}\nid: r\.[0-9a-f-]{36}\n\n$/,
+    );
     expect(rest.map((s) => s.ended())).toEqual([false, false, false]);
     expect(feed.streamsOf(tokenDigest('staff-1'))).toBe(PER_KEY);
     // Its EventSource reconnects with the id it was given: told to stop (204), not let in to
     // replace the next one.
-    const id = /^id: (.+)$/m.exec(first!.text())?.[1];
-    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    const id = /^id: (r\..+)$/m.exec(first!.text())?.[1];
+    expect(id).toMatch(/^r\.[0-9a-f-]{36}$/);
     const again = await open('coop-a', { ...bearer('staff-1'), 'last-event-id': id! });
     expect(again.status).toBe(204);
     expect(rest.map((s) => s.ended())).toEqual([false, false, false]);
@@ -271,6 +273,36 @@ describe('GET /v1/coops/:coopId/events', () => {
     expect((await open('coop-a', { ...bearer('staff-1'), 'last-event-id': other! })).status).toBe(
       200,
     );
+  });
+
+  it('resumes from Last-Event-ID with what was missed, and says so when it cannot', async () => {
+    const stream = await open('coop-a', bearer('manager-a'));
+    await stores.store.write([reading('probe-1', 'field-1')]);
+    const seen = await stream.next((e) => e.event === 'reading');
+    expect(seen.id).toMatch(/^e\.[0-9a-f]{8}\.\d+$/);
+    stream.close();
+    // While the client is away (a phone between cells), a device reports and one is disabled.
+    const missed = reading('probe-2', 'field-2');
+    await stores.store.write([missed]);
+    const probe3 = (await stores.registry.devices.get('probe-3'))!;
+    await stores.registry.devices.upsert({ ...probe3, disabledMs: Date.now() });
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS * 3));
+    const back = await open('coop-a', { ...bearer('manager-a'), 'last-event-id': seen.id! });
+    expect((await back.next((e) => e.event === 'reading')).data).toMatchObject({
+      deviceId: 'probe-2',
+      timeMs: missed.timeMs,
+    });
+    expect((await back.next((e) => e.event === 'device')).data).toEqual({
+      deviceId: 'probe-3',
+      state: 'disabled',
+    });
+    expect(back.text()).not.toContain('event: reset');
+    await stores.registry.devices.upsert(probe3);
+    // An id this process never gave (from before a restart): a `reset`, then live events.
+    const stale = await open('coop-a', { ...bearer('manager-a'), 'last-event-id': 'e.0000.9' });
+    expect((await stale.next((e) => e.event === 'reset')).data).toEqual({
+      lastEventId: 'e.0000.9',
+    });
   });
 
   it("never lets one farmer's streams lock a manager out of the cooperative", async () => {
@@ -320,5 +352,24 @@ describe('the events route in the API', () => {
     expect(own.status).toBe(200);
     expect(own.headers.get('content-type')).toBe('text/event-stream');
     await own.body?.cancel();
+  });
+
+  it('is declared as a text/event-stream naming every event kind, and the 204 that stops a replaced one', async () => {
+    const app = createApp({
+      registry: stores.registry,
+      store: stores.store,
+      health: async () => ({}),
+    });
+    const document = (await (await app.request('/v1/openapi.json')).json()) as {
+      paths: Record<string, { get?: { responses: Record<string, { content?: object }> } }>;
+    };
+    const { responses } = document.paths['/v1/coops/{coopId}/events']!.get!;
+    expect(Object.keys(responses['200']!.content!)).toEqual(['text/event-stream']);
+    const described = JSON.stringify(responses['200']!.content);
+    for (const kind of ['reading', 'prescription', 'alert', 'end'])
+      expect(described).toContain(`\`${kind}\``);
+    expect(responses['204']).toEqual({
+      description: expect.stringContaining('replaced') as string,
+    });
   });
 });

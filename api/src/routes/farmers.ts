@@ -1,10 +1,18 @@
-import { Hono } from 'hono';
-import { FarmerInputSchema, FarmerPatchSchema, ShambaError, type Farmer } from '@shamba/schemas';
+import { createRoute, z } from '@hono/zod-openapi';
+import {
+  FarmerInputSchema,
+  FarmerPatchSchema,
+  FarmerSchema,
+  ShambaError,
+  type Farmer,
+} from '@shamba/schemas';
 import { changedFarmer, checkFarmer, newFarmer, withContactDefaults } from '@shamba/delivery';
 import type { Registry } from '@shamba/storage';
 import type { AppEnv } from '../auth/bearer-auth.js';
 import { requireRole, staffCoop } from '../auth/tenancy.js';
-import { limitBody, parseJsonBody } from '../http/body.js';
+import { limitBody } from '../http/body.js';
+import { COMMON_PROBLEMS, idParam, json, jsonBodyOf, openApiRoutes } from '../http/openapi.js';
+import { NextSchema, pageOf, pageQuery } from '../http/pagination.js';
 
 /** A farmer is a handful of short fields: 4 KiB is ample. */
 const MAX_BODY_BYTES = 4096;
@@ -18,6 +26,102 @@ async function releaseWaiting(registry: Registry, farmer: Farmer, nowMs: number)
     }
   }
 }
+
+const CoopPath = z.object({ coopId: idParam('The cooperative.') });
+const FarmerPath = CoopPath.extend({ farmerId: idParam('The farmer.') });
+const OneFarmer = z.object({ farmer: FarmerSchema });
+const TAGS = ['Farmers'];
+
+const listFarmers = createRoute({
+  method: 'get',
+  path: '/coops/{coopId}/farmers',
+  tags: TAGS,
+  summary: "The cooperative's farmers, by id, a page at a time (staff)",
+  request: { params: CoopPath, query: pageQuery({ defaultLimit: 100, maxLimit: 500 }) },
+  responses: {
+    200: {
+      description: 'A page of farmers, with the contact defaults written out.',
+      content: json(
+        z.object({ coopId: z.string(), farmers: z.array(FarmerSchema), next: NextSchema }),
+      ),
+    },
+    ...COMMON_PROBLEMS,
+  },
+});
+
+const addFarmer = createRoute({
+  method: 'post',
+  path: '/coops/{coopId}/farmers',
+  tags: TAGS,
+  summary: 'Add a farmer (manager)',
+  description:
+    'Consent is stamped with who recorded it and when. Farmer ids are one namespace across ' +
+    'cooperatives: a taken id is refused without saying whose it is.',
+  middleware: [limitBody(MAX_BODY_BYTES)],
+  request: { params: CoopPath, body: jsonBodyOf(FarmerInputSchema) },
+  responses: {
+    201: {
+      description: 'Added; `Location` names it.',
+      headers: z.object({ location: z.string() }),
+      content: json(OneFarmer),
+    },
+    ...COMMON_PROBLEMS,
+  },
+});
+
+const getFarmer = createRoute({
+  method: 'get',
+  path: '/coops/{coopId}/farmers/{farmerId}',
+  tags: TAGS,
+  summary: 'One farmer (staff)',
+  request: { params: FarmerPath },
+  responses: { 200: { description: 'The farmer.', content: json(OneFarmer) }, ...COMMON_PROBLEMS },
+});
+
+const changeFarmer = createRoute({
+  method: 'patch',
+  path: '/coops/{coopId}/farmers/{farmerId}',
+  tags: TAGS,
+  summary: 'Change a farmer (manager)',
+  description: "New quiet hours or consent apply at once to the farmer's waiting messages.",
+  middleware: [limitBody(MAX_BODY_BYTES)],
+  request: { params: FarmerPath, body: jsonBodyOf(FarmerPatchSchema) },
+  responses: {
+    200: { description: 'The changed farmer.', content: json(OneFarmer) },
+    ...COMMON_PROBLEMS,
+  },
+});
+
+const eraseFarmer = createRoute({
+  method: 'delete',
+  path: '/coops/{coopId}/farmers/{farmerId}',
+  tags: TAGS,
+  summary: "Erase a farmer's personal data (manager)",
+  description:
+    'The farmer (name, phone, language, consent) is deleted; their fields, prescriptions and ' +
+    'messages stay for the cooperative under a pseudonym, with phone numbers and message texts ' +
+    'removed; their tokens are revoked. Recorded in the audit log. Cannot be undone.',
+  request: { params: FarmerPath },
+  responses: {
+    200: {
+      description: 'What was erased, and the pseudonym their records now carry.',
+      content: json(
+        z.object({
+          erased: z.object({
+            farmerId: z.string(),
+            coopId: z.string(),
+            pseudonym: z.string(),
+            fields: z.number().int(),
+            messages: z.number().int(),
+            inbound: z.number().int(),
+            tokensRevoked: z.number().int(),
+          }),
+        }),
+      ),
+    },
+    ...COMMON_PROBLEMS,
+  },
+});
 
 /** Who may add and change farmers: the cooperative's managers (and admins). */
 const EDITORS = ['admin', 'manager'] as const;
@@ -36,17 +140,17 @@ export function farmerRoutes(deps: { registry: Registry; clock: () => number }) 
     }
     return farmer;
   };
-  return new Hono<AppEnv>()
-    .get('/coops/:coopId/farmers', async (c) => {
-      const coopId = await staffCoop(registry, c.get('principal'), c.req.param('coopId'));
-      const farmers = await registry.farmers.list(coopId);
-      return c.json({ coopId, farmers: farmers.map(withContactDefaults) });
+  return openApiRoutes<AppEnv>()
+    .openapi(listFarmers, async (c) => {
+      const coopId = await staffCoop(registry, c.get('principal'), c.req.valid('param').coopId);
+      const page = pageOf(await registry.farmers.list(coopId), (f) => [f.id], c.req.valid('query'));
+      return c.json({ coopId, farmers: page.items.map(withContactDefaults), next: page.next }, 200);
     })
-    .post('/coops/:coopId/farmers', limitBody(MAX_BODY_BYTES), async (c) => {
+    .openapi(addFarmer, async (c) => {
       const principal = c.get('principal');
-      const coopId = await staffCoop(registry, principal, c.req.param('coopId'));
+      const coopId = await staffCoop(registry, principal, c.req.valid('param').coopId);
       requireRole(principal, EDITORS);
-      const input = await parseJsonBody(c, FarmerInputSchema);
+      const input = c.req.valid('json');
       // Farmer ids are one namespace across cooperatives: a taken id is refused without saying
       // whose it is.
       if ((await registry.farmers.get(input.id)) !== undefined) {
@@ -65,17 +169,19 @@ export function farmerRoutes(deps: { registry: Registry; clock: () => number }) 
       c.header('location', `/v1/coops/${coopId}/farmers/${farmer.id}`);
       return c.json({ farmer: withContactDefaults(farmer) }, 201);
     })
-    .get('/coops/:coopId/farmers/:farmerId', async (c) => {
-      const coopId = await staffCoop(registry, c.get('principal'), c.req.param('coopId'));
-      const farmer = await ownFarmer(coopId, c.req.param('farmerId'));
-      return c.json({ farmer: withContactDefaults(farmer) });
+    .openapi(getFarmer, async (c) => {
+      const { coopId: asked, farmerId } = c.req.valid('param');
+      const coopId = await staffCoop(registry, c.get('principal'), asked);
+      const farmer = await ownFarmer(coopId, farmerId);
+      return c.json({ farmer: withContactDefaults(farmer) }, 200);
     })
-    .patch('/coops/:coopId/farmers/:farmerId', limitBody(MAX_BODY_BYTES), async (c) => {
+    .openapi(changeFarmer, async (c) => {
       const principal = c.get('principal');
-      const coopId = await staffCoop(registry, principal, c.req.param('coopId'));
+      const { coopId: asked, farmerId } = c.req.valid('param');
+      const coopId = await staffCoop(registry, principal, asked);
       requireRole(principal, EDITORS);
-      const farmer = await ownFarmer(coopId, c.req.param('farmerId'));
-      const patch = await parseJsonBody(c, FarmerPatchSchema);
+      const farmer = await ownFarmer(coopId, farmerId);
+      const patch = c.req.valid('json');
       const changed = changedFarmer({
         farmer,
         patch,
@@ -88,6 +194,16 @@ export function farmerRoutes(deps: { registry: Registry; clock: () => number }) 
       if (patch.quietHours !== undefined || patch.consent !== undefined) {
         await releaseWaiting(registry, changed, deps.clock());
       }
-      return c.json({ farmer: withContactDefaults(changed) });
+      return c.json({ farmer: withContactDefaults(changed) }, 200);
+    })
+    .openapi(eraseFarmer, async (c) => {
+      const principal = c.get('principal');
+      const { coopId: asked, farmerId } = c.req.valid('param');
+      const coopId = await staffCoop(registry, principal, asked);
+      requireRole(principal, EDITORS);
+      await ownFarmer(coopId, farmerId);
+      const erased = await registry.farmers.erase(farmerId, deps.clock());
+      if (erased === undefined) throw new ShambaError('NOT_FOUND', `no farmer ${farmerId}`);
+      return c.json({ erased }, 200);
     });
 }

@@ -16,6 +16,7 @@ import {
 } from '@shamba/schemas/testing';
 import { tokenDigest, type Registry, type TimeSeriesStore } from '@shamba/storage';
 import { createApp } from '../app.js';
+import { cursorOf } from '../http/pagination.js';
 import { MAX_APPLICATIONS_PER_YEAR } from './fertiliser-applications.js';
 
 const EAT = 180; // Africa/Addis_Ababa, UTC+3
@@ -142,6 +143,35 @@ describe('GET/POST /v1/fields/{id}/fertiliser-applications', () => {
     const listed = await call('farmer-1', 'GET');
     expect(listed.status).toBe(200);
     expect((listed.body.applications as { nKgHa: number }[]).map((a) => a.nKgHa)).toEqual([10, 46]);
+    expect(listed.body.next).toBeNull();
+  });
+
+  it('pages the applications by date, oldest first, one to a page', async () => {
+    const applications = await registry.fertiliserApplications.list('field-1');
+    expect(applications.map((a) => [a.date, a.id])).toEqual([
+      ['2026-07-01', 2],
+      ['2026-08-11', 1],
+    ]);
+    const page = async (query: string) => {
+      const response = await app.request(`/v1/fields/field-1/fertiliser-applications?${query}`, {
+        headers: { authorization: 'Bearer farmer-1' },
+      });
+      return [response.status, await response.json()];
+    };
+    const first = await page('limit=1');
+    expect(first).toEqual([
+      200,
+      { fieldId: 'field-1', applications: [applications[0]], next: cursorOf(['2026-07-01', 2]) },
+    ]);
+    const next = (first[1] as { next: string }).next;
+    expect(await page(`limit=1&cursor=${next}`)).toEqual([
+      200,
+      { fieldId: 'field-1', applications: [applications[1]], next: null },
+    ]);
+    expect((await page('limit=501'))[0]).toBe(400);
+  });
+
+  it('lets no one else outside its cooperative read them, nor anyone but staff record', async () => {
     expect((await call('agronomist-a', 'GET')).status).toBe(200);
     expect((await call('farmer-2', 'GET')).status).toBe(404);
     expect((await call('agronomist-b', 'GET')).status).toBe(404);
@@ -155,7 +185,7 @@ describe('GET/POST /v1/fields/{id}/fertiliser-applications', () => {
   it('refuses an unknown product by weight, a future date, and an implausible dose', async () => {
     const refused = async (body: object) => {
       const { status, body: error } = await call('agronomist-a', 'POST', body);
-      return [status, (error.error as { message: string }).message];
+      return [status, (error as { detail: string }).detail];
     };
     const base = { date: '2026-08-11', product: 'urea', amount: 100, unit: 'kg-product-ha' };
     expect(await refused({ ...base, product: 'compost' })).toEqual([
@@ -208,7 +238,7 @@ describe('GET/POST /v1/fields/{id}/fertiliser-applications', () => {
       });
     expect((await post('2026-08-01')).status).toBe(201);
     const refused = await post('2026-08-02');
-    expect([refused.status, (refused.body.error as { message: string }).message]).toEqual([
+    expect([refused.status, (refused.body as { detail: string }).detail]).toEqual([
       400,
       'field field-3 already has 100 applications within a year of 2026-08-02; at most 100 in any 365 days: nothing was recorded (several on one day? record their sum)',
     ]);

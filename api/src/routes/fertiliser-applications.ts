@@ -1,6 +1,7 @@
-import { Hono } from 'hono';
+import { createRoute, z } from '@hono/zod-openapi';
 import {
   FertiliserApplicationInputSchema,
+  FertiliserApplicationSchema,
   ShambaError,
   type FertiliserApplicationInput,
 } from '@shamba/schemas';
@@ -8,7 +9,9 @@ import { N_PRODUCTS, addDays, appliedNKgHa, isNProduct } from '@shamba/agronomy'
 import type { Registry } from '@shamba/storage';
 import type { AppEnv } from '../auth/bearer-auth.js';
 import { requireRole, STAFF_ROLES } from '../auth/tenancy.js';
-import { limitBody, parseJsonBody } from '../http/body.js';
+import { limitBody } from '../http/body.js';
+import { COMMON_PROBLEMS, idParam, json, jsonBodyOf, openApiRoutes } from '../http/openapi.js';
+import { NextSchema, pageOf, pageQuery } from '../http/pagination.js';
 import { visibleFieldIn } from './visible-field.js';
 
 /** One application is a handful of short fields: 2 KiB with a note of 500 characters. */
@@ -40,6 +43,64 @@ const YEAR_DAYS = 365;
 export const MAX_APPLICATION_AGE_DAYS = 5 * YEAR_DAYS;
 
 /**
+ * Applications per page: a field holds at most a few hundred (MAX_APPLICATIONS_PER_YEAR over
+ * MAX_APPLICATION_AGE_DAYS), so the default page is a typical field's whole record.
+ */
+const APPLICATIONS_PAGE = { defaultLimit: 100, maxLimit: 500 };
+
+const FieldPath = z.object({ fieldId: idParam('The field.') });
+const TAGS = ['Fertiliser'];
+
+const listApplications = createRoute({
+  method: 'get',
+  path: '/{fieldId}/fertiliser-applications',
+  tags: TAGS,
+  summary: "The field's fertiliser applications (its farmer and its cooperative's staff)",
+  description: 'By date, oldest first (one date: in the order recorded).',
+  request: { params: FieldPath, query: pageQuery(APPLICATIONS_PAGE) },
+  responses: {
+    200: {
+      description: 'A page of applications.',
+      content: json(
+        z.object({
+          fieldId: z.string(),
+          applications: z.array(FertiliserApplicationSchema),
+          next: NextSchema,
+        }),
+      ),
+    },
+    ...COMMON_PROBLEMS,
+  },
+});
+
+const addApplication = createRoute({
+  method: 'post',
+  path: '/{fieldId}/fertiliser-applications',
+  tags: TAGS,
+  summary: "Record a fertiliser application (the cooperative's staff)",
+  description:
+    `At most ${MAX_APPLICATION_N_KG_HA} kg N/ha in one, ${MAX_APPLICATIONS_PER_YEAR} in any 365 ` +
+    `days, none dated in the future or more than ${MAX_APPLICATION_AGE_DAYS / YEAR_DAYS} years ` +
+    "ago. The field's prescriptions are made again in the background (`recompute: pending`).",
+  middleware: [limitBody(MAX_BODY_BYTES)],
+  request: { params: FieldPath, body: jsonBodyOf(FertiliserApplicationInputSchema) },
+  responses: {
+    201: {
+      description: 'Recorded.',
+      content: json(
+        z.object({
+          application: FertiliserApplicationSchema,
+          recompute: z.enum(['pending', 'none']).meta({
+            description: '`pending` when analytics run and will make the prescriptions again.',
+          }),
+        }),
+      ),
+    },
+    ...COMMON_PROBLEMS,
+  },
+});
+
+/**
  * A field's fertiliser applications: its cooperative's agronomists and managers (and admins)
  * record them, and they and the field's farmer read them. Recording one marks the field's
  * prescriptions stale: a background pass makes them again, so its nitrogen counts what was
@@ -53,19 +114,21 @@ export function fertiliserApplicationRoutes(deps: {
 }) {
   const { registry } = deps;
   const visibleField = visibleFieldIn(registry);
-  return new Hono<AppEnv>()
-    .get('/:fieldId/fertiliser-applications', async (c) => {
+  return openApiRoutes<AppEnv>()
+    .openapi(listApplications, async (c) => {
       const principal = c.get('principal');
       requireRole(principal, [...STAFF_ROLES, 'farmer']);
-      const field = await visibleField(principal, c.req.param('fieldId'));
+      const field = await visibleField(principal, c.req.valid('param').fieldId);
       const applications = await registry.fertiliserApplications.list(field.id);
-      return c.json({ fieldId: field.id, applications });
+      // The registry's order: by date, then by its number (the order recorded).
+      const page = pageOf(applications, (a) => [a.date, a.id], c.req.valid('query'));
+      return c.json({ fieldId: field.id, applications: page.items, next: page.next }, 200);
     })
-    .post('/:fieldId/fertiliser-applications', limitBody(MAX_BODY_BYTES), async (c) => {
+    .openapi(addApplication, async (c) => {
       const principal = c.get('principal');
       requireRole(principal, STAFF_ROLES);
-      const field = await visibleField(principal, c.req.param('fieldId'));
-      const input = await parseJsonBody(c, FertiliserApplicationInputSchema);
+      const field = await visibleField(principal, c.req.valid('param').fieldId);
+      const input = c.req.valid('json');
       const nowMs = deps.clock();
       const nKgHa = checkedN(input, nowMs);
       await checkRoomFor(registry, { fieldId: field.id, date: input.date, nowMs });
@@ -80,7 +143,8 @@ export function fertiliserApplicationRoutes(deps: {
       // Kept whatever happens next: the recompute runs in the background (a failure is logged by
       // the service, and the periodic pass catches up).
       deps.prescriptions?.markStale(field.id, 'fertiliser application recorded');
-      return c.json({ application, recompute: deps.prescriptions ? 'pending' : 'none' }, 201);
+      const recompute = deps.prescriptions ? ('pending' as const) : ('none' as const);
+      return c.json({ application, recompute }, 201);
     });
 }
 

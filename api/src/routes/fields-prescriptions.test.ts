@@ -11,6 +11,8 @@ import {
 } from '@shamba/schemas/testing';
 import { tokenDigest, type Registry, type TimeSeriesStore } from '@shamba/storage';
 import { createApp } from '../app.js';
+import { cursorOf } from '../http/pagination.js';
+import { problem } from '../testing/problem.js';
 
 const EAT = 180; // Africa/Addis_Ababa, UTC+3
 
@@ -38,11 +40,11 @@ async function seed(registry: Registry, store: TimeSeriesStore): Promise<Prescri
   return [await service.runOnce(), await service.recompute('field-1', 'zones applied')];
 }
 
-/** What the routes answer: a prescription, a page of versions, or an error. */
+/** What the routes answer: a prescription, a page of versions, or a problem (RFC 9457). */
 type Body = Record<string, unknown> & {
   history?: unknown[];
   next?: string | null;
-  error?: { code: string; message: string };
+  code?: string;
 };
 
 describe('GET /v1/fields/{id}/prescriptions', () => {
@@ -102,9 +104,7 @@ describe('GET /v1/fields/{id}/prescriptions', () => {
   it('refuses a kind it does not know', async () => {
     const { status, body } = await get('prescriptions/latest?kind=bogus');
     expect(status).toBe(400);
-    expect(body).toEqual({
-      error: { code: 'INVALID_REQUEST', message: 'kind must be one of irrigation, nitrogen' },
-    });
+    expect(body).toEqual(problem('INVALID_REQUEST', 'kind must be one of irrigation, nitrogen'));
   });
 
   /** A version as the history lists it (the whole of it is at /prescriptions/{id}). */
@@ -149,22 +149,63 @@ describe('GET /v1/fields/{id}/prescriptions', () => {
     });
   });
 
-  it('pages the versions of one kind with `limit` and `before`', async () => {
+  it('pages the versions of one kind with `limit` and `cursor`, two pages', async () => {
     const page1 = await get('prescriptions?kind=irrigation&limit=1');
-    expect(page1.body.history).toEqual([listed(irrigation)]);
-    expect(page1.body.next).toBe(irrigation.id);
-    const page2 = await get(
-      `prescriptions?kind=irrigation&limit=1&before=${encodeURIComponent(irrigation.id)}`,
-    );
+    expect([page1.status, page1.body.history, page1.body.next]).toEqual([
+      200,
+      [listed(irrigation)],
+      cursorOf([irrigation.id]),
+    ]);
+    const page2 = await get(`prescriptions?kind=irrigation&limit=1&cursor=${page1.body.next}`);
+    // The last page says so: no cursor to an empty page.
     expect([page2.status, page2.body.history, page2.body.next]).toEqual([
       200,
       [listed(firstIrrigation)],
-      firstIrrigation.id,
+      null,
     ]);
-    const page3 = await get(
-      `prescriptions?kind=irrigation&limit=1&before=${encodeURIComponent(firstIrrigation.id)}`,
-    );
-    expect([page3.body.history, page3.body.next]).toEqual([[], null]);
+    const both = await get('prescriptions?limit=3');
+    const rest = await get(`prescriptions?limit=3&cursor=${both.body.next}`);
+    expect([both.body.history, rest.body.history, rest.body.next]).toEqual([
+      [nitrogen, irrigation, firstNitrogen].map(listed),
+      [listed(firstIrrigation)],
+      null,
+    ]);
+  });
+
+  it('answers 304 to a client that holds the prescription it polls', async () => {
+    for (const path of [
+      'prescriptions/latest?kind=nitrogen',
+      `prescriptions/${encodeURIComponent(firstIrrigation.id)}`,
+    ]) {
+      const url = `/v1/fields/field-1/${path}`;
+      const headers = { authorization: 'Bearer agronomist-a' };
+      const first = await app.request(url, { headers });
+      const etag = first.headers.get('etag');
+      expect([first.status, first.headers.get('cache-control'), etag]).toEqual([
+        200,
+        'private, no-cache',
+        expect.stringMatching(/^"[\w-]{43}"$/),
+      ]);
+      const again = await app.request(url, { headers: { ...headers, 'if-none-match': etag! } });
+      expect([path, again.status, again.headers.get('etag'), await again.text()]).toEqual([
+        path,
+        304,
+        etag,
+        '',
+      ]);
+    }
+    // Another kind is another representation: another tag.
+    const irrigationTag = (
+      await app.request('/v1/fields/field-1/prescriptions/latest', {
+        headers: { authorization: 'Bearer agronomist-a' },
+      })
+    ).headers.get('etag');
+    const nitrogenTag = (
+      await app.request('/v1/fields/field-1/prescriptions/latest?kind=nitrogen', {
+        headers: { authorization: 'Bearer agronomist-a' },
+      })
+    ).headers.get('etag');
+    expect(irrigationTag).not.toBe(nitrogenTag);
   });
 
   it('serves one version by its id, and only under its own field', async () => {
@@ -178,15 +219,23 @@ describe('GET /v1/fields/{id}/prescriptions', () => {
       { headers: { authorization: 'Bearer agronomist-a' } },
     );
     expect(other.status).toBe(404);
-    expect((await get('prescriptions/no-such-id')).body).toEqual({
-      error: { code: 'NOT_FOUND', message: 'no prescription no-such-id for field-1' },
-    });
+    expect((await get('prescriptions/no-such-id')).body).toEqual(
+      problem('NOT_FOUND', 'no prescription no-such-id for field-1'),
+    );
   });
 
   it('refuses a bad kind, limit or cursor in the history', async () => {
-    for (const query of ['kind=bogus', 'limit=0', 'limit=101', 'limit=x', 'before=no-such-id']) {
+    for (const query of [
+      'kind=bogus',
+      'limit=0',
+      'limit=101',
+      'limit=x',
+      `cursor=${cursorOf(['no-such-id'])}`,
+      `cursor=${cursorOf([1, 2])}`,
+      'cursor=not-base64-json',
+    ]) {
       const { status, body } = await get(`prescriptions?${query}`);
-      expect([query, status, body.error?.code]).toEqual([query, 400, 'INVALID_REQUEST']);
+      expect([query, status, body.code]).toEqual([query, 400, 'INVALID_REQUEST']);
     }
   });
 
@@ -198,11 +247,7 @@ describe('GET /v1/fields/{id}/prescriptions', () => {
       `prescriptions/${encodeURIComponent(irrigation.id)}`,
     ]) {
       const { status, body } = await get(path, 'agronomist-b');
-      expect([path, status, body]).toEqual([
-        path,
-        404,
-        { error: { code: 'NOT_FOUND', message: 'no field field-1' } },
-      ]);
+      expect([path, status, body]).toEqual([path, 404, problem('NOT_FOUND', 'no field field-1')]);
     }
   });
 });

@@ -22,6 +22,7 @@ import {
 } from '@shamba/schemas/testing';
 import { tokenDigest, type Registry, type TimeSeriesStore } from '@shamba/storage';
 import { createApp } from '../app.js';
+import { followJob } from '../testing/jobs.js';
 
 // A maize plot near Ziway, 20 x 10 pixels of a geographic (EPSG:4326) grid of 0.0001 degrees
 // (about 221 m x 110 m, 2.4 ha), its west half paler than its east half on every date: real
@@ -181,12 +182,17 @@ describe('POST /v1/fields/{id}/zones/delineate', () => {
     more: Partial<Parameters<typeof createApp>[0]> = {},
   ): Promise<[number, Delineation]> => {
     const app = createApp({ registry, store, health: async () => ({}), prescriptions, ...more });
-    const response = await app.request('/v1/fields/field-1/zones/delineate', {
+    const auth = { authorization: 'Bearer agronomist-a' };
+    const accepted = await app.request('/v1/fields/field-1/zones/delineate', {
       method: 'POST',
       body: JSON.stringify(body),
-      headers: { authorization: 'Bearer agronomist-a', 'content-type': 'application/json' },
+      headers: { ...auth, 'content-type': 'application/json' },
     });
-    return [response.status, (await response.json()) as Delineation];
+    // A job: followed to its end, and answered as the work's own status and result.
+    const job = await followJob((path) => app.request(path, { headers: auth }), accepted);
+    return job.state === 'succeeded'
+      ? [200, job.result as Delineation]
+      : [job.error!.status, job.error as unknown as Delineation];
   };
 
   it('refuses to delineate from fewer than three clear scenes, and says why', async () => {
@@ -352,5 +358,27 @@ describe('POST /v1/fields/{id}/zones/delineate', () => {
     expect((await registry.fields.get('field-1'))!.zones).toEqual(field.zones);
     expect(await registry.scenes.fieldSeries('field-1')).toEqual(series);
     expect((await registry.devices.get('probe-w'))!.zoneId).toBe('field-1-north');
+  });
+
+  it('reads its optional body itself: empty takes the defaults, bad options are refused', async () => {
+    // Fewer than three scenes: answered without reading a raster, whatever the options.
+    const app = createApp({ registry, store, health: async () => ({}) });
+    const post = async (body: string | undefined, contentType?: string) => {
+      const auth = { authorization: 'Bearer agronomist-a' };
+      const response = await app.request('/v1/fields/field-1/zones/delineate', {
+        method: 'POST',
+        ...(body === undefined ? {} : { body }),
+        headers: { ...auth, ...(contentType === undefined ? {} : { 'content-type': contentType }) },
+      });
+      if (response.status !== 202)
+        return [response.status, ((await response.json()) as Record<string, unknown>).status];
+      const job = await followJob((path) => app.request(path, { headers: auth }), response);
+      return [202, (job.result as Record<string, unknown>).status];
+    };
+    expect(await post(undefined)).toEqual([202, 'too-few-scenes']);
+    expect(await post('', 'application/json')).toEqual([202, 'too-few-scenes']);
+    expect(await post('{"apply":false}', 'application/json')).toEqual([202, 'too-few-scenes']);
+    expect(await post('{"maxZones":9}', 'application/json')).toEqual([400, 400]);
+    expect(await post('{"apply":', 'application/json')).toEqual([400, 400]);
   });
 });

@@ -14,6 +14,7 @@ import {
 } from '@shamba/storage';
 import { createApp } from '../app.js';
 import type { YieldModels } from './models.js';
+import { problem } from '../testing/problem.js';
 
 const HEADER =
   'season,field_id,crop,yield_t_ha,nitrogen_kg_ha,taw_mm,rain_mm,gdd_per_day,eta_over_etc,ndvi_peak,ndvi_integral,rain_over_et0';
@@ -87,9 +88,9 @@ describe('yield history and promotion over the API', () => {
       ].join('\n'),
     );
     expect(refused.status).toBe(400);
-    const { error } = (await refused.json()) as { error: { code: string; message: string } };
+    const error = (await refused.json()) as { code: string; detail: string };
     expect(error.code).toBe('INVALID_REQUEST');
-    expect(error.message.split('\n').map((l) => l.replace(/:.*$/s, ''))).toEqual([
+    expect(error.detail.split('\n').map((l) => l.replace(/:.*$/s, ''))).toEqual([
       '5 problems in 6 rows; nothing was stored',
       'line 3, yield_t_ha',
       'line 4, field_id',
@@ -160,7 +161,66 @@ describe('yield history and promotion over the API', () => {
     expect(
       (await call('DELETE', '/coops/coop-a/yield-history?season=2025-meher', 'manager-a')).status,
     ).toBe(404);
-    expect((await call('DELETE', '/coops/coop-a/yield-history', 'manager-a')).status).toBe(400);
+    const unnamed = await call('DELETE', '/coops/coop-a/yield-history', 'manager-a');
+    expect([unnamed.status, await unnamed.json()]).toEqual([
+      400,
+      problem(
+        'INVALID_REQUEST',
+        'name what to delete: ?season=2025-meher, and &fieldId= for one field',
+      ),
+    ]);
+  });
+
+  it("lists the history in pages by season and field, the cooperative's own only", async () => {
+    const rows = ['2019', '2020', '2021'].flatMap((y) => [
+      row(`${y}-belg`, 'field-1'),
+      row(`${y}-belg`, 'field-2', 'teff', '1.5'),
+    ]);
+    expect(
+      (await call('POST', '/coops/coop-a/yield-history', 'manager-a', [HEADER, ...rows].join('\n')))
+        .status,
+    ).toBe(201);
+    const list = async (query: string, token = 'manager-a') => {
+      const response = await call('GET', `/coops/coop-a/yield-history${query}`, token);
+      const body = (await response.json()) as {
+        rows: { season: string; field_id: string }[];
+        next: string | null;
+      };
+      return {
+        status: response.status,
+        rows: body.rows?.map((r) => `${r.season}/${r.field_id}`),
+        next: body.next,
+      };
+    };
+    const all = (await registry.yieldHistory.list('coop-a'))
+      .map((r) => `${r.season}/${r.field_id}`)
+      .sort();
+    expect(all.slice(0, 6)).toEqual([
+      '2019-belg/field-1',
+      '2019-belg/field-2',
+      '2020-belg/field-1',
+      '2020-belg/field-2',
+      '2021-belg/field-1',
+      '2021-belg/field-2',
+    ]);
+    const first = await list('?limit=4');
+    expect([first.status, first.rows]).toEqual([200, all.slice(0, 4)]);
+    expect(first.next).toEqual(expect.any(String));
+    const second = await list(`?limit=4&cursor=${first.next!}`);
+    expect(second).toEqual({
+      status: 200,
+      rows: all.slice(4, 8),
+      next: all.length > 8 ? (expect.any(String) as string) : null,
+    });
+    // Another cooperative's manager: 404, as if it did not exist.
+    expect((await list('', 'manager-b')).status).toBe(404);
+    // The upload is declared as the CSV it is (the route reads it itself).
+    const document = (await (await app.request('/v1/openapi.json')).json()) as {
+      paths: Record<string, { post?: { requestBody?: { content: object } } }>;
+    };
+    expect(
+      Object.keys(document.paths['/v1/coops/{coopId}/yield-history']!.post!.requestBody!.content),
+    ).toEqual(['text/csv']);
   });
 
   it('refuses an upload leaving more rows to compute than the cap, saying to split it: nothing stored', async () => {
@@ -177,9 +237,9 @@ describe('yield history and promotion over the API', () => {
       [`${HEADER},sowing_date`, ...rows].join('\n'),
     );
     expect(refused.status).toBe(400);
-    const { error } = (await refused.json()) as { error: { code: string; message: string } };
+    const error = (await refused.json()) as { code: string; detail: string };
     expect(error.code).toBe('INVALID_REQUEST');
-    expect(error.message).toMatch(
+    expect(error.detail).toMatch(
       new RegExp(
         `^${MAX_COMPUTED_ROWS + 1} rows lack rain_over_et0, .* at most ${MAX_COMPUTED_ROWS} rows .*: split the upload, or give rain_over_et0 in the CSV$`,
       ),
@@ -204,21 +264,17 @@ describe('yield history and promotion over the API', () => {
     };
     expect(await promote(nan)).toEqual([
       400,
-      {
-        error: {
-          code: 'INVALID_REQUEST',
-          message: `yield model ${nan} cannot be promoted: its evaluation is not finite (held-out RMSE: model null)`,
-        },
-      },
+      problem(
+        'INVALID_REQUEST',
+        `yield model ${nan} cannot be promoted: its evaluation is not finite (held-out RMSE: model null)`,
+      ),
     ]);
     expect(await promote(worse)).toEqual([
       400,
-      {
-        error: {
-          code: 'INVALID_REQUEST',
-          message: `yield model ${worse} cannot be promoted: its held-out RMSE, 0.95 t/ha, is worse than FAO-33's 0.7 t/ha on the same seasons`,
-        },
-      },
+      problem(
+        'INVALID_REQUEST',
+        `yield model ${worse} cannot be promoted: its held-out RMSE, 0.95 t/ha, is worse than FAO-33's 0.7 t/ha on the same seasons`,
+      ),
     ]);
     expect(await promote(better)).toEqual([
       200,
@@ -233,5 +289,19 @@ describe('yield history and promotion over the API', () => {
       [worse, "its held-out RMSE, 0.95 t/ha, is worse than FAO-33's 0.7 t/ha on the same seasons"],
       [better, null],
     ]);
+    // Two pages of versions: the cursor carries on after the last one given.
+    const page = async (query: string) => {
+      const body = (await (await call('GET', `/models/yield${query}`, 'agronomist-a')).json()) as {
+        versions: { version: string }[];
+        next: string | null;
+      };
+      return { versions: body.versions.map((v) => v.version), next: body.next };
+    };
+    const first = await page('?limit=2');
+    expect(first).toEqual({ versions: [nan, worse], next: expect.any(String) as string });
+    expect(await page(`?limit=2&cursor=${first.next!}`)).toEqual({
+      versions: [better],
+      next: null,
+    });
   });
 });

@@ -1,20 +1,22 @@
-import { Hono } from 'hono';
-import { z } from 'zod';
-
+import { createRoute, z } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
 import {
-  checkYieldHistory,
   promotionRefusal,
-  readYieldHistoryCsv,
   type ModelOwner,
   type ModelVersionEntry,
   type PromotedModel,
 } from '@shamba/analytics';
-import { IdSchema, ShambaError, type Role } from '@shamba/schemas';
+import { IdSchema, type Role } from '@shamba/schemas';
 import type { Registry, TimeSeriesStore } from '@shamba/storage';
 import type { AppEnv } from '../auth/bearer-auth.js';
-import { requireRole, staffCoop, STAFF_ROLES } from '../auth/tenancy.js';
-import { limitBody, parseJsonBody } from '../http/body.js';
+import { requireRole, STAFF_ROLES } from '../auth/tenancy.js';
+import { limitBody } from '../http/body.js';
+import { COMMON_PROBLEMS, idParam, json, jsonBodyOf, openApiRoutes } from '../http/openapi.js';
+import { NextSchema, pageOf, pageQuery } from '../http/pagination.js';
 import { actingCoopIn } from './acting-coop.js';
+import { yieldHistoryRoutes } from './yield-history.js';
+import { JobAcceptedSchema, acceptedJob } from '../jobs/accepted.js';
+import type { Jobs } from '../jobs/jobs.js';
 
 /** What the API needs of the yield models; `shamba start` provides it (training in a worker). */
 export interface YieldModels {
@@ -73,13 +75,118 @@ export const MAX_TRAIN_BODY_BYTES = 4 * 1024;
 /** Who may train and promote models (the dashboard's forms too); staff may list them. */
 export const TRAINERS: readonly Role[] = ['admin', 'agronomist'];
 
-/** A decade of a large cooperative's field-seasons is a few MiB of CSV. */
-const MAX_HISTORY_BYTES = 8 * 1024 * 1024;
+const MODEL_TAGS = ['Yield models'];
+/** `?coopId=`: the cooperative a request acts for (admins; anyone else's own by default). */
+const ActingCoopQuery = z.object({
+  coopId: z
+    .string()
+    .min(1)
+    .max(128)
+    .optional()
+    .meta({ description: "The cooperative acted for (admins); by default the caller's own." }),
+});
 
-/** Which history a DELETE removes: one field-season, or (no `fieldId`) the whole season. */
-const DeleteHistoryQuerySchema = z
-  .object({ season: z.string().min(1).max(40), fieldId: z.string().min(1).max(80).optional() })
-  .strict();
+const ModelVersionSchema = z
+  .object({
+    version: z.string(),
+    owner: z.string().nullable().meta({ description: "The cooperative's id; null: shared." }),
+    promoted: z.boolean(),
+    training: z.unknown().meta({ description: 'Seed, scenario and hyperparameters.' }),
+    data: z.unknown().meta({ description: 'The seasons it learned from.' }),
+    evaluation: z.unknown().meta({ description: 'Held-out RMSE against FAO-33, and more.' }),
+    excluded: z
+      .unknown()
+      .meta({ description: 'Seasons left out of training and why (history lacking a feature).' }),
+    promotionRefused: z
+      .string()
+      .nullable()
+      .meta({ description: 'Why it may not be promoted, or null.' }),
+  })
+  .meta({ id: 'YieldModelVersion', description: 'A trained yield model version.' });
+
+const PromotedSchema = z.object({ version: z.string(), owner: z.string().nullable() });
+
+const listModels = createRoute({
+  method: 'get',
+  path: '/models/yield',
+  tags: MODEL_TAGS,
+  summary: "Yield model versions: your cooperative's and the shared ones (staff)",
+  description:
+    "`inUse` names the version the cooperative's forecasts use. Admins see every owner's " +
+    "versions, or one cooperative's view with `?coopId=`.",
+  request: { query: ActingCoopQuery.extend(pageQuery({ defaultLimit: 50, maxLimit: 200 }).shape) },
+  responses: {
+    200: {
+      description: "A page of versions by id, oldest first (an admin's view: by owner first).",
+      content: json(
+        z.object({
+          coopId: z.string().nullable(),
+          inUse: PromotedSchema.nullable(),
+          versions: z.array(ModelVersionSchema),
+          next: NextSchema,
+        }),
+      ),
+    },
+    ...COMMON_PROBLEMS,
+  },
+});
+
+/** Trainers only, checked before the body is read. */
+const trainersOnly: MiddlewareHandler<AppEnv> = async (c, next) => {
+  requireRole(c.get('principal'), TRAINERS);
+  await next();
+};
+
+const trainModel = createRoute({
+  method: 'post',
+  path: '/models/yield/train',
+  tags: MODEL_TAGS,
+  summary: 'Train a yield model version (agronomist)',
+  description:
+    "An agronomist's version is their cooperative's and learns from simulated seasons plus " +
+    "its history; an admin's is shared (simulated seasons only) unless it names `coopId`. " +
+    'Answered at once with a job (one training per owner at a time: a second request follows ' +
+    'the running one); its result is the saved version with its evaluation. A training whose ' +
+    'evaluation is not finite saves nothing (the job fails with status 400).',
+  middleware: [limitBody(MAX_TRAIN_BODY_BYTES), trainersOnly],
+  request: { body: jsonBodyOf(TrainRequestSchema) },
+  responses: {
+    202: {
+      description: 'Started: follow the job at `Location`.',
+      headers: z.object({ location: z.string() }),
+      content: json(JobAcceptedSchema),
+    },
+    ...COMMON_PROBLEMS,
+  },
+});
+
+const promoteModel = createRoute({
+  method: 'post',
+  path: '/models/yield/{version}/promote',
+  tags: MODEL_TAGS,
+  summary: "Make a version the one the cooperative's forecasts use (agronomist)",
+  description:
+    'Its own versions, or adopting a shared one; never one whose held-out evaluation is not ' +
+    "finite or whose RMSE is worse than FAO-33's on the same seasons (400, with the numbers). " +
+    'Reads no body. An admin acts on the shared models unless it names `?coopId=`.',
+  request: {
+    params: z.object({ version: idParam('The version id.') }),
+    query: ActingCoopQuery,
+  },
+  responses: {
+    200: {
+      description: 'Promoted.',
+      content: json(
+        z.object({
+          coopId: z.string().nullable(),
+          promoted: z.string(),
+          owner: z.string().nullable(),
+        }),
+      ),
+    },
+    ...COMMON_PROBLEMS,
+  },
+});
 
 /**
  * Yield history uploads (CSV) and model versions, each owned by a cooperative (or shared, from
@@ -92,6 +199,8 @@ export function modelRoutes(deps: {
   /** The stations' readings, from which a history row's missing features are computed. */
   store: TimeSeriesStore;
   models: YieldModels;
+  /** Training runs as a job. */
+  jobs: Jobs;
   /** Today, for refusing seasons in the future (default Date.now). */
   clock?: () => number;
 }) {
@@ -100,84 +209,62 @@ export function modelRoutes(deps: {
   /** Whose models a request acts on; an admin naming no cooperative: the shared models. */
   const actingCoop = actingCoopIn(registry);
   return (
-    new Hono<AppEnv>()
-      .post('/coops/:coopId/yield-history', limitBody(MAX_HISTORY_BYTES), async (c) => {
-        // Checked row by row against the registry, missing features computed from the stations'
-        // readings; any bad row refuses the whole upload, naming its line and column.
-        const coopId = await staffCoop(registry, c.get('principal'), c.req.param('coopId'));
-        const numbered = readYieldHistoryCsv(await c.req.text());
-        const rows = await checkYieldHistory({ coopId, rows: numbered, registry, store, clock });
-        const total = await registry.yieldHistory.put(coopId, rows);
+    openApiRoutes<AppEnv>()
+      .route('/', yieldHistoryRoutes({ registry, store, clock }))
+      .openapi(listModels, async (c) => {
+        // A cooperative's view (its versions and the shared ones); admins without `?coopId`: all.
+        const query = c.req.valid('query');
+        const coopId = await actingCoop(c.get('principal'), query.coopId, STAFF_ROLES);
+        const versions = await models.list(coopId === null ? { every: true } : { owner: coopId });
+        // In the store's order: by version id (unique across owners, and timestamped), an
+        // admin's view of every owner grouped by owner first.
+        const page = pageOf(
+          versions,
+          (v) => (coopId === null ? [v.owner ?? '', v.version] : [v.version]),
+          query,
+        );
         return c.json(
           {
             coopId,
-            received: rows.length,
-            stored: total,
-            seasons: [...new Set(rows.map((r) => r.season))],
-            rainOverEt0FromStations: numbered.filter((n) => n.row.rain_over_et0 === undefined)
-              .length,
+            inUse: await models.inUse(coopId),
+            versions: page.items.map((v) => ({
+              version: v.version,
+              owner: v.owner,
+              promoted: v.promoted,
+              training: v.meta.training,
+              data: v.meta.data,
+              evaluation: v.meta.evaluation,
+              /** Seasons left out of training and why (history lacking a feature). */
+              excluded: v.meta.excluded ?? null,
+              /** Why it may not be promoted (evaluation not finite, or worse than FAO-33), or null. */
+              promotionRefused: promotionRefusal('yield', v.meta),
+            })),
+            next: page.next,
           },
-          201,
+          200,
         );
       })
-      // Replacing is a new upload of the same (season, field); this removes one, or a season.
-      .delete('/coops/:coopId/yield-history', async (c) => {
-        const coopId = await staffCoop(registry, c.get('principal'), c.req.param('coopId'));
-        const query = DeleteHistoryQuerySchema.safeParse(c.req.query());
-        if (!query.success)
-          throw new ShambaError(
-            'INVALID_REQUEST',
-            'name what to delete: ?season=2025-meher, and &fieldId= for one field',
-          );
-        const { season, fieldId } = query.data;
-        const target = fieldId === undefined ? { season } : { season, fieldId };
-        const deleted = await registry.yieldHistory.delete(coopId, target);
-        if (deleted === 0)
-          throw new ShambaError(
-            'NOT_FOUND',
-            `no yield history for season ${season}${fieldId === undefined ? '' : ` of field ${fieldId}`}`,
-          );
-        return c.json({ coopId, ...target, deleted });
-      })
-      .get('/coops/:coopId/yield-history', async (c) => {
-        const coopId = await staffCoop(registry, c.get('principal'), c.req.param('coopId'));
-        return c.json({ coopId, rows: await registry.yieldHistory.list(coopId) });
-      })
-      .get('/models/yield', async (c) => {
-        // A cooperative's view (its versions and the shared ones); admins without `?coopId`: all.
-        const coopId = await actingCoop(c.get('principal'), c.req.query('coopId'), STAFF_ROLES);
-        const versions = await models.list(coopId === null ? { every: true } : { owner: coopId });
-        return c.json({
-          coopId,
-          inUse: await models.inUse(coopId),
-          versions: versions.map((v) => ({
-            version: v.version,
-            owner: v.owner,
-            promoted: v.promoted,
-            training: v.meta.training,
-            data: v.meta.data,
-            evaluation: v.meta.evaluation,
-            /** Seasons left out of training and why (history lacking a feature). */
-            excluded: v.meta.excluded ?? null,
-            /** Why it may not be promoted (evaluation not finite, or worse than FAO-33), or null. */
-            promotionRefused: promotionRefusal('yield', v.meta),
-          })),
-        });
-      })
-      .post('/models/yield/train', limitBody(MAX_TRAIN_BODY_BYTES), async (c) => {
-        const principal = c.get('principal');
-        requireRole(principal, TRAINERS); // before the body is read
-        const request = await parseJsonBody(c, TrainRequestSchema);
+      .openapi(trainModel, async (c) => {
+        const request = c.req.valid('json');
         // Whose models: the cooperative named, else the caller's; an admin's none: the shared.
+        const principal = c.get('principal');
         const owner = await actingCoop(principal, request.coopId, TRAINERS);
-        return c.json(await models.train(request, owner), 201);
+        // Training is CPU-bound in a small worker pool: one at a time per owner.
+        const { job } = deps.jobs.start({
+          kind: 'yield-model-training',
+          coopId: owner,
+          startedBy: principal.name,
+          exclusiveKey: `train:${owner ?? 'shared'}`,
+          run: () => models.train(request, owner),
+        });
+        return acceptedJob(c, job);
       })
       // Reads no body: the version is in the path, the cooperative is the caller's (an admin's
       // `?coopId=`, else the shared models).
-      .post('/models/yield/:version/promote', async (c) => {
-        const owner = await actingCoop(c.get('principal'), c.req.query('coopId'), TRAINERS);
-        const promoted = await models.promote(owner, c.req.param('version'));
-        return c.json({ coopId: owner, promoted: promoted.version, owner: promoted.owner });
+      .openapi(promoteModel, async (c) => {
+        const owner = await actingCoop(c.get('principal'), c.req.valid('query').coopId, TRAINERS);
+        const promoted = await models.promote(owner, c.req.valid('param').version);
+        return c.json({ coopId: owner, promoted: promoted.version, owner: promoted.owner }, 200);
       })
   );
 }

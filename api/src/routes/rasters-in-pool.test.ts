@@ -14,6 +14,7 @@ import { fieldFixture } from '@shamba/schemas/testing';
 import { tokenDigest } from '@shamba/storage';
 import type { Registry, TimeSeriesStore } from '@shamba/storage';
 import { createApp } from '../app.js';
+import { followJob } from '../testing/jobs.js';
 
 // A plot near Ziway on a geographic (EPSG:4326) grid of 0.0001 degrees, its west half paler.
 const LON0 = 38.7;
@@ -101,17 +102,17 @@ describe('raster routes with a worker pool', () => {
     });
     const answers = async (app: typeof inPool) => {
       const png = await app.request('/v1/fields/field-1/ndvi.png', auth);
-      const zones = await app.request('/v1/fields/field-1/zones/delineate', {
-        ...auth,
-        method: 'POST',
-      });
+      const zones = await followJob(
+        (path) => app.request(path, auth),
+        await app.request('/v1/fields/field-1/zones/delineate', { ...auth, method: 'POST' }),
+      );
       return [
         png.status,
         png.headers.get('content-type'),
         png.headers.get('x-scene-id'),
         new Uint8Array(await png.arrayBuffer()),
-        zones.status,
-        await zones.json(),
+        zones.state,
+        zones.result,
       ];
     };
     const expected = await answers(inThread);

@@ -1,4 +1,4 @@
-import type { Aedes, PublishPacket } from 'aedes';
+import type { Aedes, Client, PublishPacket } from 'aedes';
 import type { Logger } from 'pino';
 import type { Registry as MetricsRegistry } from 'prom-client';
 import type { Registry, TimeSeriesStore } from '@shamba/storage';
@@ -58,6 +58,11 @@ export interface IngestBroker extends AsyncDisposable {
   readonly tlsPort: number | undefined;
   readonly aedes: Aedes;
   stats(): IngestStats;
+  /**
+   * Ends the device's session on this node at once (a device disabled or its secret rotated);
+   * false when it is not connected here. Its next CONNECT is authenticated afresh.
+   */
+  disconnect(deviceId: string): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -179,7 +184,19 @@ function brokerHandle(aedes: Aedes, ctx: BrokerContext, transports: Transports):
     tlsPort: transports.tlsPort,
     aedes,
     stats: ctx.stats.snapshot,
+    disconnect: (deviceId) => disconnectClient(aedes, deviceId),
     close,
     [Symbol.asyncDispose]: close,
   };
+}
+
+/**
+ * Closes the client with this id, which is its device id (the authenticate hook binds the two).
+ * Aedes keeps its connected clients by id in `clients` (aedes.js; not in its typings).
+ */
+function disconnectClient(aedes: Aedes, deviceId: string): Promise<boolean> {
+  const { clients } = aedes as unknown as { clients: Record<string, Client | undefined> };
+  const client = clients[deviceId];
+  if (client === undefined) return Promise.resolve(false);
+  return new Promise((resolve) => client.close(() => resolve(true)));
 }

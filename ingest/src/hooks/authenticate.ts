@@ -40,7 +40,7 @@ const LEGACY_QUEUE = 64;
  * scrypt hash (an older registry) is verified under a semaphore, and its hash is rewritten as
  * SHA-256 once verified, so it costs a slow verification only once. Anything not proven is
  * refused: no username, an unknown device, a client id that is not the device id, a wrong or
- * missing secret.
+ * missing secret, a disabled device.
  */
 export function createDeviceAuthenticator(options: DeviceAuthenticatorOptions): AuthenticateHook {
   const { registry, logger, clock } = options;
@@ -96,6 +96,10 @@ export function createDeviceAuthenticator(options: DeviceAuthenticatorOptions): 
       return refuse(CONNACK.NOT_AUTHORIZED, 'too many failed attempts from this address');
     if (!verdict) return failed(CONNACK.BAD_USERNAME_OR_PASSWORD, 'wrong device secret');
     guard.succeeded(address);
+    // A disabled device (the API's disable) is refused after its secret is checked, so only its
+    // holder learns it is disabled; not counted as a failure, so a disabled device retrying
+    // never backs off the other devices behind the same address (a gateway, a NAT).
+    if (device.disabledMs != null) return refuse(CONNACK.NOT_AUTHORIZED, 'device disabled');
     if (isLegacyHash(device.secretHash))
       upgrade(device, secret).catch((error: unknown) =>
         logger.warn({ deviceId: device.id, err: error }, 'could not upgrade the secret hash'),

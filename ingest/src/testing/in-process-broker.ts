@@ -73,6 +73,7 @@ function gatedStore(inner: TimeSeriesStore) {
       return inner.write(readings);
     },
     query: (query) => inner.query(query),
+    scan: (scan) => inner.scan(scan),
     ping: () => inner.ping(),
     close: () => inner.close(),
   };

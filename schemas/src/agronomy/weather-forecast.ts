@@ -35,5 +35,9 @@ export const WeatherForecastSchema = z
       .min(1)
       .max(16),
   })
-  .strict();
+  .strict()
+  .meta({
+    id: 'WeatherForecast',
+    description: "A cooperative's daily weather forecast, as issued.",
+  });
 export type WeatherForecast = z.infer<typeof WeatherForecastSchema>;

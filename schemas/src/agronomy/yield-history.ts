@@ -64,7 +64,11 @@ export const YieldHistoryRowSchema = z
     /** The day the crop was sown, where known: locates the season in the station's record. */
     sowing_date: csvOptional(z.iso.date()),
   })
-  .strict();
+  .strict()
+  .meta({
+    id: 'YieldHistoryRow',
+    description: "One field-season of a cooperative's yield history.",
+  });
 export type YieldHistoryRow = z.infer<typeof YieldHistoryRowSchema>;
 
 /** A history upload holds at most this many field-seasons (a large cooperative's decade). */

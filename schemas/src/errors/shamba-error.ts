@@ -23,6 +23,12 @@ export const ERROR_CODES = [
   'PACKET_TOO_LARGE',
   /** Too many failed attempts from one client (HTTP 429 with Retry-After). */
   'TOO_MANY_REQUESTS',
+  /** A route that exists, asked with a method it does not answer (HTTP 405 with Allow). */
+  'METHOD_NOT_ALLOWED',
+  /** A request body in a media type the route does not read (HTTP 415). */
+  'UNSUPPORTED_MEDIA_TYPE',
+  /** A state change that conflicts with what is stored (an id taken, a job not done: HTTP 409). */
+  'CONFLICT',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -2,12 +2,14 @@ import { z } from 'zod';
 import { IdSchema } from '../topics/ids.js';
 import { SOIL_TEXTURE_NAMES } from '../soil/soil-textures.js';
 
-export const CoopSchema = z.object({
-  id: IdSchema,
-  name: z.string().min(1).max(200),
-  countryCode: z.string().regex(/^[A-Z]{2}$/, 'ISO 3166-1 alpha-2'),
-  timezone: z.string().min(1),
-});
+export const CoopSchema = z
+  .object({
+    id: IdSchema,
+    name: z.string().min(1).max(200),
+    countryCode: z.string().regex(/^[A-Z]{2}$/, 'ISO 3166-1 alpha-2'),
+    timezone: z.string().min(1),
+  })
+  .meta({ id: 'Coop', description: 'A cooperative: the tenant every other object belongs to.' });
 export type Coop = z.infer<typeof CoopSchema>;
 
 /** How a farmer is reached: SMS, the BeiDou short-message terminal, or not at all. */
@@ -26,26 +28,28 @@ export const ConsentSchema = z.object({
 });
 export type Consent = z.infer<typeof ConsentSchema>;
 
-export const FarmerSchema = z.object({
-  id: IdSchema,
-  coopId: IdSchema,
-  name: z.string().min(1).max(200),
-  // E.164, the form SMS gateways expect.
-  phone: z.string().regex(/^\+[1-9]\d{6,14}$/, 'E.164 phone number'),
-  // BCP 47 language tag for the farmer's messages (am, om, sw, pt-BR, ...).
-  language: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/),
-  /** How messages reach the farmer (default `sms`): see farmerContact(). */
-  channel: z.enum(FARMER_CHANNELS).optional(),
-  /** The BeiDou card id of the terminal that receives the farmer's messages (channel `beidou`). */
-  beidouCardId: z
-    .string()
-    .regex(/^\d{1,10}$/, 'a BeiDou card id: 1-10 digits')
-    .optional(),
-  /** No message in these hours, cooperative time (default 20:00-06:00); queued to the end. */
-  quietHours: QuietHoursSchema.optional(),
-  /** The farmer's last opt-in or opt-out; without one, never asked: no message is sent. */
-  consent: ConsentSchema.optional(),
-});
+export const FarmerSchema = z
+  .object({
+    id: IdSchema,
+    coopId: IdSchema,
+    name: z.string().min(1).max(200),
+    // E.164, the form SMS gateways expect.
+    phone: z.string().regex(/^\+[1-9]\d{6,14}$/, 'E.164 phone number'),
+    // BCP 47 language tag for the farmer's messages (am, om, sw, pt-BR, ...).
+    language: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/),
+    /** How messages reach the farmer (default `sms`): see farmerContact(). */
+    channel: z.enum(FARMER_CHANNELS).optional(),
+    /** The BeiDou card id of the terminal that receives the farmer's messages (channel `beidou`). */
+    beidouCardId: z
+      .string()
+      .regex(/^\d{1,10}$/, 'a BeiDou card id: 1-10 digits')
+      .optional(),
+    /** No message in these hours, cooperative time (default 20:00-06:00); queued to the end. */
+    quietHours: QuietHoursSchema.optional(),
+    /** The farmer's last opt-in or opt-out; without one, never asked: no message is sent. */
+    consent: ConsentSchema.optional(),
+  })
+  .meta({ id: 'Farmer', description: "A cooperative's member, reached by SMS or BeiDou." });
 export type Farmer = z.infer<typeof FarmerSchema>;
 
 /** GeoJSON Polygon (RFC 7946 §3.1.6), WGS84 / CGCS2000 longitude-latitude. */
@@ -112,40 +116,42 @@ export const ZoneSchema = z.object({
 });
 export type Zone = z.infer<typeof ZoneSchema>;
 
-export const FieldSchema = z.object({
-  id: IdSchema,
-  coopId: IdSchema,
-  farmerId: IdSchema,
-  name: z.string().min(1).max(200),
-  crop: z.string().min(1),
-  plantingDate: z.iso.date(),
-  areaHa: z.number().positive(),
-  boundary: PolygonSchema,
-  soil: z.object({
-    texture: z.enum(SOIL_TEXTURE_NAMES),
-    fieldCapacity: z.number().gt(0).lt(1),
-    wiltingPoint: z.number().gt(0).lt(1),
-  }),
-  /** Effective rooting depth used by the water balance, m. */
-  rootDepthM: z.number().gt(0).max(3),
-  irrigationMethod: z.enum(IRRIGATION_METHODS),
-  /** Ground elevation, m above sea level (for FAO-56 eq. 7); the station barometer if absent. */
-  elevationM: z.number().min(-430).max(8850).optional(),
-  /** Discharge of the field's pump, m3/h, where known: prescriptions then say pump minutes. */
-  pumpFlowM3h: z.number().positive().optional(),
-  /**
-   * The field's water supply and its capacity. Without it, prescriptions derive one: a pump of
-   * `pumpFlowM3h`, or for hand watering what a household carries in a day.
-   */
-  waterSupply: WaterSupplySchema.optional(),
-  /**
-   * Mineral N available to the crop this season (soil test plus fertiliser applied), kg N/ha,
-   * where the cooperative records it; the yield forecast assumes a typical value otherwise.
-   */
-  nitrogenKgHa: z.number().min(0).max(1000).optional(),
-  /** Management zones; a field without zones is one zone (with the field's id). */
-  zones: z.array(ZoneSchema).max(20).optional(),
-});
+export const FieldSchema = z
+  .object({
+    id: IdSchema,
+    coopId: IdSchema,
+    farmerId: IdSchema,
+    name: z.string().min(1).max(200),
+    crop: z.string().min(1),
+    plantingDate: z.iso.date(),
+    areaHa: z.number().positive(),
+    boundary: PolygonSchema,
+    soil: z.object({
+      texture: z.enum(SOIL_TEXTURE_NAMES),
+      fieldCapacity: z.number().gt(0).lt(1),
+      wiltingPoint: z.number().gt(0).lt(1),
+    }),
+    /** Effective rooting depth used by the water balance, m. */
+    rootDepthM: z.number().gt(0).max(3),
+    irrigationMethod: z.enum(IRRIGATION_METHODS),
+    /** Ground elevation, m above sea level (for FAO-56 eq. 7); the station barometer if absent. */
+    elevationM: z.number().min(-430).max(8850).optional(),
+    /** Discharge of the field's pump, m3/h, where known: prescriptions then say pump minutes. */
+    pumpFlowM3h: z.number().positive().optional(),
+    /**
+     * The field's water supply and its capacity. Without it, prescriptions derive one: a pump of
+     * `pumpFlowM3h`, or for hand watering what a household carries in a day.
+     */
+    waterSupply: WaterSupplySchema.optional(),
+    /**
+     * Mineral N available to the crop this season (soil test plus fertiliser applied), kg N/ha,
+     * where the cooperative records it; the yield forecast assumes a typical value otherwise.
+     */
+    nitrogenKgHa: z.number().min(0).max(1000).optional(),
+    /** Management zones; a field without zones is one zone (with the field's id). */
+    zones: z.array(ZoneSchema).max(20).optional(),
+  })
+  .meta({ id: 'Field', description: "A farmer's plot: its boundary, crop, soil and zones." });
 export type Field = z.infer<typeof FieldSchema>;
 
 export const DEVICE_KINDS = [

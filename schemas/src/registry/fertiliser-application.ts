@@ -38,6 +38,9 @@ export const FertiliserApplicationSchema = FertiliserApplicationInputSchema.exte
   nKgHa: z.number().min(0),
   recordedBy: z.object({ name: z.string(), role: RoleSchema }),
   recordedAtMs: z.number().int(),
+}).meta({
+  id: 'FertiliserApplication',
+  description: 'A fertiliser application recorded on a field, with the N it carried.',
 });
 export type FertiliserApplication = z.infer<typeof FertiliserApplicationSchema>;
 export type NewFertiliserApplication = Omit<FertiliserApplication, 'id'>;

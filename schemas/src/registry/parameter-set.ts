@@ -44,5 +44,8 @@ export const ParameterSetSchema = ParameterSetInputSchema.extend({
   version: z.number().int().min(1),
   createdAtMs: z.number().int(),
   author: z.string(),
+}).meta({
+  id: 'ParameterSet',
+  description: "A published version of a cooperative's crop parameters.",
 });
 export type ParameterSet = z.infer<typeof ParameterSetSchema>;

@@ -147,4 +147,58 @@ export function describeMessages(current: () => Registry, reopen: () => Promise<
       inbound('i-1', T0, 'coop-a'),
     ]);
   });
+
+  it('walks the outbox and the replies newest first, a page after another, to the end', async () => {
+    // Three at one time: their ids order them.
+    for (const [id, createdMs] of [
+      ['m-a', T0],
+      ['m-c', T0 + 1000],
+      ['m-b', T0 + 1000],
+      ['m-d', T0 + 1000],
+      ['m-e', T0 + 2000],
+    ] as const)
+      await current().messages.enqueue(message(id, { createdMs }));
+    const walk = async <T>(
+      page: (after?: { timeMs: number; id: string }) => Promise<T[]>,
+      keyOf: (item: T) => { timeMs: number; id: string },
+    ) => {
+      const pages: T[][] = [];
+      let after: { timeMs: number; id: string } | undefined;
+      for (;;) {
+        const items = await page(after);
+        if (items.length === 0) return pages;
+        pages.push(items);
+        after = keyOf(items.at(-1)!);
+      }
+    };
+    const outbox = await walk(
+      (after) => current().messages.list({ coopId: 'coop-a', limit: 2, ...(after && { after }) }),
+      (m) => ({ timeMs: m.createdMs, id: m.id }),
+    );
+    expect(outbox.map((page) => page.map((m) => m.id))).toEqual([
+      ['m-e', 'm-b'],
+      ['m-c', 'm-d'],
+      ['m-a'],
+    ]);
+    for (const [id, receivedMs] of [
+      ['in-1', T0],
+      ['in-3', T0 + 5],
+      ['in-2', T0 + 5],
+    ] as const)
+      await current().inbound.add({
+        id,
+        from: '+251911000001',
+        text: 'DONE',
+        receivedMs,
+        coopId: 'coop-a',
+        farmerId: 'farmer-1',
+        command: 'done',
+        outcome: 'ok',
+      });
+    const replies = await walk(
+      (after) => current().inbound.list({ coopId: 'coop-a', limit: 2, ...(after && { after }) }),
+      (m) => ({ timeMs: m.receivedMs, id: m.id }),
+    );
+    expect(replies.map((page) => page.map((m) => m.id))).toEqual([['in-2', 'in-3'], ['in-1']]);
+  });
 }

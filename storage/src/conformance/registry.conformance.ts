@@ -10,6 +10,7 @@ import { fieldFixture } from '@shamba/schemas/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DeviceRecord, Registry } from '../ports/registry.js';
 import { tokenDigest } from '../tokens/token-digest.js';
+import { describeAuditAndErasure } from './audit-and-erasure.conformance.js';
 import { describeFertiliserApplications } from './fertiliser-applications.conformance.js';
 import { describeMessages } from './messages.conformance.js';
 import { describePrescriptionHistory } from './prescription-history.conformance.js';
@@ -217,6 +218,24 @@ export function describeRegistry(adapter: string, target: RegistryConformanceTar
       expect(await registry.devices.list({ coopId: 'coop-b', fieldId: 'f-1' })).toEqual([]);
     });
 
+    it('keeps a device disabled across a reopen until it is enabled, its secret kept', async () => {
+      await registry.devices.upsert(device('soil-1', 'coop-a', 'f-1'));
+      await registry.devices.upsert({ ...device('soil-1', 'coop-a', 'f-1'), disabledMs: 7_000 });
+      await reopen();
+      expect(await registry.devices.get('soil-1')).toEqual({
+        ...device('soil-1', 'coop-a', 'f-1'),
+        disabledMs: 7_000,
+      });
+      expect(await registry.devices.list({ coopId: 'coop-a' })).toEqual([
+        { ...device('soil-1', 'coop-a', 'f-1'), disabledMs: 7_000 },
+      ]);
+      await registry.devices.upsert({ ...device('soil-1', 'coop-a', 'f-1'), disabledMs: null });
+      expect(await registry.devices.get('soil-1')).toEqual({
+        ...device('soil-1', 'coop-a', 'f-1'),
+        disabledMs: null,
+      });
+    });
+
     it('finds a token only before it expires and until it is revoked', async () => {
       const hash = tokenDigest('secret-a');
       const added = await registry.tokens.add(hash, manager('coop-a'), {
@@ -303,6 +322,7 @@ export function describeRegistry(adapter: string, target: RegistryConformanceTar
     describeRegistryRecords(target, () => registry);
     describeFertiliserApplications(() => registry, reopen);
     describeMessages(() => registry, reopen);
+    describeAuditAndErasure(() => registry, reopen);
     describePrescriptionHistory(() => registry);
     describeSceneIndices(() => registry);
   });

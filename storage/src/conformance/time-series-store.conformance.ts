@@ -15,6 +15,7 @@ export interface ConformanceTarget {
 
 const T0 = Date.UTC(2026, 2, 1, 6);
 const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
 
 export function reading(overrides: Partial<StoredReading> = {}): StoredReading {
   return {
@@ -85,6 +86,67 @@ export function describeTimeSeriesStore(adapter: string, target: ConformanceTarg
       expect(await store.query({ fromMs: T0, toMs: T0 + 5 * MINUTE, limit: 2 })).toEqual(
         series.slice(3),
       );
+    });
+
+    it('scans one cooperative and stream oldest first, in pages, each reading once', async () => {
+      // 3 devices x 7 instants of soil, plus what the scan must leave out: another stream,
+      // another cooperative, and readings outside the window.
+      const soil = [0, 1, 2, 3, 4, 5, 6].flatMap((i) =>
+        ['soil-3', 'soil-1', 'soil-2'].map((deviceId) =>
+          reading({ deviceId, timeMs: T0 + i * MINUTE, seq: i }),
+        ),
+      );
+      await store.write([
+        ...soil,
+        reading({ stream: 'weather', values: { airTempC: 20 } }),
+        reading({ deviceId: 'soil-9', coopId: 'coop-b', fieldId: 'field-9' }),
+        reading({ timeMs: T0 - MINUTE }),
+        reading({ timeMs: T0 + 7 * MINUTE }),
+      ]);
+      const pages: StoredReading[][] = [];
+      const scan = { coopId: 'coop-a', stream: 'soil', fromMs: T0, toMs: T0 + 7 * MINUTE } as const;
+      for await (const page of store.scan({ ...scan, pageSize: 4 })) pages.push(page);
+      const expected = [...soil].sort(
+        (a, b) => a.timeMs - b.timeMs || a.deviceId.localeCompare(b.deviceId),
+      );
+      expect(pages.flat()).toEqual(expected);
+      // Bounded pages (see ReadingScan.pageSize): never more than twice the size asked for.
+      expect(Math.max(...pages.map((p) => p.length))).toBeLessThanOrEqual(8);
+      expect(pages.length).toBeGreaterThanOrEqual(3);
+      const whole: StoredReading[] = [];
+      for await (const page of store.scan(scan)) whole.push(...page);
+      expect(whole).toEqual(expected);
+    });
+
+    it('scans more readings of one instant than a page holds', async () => {
+      const burst = Array.from({ length: 9 }, (_, i) => reading({ deviceId: `soil-${i}` }));
+      await store.write([...burst, reading({ timeMs: T0 + MINUTE })]);
+      const seen: StoredReading[] = [];
+      const scan = { coopId: 'coop-a', stream: 'soil', fromMs: T0, toMs: T0 + 2 * MINUTE } as const;
+      for await (const page of store.scan({ ...scan, pageSize: 2 })) seen.push(...page);
+      expect(seen).toEqual([...burst, reading({ timeMs: T0 + MINUTE })]);
+    });
+
+    it('reads the next page only when asked (a reading written meanwhile is in it)', async () => {
+      const series = [0, 1, 2, 3].map((i) => reading({ timeMs: T0 + i * MINUTE, seq: i }));
+      await store.write(series);
+      const scan = store.scan({
+        coopId: 'coop-a',
+        stream: 'soil',
+        fromMs: T0,
+        toMs: T0 + HOUR,
+        pageSize: 2,
+      });
+      const pages = scan[Symbol.asyncIterator]();
+      const first = (await pages.next()).value as StoredReading[];
+      expect(first).toEqual(series.slice(0, first.length));
+      expect(first.length).toBeLessThan(series.length);
+      const late = reading({ timeMs: T0 + 30 * MINUTE, seq: 9 });
+      await store.write([late]);
+      const rest: StoredReading[] = [];
+      for (let page = await pages.next(); page.done !== true; page = await pages.next())
+        rest.push(...page.value);
+      expect([...first, ...rest]).toEqual([...series, late]);
     });
 
     it('still has every reading after close and reopen', async () => {

@@ -24,6 +24,44 @@ export interface DeviceRecord extends Device {
    * at the device's next CONNECT; see @shamba/ingest secrets). The secret is never stored.
    */
   secretHash: string;
+  /**
+   * When the device was disabled (the API's `POST .../disable`): the broker refuses it at CONNECT
+   * until it is enabled again. Absent or null: enabled. Kept in the record's document, so older
+   * registries need no migration (an absent value reads as enabled).
+   */
+  disabledMs?: number | null;
+}
+
+/** What a request did to a cooperative's data, as the audit log records it. */
+export type AuditAction = 'read' | 'create' | 'change' | 'delete';
+
+/** One line of a cooperative's audit log: who read or changed what, and when. */
+export interface AuditEntry {
+  id: number;
+  atMs: number;
+  /** The cooperative whose data it was (null: no cooperative's, e.g. an admin's listing). */
+  coopId: string | null;
+  /** The token's name and role (never the token). */
+  actor: string;
+  role: string;
+  action: AuditAction;
+  method: string;
+  /** The request's path, without its query. */
+  path: string;
+  status: number;
+}
+export type NewAuditEntry = Omit<AuditEntry, 'id'>;
+
+/** What erasing a farmer changed: their records keep only a pseudonym in place of their id. */
+export interface FarmerErasure {
+  farmerId: string;
+  coopId: string;
+  /** The id the farmer's agronomic records carry from now on (`erased-...`). */
+  pseudonym: string;
+  fields: number;
+  messages: number;
+  inbound: number;
+  tokensRevoked: number;
 }
 
 export interface DeadLetter {
@@ -148,6 +186,17 @@ export interface MessageFilter {
   prescriptionId?: string;
   /** At most this many (default 100, cap 500). */
   limit?: number;
+  /** Pagination: only messages after this one in the list's order (the previous page's last). */
+  after?: MessageKey;
+}
+
+/**
+ * Where a message stands in a list, newest first: its time (`createdMs` for the outbox,
+ * `receivedMs` for replies), then its id.
+ */
+export interface MessageKey {
+  timeMs: number;
+  id: string;
 }
 
 export interface MessageUsage {
@@ -173,6 +222,13 @@ export interface Registry {
     list(coopId: string): Promise<Farmer[]>;
     /** Every farmer with this E.164 number, any cooperative (a reply names no cooperative). */
     byPhone(phone: string): Promise<Farmer[]>;
+    /**
+     * Removes the farmer's personal data, in one transaction: the farmer (name, phone, language,
+     * consent) is deleted; their fields, messages and replies keep their agronomic content under
+     * a pseudonym, with phone numbers and texts removed; their tokens are revoked. Undefined when
+     * there is no such farmer.
+     */
+    erase(id: string, atMs: number): Promise<FarmerErasure | undefined>;
   };
   fields: {
     upsert(field: Field): Promise<void>;
@@ -321,7 +377,13 @@ export interface Registry {
     /** Records what came of a kept message. */
     settle(id: string, result: Pick<InboundMessage, 'command' | 'outcome'>): Promise<void>;
     /** Newest first. */
-    list(filter: { coopId: string; limit?: number }): Promise<InboundMessage[]>;
+    /** Newest first (by time, then id), as the outbox. */
+    list(filter: { coopId: string; limit?: number; after?: MessageKey }): Promise<InboundMessage[]>;
+  };
+  audit: {
+    add(entry: NewAuditEntry): Promise<void>;
+    /** Newest first: at most `limit`, older than `beforeId` when given. */
+    list(filter: { coopId: string; limit: number; beforeId?: number }): Promise<AuditEntry[]>;
   };
   deadLetters: {
     /**

@@ -14,6 +14,31 @@ export interface ReadingQuery {
 }
 
 /**
+ * A scan of one cooperative's readings of one stream, for exports: every reading in the window,
+ * oldest first (ties by device id), a page at a time.
+ */
+export interface ReadingScan {
+  coopId: string;
+  /** One stream per scan: each stream has its own quantities (and InfluxDB measurement). */
+  stream: UpStream;
+  /** Device-time window, inclusive start, exclusive end. */
+  fromMs: number;
+  toMs: number;
+  /**
+   * Readings per page (default SCAN_PAGE_SIZE): what a scan holds in memory at once. A page holds
+   * at most twice this (InfluxDB's pages end at an instant, and merge its spool's), more only
+   * when one instant of the stream holds more readings.
+   */
+  pageSize?: number;
+}
+
+/**
+ * 5,000 readings of ~300 bytes each: ~1.5 MB a page, and about InfluxDB's recommended batch;
+ * larger pages save little (one indexed query each), smaller ones pay a query per few rows.
+ */
+export const SCAN_PAGE_SIZE = 5000;
+
+/**
  * What a store says about itself, for metrics and health checks. Each member is optional: a store
  * reports what it has (a spool, an inbox), and a reader treats an absent one as "none".
  */
@@ -36,6 +61,12 @@ export interface TimeSeriesStore {
   write(readings: readonly StoredReading[]): Promise<void>;
   /** Oldest first. */
   query(query: ReadingQuery): Promise<StoredReading[]>;
+  /**
+   * Every reading a scan selects, in pages. The next page is read only when the consumer asks
+   * for it (`for await` pulls), so an export of millions of readings holds one page at a time.
+   * Readings written during the scan after its position are included, earlier ones are not.
+   */
+  scan(scan: ReadingScan): AsyncIterable<StoredReading[]>;
   /** Rejects with STORE_UNAVAILABLE when the store cannot be reached. */
   ping(): Promise<void>;
   /**

@@ -36,6 +36,12 @@ export interface DurableSpool {
   rejected(): { line: string; reason: string }[];
   /** Spooled readings matching a query, so a reader sees what is not yet delivered. */
   matching(query: ReadingQuery): StoredReading[];
+  /**
+   * A scan's page of the spool: one stream's readings in the window, by device time (a key
+   * spooled twice: in arrival order, the later last), at most `limit`. No index on time: the
+   * spool is short but for an outage, and a scan reads it once a page.
+   */
+  page(query: { stream: string; fromMs: number; toMs: number; limit: number }): StoredReading[];
   close(): void;
 }
 
@@ -91,6 +97,14 @@ export function openDurableSpool(path: string): DurableSpool {
       const rows = db
         .prepare(`SELECT reading FROM spool WHERE ${where} ORDER BY id`)
         .all(params) as { reading: string }[];
+      return rows.map((r) => JSON.parse(r.reading) as StoredReading);
+    },
+    page(query) {
+      const rows = db
+        .prepare(
+          'SELECT reading FROM spool WHERE stream = ? AND time_ms >= ? AND time_ms < ? ORDER BY time_ms, id LIMIT ?',
+        )
+        .all(query.stream, query.fromMs, query.toMs, query.limit) as { reading: string }[];
       return rows.map((r) => JSON.parse(r.reading) as StoredReading);
     },
     close: () => db.close(),

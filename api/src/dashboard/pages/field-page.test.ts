@@ -357,6 +357,18 @@ describe('GET /fields/:fieldId', () => {
     expect(await page('farmer', 'field-1')).toContain('id="rx-irrigation"');
   });
 
+  it("writes each page read to the audit log of the field's cooperative", async () => {
+    await get('farmer', '/fields/field-1');
+    const [line] = await stores.registry.audit.list({ coopId: 'coop-a', limit: 1 });
+    expect(line).toMatchObject({
+      role: 'farmer',
+      action: 'read',
+      method: 'GET',
+      path: '/fields/field-1',
+      status: 200,
+    });
+  });
+
   it('shows a technician the season but not the messages', async () => {
     const html = await page('technician');
     expect(html).toContain('id="soil-chart"');

@@ -7,9 +7,8 @@ export * from './common.js';
 export * from './irrigation.js';
 export * from './nitrogen.js';
 
-export const PrescriptionSchema = z.discriminatedUnion('kind', [
-  IrrigationPrescriptionSchema,
-  NitrogenPrescriptionSchema,
-]);
+export const PrescriptionSchema = z
+  .discriminatedUnion('kind', [IrrigationPrescriptionSchema, NitrogenPrescriptionSchema])
+  .meta({ id: 'Prescription', description: 'A prescription of either kind, by `kind`.' });
 export type Prescription = z.infer<typeof PrescriptionSchema>;
 export type PrescriptionOf<K extends PrescriptionKind> = Extract<Prescription, { kind: K }>;

@@ -104,25 +104,30 @@ export const ZonePrescriptionSchema = z.object({
 });
 export type ZonePrescription = z.infer<typeof ZonePrescriptionSchema>;
 
-export const IrrigationPrescriptionSchema = z.object({
-  ...prescriptionBase,
-  kind: z.literal('irrigation'),
-  action: IrrigationActionSchema,
-  netDepthMm: z.number(),
-  grossDepthMm: z.number(),
-  volumeM3: z.number(),
-  method: z.enum(IRRIGATION_METHODS),
-  /** Per management zone (FAO-56 water balance rule); absent for the sensor-only rule. */
-  zones: z.array(ZonePrescriptionSchema).optional(),
-  /** Whether the supply can deliver the volume in time, and the best plan if it cannot. */
-  feasibility: IrrigationFeasibilitySchema.nullable().optional(),
-  /** The field's gross volume in the supply's units. */
-  units: SupplyAmountSchema.nullable().optional(),
-  /** Pump (or system) minutes for the field's volume, whenever the supply has a flow. */
-  pumpMinutes: z.number().nullable().optional(),
-  /** The most urgent zone's urgency (the field's, for the sensor-only rule). */
-  urgency: IrrigationUrgencySchema.optional(),
-  /** The yield a day late costs on the most urgent zone, % of Ym (see the zone's). */
-  expectedLossPctPerDayLate: z.number().nullable().optional(),
-});
+export const IrrigationPrescriptionSchema = z
+  .object({
+    ...prescriptionBase,
+    kind: z.literal('irrigation'),
+    action: IrrigationActionSchema,
+    netDepthMm: z.number(),
+    grossDepthMm: z.number(),
+    volumeM3: z.number(),
+    method: z.enum(IRRIGATION_METHODS),
+    /** Per management zone (FAO-56 water balance rule); absent for the sensor-only rule. */
+    zones: z.array(ZonePrescriptionSchema).optional(),
+    /** Whether the supply can deliver the volume in time, and the best plan if it cannot. */
+    feasibility: IrrigationFeasibilitySchema.nullable().optional(),
+    /** The field's gross volume in the supply's units. */
+    units: SupplyAmountSchema.nullable().optional(),
+    /** Pump (or system) minutes for the field's volume, whenever the supply has a flow. */
+    pumpMinutes: z.number().nullable().optional(),
+    /** The most urgent zone's urgency (the field's, for the sensor-only rule). */
+    urgency: IrrigationUrgencySchema.optional(),
+    /** The yield a day late costs on the most urgent zone, % of Ym (see the zone's). */
+    expectedLossPctPerDayLate: z.number().nullable().optional(),
+  })
+  .meta({
+    id: 'IrrigationPrescription',
+    description: "How much to water a field's zones, with the inputs and steps that say why.",
+  });
 export type IrrigationPrescription = z.infer<typeof IrrigationPrescriptionSchema>;

@@ -85,14 +85,19 @@ export const AppliedNitrogenSchema = z.object({
 });
 export type AppliedNitrogen = z.infer<typeof AppliedNitrogenSchema>;
 
-export const NitrogenPrescriptionSchema = z.object({
-  ...prescriptionBase,
-  kind: z.literal('nitrogen'),
-  action: NitrogenActionSchema,
-  /** The zones' N by area (a zone without a rate counts as 0), kg N/ha. */
-  nKgHa: z.number(),
-  zones: z.array(NitrogenZoneSchema),
-  /** What was applied and counted (absent in prescriptions made before it was recorded). */
-  appliedN: AppliedNitrogenSchema.optional(),
-});
+export const NitrogenPrescriptionSchema = z
+  .object({
+    ...prescriptionBase,
+    kind: z.literal('nitrogen'),
+    action: NitrogenActionSchema,
+    /** The zones' N by area (a zone without a rate counts as 0), kg N/ha. */
+    nKgHa: z.number(),
+    zones: z.array(NitrogenZoneSchema),
+    /** What was applied and counted (absent in prescriptions made before it was recorded). */
+    appliedN: AppliedNitrogenSchema.optional(),
+  })
+  .meta({
+    id: 'NitrogenPrescription',
+    description: "How much N to give a field's zones, with the inputs and steps that say why.",
+  });
 export type NitrogenPrescription = z.infer<typeof NitrogenPrescriptionSchema>;

@@ -6,6 +6,7 @@ import type {
 } from '../../ports/time-series-store.js';
 import { openDurableSpool, type SpooledLine } from '../../spool/durable-spool.js';
 import { connectInflux, type InfluxConnection, type InfluxSeries } from './influx-http.js';
+import { createInfluxScanner } from './influx-scan.js';
 import { TAG_KEYS, toLineProtocol } from './line-protocol.js';
 
 export interface InfluxStoreOptions extends InfluxConnection {
@@ -175,6 +176,19 @@ export async function createInfluxTimeSeriesStore(
     return merged.reverse();
   }
 
+  const scan = createInfluxScanner({
+    async select(statement) {
+      try {
+        return (await influx.query(options.database, statement)).flatMap(fromSeries);
+      } catch (cause) {
+        if (/database not found/.test(String(cause))) return [];
+        throw new ShambaError('STORE_UNAVAILABLE', 'InfluxDB query failed', { cause });
+      }
+    },
+    spool,
+    quote,
+  });
+
   return {
     kind: 'influxdb',
     write(readings) {
@@ -189,6 +203,7 @@ export async function createInfluxTimeSeriesStore(
       return Promise.resolve();
     },
     query,
+    scan,
     async ping() {
       try {
         await influx.ping();

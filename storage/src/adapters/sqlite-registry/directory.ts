@@ -3,11 +3,12 @@ import type { DeviceRecord, Registry } from '../../ports/registry.js';
 import type { RegistryDb } from './statements.js';
 
 /** Who and what exists: cooperatives, farmers, fields and devices. */
-export function sqliteDirectory({
-  prepare,
-  docs,
-  doc,
-}: RegistryDb): Pick<Registry, 'coops' | 'farmers' | 'fields' | 'devices'> {
+export function sqliteDirectory({ prepare, docs, doc }: RegistryDb): Pick<
+  Registry,
+  'coops' | 'fields' | 'devices'
+> & {
+  farmers: Omit<Registry['farmers'], 'erase'>;
+} {
   return {
     coops: {
       upsert: async (coop: Coop) => {

@@ -79,12 +79,16 @@ export function sqliteMessages(parts: RegistryDb): Registry['messages'] {
              AND (@farmerId IS NULL OR farmer_id = @farmerId)
              AND (@fieldId IS NULL OR field_id = @fieldId)
              AND (@prescriptionId IS NULL OR prescription_id = @prescriptionId)
-           ORDER BY created_ms DESC, rowid DESC LIMIT @limit`,
+             AND (@afterMs IS NULL OR created_ms < @afterMs
+               OR (created_ms = @afterMs AND id > @afterId))
+           ORDER BY created_ms DESC, id LIMIT @limit`,
         ).all({
           coopId: filter.coopId,
           farmerId: filter.farmerId ?? null,
           fieldId: filter.fieldId ?? null,
           prescriptionId: filter.prescriptionId ?? null,
+          afterMs: filter.after?.timeMs ?? null,
+          afterId: filter.after?.id ?? null,
           limit,
         }),
       );
@@ -136,12 +140,19 @@ export function sqliteInbound({ prepare, doc, docs }: RegistryDb): Registry['inb
         id,
       );
     },
-    list: async ({ coopId, limit }) =>
+    list: async ({ coopId, limit, after }) =>
       docs<InboundMessage>(
         prepare(
-          `SELECT doc FROM inbound_messages WHERE coop_id = ?
-           ORDER BY received_ms DESC, rowid DESC LIMIT ?`,
-        ).all(coopId, Math.min(limit ?? DEFAULT_MESSAGE_PAGE, MAX_MESSAGE_PAGE)),
+          `SELECT doc FROM inbound_messages WHERE coop_id = @coopId
+             AND (@afterMs IS NULL OR received_ms < @afterMs
+               OR (received_ms = @afterMs AND id > @afterId))
+           ORDER BY received_ms DESC, id LIMIT @limit`,
+        ).all({
+          coopId,
+          afterMs: after?.timeMs ?? null,
+          afterId: after?.id ?? null,
+          limit: Math.min(limit ?? DEFAULT_MESSAGE_PAGE, MAX_MESSAGE_PAGE),
+        }),
       ),
   };
 }

@@ -137,4 +137,11 @@ export const REGISTRY_MIGRATIONS = [
   // cooperative and per farmer, every run: indexed, so the count does not scan every message.
   `CREATE INDEX messages_handed_by_coop ON messages (coop_id, handed_ms);
    CREATE INDEX messages_handed_by_farmer ON messages (farmer_id, handed_ms);`,
+  // The audit log: who read or changed a cooperative's data, listed newest first per
+  // cooperative and pruned by age.
+  `CREATE TABLE audit_log (
+     id INTEGER PRIMARY KEY AUTOINCREMENT, at_ms INTEGER NOT NULL, coop_id TEXT,
+     doc TEXT NOT NULL);
+   CREATE INDEX audit_by_coop ON audit_log (coop_id, id);
+   CREATE INDEX audit_by_time ON audit_log (at_ms);`,
 ];

@@ -1,9 +1,11 @@
-import { ShambaError, type StoredReading, type UpStream } from '@shamba/schemas';
+import { ShambaError, type StoredReading } from '@shamba/schemas';
 import type { Statement } from 'better-sqlite3';
 import { openDatabase } from '../../sqlite/open-database.js';
 import { readingFilter } from '../../sqlite/reading-filter.js';
 import type { ReadingQuery, TimeSeriesStore } from '../../ports/time-series-store.js';
 import { createInboxMerger } from './inbox-merger.js';
+import { fromRow, type ReadingRow } from './reading-row.js';
+import { createReadingScanner } from './scan-readings.js';
 
 export const TIME_SERIES_MIGRATIONS = [
   `CREATE TABLE readings (
@@ -86,18 +88,6 @@ const UPSERT = `ON CONFLICT (time_ms, device_id, stream) DO UPDATE SET
 /** Moves the inbox's rows up to a generation into the indexed table (the inbox's are newer). */
 const MOVE_SQL = `INSERT INTO main.readings (${COLUMNS})
   SELECT ${COLUMNS} FROM inbox.readings_inbox WHERE generation <= ? ${UPSERT}`;
-
-interface Row {
-  device_id: string;
-  stream: UpStream;
-  time_ms: number;
-  seq: number;
-  coop_id: string;
-  field_id: string | null;
-  zone_id: string | null;
-  received_ms: number;
-  values_json: string;
-}
 
 export interface SqliteTimeSeriesOptions {
   /** The database file, e.g. `<data dir>/timeseries.sqlite`; the inbox is kept beside it. */
@@ -273,6 +263,7 @@ export function createSqliteTimeSeriesStore(
     }
   };
   mergeHere();
+  const scan = createReadingScanner(db, mergeBeforeReading);
 
   const store: TimeSeriesStore = {
     kind: 'sqlite',
@@ -298,9 +289,10 @@ export function createSqliteTimeSeriesStore(
         statement = db.prepare(sql);
         statements.set(sql, statement);
       }
-      const rows = statement.all(params) as Row[];
+      const rows = statement.all(params) as ReadingRow[];
       return rows.reverse().map(fromRow);
     },
+    scan,
     status: () => ({
       inboxDepth: inboxDepth.get() as number,
       lastError:
@@ -357,18 +349,4 @@ export function readingsQuery(query: ReadingQuery): { sql: string; params: unkno
     params.push(query.limit);
   }
   return { sql, params };
-}
-
-function fromRow(row: Row): StoredReading {
-  return {
-    deviceId: row.device_id,
-    stream: row.stream,
-    timeMs: row.time_ms,
-    seq: row.seq,
-    values: JSON.parse(row.values_json) as Record<string, number>,
-    coopId: row.coop_id,
-    fieldId: row.field_id,
-    zoneId: row.zone_id,
-    receivedMs: row.received_ms,
-  };
 }

@@ -1,6 +1,9 @@
 import { z } from 'zod';
-import { DEVICE_KINDS, DeviceSchema, IdSchema, ShambaError, type Device } from '@shamba/schemas';
-import { newDeviceSecret, type Registry } from '@shamba/storage';
+import { DEVICE_KINDS, IdSchema, isShambaError, ShambaError } from '@shamba/schemas';
+import type { Registry } from '@shamba/storage';
+import { provisionDevice as provision, type Provisioned } from '../../../provisioning/devices.js';
+
+export type { Provisioned } from '../../../provisioning/devices.js';
 
 /** The provisioning form: what a technician types (ids in the registry's one id grammar). */
 export const ProvisionFormSchema = z.object({
@@ -12,55 +15,25 @@ export const ProvisionFormSchema = z.object({
 });
 export type ProvisionForm = z.infer<typeof ProvisionFormSchema>;
 
-/** A device just made, with the secret that exists nowhere else now: show it once, keep it never. */
-export interface Provisioned {
-  device: Device;
-  username: string;
-  password: string;
-}
-
 /**
- * The registry is read then written: two forms for one id sent at once must not both pass the
- * "no such device" check. One process serves the box, so a promise chain orders them.
+ * Registers a device of the cooperative from the form, as the API's `POST .../devices` does
+ * (provisioning/devices.ts): only creates, never over an existing device, which the page is told
+ * as INVALID_REQUEST with `details.duplicate`. The field and zone must be the cooperative's.
  */
-let queue: Promise<unknown> = Promise.resolve();
-function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
-  const run = queue.then(work, work);
-  queue = run.catch(() => undefined);
-  return run;
-}
-
-/**
- * Registers a device of the cooperative as `shamba device add` does (the device's id is its MQTT
- * username; a new random secret, stored only as its digest), but never over an existing device:
- * the CLI's add rotates a secret, this form only creates. The field and zone must be the
- * cooperative's.
- */
-export function provisionDevice(
+export async function provisionDevice(
   registry: Registry,
   coopId: string,
   form: ProvisionForm,
 ): Promise<Provisioned> {
-  return oneAtATime(async () => {
-    const field = await registry.fields.get(form.field);
-    if (field === undefined || field.coopId !== coopId)
-      throw new ShambaError('INVALID_REQUEST', `no field ${form.field} in this cooperative`);
-    const zoneId = form.zone === '' ? null : form.zone;
-    if (zoneId !== null && !(field.zones ?? []).some((zone) => zone.id === zoneId))
-      throw new ShambaError('INVALID_REQUEST', `field ${field.id} has no zone ${zoneId}`);
-    if ((await registry.devices.get(form.id)) !== undefined)
-      throw new ShambaError('INVALID_REQUEST', `a device ${form.id} is already registered`, {
-        details: { duplicate: true },
-      });
-    const device = DeviceSchema.parse({
+  try {
+    return await provision(registry, coopId, {
       id: form.id,
-      coopId,
-      fieldId: field.id,
-      zoneId,
       kind: form.kind,
+      fieldId: form.field,
+      zoneId: form.zone === '' ? null : form.zone,
     });
-    const { secret, secretHash } = newDeviceSecret();
-    await registry.devices.upsert({ ...device, secretHash });
-    return { device, username: device.id, password: secret };
-  });
+  } catch (error) {
+    if (!isShambaError(error, 'CONFLICT')) throw error;
+    throw new ShambaError('INVALID_REQUEST', error.message, { details: { duplicate: true } });
+  }
 }
