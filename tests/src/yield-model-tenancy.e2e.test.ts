@@ -1,5 +1,4 @@
 import { DAY_MS } from '@shamba/schemas';
-import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, localDate } from '@shamba/agronomy';
 import type { FieldForecast } from '@shamba/analytics';
@@ -7,8 +6,8 @@ import type { Shamba } from '@shamba/cli';
 import { fieldFixture } from '@shamba/schemas/testing';
 import { COOP, seedCoop, seedStation, seedToken, startShamba } from './support/seed.js';
 import { tempDir } from './support/temp-dir.js';
-import { problem } from '@shamba/api/testing';
-import { followJob } from '@shamba/api/testing';
+import { followJob, problem } from '@shamba/api/testing';
+import { postLarge as postLargeBody } from './support/post-large.js';
 
 const EAT = 180;
 const SOWN_DAYS_AGO = 40;
@@ -162,60 +161,8 @@ describe('yield models belong to a cooperative', () => {
     dir[Symbol.dispose]();
   });
 
-  /**
-   * POSTs a body of `bytes` spaces in 64 KiB chunks from one buffer (so this process holds no
-   * copy of it), with a content-length or chunked, until the server answers; then hangs up.
-   */
-  /** An answer's JSON, or its text when it is not JSON (so a surprise shows in the diff). */
-  const parsed = (text: string): unknown => {
-    try {
-      return JSON.parse(text);
-    } catch {
-      return text;
-    }
-  };
   const postLarge = (path: string, bytes: number, chunked: boolean) =>
-    new Promise<{ status: number; body: unknown }>((resolve, reject) => {
-      const url = new URL(`${shamba.api.url}${path}`);
-      const chunk = Buffer.alloc(64 * 1024, 0x20);
-      chunk[0] = 0x7b; // '{': JSON that only its size can refuse
-      let answered = false;
-      const req = request(
-        {
-          host: url.hostname,
-          port: url.port,
-          path: url.pathname,
-          method: 'POST',
-          headers: {
-            authorization: `Bearer ${tokens.admin}`,
-            'content-type': 'application/json',
-            ...(chunked ? {} : { 'content-length': String(bytes) }),
-          },
-        },
-        (res) => {
-          answered = true;
-          let body = '';
-          res.setEncoding('utf8');
-          res.on('data', (d: string) => (body += d));
-          res.on('end', () => {
-            req.destroy();
-            resolve({ status: res.statusCode ?? 0, body: parsed(body) });
-          });
-        },
-      );
-      req.on('error', (error) => (answered ? undefined : reject(error)));
-      let sent = 0;
-      const pump = () => {
-        while (!answered && sent < bytes) {
-          const part = chunk.subarray(0, Math.min(chunk.length, bytes - sent));
-          sent += part.length;
-          if (!req.write(part)) return void req.once('drain', pump);
-          chunk[0] = 0x20;
-        }
-        if (!answered) req.end();
-      };
-      pump();
-    });
+    postLargeBody(new URL(`${shamba.api.url}${path}`), { token: tokens.admin, bytes, chunked });
 
   it('refuses a train body over 4 KiB before reading it, and promote reads no body', async () => {
     // Health once first: its worker check loads TF.js (tens of MB) and is not what is measured.
