@@ -9,6 +9,14 @@ export {
 } from './et0/et0.js';
 export { calculateEt0, type Et0Outcome } from './et0/et0-calculator.js';
 
+// Degree-days (Baskerville & Emin 1969): single sine and single triangle, both cutoffs.
+export { degreeDays } from './degree-days/degree-days.js';
+export {
+  MAX_DEGREE_DAY_BATCH,
+  calculateDegreeDays,
+  type DegreeDayOutcome,
+} from './degree-days/degree-day-calculator.js';
+
 // Weather: station readings to local days, forecasts to days, calendar arithmetic.
 export {
   MIN_HOURS_PER_DAY,

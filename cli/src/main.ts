@@ -42,6 +42,12 @@ export const COMMANDS: readonly { name: string; summary: string; load(): Promise
     load: async () => (await import('./commands/et0.js')).et0Command,
   },
   {
+    name: 'degree-days',
+    summary:
+      'degree-days by the single sine or triangle (Baskerville & Emin): JSON on stdin, JSON out',
+    load: async () => (await import('./commands/degree-days.js')).degreeDaysCommand,
+  },
+  {
     name: 'farmer',
     summary: 'farmers and their consent: `farmer add`, `farmer list --coop COOP`',
     load: async () => (await import('./commands/farmer.js')).farmerCommand,

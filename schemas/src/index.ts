@@ -205,6 +205,13 @@ export {
   type Et0Request,
   type HourlyEt0Request,
 } from './agronomy/et0-request.js';
+export {
+  DEGREE_DAY_CUTOFFS,
+  DEGREE_DAY_METHODS,
+  DegreeDayRequestSchema,
+  parseDegreeDayRequest,
+  type DegreeDayRequest,
+} from './agronomy/degree-days-request.js';
 export { Et0OutcomeSchema, Et0ResultSchema } from './agronomy/et0-result.js';
 export {
   CropOverrideSchema,

@@ -110,6 +110,30 @@ describe('shamba CLI', () => {
   );
 
   it(
+    'degree-days: a day and an array on stdin, both methods and cutoffs, a bad day in place',
+    { timeout: 30_000 },
+    async () => {
+      const day = { tMinC: 12, tMaxC: 26, lowerC: 10, upperC: 30, method: 'single-sine' };
+      const single = await runShamba(['degree-days'], JSON.stringify(day));
+      expect([single.code, JSON.parse(single.stdout)]).toEqual([0, { degreeDays: 9 }]);
+      // A hot day above the upper threshold all day: U − L horizontally, nothing vertically.
+      const hot = { tMinC: 34, tMaxC: 41, lowerC: 12, upperC: 33, method: 'single-triangle' };
+      const batch = await runShamba(
+        ['degree-days'],
+        JSON.stringify([hot, { ...hot, cutoff: 'vertical' }, { ...hot, method: 'double-sine' }]),
+      );
+      expect(batch.code).toBe(1);
+      const [horizontal, vertical, bad] = JSON.parse(batch.stdout) as [
+        unknown,
+        unknown,
+        { error: { message: string } },
+      ];
+      expect([horizontal, vertical]).toEqual([{ degreeDays: 21 }, { degreeDays: 0 }]);
+      expect(bad.error.message).toMatch(/^\[2\] .*method/s);
+    },
+  );
+
+  it(
     'model train, list, promote: a versioned yield model on disk',
     { timeout: 60_000 },
     async () => {
