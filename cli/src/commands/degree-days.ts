@@ -1,7 +1,7 @@
-import { text } from 'node:stream/consumers';
 import { parseArgs } from 'node:util';
 import { calculateDegreeDays } from '@shamba/agronomy';
 import type { Command } from './command.js';
+import { jsonFromStdin } from './json-stdin.js';
 
 export const degreeDaysCommand: Command = {
   name: 'degree-days',
@@ -29,15 +29,7 @@ Example (a day of 12-26 °C, maize's 10 °C base):
       console.log(this.usage);
       return 0;
     }
-    let body: unknown;
-    try {
-      body = JSON.parse(await text(process.stdin));
-    } catch (error) {
-      throw new Error(
-        `standard input is not JSON: ${error instanceof Error ? error.message : String(error)}`,
-        { cause: error },
-      );
-    }
+    const body = await jsonFromStdin();
     const result = calculateDegreeDays(body);
     console.log(JSON.stringify(result, null, 2));
     return Array.isArray(result) && result.some((r) => 'error' in r) ? 1 : 0;

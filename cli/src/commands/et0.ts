@@ -1,7 +1,7 @@
-import { text } from 'node:stream/consumers';
 import { parseArgs } from 'node:util';
 import { calculateEt0 } from '@shamba/agronomy';
 import type { Command } from './command.js';
+import { jsonFromStdin } from './json-stdin.js';
 
 export const et0Command: Command = {
   name: 'et0',
@@ -35,15 +35,7 @@ Example (FAO-56 Example 17, Brussels, 6 July; ET0 3.9 mm/day):
       console.log(this.usage);
       return 0;
     }
-    let body: unknown;
-    try {
-      body = JSON.parse(await text(process.stdin));
-    } catch (error) {
-      throw new Error(
-        `standard input is not JSON: ${error instanceof Error ? error.message : String(error)}`,
-        { cause: error },
-      );
-    }
+    const body = await jsonFromStdin();
     const result = calculateEt0(body);
     console.log(JSON.stringify(result, null, 2));
     return Array.isArray(result) && result.some((r) => 'error' in r) ? 1 : 0;
